@@ -1,0 +1,30 @@
+import { defineConfig } from "vitest/config";
+
+// Two projects: `unit` never needs a guest; `lab` shares real-kernel guests booted once per
+// run by its globalSetup (test/lab/global-setup.ts) across all of its files.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["test/unit/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 20_000,
+        },
+      },
+      {
+        test: {
+          name: "lab",
+          include: ["test/lab/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["test/lab/global-setup.ts"],
+          // Guests are shared; files run one at a time so they don't fight over two cores.
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 600_000,
+        },
+      },
+    ],
+  },
+});
