@@ -1,0 +1,129 @@
+// The agent's WebSocket endpoint: HTTP or HTTPS, a bearer token checked on the upgrade
+// request (refused with 401 before any message is read), a message size limit and ws-level
+// heartbeats that drop peers which stop answering pings.
+import { createServer as createHttpServer } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
+import { type WebSocket, WebSocketServer } from "ws";
+import type { Role } from "../../protocol/messages.ts";
+import type { HandlerRegistry } from "../handlers/registry.ts";
+import { bearerTokenOf, tokenMatches } from "./auth.ts";
+import { AgentConnection } from "./connection.ts";
+
+export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
+
+export interface AgentServerOptions {
+  host: string;
+  /** 0 picks a free port; read it back from AgentServer.port */
+  port: number;
+  token: string;
+  role: Role;
+  registry: HandlerRegistry;
+  /** PEM cert and key: serve wss:// instead of ws:// */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** answered with too_large above this (default 1 MiB) */
+  maxMessageBytes?: number;
+  /** frames above this close the connection with 1009 (default 4 x maxMessageBytes) */
+  hardMaxFrameBytes?: number;
+  /** ping interval; a peer that missed the previous ping is dropped (default 30 s) */
+  heartbeatMs?: number;
+  maxInFlight?: number;
+}
+
+export interface AgentServer {
+  readonly port: number;
+  readonly url: string;
+  readonly clientCount: number;
+  close(): Promise<void>;
+}
+
+function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
+  const extra = status === 401 ? "WWW-Authenticate: Bearer\r\n" : "";
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\n${extra}Connection: close\r\nContent-Length: 0\r\n\r\n`);
+  socket.destroy();
+}
+
+function plainHttp(req: IncomingMessage, res: ServerResponse): void {
+  // liveness for systemd/monitoring without the token; it reveals nothing else
+  if (req.url === "/healthz") {
+    res.writeHead(200, { "content-type": "text/plain" }).end("ok\n");
+    return;
+  }
+  res.writeHead(426, { "content-type": "text/plain", upgrade: "websocket" }).end("WebSocket only\n");
+}
+
+export async function startAgentServer(opts: AgentServerOptions): Promise<AgentServer> {
+  if (opts.token.length === 0) throw new Error("the agent token must not be empty");
+  const maxMessageBytes = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  const heartbeatMs = opts.heartbeatMs ?? 30_000;
+  const http: Server = opts.tls
+    ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, plainHttp)
+    : createHttpServer(plainHttp);
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: opts.hardMaxFrameBytes ?? maxMessageBytes * 4,
+  });
+  const alive = new WeakMap<WebSocket, boolean>();
+
+  http.on("upgrade", (req, socket, head) => {
+    socket.on("error", () => socket.destroy());
+    if (!tokenMatches(opts.token, bearerTokenOf(req.headers.authorization))) {
+      refuseUpgrade(socket, 401, "Unauthorized");
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
+  });
+
+  wss.on("connection", (ws: WebSocket) => {
+    alive.set(ws, true);
+    ws.on("pong", () => alive.set(ws, true));
+    new AgentConnection(ws, {
+      role: opts.role,
+      registry: opts.registry,
+      maxMessageBytes,
+      maxInFlight: opts.maxInFlight ?? 256,
+      maxBufferedBytes: 8 * maxMessageBytes,
+    });
+  });
+
+  const heartbeat = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (alive.get(ws) === false) {
+        ws.terminate();
+        continue;
+      }
+      alive.set(ws, false);
+      ws.ping();
+    }
+  }, heartbeatMs);
+  heartbeat.unref();
+
+  await new Promise<void>((resolve, reject) => {
+    http.once("error", reject);
+    http.listen(opts.port, opts.host, () => {
+      http.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (http.address() as AddressInfo).port;
+  const host = opts.host.includes(":") ? `[${opts.host}]` : opts.host;
+
+  return {
+    port,
+    url: `${opts.tls ? "wss" : "ws"}://${host}:${port}`,
+    get clientCount() {
+      return wss.clients.size;
+    },
+    close: async () => {
+      clearInterval(heartbeat);
+      for (const ws of wss.clients) ws.close(1001, "agent shutting down");
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      // peers that do not finish the close handshake promptly are cut
+      for (const ws of wss.clients) ws.terminate();
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}

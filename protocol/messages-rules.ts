@@ -1,0 +1,52 @@
+// Rule sets: export (ipvsadm -S -n text or JSON), import (replace or merge, with dry run),
+// and diff against the running table. Thresholds, which ipvsadm-save drops, survive in JSON.
+import {
+  Destination,
+  DestinationConfig,
+  DestinationKey,
+  Service,
+  ServiceConfig,
+  ServiceKey,
+} from "./ipvs.ts";
+import { z } from "zod";
+
+export const RuleSet = z.object({
+  services: z.array(Service.extend({ destinations: z.array(Destination) })),
+});
+export type RuleSet = z.infer<typeof RuleSet>;
+
+export const RulesFormat = z.enum(["ipvsadm", "json"]);
+export const RulesSource = z.discriminatedUnion("format", [
+  /** ipvsadm-restore syntax, as printed by `ipvsadm -S -n` */
+  z.object({ format: z.literal("ipvsadm"), text: z.string().max(16 * 1024 * 1024) }),
+  z.object({ format: z.literal("json"), rules: RuleSet }),
+]);
+export type RulesSource = z.infer<typeof RulesSource>;
+
+export const RulesExport = z.object({ format: RulesFormat.default("ipvsadm") });
+export const RulesExported = RulesSource;
+
+export const RuleChange = z.object({
+  action: z.enum(["create", "update", "delete"]),
+  service: ServiceKey,
+  /** absent for a change of the service itself */
+  destination: DestinationKey.optional(),
+  before: z.union([ServiceConfig, DestinationConfig]).nullable(),
+  after: z.union([ServiceConfig, DestinationConfig]).nullable(),
+});
+export type RuleChange = z.infer<typeof RuleChange>;
+
+export const RulesDiff = z.object({ source: RulesSource });
+export const RulesDiffResult = z.object({ changes: z.array(RuleChange) });
+
+export const RulesImport = z.object({
+  source: RulesSource,
+  /** replace: the table becomes exactly the source; merge: only create/update */
+  mode: z.enum(["replace", "merge"]).default("replace"),
+  dryRun: z.boolean().default(false),
+});
+export const RulesImported = z.object({
+  changes: z.array(RuleChange),
+  applied: z.boolean(),
+  errors: z.array(z.object({ line: z.number().int().optional(), message: z.string() })),
+});
