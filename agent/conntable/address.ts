@@ -1,0 +1,134 @@
+// Address conversions shared by the connection-table parser, its query filters and the
+// real-server role: kernel hex/full forms to the text ipvsadm prints (inet_ntop rules), and
+// text back to bytes for comparisons and CIDR matching.
+import { isIPv4, isIPv6 } from "../../protocol/ip.ts";
+
+export class AddressError extends Error {
+  override name = "AddressError";
+}
+
+export function ipv4FromU32(n: number): string {
+  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+}
+
+/**
+ * Eight 16-bit groups to the text inet_ntop (glibc) writes: lowercase hex, the first longest
+ * run of two or more zero groups as "::", and the IPv4-mapped / IPv4-compatible forms with a
+ * dotted tail (::ffff:1.2.3.4, ::1.2.3.4), as `ipvsadm -Lnc` shows them.
+ */
+export function ipv6FromGroups(g: ArrayLike<number>): string {
+  let bestStart = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (g[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && g[j] === 0) j++;
+    if (j - i > bestLen) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  if (bestLen < 2) bestStart = -1;
+  const embeddedV4 = bestStart === 0 && (bestLen === 6 || (bestLen === 5 && g[5] === 0xffff));
+  let out = "";
+  for (let i = 0; i < 8; i++) {
+    if (i === bestStart) {
+      out += i === 0 ? "::" : ":";
+      i += bestLen - 1;
+      continue;
+    }
+    if (embeddedV4 && i === 6) {
+      out += ipv4FromU32(((g[6]! << 16) | g[7]!) >>> 0);
+      break;
+    }
+    out += g[i]!.toString(16);
+    if (i < 7) out += ":";
+  }
+  return out;
+}
+
+/** 16 bytes of an IPv4 (::ffff:0:0/96-style zero-extended: 12 zero bytes) or IPv6 address. */
+export function addressBytes(address: string): Uint8Array {
+  if (isIPv4(address)) {
+    const out = new Uint8Array(4);
+    const parts = address.split(".");
+    for (let i = 0; i < 4; i++) out[i] = Number(parts[i]);
+    return out;
+  }
+  if (!isIPv6(address)) throw new AddressError(`not an IP address: ${JSON.stringify(address)}`);
+  let body = address;
+  const lastColon = address.lastIndexOf(":");
+  if (address.slice(lastColon + 1).includes(".")) {
+    // rewrite the dotted tail (::ffff:1.2.3.4) as two hex groups
+    const v4 = addressBytes(address.slice(lastColon + 1));
+    const hi = ((v4[0]! << 8) | v4[1]!).toString(16);
+    const lo = ((v4[2]! << 8) | v4[3]!).toString(16);
+    body = `${address.slice(0, lastColon + 1)}${hi}:${lo}`;
+  }
+  const halves = body.split("::");
+  const parse = (h: string) => (h === "" ? [] : h.split(":").map((x) => Number.parseInt(x, 16)));
+  const head = parse(halves[0]!);
+  const back = halves.length === 2 ? parse(halves[1]!) : [];
+  const fill = halves.length === 2 ? 8 - head.length - back.length : 0;
+  const groups = [...head, ...new Array<number>(fill).fill(0), ...back];
+  const out = new Uint8Array(16);
+  for (let i = 0; i < 8; i++) {
+    out[2 * i] = (groups[i]! >> 8) & 255;
+    out[2 * i + 1] = groups[i]! & 255;
+  }
+  return out;
+}
+
+/** The canonical text of an address (what the parser emits), to compare user input with entries. */
+export function canonicalAddress(address: string): string {
+  const b = addressBytes(address);
+  if (b.length === 4) return address; // isIPv4 admits no leading zeros: already canonical
+  const g: number[] = [];
+  for (let i = 0; i < 8; i++) g.push((b[2 * i]! << 8) | b[2 * i + 1]!);
+  return ipv6FromGroups(g);
+}
+
+/** A fixed-width lowercase hex key that sorts IPv4 before IPv6 and numerically within a family. */
+export function addressSortKey(address: string): string {
+  const b = addressBytes(address);
+  let s = b.length === 4 ? "4" : "6";
+  for (const x of b) s += x.toString(16).padStart(2, "0");
+  return s;
+}
+
+export interface Cidr {
+  bytes: Uint8Array;
+  prefix: number;
+}
+
+/** "10.0.0.0/8", "2001:db8::/32", or a bare address (a /32 or /128). */
+export function parseCidr(text: string): Cidr {
+  const slash = text.indexOf("/");
+  const addr = slash < 0 ? text : text.slice(0, slash);
+  const bytes = addressBytes(addr);
+  const max = bytes.length * 8;
+  if (slash < 0) return { bytes, prefix: max };
+  const p = text.slice(slash + 1);
+  if (!/^\d{1,3}$/.test(p) || Number(p) > max) throw new AddressError(`bad prefix length in ${JSON.stringify(text)}`);
+  return { bytes, prefix: Number(p) };
+}
+
+export function cidrContains(cidr: Cidr, address: string): boolean {
+  let b: Uint8Array;
+  try {
+    b = addressBytes(address);
+  } catch {
+    return false;
+  }
+  if (b.length !== cidr.bytes.length) return false;
+  let bits = cidr.prefix;
+  for (let i = 0; bits > 0; i++, bits -= 8) {
+    const mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
+    if ((b[i]! & mask) !== (cidr.bytes[i]! & mask)) return false;
+  }
+  return true;
+}
