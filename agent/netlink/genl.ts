@@ -1,0 +1,241 @@
+// Generic netlink framing on top of a Transport: nlmsghdr (16 bytes) + genlmsghdr (4 bytes)
+// + attributes; family resolution through nlctrl; dump and error handling.
+import { getSystemErrorName } from "node:util";
+import { AttrMap, AttrWriter, walkAttrs } from "./attrs.ts";
+import type { Transport } from "./transport.ts";
+
+export const NLMSG_HDRLEN = 16;
+export const GENL_HDRLEN = 4;
+export const NLMSG_NOOP = 1;
+export const NLMSG_ERROR = 2;
+export const NLMSG_DONE = 3;
+export const NLM_F_REQUEST = 0x1;
+export const NLM_F_MULTI = 0x2;
+export const NLM_F_ACK = 0x4;
+export const NLM_F_DUMP = 0x300;
+/** Flags the kernel sets on NLMSG_ERROR replies (NLM_F_CAPPED, NLM_F_ACK_TLVS). */
+export const NLM_F_CAPPED = 0x100;
+export const NLM_F_ACK_TLVS = 0x200;
+export const NLMSGERR_ATTR_MSG = 1;
+
+export const GENL_ID_CTRL = 0x10;
+export const CTRL_CMD_GETFAMILY = 3;
+export const CTRL_ATTR_FAMILY_ID = 1;
+export const CTRL_ATTR_FAMILY_NAME = 2;
+export const CTRL_ATTR_VERSION = 3;
+export const CTRL_ATTR_HDRSIZE = 4;
+export const CTRL_ATTR_MAXATTR = 5;
+
+/** Linux numbers whose Node names are unhelpful (95 is "ENOTSUP" in libuv). */
+const ERRNO_NAMES: Record<number, string> = { 95: "EOPNOTSUPP" };
+
+export function errnoName(errno: number): string {
+  const known = ERRNO_NAMES[errno];
+  if (known) return known;
+  try {
+    return getSystemErrorName(-errno);
+  } catch {
+    return `E${errno}`;
+  }
+}
+
+/** A request the kernel answered with NLMSG_ERROR (or a dump that ended in error). */
+export class NetlinkError extends Error {
+  override name = "NetlinkError";
+  readonly code: string;
+  constructor(
+    readonly op: string,
+    /** positive errno, e.g. 17 for EEXIST */
+    readonly errno: number,
+    /** NLMSGERR_ATTR_MSG, when the kernel sent extended ack text */
+    readonly kernelMessage: string | null = null,
+  ) {
+    const code = errnoName(errno);
+    super(`${op}: ${code}${kernelMessage ? ` (${kernelMessage})` : ""}`);
+    this.code = code;
+  }
+}
+
+/** Framing that cannot be parsed, or a reply the protocol does not allow. */
+export class NetlinkProtocolError extends Error {
+  override name = "NetlinkProtocolError";
+}
+
+export interface NetlinkHeader {
+  length: number;
+  type: number;
+  flags: number;
+  seq: number;
+  port: number;
+}
+
+export function readHeader(msg: Buffer): NetlinkHeader {
+  if (msg.length < NLMSG_HDRLEN) throw new NetlinkProtocolError(`message of ${msg.length} bytes`);
+  return {
+    length: msg.readUInt32LE(0),
+    type: msg.readUInt16LE(4),
+    flags: msg.readUInt16LE(6),
+    seq: msg.readUInt32LE(8),
+    port: msg.readUInt32LE(12),
+  };
+}
+
+/** Splits one received datagram into its netlink messages (views, not copies). */
+export function splitMessages(datagram: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  let at = 0;
+  while (datagram.length - at >= NLMSG_HDRLEN) {
+    const len = datagram.readUInt32LE(at);
+    if (len < NLMSG_HDRLEN || len > datagram.length - at) {
+      throw new NetlinkProtocolError(`message at ${at} claims ${len} bytes, ${datagram.length - at} left`);
+    }
+    out.push(datagram.subarray(at, at + len));
+    at += (len + 3) & ~3;
+  }
+  return out;
+}
+
+export interface GenlRequest {
+  family: number;
+  cmd: number;
+  version?: number;
+  /** extra nlmsg flags, e.g. NLM_F_DUMP; REQUEST and ACK are always set */
+  flags?: number;
+  attrs?: Buffer;
+}
+
+/** A complete request message; seq and port are left 0 for the transport to assign. */
+export function encodeGenlRequest(req: GenlRequest): Buffer {
+  const attrs = req.attrs ?? Buffer.alloc(0);
+  const out = Buffer.alloc(NLMSG_HDRLEN + GENL_HDRLEN + attrs.length);
+  out.writeUInt32LE(out.length, 0);
+  out.writeUInt16LE(req.family, 4);
+  out.writeUInt16LE(NLM_F_REQUEST | NLM_F_ACK | (req.flags ?? 0), 6);
+  out.writeUInt8(req.cmd, NLMSG_HDRLEN);
+  out.writeUInt8(req.version ?? 1, NLMSG_HDRLEN + 1);
+  attrs.copy(out, NLMSG_HDRLEN + GENL_HDRLEN);
+  return out;
+}
+
+export interface GenlMessage {
+  cmd: number;
+  version: number;
+  flags: number;
+  /** the whole message; attributes start at NLMSG_HDRLEN + GENL_HDRLEN */
+  raw: Buffer;
+}
+
+/** The message's attributes as an AttrMap over the original bytes. */
+export function genlAttrs(m: GenlMessage): AttrMap {
+  return new AttrMap(m.raw, NLMSG_HDRLEN + GENL_HDRLEN, m.raw.length);
+}
+
+/** Decodes an NLMSG_ERROR payload: errno (0 = ACK) and the extended-ack text if present. */
+export function parseErrorMessage(msg: Buffer): { errno: number; kernelMessage: string | null } {
+  const flags = msg.readUInt16LE(6);
+  if (msg.length < NLMSG_HDRLEN + 4) throw new NetlinkProtocolError("truncated NLMSG_ERROR");
+  const errno = -msg.readInt32LE(NLMSG_HDRLEN);
+  let kernelMessage: string | null = null;
+  if (flags & NLM_F_ACK_TLVS) {
+    // struct nlmsgerr = error + the original header; without CAPPED the request payload follows.
+    const orig = NLMSG_HDRLEN + 4;
+    if (msg.length < orig + NLMSG_HDRLEN) throw new NetlinkProtocolError("truncated nlmsgerr");
+    const origLen = flags & NLM_F_CAPPED ? NLMSG_HDRLEN : msg.readUInt32LE(orig);
+    const tlvStart = orig + ((origLen + 3) & ~3);
+    if (tlvStart <= msg.length) {
+      walkAttrs(msg, tlvStart, msg.length, (type, at, len) => {
+        if (type !== NLMSGERR_ATTR_MSG) return;
+        let stop = at + len;
+        while (stop > at && msg[stop - 1] === 0) stop--;
+        kernelMessage = msg.toString("utf8", at, stop);
+      });
+    }
+  }
+  return { errno, kernelMessage };
+}
+
+/**
+ * Turns the raw reply messages of one request into data messages: ACKs are dropped, the DONE
+ * of a dump ends it, and an NLMSG_ERROR (or DONE carrying an error) throws NetlinkError.
+ */
+export function interpretReplies(op: string, replies: Buffer[]): GenlMessage[] {
+  const out: GenlMessage[] = [];
+  for (const msg of replies) {
+    if (msg.length < NLMSG_HDRLEN) throw new NetlinkProtocolError(`${op}: short message`);
+    const type = msg.readUInt16LE(4);
+    if (type === NLMSG_ERROR) {
+      const { errno, kernelMessage } = parseErrorMessage(msg);
+      if (errno !== 0) throw new NetlinkError(op, errno, kernelMessage);
+      continue;
+    }
+    if (type === NLMSG_DONE) {
+      // A dump that fails part-way puts its negative errno in the DONE payload.
+      if (msg.length >= NLMSG_HDRLEN + 4) {
+        const err = -msg.readInt32LE(NLMSG_HDRLEN);
+        if (err > 0) throw new NetlinkError(op, err);
+      }
+      break;
+    }
+    if (type === NLMSG_NOOP) continue;
+    if (msg.length < NLMSG_HDRLEN + GENL_HDRLEN) throw new NetlinkProtocolError(`${op}: short genl message`);
+    out.push({
+      cmd: msg.readUInt8(NLMSG_HDRLEN),
+      version: msg.readUInt8(NLMSG_HDRLEN + 1),
+      flags: msg.readUInt16LE(6),
+      raw: msg,
+    });
+  }
+  return out;
+}
+
+export interface FamilyInfo {
+  id: number;
+  name: string;
+  version: number;
+  hdrsize: number;
+  maxattr: number;
+}
+
+/** CTRL_CMD_GETFAMILY by name; ENOENT (as NetlinkError) when the family is not registered. */
+export async function resolveFamily(transport: Transport, name: string, timeoutMs?: number): Promise<FamilyInfo> {
+  const attrs = new AttrWriter(64).string(CTRL_ATTR_FAMILY_NAME, name).finish();
+  const req = encodeGenlRequest({ family: GENL_ID_CTRL, cmd: CTRL_CMD_GETFAMILY, version: 1, attrs });
+  const replies = interpretReplies(`resolve family ${name}`, await transport.request(req, { timeoutMs }));
+  const first = replies[0];
+  if (!first) throw new NetlinkProtocolError(`GETFAMILY ${name}: no reply message`);
+  const a = genlAttrs(first);
+  return {
+    id: a.u16(CTRL_ATTR_FAMILY_ID),
+    name: a.string(CTRL_ATTR_FAMILY_NAME),
+    version: a.has(CTRL_ATTR_VERSION) ? a.u32(CTRL_ATTR_VERSION) : 0,
+    hdrsize: a.has(CTRL_ATTR_HDRSIZE) ? a.u32(CTRL_ATTR_HDRSIZE) : 0,
+    maxattr: a.has(CTRL_ATTR_MAXATTR) ? a.u32(CTRL_ATTR_MAXATTR) : 0,
+  };
+}
+
+/** One resolved generic netlink family on a transport. */
+export class GenlFamily {
+  constructor(
+    readonly transport: Transport,
+    readonly info: FamilyInfo,
+    readonly timeoutMs?: number,
+  ) {}
+
+  /** A do-request: resolves with its reply messages (none for SET-type commands). */
+  async call(op: string, cmd: number, attrs?: Buffer): Promise<GenlMessage[]> {
+    const req = encodeGenlRequest({ family: this.info.id, cmd, version: this.info.version || 1, attrs });
+    return interpretReplies(op, await this.transport.request(req, { timeoutMs: this.timeoutMs }));
+  }
+
+  /** A dump: every NLM_F_MULTI part, DONE stripped; an empty dump resolves with []. */
+  async dump(op: string, cmd: number, attrs?: Buffer): Promise<GenlMessage[]> {
+    const req = encodeGenlRequest({
+      family: this.info.id,
+      cmd,
+      version: this.info.version || 1,
+      flags: NLM_F_DUMP,
+      attrs,
+    });
+    return interpretReplies(op, await this.transport.request(req, { timeoutMs: this.timeoutMs }));
+  }
+}
