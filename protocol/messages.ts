@@ -7,7 +7,7 @@
 //   event    {v, id, type:"event", topic, seq, data}   (id = the request/subscription id)
 //   pong     {v, id, type:"pong", time}                (answer to a "ping" request)
 import { ErrorBody } from "./errors.ts";
-import * as C from "./messages-conns.ts";
+import * as C from "./conntable.ts";
 import * as H from "./messages-host.ts";
 import * as I from "./messages-ipvs.ts";
 import * as R from "./messages-rules.ts";
@@ -61,8 +61,8 @@ export const CATALOG = {
   },
   "stats.unsubscribe": entry(I.StatsUnsubscribe, I.Ack),
   "conns.read": {
-    ...entry(C.ConnsRead, C.ConnsResult),
-    event: { topic: "conns.progress", data: C.ConnsProgress },
+    ...entry(C.ConnQuery, C.ConnQueryResult),
+    event: { topic: "conns.progress", data: C.ConnReadProgress },
   },
   "sysctl.get": entry(H.SysctlGet, H.SysctlValues, ANY),
   "sysctl.set": entry(H.SysctlSet, H.SysctlSetResult, ANY),
@@ -159,4 +159,4 @@ export function eventSchemaOf(type: RequestType): { topic: string; data: z.ZodTy
   const e: CatalogEntry = CATALOG[type];
   return e.event;
 }
-export { C as ConnsMessages, H as HostMessages, I as IpvsMessages, R as RulesMessages };
+export { C as ConnTable, H as HostMessages, I as IpvsMessages, R as RulesMessages };
