@@ -1,5 +1,6 @@
 // Maps whatever a handler threw to a protocol error. Kernel failures arrive as errors that name
-// an errno (IpvsError with a code, or netlink@0.3.0's plain "Request rejected: EEXIST").
+// an errno (IpvsError's `code`, or netlink@0.3.0's plain "Request rejected: EEXIST"); the
+// client's own validation failures carry `issues` and are the caller's fault (bad_request).
 import { ProtocolError } from "../../protocol/errors.ts";
 import type { ErrorCode } from "../../protocol/errors.ts";
 
@@ -34,6 +35,11 @@ export function errnoNameOf(err: unknown): string | undefined {
 
 export function toProtocolError(err: unknown): ProtocolError {
   if (err instanceof ProtocolError) return err;
+  // checks the IPVS client made before calling the kernel (IpvsValidationError's `issues`)
+  const issues = (err as { issues?: unknown } | null)?.issues;
+  if (err instanceof Error && Array.isArray(issues) && issues.every((i) => typeof i === "string")) {
+    return new ProtocolError("bad_request", err.message, { issues });
+  }
   const errno = errnoNameOf(err);
   const message = err instanceof Error ? err.message : String(err);
   if (errno) {
