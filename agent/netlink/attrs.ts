@@ -55,27 +55,33 @@ export class AttrWriter {
   }
 
   u8(type: number, v: number): this {
-    this.buf.writeUInt8(v, this.put(type, 1));
+    const at = this.put(type, 1);
+    this.buf.writeUInt8(v, at);
     return this;
   }
   u16(type: number, v: number): this {
-    this.buf.writeUInt16LE(v, this.put(type, 2));
+    const at = this.put(type, 2);
+    this.buf.writeUInt16LE(v, at);
     return this;
   }
   u32(type: number, v: number): this {
-    this.buf.writeUInt32LE(v, this.put(type, 4));
+    const at = this.put(type, 4);
+    this.buf.writeUInt32LE(v, at);
     return this;
   }
   u64(type: number, v: bigint | number): this {
-    this.buf.writeBigUInt64LE(BigInt(v), this.put(type, 8));
+    const at = this.put(type, 8);
+    this.buf.writeBigUInt64LE(BigInt(v), at);
     return this;
   }
   u16be(type: number, v: number): this {
-    this.buf.writeUInt16BE(v, this.put(type, 2));
+    const at = this.put(type, 2);
+    this.buf.writeUInt16BE(v, at);
     return this;
   }
   u32be(type: number, v: number): this {
-    this.buf.writeUInt32BE(v, this.put(type, 4));
+    const at = this.put(type, 4);
+    this.buf.writeUInt32BE(v, at);
     return this;
   }
   /** NUL-terminated, as the kernel's NLA_NUL_STRING / NLA_STRING policies expect. */
@@ -88,7 +94,9 @@ export class AttrWriter {
     return this;
   }
   binary(type: number, b: Uint8Array): this {
-    this.buf.set(b, this.put(type, b.length));
+    // put() may grow (replace) this.buf, so it must run before this.buf is read.
+    const at = this.put(type, b.length);
+    this.buf.set(b, at);
     return this;
   }
   /** A container; children are padded, so its length is always a multiple of 4. */
