@@ -2,7 +2,7 @@
 // serves a good request.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { HandlerRegistry } from "../../agent/handlers/registry.ts";
-import { type Harness, RawPeer, SVC, goodCreate, startHarness } from "./agent-ws-harness.ts";
+import { type Harness, type RawPeer, SVC, goodCreate, startHarness } from "./agent-ws-harness.ts";
 
 describe("agent ws: bad input", () => {
   let h: Harness;

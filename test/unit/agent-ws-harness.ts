@@ -98,9 +98,13 @@ export class RawPeer {
     });
   }
 
+  /** Sends one message and returns the next reply that is not a subscription event. */
   async request(obj: unknown): Promise<Record<string, unknown>> {
     this.send(JSON.stringify(obj));
-    return this.next();
+    for (;;) {
+      const m = await this.next();
+      if (m.type !== "event") return m;
+    }
   }
 }
 
