@@ -92,8 +92,33 @@ export function canonicalAddress(address: string): string {
   return ipv6FromGroups(g);
 }
 
+/** Dotted IPv4 text to its 32-bit value without allocating; -1 when it is not plain IPv4. */
+export function ipv4ToU32(s: string): number {
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c >= 0 && c <= 9) {
+      octet = octet * 10 + c;
+      if (++digits > 3 || octet > 255) return -1;
+    } else if (c === -2 && digits > 0 && dots < 3) {
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+      dots++;
+    } else {
+      return -1;
+    }
+  }
+  return dots === 3 && digits > 0 ? value * 256 + octet : -1;
+}
+
 /** A fixed-width lowercase hex key that sorts IPv4 before IPv6 and numerically within a family. */
 export function addressSortKey(address: string): string {
+  const v4 = ipv4ToU32(address);
+  if (v4 >= 0) return "4" + v4.toString(16).padStart(8, "0");
   const b = addressBytes(address);
   let s = b.length === 4 ? "4" : "6";
   for (const x of b) s += x.toString(16).padStart(2, "0");
@@ -118,6 +143,14 @@ export function parseCidr(text: string): Cidr {
 }
 
 export function cidrContains(cidr: Cidr, address: string): boolean {
+  const v4 = ipv4ToU32(address);
+  if (v4 >= 0) {
+    if (cidr.bytes.length !== 4) return false;
+    if (cidr.prefix === 0) return true;
+    const net = ((cidr.bytes[0]! << 24) | (cidr.bytes[1]! << 16) | (cidr.bytes[2]! << 8) | cidr.bytes[3]!) >>> 0;
+    const shift = 32 - cidr.prefix;
+    return Math.floor(v4 / 2 ** shift) === Math.floor(net / 2 ** shift);
+  }
   let b: Uint8Array;
   try {
     b = addressBytes(address);

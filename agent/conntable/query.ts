@@ -209,11 +209,12 @@ export function createConnQuery(input: ConnQueryInput): ConnQueryConsumer {
   };
 }
 
-/** The N clients with most entries; ties by address order so the answer is deterministic. */
+/** The N clients with most entries; ties in order of first appearance, so the answer is deterministic. */
 function topClients(counts: Map<string, number>, n: number): { address: string; count: number }[] {
-  const heap = new BoundedHeap<{ address: string; count: number; key: string }>(n, (a, b) =>
-    a.count !== b.count ? b.count - a.count : a.key < b.key ? -1 : a.key > b.key ? 1 : 0,
+  const heap = new BoundedHeap<{ address: string; count: number; seq: number }>(n, (a, b) =>
+    a.count !== b.count ? b.count - a.count : a.seq - b.seq,
   );
-  for (const [address, count] of counts) heap.offer({ address, count, key: addressSortKey(address) });
+  let seq = 0;
+  for (const [address, count] of counts) heap.offer({ address, count, seq: seq++ }); // Map order = first seen
   return heap.sorted().map(({ address, count }) => ({ address, count }));
 }

@@ -103,7 +103,7 @@ export function connEntryArb(opts: { small?: boolean } = {}): fc.Arbitrary<ConnE
       stateIndex: fc.nat(20),
       assured: fc.boolean(),
       expires: fc.oneof(fc.nat(1000), fc.integer({ min: 0, max: 4294967295 })),
-      pe: fc.option(fc.record({ name: fc.constant("sip"), data: fc.stringMatching(/^[A-Za-z0-9@.\-]{0,30}$/) })),
+      pe: fc.option(fc.record({ name: fc.constant("sip"), data: fc.stringMatching(/^[A-Za-z0-9@.-]{0,30}$/) })),
     })
     .map((r): ConnEntry => {
       const template = r.protocol === "IP" || r.template;
