@@ -43,24 +43,18 @@ function write(w: AttrWriter, nodes: Node[]): void {
 function check(buf: Buffer, start: number, end: number, nodes: Node[]): void {
   const list = decodeAttrList(buf, start, end);
   expect(list.map((a) => a.type)).toEqual(nodes.map((n) => n.type));
-  list.forEach((a, i) => {
+  for (const [i, a] of list.entries()) {
     const n = nodes[i]!;
     // Read each attribute through an AttrMap over just that attribute.
     const off = a.payload.byteOffset - buf.byteOffset;
     const m = new AttrMap(buf, off - 4, off + a.payload.length);
-    switch (n.kind) {
-      case "nested":
-        return check(buf, off, off + a.payload.length, n.children);
-      case "u64":
-        expect(m.u64(n.type)).toBe(n.v);
-        if (n.v < 2n ** 53n) expect(m.u64n(n.type)).toBe(Number(n.v));
-        return;
-      case "binary":
-        return expect(Buffer.from(m.binary(n.type))).toEqual(Buffer.from(n.v));
-      default:
-        return expect(m[n.kind](n.type)).toBe(n.v);
-    }
-  });
+    if (n.kind === "nested") check(buf, off, off + a.payload.length, n.children);
+    else if (n.kind === "u64") {
+      expect(m.u64(n.type)).toBe(n.v);
+      if (n.v < 2n ** 53n) expect(m.u64n(n.type)).toBe(Number(n.v));
+    } else if (n.kind === "binary") expect(Buffer.from(m.binary(n.type))).toEqual(Buffer.from(n.v));
+    else expect(m[n.kind](n.type)).toBe(n.v);
+  }
 }
 
 describe("netlink attributes", () => {
