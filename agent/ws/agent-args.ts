@@ -1,0 +1,91 @@
+// Command line of agent/main.ts, parsed with util.parseArgs; every mistake becomes an
+// ArgsError with a message an operator can act on (main prints it and exits 2).
+import { parseArgs } from "node:util";
+import type { Role } from "../../protocol/messages.ts";
+
+export class ArgsError extends Error {
+  override readonly name = "ArgsError";
+}
+
+export interface AgentArgs {
+  host: string;
+  port: number;
+  tokenFile: string;
+  tls: { certFile: string; keyFile: string } | null;
+  role: Role;
+  saveFile: string | null;
+  restore: boolean;
+}
+
+export const USAGE =
+  "usage: agent/main.ts --listen HOST:PORT --token-file FILE [--tls-cert FILE --tls-key FILE]\n" +
+  "                     [--role director|realserver] [--save-file FILE] [--restore]";
+
+/** "127.0.0.1:9400", "[::1]:9400", "0.0.0.0:0" */
+export function parseListen(s: string): { host: string; port: number } {
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(s);
+  if (!m) throw new ArgsError(`--listen must be HOST:PORT or [IPv6]:PORT, got ${JSON.stringify(s)}`);
+  const port = Number(m[3]);
+  if (port > 65535) throw new ArgsError(`--listen port ${port} is above 65535`);
+  return { host: (m[1] ?? m[2])!, port };
+}
+
+export function parseAgentArgs(argv: string[]): AgentArgs {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        listen: { type: "string" },
+        "token-file": { type: "string" },
+        "tls-cert": { type: "string" },
+        "tls-key": { type: "string" },
+        role: { type: "string", default: "director" },
+        "save-file": { type: "string" },
+        restore: { type: "boolean", default: false },
+      },
+    }));
+  } catch (err) {
+    throw new ArgsError((err as Error).message);
+  }
+  const str = (k: string) => values[k] as string | undefined;
+  const listen = str("listen");
+  if (!listen) throw new ArgsError("--listen HOST:PORT is required");
+  const tokenFile = str("token-file");
+  if (!tokenFile) throw new ArgsError("--token-file FILE is required (the agent never runs without a token)");
+  const role = str("role");
+  if (role !== "director" && role !== "realserver") {
+    throw new ArgsError(`--role must be director or realserver, got ${JSON.stringify(role)}`);
+  }
+  const cert = str("tls-cert");
+  const key = str("tls-key");
+  if ((cert === undefined) !== (key === undefined)) {
+    throw new ArgsError("--tls-cert and --tls-key go together");
+  }
+  const saveFile = str("save-file") ?? null;
+  const restore = values.restore === true;
+  if (restore && !saveFile) throw new ArgsError("--restore needs --save-file");
+  if (saveFile && role === "realserver") throw new ArgsError("--save-file is for directors (realservers have no IPVS table)");
+  return {
+    ...parseListen(listen),
+    tokenFile,
+    tls: cert && key ? { certFile: cert, keyFile: key } : null,
+    role,
+    saveFile,
+    restore,
+  };
+}
+
+/** Token file rules: not empty, not readable or writable by others (it is a password). */
+export function checkTokenFile(content: string, mode: number): string {
+  if ((mode & 0o007) !== 0) {
+    throw new ArgsError(`token file is accessible by other users (mode ${(mode & 0o777).toString(8)}); chmod 600 it`);
+  }
+  const token = content.trim();
+  if (token.length === 0) throw new ArgsError("token file is empty");
+  if (/\s/.test(token)) throw new ArgsError("token must be one line without spaces");
+  if (token.length < 16) throw new ArgsError("token is shorter than 16 characters");
+  return token;
+}
