@@ -22,6 +22,10 @@ function service(st: ParseState): Service {
   };
 }
 
+function tunnelGiven(st: ParseState): boolean {
+  return (["tun-type", "tun-port", "tun-nocsum", "tun-csum", "tun-remcsum"] as const).some((o) => st.given.has(o));
+}
+
 function destination(st: ParseState): Destination {
   const d = st.dest!;
   return {
@@ -32,7 +36,7 @@ function destination(st: ParseState): Destination {
       upperThreshold: st.upper,
       lowerThreshold: st.lower,
       tunnel:
-        st.forwarding === "tunnel"
+        st.forwarding === "tunnel" || (st.cmd === "edit-server" && tunnelGiven(st))
           ? { type: st.tunType, port: st.tunPort, checksum: st.tunChecksum }
           : null,
     },
@@ -92,7 +96,7 @@ export function buildCommand(st: ParseState): IpvsadmCommand {
           weight: g("weight"),
           upperThreshold: g("u-threshold"),
           lowerThreshold: g("l-threshold"),
-          tunnel: g("tun-type") || g("tun-port") || g("tun-nocsum") || g("tun-csum") || g("tun-remcsum"),
+          tunnel: tunnelGiven(st),
         },
       };
     case "delete-server":

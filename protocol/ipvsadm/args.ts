@@ -299,11 +299,14 @@ function finishParse(st: ParseState): void {
     if (st.scheduler === null || st.scheduler === "") st.scheduler = "wlc";
   }
   if ((cmd === "add-server" || cmd === "edit-server") && st.dest) {
-    if (!st.fwmark && (st.forwarding === "tunnel" || st.forwarding === "route")) st.dest.port = st.port;
-    if (st.dest.family !== st.family && st.forwarding !== "tunnel")
+    // Deliberate difference: an -e without -m/-g/-i keeps the server's method (edits merge,
+    // see command.ts), so the checks that depend on the method wait for the live config.
+    const methodKnown = cmd === "add-server" || st.given.has("forwarding-method");
+    if (methodKnown && !st.fwmark && (st.forwarding === "tunnel" || st.forwarding === "route")) st.dest.port = st.port;
+    if (methodKnown && st.dest.family !== st.family && st.forwarding !== "tunnel")
       throw new IpvsadmUsageError("Different address family is allowed only for tunneling servers");
     const tunOpts: OptName[] = ["tun-type", "tun-port", "tun-nocsum", "tun-csum", "tun-remcsum"];
-    if (tunOpts.some((o) => st.given.has(o)) && st.forwarding !== "tunnel")
+    if (methodKnown && tunOpts.some((o) => st.given.has(o)) && st.forwarding !== "tunnel")
       throw new IpvsadmUsageError("Tunnel options conflict with forward method");
     checkTunnelOptions(st.tunType, st.given);
   }
