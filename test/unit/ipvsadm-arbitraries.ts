@@ -97,16 +97,11 @@ export function destinationArb(svc: ServiceKey): fc.Arbitrary<Destination> {
 }
 
 export function serviceRulesArb(maxServices = 6, maxDests = 5): fc.Arbitrary<ServiceRules[]> {
+  const one = (k: ServiceKey): fc.Arbitrary<ServiceRules> =>
+    fc
+      .tuple(serviceArb(k), fc.uniqueArray(destinationArb(k), { maxLength: maxDests, selector: (d) => destKeyString(d.key) }))
+      .map(([svc, destinations]) => ({ ...svc, destinations }));
   return fc
     .uniqueArray(serviceKeyArb, { maxLength: maxServices, selector: serviceKeyString })
-    .chain((keys) =>
-      keys.length === 0
-        ? fc.constant([])
-        : fc.tuple(
-            ...keys.map((k) =>
-              fc.tuple(serviceArb(k), fc.uniqueArray(destinationArb(k), { maxLength: maxDests, selector: (d) => destKeyString(d.key) })),
-            ),
-          ),
-    )
-    .map((pairs) => pairs.map(([svc, dests]) => ({ ...svc, destinations: dests })));
+    .chain((keys) => fc.tuple(...keys.map(one)) as fc.Arbitrary<ServiceRules[]>);
 }
