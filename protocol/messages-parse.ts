@@ -59,7 +59,8 @@ export function parseRequestValue(raw: unknown): ParseOutcome {
   ) {
     return fail(id, "bad_request", `deadlineMs must be an integer 1..${MAX_DEADLINE_MS}`);
   }
-  const payload = CATALOG[type].input.safeParse(raw.payload ?? {});
+  // an absent payload means {} (ping, service.list, ...); null is a malformed payload
+  const payload = CATALOG[type].input.safeParse(raw.payload === undefined ? {} : raw.payload);
   if (!payload.success) {
     return fail(id, "bad_request", `invalid payload for ${type}`, issuesOf(payload.error));
   }

@@ -106,11 +106,12 @@ type RequestOf<T extends RequestType> = {
 };
 export type Request = { [T in RequestType]: RequestOf<T> }[RequestType];
 
-/** The full request union, discriminated on `type` (for documentation and schema export). */
+/** The full request union, discriminated on `type` (for documentation and schema export);
+ * parseRequestValue gives the same verdicts with better errors. Absent payload = {}. */
 export const RequestMessage = z.discriminatedUnion(
   "type",
   REQUEST_TYPES.map((t) =>
-    Envelope.extend({ type: z.literal(t), payload: CATALOG[t].input }),
+    Envelope.extend({ type: z.literal(t), payload: (CATALOG[t].input as z.ZodType).prefault({}) }),
   ) as unknown as [z.ZodObject, ...z.ZodObject[]],
 );
 
