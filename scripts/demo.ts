@@ -1,0 +1,39 @@
+// `npm run demo`: two real directors (one guest, to spare the two cores) with traffic and an
+// agent each, then the dashboard once it exists. Runs in the foreground; Ctrl-C stops the lab.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { down, status, UP_DEFAULTS, up } from "../lab/api.ts";
+import { REPO_ROOT } from "../lab/paths.ts";
+
+const instance = process.env.LVS_LAB_INSTANCE ?? "demo";
+
+async function main(): Promise<void> {
+  const existing = await status(instance).catch(() => null);
+  if (existing?.guests.some((g) => g.alive)) await down(instance);
+  console.log("demo: starting two LVS directors in a QEMU guest (about a minute)...");
+  const s = await up({ ...UP_DEFAULTS, instance, directors: 2, directorsPerGuest: 2, trafficRate: 5, log: (l) => console.log(l) });
+  console.log("\ndemo: directors are up, with live traffic through a NAT and a DR service:");
+  for (const d of s.directors) {
+    console.log(`  ${d.name}  agent ${s.withAgents ? d.agentUrl : "(not in this checkout)"}  token ${d.agentToken}`);
+  }
+  console.log(`\n  look inside:   npm run lab -- exec dir1 -- ipvsadm -Ln --stats --instance ${instance}`);
+  if (existsSync(join(REPO_ROOT, "cli", "lvsctl.ts")) && s.withAgents) {
+    const d = s.directors[0]!;
+    console.log(`  through agent: echo ${d.agentToken} > /tmp/t1 && npm run lvsctl -- --agent ${d.agentUrl} --token-file /tmp/t1 -Ln --stats`);
+  }
+  console.log("\ndemo: press Ctrl-C to stop the lab.");
+  const stop = async () => {
+    console.log("\ndemo: stopping the lab...");
+    await down(instance);
+    process.exit(0);
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  setInterval(() => {}, 1 << 30);
+}
+
+main().catch(async (e: unknown) => {
+  console.error(`demo: ${e instanceof Error ? e.message : String(e)}`);
+  await down(instance).catch(() => {});
+  process.exit(1);
+});
