@@ -134,6 +134,12 @@ export class AgentClient {
         if (!opened) reject(failure);
       });
       ws.on("open", () => {
+        if (this.#userClosed) {
+          // close() was called while this attempt was under way
+          ws.close(1000, "client closing");
+          reject(new ProtocolError("unavailable", "client closed"));
+          return;
+        }
         opened = true;
         this.#ws = ws;
         this.#attempt = 0;

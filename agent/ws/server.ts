@@ -119,9 +119,13 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
     close: async () => {
       clearInterval(heartbeat);
       for (const ws of wss.clients) ws.close(1001, "agent shutting down");
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
-      // peers that do not finish the close handshake promptly are cut
+      const closed = new Promise<void>((resolve) => wss.close(() => resolve()));
+      // peers that do not finish the close handshake within 2 s are cut
+      let grace: NodeJS.Timeout | undefined;
+      await Promise.race([closed, new Promise<void>((r) => (grace = setTimeout(r, 2000)))]);
+      clearTimeout(grace);
       for (const ws of wss.clients) ws.terminate();
+      await closed;
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
