@@ -54,6 +54,12 @@ export class RuleModel {
     return this.table.get(serviceKeyString(svc))?.dests.get(destKeyString(key)) ?? null;
   }
 
+  /** One service with its servers (newest first), or null. */
+  getServiceRules(key: ServiceKey): ServiceRules | null {
+    const e = this.table.get(serviceKeyString(key));
+    return e ? { ...e.service, destinations: [...e.dests.values()] } : null;
+  }
+
   /** Services in insertion order, servers newest first. */
   toRules(): ServiceRules[] {
     return [...this.table.values()].map((e) => ({ ...e.service, destinations: [...e.dests.values()] }));

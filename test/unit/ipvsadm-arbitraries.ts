@@ -29,7 +29,12 @@ export const serviceKeyArb: fc.Arbitrary<ServiceKey> = fc.oneof(
 const isV6 = (k: ServiceKey) => (k.protocol === "fwmark" ? k.family === "ipv6" : k.address.includes(":"));
 
 export function serviceArb(key: ServiceKey): fc.Arbitrary<Service> {
-  const netmask = isV6(key) ? fc.integer({ min: 1, max: 128 }).map(String) : v4;
+  // contiguous masks only: the agent's validation refuses the odd masks ipvsadm lets through
+  const v4Mask = fc.integer({ min: 0, max: 32 }).map((bits) => {
+    const n = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+    return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join(".");
+  });
+  const netmask = isV6(key) ? fc.integer({ min: 1, max: 128 }).map(String) : v4Mask;
   return fc
     .record({
       scheduler: fc.constantFrom(...SCHEDULERS, "none" as const),
