@@ -9,7 +9,9 @@ export interface ConnEntryLike {
   protocol: string;
   clientAddress: string;
   clientPort: number;
-  virtualAddress: string;
+  /** absent for fwmark templates, which carry the mark in `fwmark` instead */
+  virtualAddress?: string;
+  fwmark?: number;
   virtualPort: number;
   destAddress: string;
   destPort: number;
@@ -19,6 +21,11 @@ export interface ConnEntryLike {
   expires: number;
   peName?: string | null;
   peData?: string | null;
+}
+
+function markAsAddress(mark: number, v4: boolean): string {
+  const dotted = [mark >>> 24, (mark >>> 16) & 255, (mark >>> 8) & 255, mark & 255].join(".");
+  return v4 ? dotted : `::${dotted}`;
 }
 
 export function connHeader(persistentConn: boolean): string {
@@ -31,10 +38,9 @@ export function connHeader(persistentConn: boolean): string {
 /** One print_conn line. The client family decides how client and virtual are written. */
 export function formatConnLine(e: ConnEntryLike, persistentConn: boolean): string {
   const expire = `${String(Math.floor(e.expires / 60)).padStart(2, "0")}:${String(e.expires % 60).padStart(2, "0")}`;
-  const v4Client = isIPv4(e.clientAddress);
-  const side = (a: string, p: number) => (v4Client ? `${a}:${p}` : addrPort(a, p));
-  const c = side(e.clientAddress, e.clientPort);
-  const v = side(e.virtualAddress, e.virtualPort);
+  const c = addrPort(e.clientAddress, e.clientPort);
+  // the proc file puts a template's fwmark in the address field; ipvsadm prints it dotted
+  const v = addrPort(e.virtualAddress ?? markAsAddress(e.fwmark ?? 0, isIPv4(e.clientAddress)), e.virtualPort);
   const d = addrPort(e.destAddress, e.destPort);
   const head = `${e.protocol.padEnd(3)} ${expire.padEnd(6)} ${e.state.padEnd(11)} ${c.padEnd(18)} ${v.padEnd(18)}`;
   if (persistentConn && e.peName && e.peData) return `${head} ${d.padEnd(16)} ${e.peName.padEnd(18)} ${e.peData}\n`;

@@ -1,0 +1,95 @@
+// rules.export / rules.import / rules.diff on top of apply.ts. Semantics:
+// - replace: the table becomes exactly what the source builds from an empty table (flush, then
+//   apply, like ipvsadm-restore), rolled back to the snapshot if the kernel refuses a line;
+// - merge, ipvsadm text: the lines run on top of the live table, like `ipvsadm -R`, but all or
+//   nothing; merge, JSON: missing services/servers are created and differing ones updated,
+//   nothing is deleted.
+// Export in "ipvsadm" format is `ipvsadm -S -n` plus -x/-y where set (so a save file keeps
+// thresholds; ipvsadm -R accepts them); lvsctl -S formats service.list itself, exactly.
+import type { RuleCommand } from "../../protocol/ipvsadm/command.ts";
+import type { ServiceRules } from "../../protocol/ipvsadm/names.ts";
+import { type RuleLine, formatSave, parseRestore } from "../../protocol/ipvsadm/save.ts";
+import type { RuleSet, RulesSource } from "../../protocol/messages-rules.ts";
+import type { DestinationConfig, ServiceConfig } from "../../protocol/ipvs.ts";
+import { diffRulesMerge } from "../../protocol/rules-diff.ts";
+import type { IpvsClient } from "../ipvs/types.ts";
+import { type ApplyMode, type LineProblem, RulesApplyError, RulesValidationError, applyRules, previewRules } from "./apply.ts";
+import { configsOnly } from "./repair.ts";
+
+const ALL_SERVICE = { scheduler: true, persistence: true, netmask: true, pe: true, onePacket: true, schedulerFlags: true };
+const ALL_DEST = { forwarding: true, weight: true, upperThreshold: true, lowerThreshold: true, tunnel: true };
+
+/** The commands that build a rule set from an empty table. */
+export function rulesToLines(rules: RuleSet["services"]): RuleLine[] {
+  return parseRestore(formatSave(rules, { thresholds: true, sort: false })).operations;
+}
+
+/** JSON merge: create and update only. */
+function mergeLines(live: ServiceRules[], proposed: RuleSet["services"]): RuleLine[] {
+  return diffRulesMerge(live, proposed).map((c, i): RuleLine => {
+    let command: RuleCommand;
+    if (!c.destination) {
+      const service = { key: c.service, config: c.after as ServiceConfig };
+      command = c.action === "create" ? { kind: "add-service", service } : { kind: "edit-service", service, given: ALL_SERVICE };
+    } else {
+      const destination = { key: c.destination, config: c.after as DestinationConfig };
+      command =
+        c.action === "create"
+          ? { kind: "add-server", service: c.service, destination }
+          : { kind: "edit-server", service: c.service, destination, given: ALL_DEST };
+    }
+    return { line: i + 1, text: `${c.action} ${c.destination ? "server" : "service"}`, command };
+  });
+}
+
+export async function exportRules(client: IpvsClient, format: "ipvsadm" | "json"): Promise<RulesSource> {
+  const services = configsOnly(await client.listServices());
+  return format === "json" ? { format, rules: { services } } : { format, text: formatSave(services, { thresholds: true }) };
+}
+
+interface Resolved {
+  lines: RuleLine[];
+  mode: ApplyMode;
+  syntaxErrors: LineProblem[];
+}
+
+function resolve(source: RulesSource, mode: ApplyMode, live: ServiceRules[]): Resolved {
+  if (source.format === "json")
+    return { lines: mode === "merge" ? mergeLines(live, source.rules.services) : rulesToLines(source.rules.services), mode, syntaxErrors: [] };
+  const parsed = parseRestore(source.text);
+  return { lines: parsed.operations, mode, syntaxErrors: parsed.errors };
+}
+
+export interface ImportResult {
+  changes: ReturnType<typeof previewRules>["changes"];
+  applied: boolean;
+  errors: { line?: number; message: string }[];
+}
+
+export async function importRules(client: IpvsClient, source: RulesSource, mode: ApplyMode, dryRun: boolean): Promise<ImportResult> {
+  const live = configsOnly(await client.listServices());
+  const r = resolve(source, mode, live);
+  const preview = previewRules(live, r.lines, r.mode);
+  const problems = [...r.syntaxErrors, ...preview.problems].sort((a, b) => a.line - b.line);
+  if (problems.length > 0 || dryRun)
+    return { changes: preview.changes, applied: false, errors: problems.map((p) => ({ line: p.line, message: p.message })) };
+  try {
+    await applyRules(client, r.lines, r.mode);
+    return { changes: preview.changes, applied: true, errors: [] };
+  } catch (e) {
+    if (e instanceof RulesValidationError)
+      return { changes: preview.changes, applied: false, errors: e.problems.map((p) => ({ line: p.line, message: p.message })) };
+    if (e instanceof RulesApplyError) {
+      const undo = e.rolledBack ? "rolled back" : `ROLLBACK INCOMPLETE: ${e.rollbackErrors.join("; ")}`;
+      const entry = { message: `${e.kernelMessage} (${undo})` };
+      return { changes: preview.changes, applied: false, errors: [e.line === null ? entry : { line: e.line, ...entry }] };
+    }
+    throw e;
+  }
+}
+
+export async function diffSource(client: IpvsClient, source: RulesSource) {
+  const live = configsOnly(await client.listServices());
+  const r = resolve(source, "replace", live);
+  return previewRules(live, r.lines, "replace").changes;
+}
