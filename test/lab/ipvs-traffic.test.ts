@@ -20,7 +20,7 @@ interface StatsLine {
 function parseStats(text: string): StatsLine[] {
   return text
     .split("\n")
-    .map((l) => /^(?:TCP  |\s+-> )(\S+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)/.exec(l))
+    .map((l) => /^(?:TCP {2}|\s+-> )(\S+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)/.exec(l))
     .filter((m): m is RegExpExecArray => m !== null)
     .map((m) => ({ name: m[1]!, conns: +m[2]!, inPkts: +m[3]!, outPkts: +m[4]!, inBytes: +m[5]!, outBytes: +m[6]! }));
 }

@@ -7,6 +7,8 @@ import { defaultRules } from "../../lab/directors.ts";
 import type { DirectorRecord, LabState } from "../../lab/state.ts";
 
 export function labInstance(): string {
+  const error = inject("labError");
+  if (error) throw new Error(`the lab did not come up: ${error}`);
   return inject("labInstance");
 }
 
