@@ -1,0 +1,64 @@
+// lvsctl: ipvsadm's command line and output, for any director, through its agent.
+//   npx tsx cli/lvsctl.ts --agent ws://host:9400 --token-file token -Ln --stats
+import { readFileSync } from "node:fs";
+import { AgentClient } from "../protocol/agent-client.ts";
+import { ProtocolError } from "../protocol/errors.ts";
+import { parseIpvsadmArgs } from "../protocol/ipvsadm/args.ts";
+import { IpvsadmUsageError } from "../protocol/ipvsadm/command.ts";
+import { splitLvsctlArgs } from "./args.ts";
+import { type CliIo, runCommand } from "./run-command.ts";
+import { USAGE, VERSION } from "./usage.ts";
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+const io: CliIo = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+  readStdin,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const { agent, tokenFile, rest } = splitLvsctlArgs(argv, process.env);
+  let cmd: ReturnType<typeof parseIpvsadmArgs>;
+  try {
+    cmd = parseIpvsadmArgs(rest);
+  } catch (e) {
+    if (!(e instanceof IpvsadmUsageError)) throw e;
+    io.err(`${e.message}\n`);
+    return e.exitCode;
+  }
+  if (cmd.kind === "help" || cmd.kind === "version") {
+    io.out(cmd.kind === "help" ? USAGE : VERSION);
+    return 0;
+  }
+  if (!agent || !tokenFile) {
+    io.err(`lvsctl needs --agent URL and --token-file FILE\n\n${USAGE}`);
+    return 2;
+  }
+  let token: string;
+  try {
+    token = readFileSync(tokenFile, "utf8").trim();
+  } catch (e) {
+    io.err(`lvsctl: cannot read token file ${tokenFile}: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const client = new AgentClient({ url: agent, token, reconnect: false, heartbeatMs: 0 });
+  try {
+    await client.connect();
+    return await runCommand(cmd, client, io);
+  } catch (e) {
+    if (e instanceof ProtocolError) {
+      io.err(`lvsctl: ${agent}: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  } finally {
+    client.close();
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

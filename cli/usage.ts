@@ -1,0 +1,29 @@
+// lvsctl's help text: its own options, then ipvsadm's command syntax (which it accepts as is).
+export const VERSION = "lvsctl 0.1.0 (ipvsadm v1.31 command syntax and output formats)\n";
+
+export const USAGE = `${VERSION}Usage:
+  lvsctl --agent URL --token-file FILE <ipvsadm options>
+
+lvsctl options (anywhere on the line; or LVSCTL_AGENT / LVSCTL_TOKEN_FILE):
+  --agent URL          agent WebSocket URL, e.g. ws://10.0.0.1:9400
+  --token-file FILE    file holding the agent's bearer token
+
+ipvsadm syntax:
+  -A|E virtual-service [-s scheduler] [-p [timeout]] [-M netmask] [--pe engine] [-b sched-flags]
+  -D virtual-service
+  -C
+  -R                   (rules from stdin; applied all or nothing)
+  -S [-n]
+  -a|e virtual-service -r server-address [options]
+  -d virtual-service -r server-address
+  -L|l [virtual-service] [options]
+  -Z [virtual-service]
+  --set tcp tcpfin udp
+  --start-daemon {master|backup} [daemon-options]
+  --stop-daemon {master|backup}
+  -h
+
+Differences from ipvsadm: addresses and ports are numeric only (no name lookups, output is
+always numeric); -E and -e change only the fields given (ipvsadm resets the others to its
+defaults); -R applies every line or none.
+`;
