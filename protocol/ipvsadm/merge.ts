@@ -18,10 +18,12 @@ export function mergeServiceEdit(live: Service, cmd: EditService): Service {
   if (g.scheduler) c.scheduler = typed.scheduler;
   if (g.schedulerFlags) c.schedulerFlags = typed.schedulerFlags;
   if (g.persistence) {
-    // -p without -M keeps the live mask (ipvsadm would reset it to /32 or /128)
-    c.persistence = {
-      timeout: typed.persistence!.timeout,
-      netmask: g.netmask ? typed.persistence!.netmask : (live.config.persistence?.netmask ?? typed.persistence!.netmask),
+    // -p without -M keeps the live mask (ipvsadm would reset it to /32 or /128); a full
+    // config (all fields given, as JSON imports send) may also switch persistence off
+    const p = typed.persistence;
+    c.persistence = p && {
+      timeout: p.timeout,
+      netmask: g.netmask ? p.netmask : (live.config.persistence?.netmask ?? p.netmask),
     };
   } else if (g.netmask && c.persistence && typed.persistence === null) {
     throw new MergeError("-M needs -p on an edit (the mask is only kept for persistent services)");
@@ -40,7 +42,7 @@ export function mergeServerEdit(service: ServiceKey, live: Destination, cmd: Edi
   if (g.upperThreshold) c.upperThreshold = typed.upperThreshold;
   if (g.lowerThreshold) c.lowerThreshold = typed.lowerThreshold;
   if (c.forwarding !== "tunnel") {
-    if (g.tunnel) throw new MergeError("Tunnel options conflict with forward method");
+    if (g.tunnel && typed.tunnel !== null) throw new MergeError("Tunnel options conflict with forward method");
     c.tunnel = null;
   } else if (g.tunnel) {
     c.tunnel = typed.tunnel;
