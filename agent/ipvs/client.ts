@@ -19,7 +19,7 @@ import { AttrWriter } from "../netlink/attrs.ts";
 import { type GenlMessage, GenlFamily, NetlinkError, genlAttrs, resolveFamily } from "../netlink/genl.ts";
 import { NetlinkTransport, type Transport } from "../netlink/transport.ts";
 import { writeDestFull, writeDestKey } from "./codec-dest.ts";
-import { decodeDest } from "./codec-dest.ts";
+import { decodeDestDump } from "./codec-dest-fast.ts";
 import { daemonStateCode, decodeDaemon, decodeInfo, decodeTimeouts, encodeDaemon, encodeTimeouts } from "./codec-misc.ts";
 import { decodeService, encodeServiceFull, encodeServiceKey, serviceFamily, writeServiceKey } from "./codec-service.ts";
 import { K } from "./constants.ts";
@@ -88,20 +88,24 @@ export class NetlinkIpvsClient implements IpvsClient {
   }
 
   private async dumpDests(op: string, key: ServiceKey, family: Family): Promise<DestinationState[]> {
-    const msgs = await this.fam.dump(op, K.IPVS_CMD_GET_DEST, encodeServiceKey(key));
-    const out = new Array<DestinationState>(msgs.length);
-    for (let i = 0; i < msgs.length; i++) out[i] = decodeDest(genlAttrs(msgs[i]!).nested(K.IPVS_CMD_ATTR_DEST), family);
-    return out;
+    const [replies] = await this.fam.dumpMany(K.IPVS_CMD_GET_DEST, [encodeServiceKey(key)]);
+    return decodeDestDump(op, replies!, family);
   }
 
   listServices(): Promise<ServiceState[]> {
     return this.run("listServices", async () => {
       const msgs = await this.fam.dump("listServices", K.IPVS_CMD_GET_SERVICE);
       const services = msgs.map((m) => this.decodeServiceMessage(m));
-      const dests = await Promise.all(
-        services.map((s) => this.dumpDests("listServices", s.service.key, serviceFamily(s.service.key))),
+      // All GET_DEST dumps in one pipelined batch over the socket pool.
+      const replies = await this.fam.dumpMany(
+        K.IPVS_CMD_GET_DEST,
+        services.map((s) => encodeServiceKey(s.service.key)),
       );
-      return services.map((s, i) => ({ ...s.service, stats: s.stats, destinations: dests[i]! }));
+      return services.map((s, i) => ({
+        ...s.service,
+        stats: s.stats,
+        destinations: decodeDestDump("listServices", replies[i]!, serviceFamily(s.service.key)),
+      }));
     });
   }
 

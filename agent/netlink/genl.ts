@@ -227,6 +227,19 @@ export class GenlFamily {
     return interpretReplies(op, await this.transport.request(req, { timeoutMs: this.timeoutMs }));
   }
 
+  /**
+   * Many dumps of one command, pipelined by the transport; returns each dump's raw reply
+   * messages (DONE included, errors NOT checked: pass each list through interpretReplies or a
+   * decoder that does the same).
+   */
+  dumpMany(cmd: number, attrsList: Buffer[]): Promise<Buffer[][]> {
+    const version = this.info.version || 1;
+    const reqs = attrsList.map((attrs) =>
+      encodeGenlRequest({ family: this.info.id, cmd, version, flags: NLM_F_DUMP, attrs }),
+    );
+    return this.transport.requestAll(reqs, { timeoutMs: this.timeoutMs });
+  }
+
   /** A dump: every NLM_F_MULTI part, DONE stripped; an empty dump resolves with []. */
   async dump(op: string, cmd: number, attrs?: Buffer): Promise<GenlMessage[]> {
     const req = encodeGenlRequest({

@@ -4,7 +4,9 @@
 // tests plug in a fake Transport that answers with recorded bytes.
 //
 // We use the raw socket of npm `netlink` (not its request()): its per-request JS work was the
-// bottleneck of listings, and its errors lose the numeric errno.
+// bottleneck of listings, and its errors lose the numeric errno. The core is callback-based
+// with one lazily re-armed watchdog timer per socket, because under TCG every promise and
+// timer per request shows up in the time to list 5,000 services.
 import netlink from "netlink";
 import type { RawNetlinkSocket } from "netlink";
 
@@ -20,6 +22,11 @@ export interface Transport {
    * concurrently: requests are serialized per socket (one dump per socket is a kernel rule).
    */
   request(message: Buffer, options?: TransportRequestOptions): Promise<Buffer[]>;
+  /**
+   * The same for many messages, pipelined over the available sockets; result i answers
+   * message i. Messages are owned by the transport afterwards (their seq is overwritten).
+   */
+  requestAll(messages: Buffer[], options?: TransportRequestOptions): Promise<Buffer[][]>;
   close(): void;
 }
 
@@ -31,22 +38,22 @@ const NETLINK_GENERIC = 16;
 const NLMSG_HDRLEN = 16;
 const NLMSG_ERROR = 2;
 const NLMSG_DONE = 3;
-const NLM_F_MULTI = 0x2;
 const SOCKET_BUFFER = 4 << 20;
 
-interface Pending {
-  seq: number;
-  replies: Buffer[];
-  resolve: (r: Buffer[]) => void;
-  reject: (e: Error) => void;
-  timer: NodeJS.Timeout | undefined;
-}
+type Done = (err: Error | null, replies: Buffer[]) => void;
 
 /** One socket, one request in flight. */
 class Channel {
   private readonly sock: RawNetlinkSocket;
-  private pending: Pending | null = null;
   private seq = (Math.random() * 0x7fffffff) >>> 0;
+  private replies: Buffer[] = [];
+  private done: Done | null = null;
+  private startedAt = 0;
+  private timeoutMs = 0;
+  private watchdog: NodeJS.Timeout | null = null;
+  private active = false;
+  /** set by the pool from acquisition until released */
+  busy = false;
   closed = false;
 
   constructor(private readonly onBroken: (c: Channel) => void) {
@@ -59,30 +66,47 @@ class Channel {
     this.sock.on("error", (err) => this.fail(new TransportError(`netlink socket: ${err.message}`)));
   }
 
-  /** set by the pool from acquisition until the request settles */
-  busy = false;
+  /** Keeps the process alive only while requests are in flight. */
+  setActive(on: boolean): void {
+    if (on === this.active || this.closed) return;
+    this.active = on;
+    if (on) this.sock.ref();
+    else this.sock.unref();
+  }
 
-  send(message: Buffer, timeoutMs: number): Promise<Buffer[]> {
-    if (this.closed) return Promise.reject(new TransportError("transport closed"));
-    return new Promise((resolve, reject) => {
-      this.seq = (this.seq + 1) >>> 0 || 1;
-      const out = Buffer.from(message);
-      out.writeUInt32LE(this.seq, 8);
-      const pending: Pending = { seq: this.seq, replies: [], resolve, reject, timer: undefined };
-      pending.timer = setTimeout(
-        () => this.fail(new TransportError(`no reply within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-      this.pending = pending;
-      this.sock.ref();
-      this.sock.send(out, {}, (err) => {
-        if (err) this.fail(new TransportError(`send: ${err.message}`));
-      });
+  start(message: Buffer, timeoutMs: number, done: Done): void {
+    if (this.closed) {
+      done(new TransportError("transport closed"), []);
+      return;
+    }
+    this.seq = (this.seq + 1) >>> 0 || 1;
+    message.writeUInt32LE(this.seq, 8);
+    this.replies = [];
+    this.done = done;
+    this.startedAt = Date.now();
+    this.timeoutMs = timeoutMs;
+    if (!this.watchdog) this.arm(timeoutMs);
+    this.setActive(true);
+    this.sock.send(message, {}, (err) => {
+      if (err) this.fail(new TransportError(`send: ${err.message}`));
     });
   }
 
+  /** The watchdog fires at most once per timeout period and re-arms only while busy. */
+  private arm(ms: number): void {
+    this.watchdog = setTimeout(() => {
+      this.watchdog = null;
+      if (!this.done) return;
+      const left = this.startedAt + this.timeoutMs - Date.now();
+      if (left <= 0) this.fail(new TransportError(`no reply within ${this.timeoutMs} ms`));
+      else this.arm(left);
+    }, ms);
+    this.watchdog.unref();
+  }
+
   private receive(datagram: Buffer): void {
-    const p = this.pending;
+    if (!this.done) return;
+    const seq = this.seq;
     let at = 0;
     while (datagram.length - at >= NLMSG_HDRLEN) {
       const len = datagram.readUInt32LE(at);
@@ -91,13 +115,14 @@ class Channel {
         return;
       }
       // Late replies of a timed-out request, or stray ACKs, carry other sequence numbers.
-      if (p && datagram.readUInt32LE(at + 8) === p.seq) {
-        const msg = datagram.subarray(at, at + len);
-        p.replies.push(msg);
-        const type = msg.readUInt16LE(4);
+      if (datagram.readUInt32LE(at + 8) === seq) {
+        this.replies.push(datagram.subarray(at, at + len));
+        const type = datagram.readUInt16LE(at + 4);
         // A doit GET answers with a plain message and then the ACK; a dump ends with DONE.
         if (type === NLMSG_DONE || type === NLMSG_ERROR) {
-          this.finish(p);
+          const done = this.done;
+          this.done = null;
+          done(null, this.replies);
           return;
         }
       }
@@ -105,29 +130,19 @@ class Channel {
     }
   }
 
-  private finish(p: Pending): void {
-    if (this.pending !== p) return;
-    clearTimeout(p.timer);
-    this.pending = null;
-    if (!this.closed) this.sock.unref();
-    p.resolve(p.replies);
-  }
-
-  /** The socket's state is unknown after a failure: reject, close, let the pool replace it. */
+  /** The socket's state is unknown after a failure: report, close, let the pool replace it. */
   private fail(err: Error): void {
-    const p = this.pending;
-    this.pending = null;
-    if (p) {
-      clearTimeout(p.timer);
-      p.reject(err);
-    }
+    const done = this.done;
+    this.done = null;
     this.close();
     this.onBroken(this);
+    done?.(err, []);
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.watchdog) clearTimeout(this.watchdog);
     try {
       this.sock.close();
     } catch {
@@ -160,7 +175,6 @@ export class NetlinkTransport implements Transport {
     return new Channel((broken) => {
       const i = this.channels.indexOf(broken);
       if (i >= 0 && !this.closed) this.channels[i] = this.newChannel();
-      this.wake();
     });
   }
 
@@ -168,15 +182,18 @@ export class NetlinkTransport implements Transport {
     return this.channels.find((c) => !c.busy && !c.closed);
   }
 
-  /** Hands idle channels to waiters synchronously, so no one can take them in between. */
-  private wake(): void {
-    for (let ch = this.idle(); ch && this.waiting.length > 0; ch = this.idle()) {
-      ch.busy = true;
-      this.waiting.shift()!(ch);
+  private release(ch: Channel): void {
+    ch.busy = false;
+    ch.setActive(false);
+    // Hand idle channels to waiters synchronously, so no one can take them in between.
+    for (let next = this.idle(); next && this.waiting.length > 0; next = this.idle()) {
+      next.busy = true;
+      this.waiting.shift()!(next);
     }
   }
 
   private acquire(): Promise<Channel> {
+    if (this.closed) return Promise.reject(new TransportError("transport closed"));
     const ch = this.waiting.length === 0 ? this.idle() : undefined;
     if (ch) {
       ch.busy = true;
@@ -186,16 +203,50 @@ export class NetlinkTransport implements Transport {
   }
 
   async request(message: Buffer, options: TransportRequestOptions = {}): Promise<Buffer[]> {
-    if (this.closed) throw new TransportError("transport closed");
-    if (message.length < NLMSG_HDRLEN) throw new TransportError("short request");
-    const ch = await this.acquire();
-    try {
-      if (this.closed) throw new TransportError("transport closed");
-      return await ch.send(message, options.timeoutMs ?? this.timeoutMs);
-    } finally {
-      ch.busy = false;
-      this.wake();
+    const [replies] = await this.requestAll([Buffer.from(message)], options);
+    return replies!;
+  }
+
+  async requestAll(messages: Buffer[], options: TransportRequestOptions = {}): Promise<Buffer[][]> {
+    for (const m of messages) if (m.length < NLMSG_HDRLEN) throw new TransportError("short request");
+    if (messages.length === 0) return [];
+    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
+    // One channel is awaited; any others idle right now join in.
+    const first = await this.acquire();
+    const mine = [first];
+    for (let ch = this.idle(); ch && mine.length < messages.length; ch = this.idle()) {
+      ch.busy = true;
+      mine.push(ch);
     }
+    const results = new Array<Buffer[]>(messages.length);
+    return new Promise((resolve, reject) => {
+      let next = 0;
+      let finished = 0;
+      let failed = false;
+      const pump = (ch: Channel): void => {
+        if (failed || this.closed || next >= messages.length) {
+          this.release(ch);
+          if (!failed && this.closed && finished < messages.length) {
+            failed = true;
+            reject(new TransportError("transport closed"));
+          }
+          return;
+        }
+        const i = next++;
+        ch.start(messages[i]!, timeoutMs, (err, replies) => {
+          if (err) {
+            failed = true;
+            this.release(ch);
+            reject(err);
+            return;
+          }
+          results[i] = replies;
+          if (++finished === messages.length) resolve(results);
+          pump(ch);
+        });
+      };
+      for (const ch of mine) pump(ch);
+    });
   }
 
   close(): void {
@@ -204,9 +255,4 @@ export class NetlinkTransport implements Transport {
     // Waiters wake up on a closed channel and fail with "transport closed".
     for (const w of this.waiting.splice(0)) w(this.channels[0]!);
   }
-}
-
-/** True for a reply message that belongs to a multipart dump. */
-export function isMultipart(msg: Buffer): boolean {
-  return msg.length >= NLMSG_HDRLEN && (msg.readUInt16LE(6) & NLM_F_MULTI) !== 0;
 }

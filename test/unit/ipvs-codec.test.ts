@@ -3,6 +3,10 @@ import { describe, expect, it } from "vitest";
 import { AttrMap, AttrWriter, decodeAttrList } from "../../agent/netlink/attrs.ts";
 import { addressToBytes, canonicalAddress, formatIPv4, formatIPv6 } from "../../agent/ipvs/codec-address.ts";
 import { decodeDest, encodeDestFull } from "../../agent/ipvs/codec-dest.ts";
+import { decodeDestDump, decodeDestFast } from "../../agent/ipvs/codec-dest-fast.ts";
+import { AttrError as AttrErr } from "../../agent/netlink/attrs.ts";
+import { NetlinkError } from "../../agent/netlink/genl.ts";
+import { doneMessage, genlMessage } from "./ipvs-fake.ts";
 import {
   decodeDaemon,
   decodeInfo,
@@ -176,6 +180,41 @@ describe("destination codec", () => {
     expect(gue.binary(K.IPVS_DEST_ATTR_TUN_PORT).toString("hex")).toBe("17c0");
     expect(gue.binary(K.IPVS_DEST_ATTR_TUN_FLAGS).toString("hex")).toBe("0100");
     expect(gue.u8(K.IPVS_DEST_ATTR_TUN_TYPE)).toBe(1);
+  });
+
+  it("the fast listing decoder agrees with decodeDest on kernel-style replies (STATS64 or legacy)", () => {
+    fc.assert(
+      fc.property(destinationState, fc.boolean(), fc.constantFrom("ipv4" as const, "ipv6" as const), (d, legacy, fam) => {
+        const more = extra((w) => {
+          w.u32(K.IPVS_DEST_ATTR_ACTIVE_CONNS, d.activeConns);
+          w.u32(K.IPVS_DEST_ATTR_INACT_CONNS, d.inactiveConns);
+          w.u32(K.IPVS_DEST_ATTR_PERSIST_CONNS, d.persistConns);
+          if (legacy) encodeStatsLegacy(w, K.IPVS_DEST_ATTR_STATS, d.stats);
+          else encodeStats64(w, K.IPVS_DEST_ATTR_STATS64, d.stats);
+        });
+        const container = wrap(2, Buffer.concat([inner(encodeDestFull(d)), more]));
+        const slow = decodeDest(new AttrMap(container).nested(2), fam);
+        expect(decodeDestFast(container, 4, container.length, fam)).toEqual(slow);
+        const dump = [genlMessage(30, 5, container, 2), genlMessage(30, 5, container, 2), doneMessage()];
+        expect(decodeDestDump("t", dump, fam)).toEqual([slow, slow]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("the fast decoder throws typed errors on malformed bytes and kernel errors", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 80 }), (bytes) => {
+        const b = Buffer.from(bytes);
+        try {
+          decodeDestFast(b, 0, b.length, "ipv4");
+        } catch (e) {
+          expect(e instanceof AttrErr || (e as Error).name === "IpvsDecodeError").toBe(true);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+    expect(() => decodeDestDump("t", [doneMessage(0, 16)], "ipv4")).toThrow(NetlinkError);
   });
 
   it("uses the service family when an old kernel omits ADDR_FAMILY", () => {

@@ -77,6 +77,9 @@ export class FakeTransport implements Transport {
     this.seen.push(req);
     return this.answer(req);
   }
+  async requestAll(messages: Buffer[]): Promise<Buffer[][]> {
+    return Promise.all(messages.map((m) => this.request(m)));
+  }
   close(): void {
     this.closed = true;
   }
