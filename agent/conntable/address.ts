@@ -7,8 +7,11 @@ export class AddressError extends Error {
   override name = "AddressError";
 }
 
+// Octet texts computed once: the parser formats an address per column of every line.
+const OCTET: readonly string[] = Array.from({ length: 256 }, (_, i) => String(i));
+
 export function ipv4FromU32(n: number): string {
-  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+  return OCTET[n >>> 24]! + "." + OCTET[(n >>> 16) & 255]! + "." + OCTET[(n >>> 8) & 255]! + "." + OCTET[n & 255]!;
 }
 
 /**

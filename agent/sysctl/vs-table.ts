@@ -28,6 +28,8 @@ export const VS_SYSCTLS: Readonly<Record<string, SysctlDoc>> = {
   expire_nodest_conn: bool("expire entries whose real server was deleted, so clients get an error instead of silence", "0"),
   expire_quiescent_template: bool("expire persistence templates pointing at a weight-0 server when used (makes drains effective)", "0"),
   ignore_tunneled: bool("mark packets of unknown protocols as IPVS-owned (director also a real server)", "0"),
+  lblc_expiration: range("seconds an idle lblc scheduler entry is kept (ip_vs_lblc loaded)", "86400", 1, INT_MAX),
+  lblcr_expiration: range("seconds an idle lblcr server set is kept (ip_vs_lblcr loaded)", "86400", 1, INT_MAX),
   nat_icmp_send: bool("send ICMP unreachable for NAT replies matching no entry", "0"),
   pmtu_disc: bool("reject oversized DF packets with FRAG_NEEDED; 0 lets TUN fragment them", "1"),
   run_estimation: bool("0 suspends rate estimation", "1"),
