@@ -35,11 +35,14 @@ export function missingPackages(): string[] {
     .map(([pkg]) => pkg);
 }
 
-export function ensurePackages(log: (s: string) => void): void {
-  const missing = missingPackages();
+export function ensurePackages(
+  log: (s: string) => void,
+  env: { missing: string[]; root: boolean } = { missing: missingPackages(), root: isRoot() },
+): void {
+  const { missing } = env;
   if (missing.length === 0) return;
   const cmd = `apt-get update && apt-get install -y ${missing.join(" ")}`;
-  if (!isRoot()) {
+  if (!env.root) {
     throw new LabSetupError(`the lab needs Debian packages that are missing: ${missing.join(", ")}.\nRun as root:\n  ${cmd}`);
   }
   log(`lab: installing ${missing.join(" ")}`);

@@ -1,6 +1,11 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { guestMemoryMb, resolveTarget } from "../../lab/api.ts";
 import { defaultRules, defaultTargets } from "../../lab/directors.ts";
+import { ensurePackages } from "../../lab/fetch.ts";
+import { type GuestRecord, waitForControl } from "../../lab/guest.ts";
 import { instanceDir } from "../../lab/paths.ts";
 import type { LabState } from "../../lab/state.ts";
 
@@ -43,5 +48,25 @@ describe("lab (pure parts)", () => {
   it("sizes guest memory by directors", () => {
     expect(guestMemoryMb(1)).toBe(1024);
     expect(guestMemoryMb(25)).toBe(512 + 192 * 25);
+  });
+});
+
+describe("lab robustness", () => {
+  it("without root, missing packages give the exact command and install nothing", () => {
+    const logs: string[] = [];
+    expect(() => ensurePackages((l) => logs.push(l), { missing: ["ipvsadm", "cpio"], root: false })).toThrow(
+      "Run as root:\n  apt-get update && apt-get install -y ipvsadm cpio",
+    );
+    expect(logs).toEqual([]);
+    expect(() => ensurePackages((l) => logs.push(l), { missing: [], root: false })).not.toThrow();
+  });
+
+  it("a guest whose QEMU is gone is reported with its console, not waited on", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lab-guest-"));
+    writeFileSync(join(dir, "console.log"), "lab-init: stage 1\nKernel panic - not syncing: test\n");
+    const g: GuestRecord = { name: "g9", memoryMb: 1024, controlPort: 1, agentPorts: [], dir, pid: process.pid };
+    const t0 = Date.now();
+    await expect(waitForControl(g, "t", 60_000)).rejects.toThrow(/guest g9 died while booting[\s\S]*Kernel panic - not syncing: test/);
+    expect(Date.now() - t0).toBeLessThan(5000);
   });
 });
