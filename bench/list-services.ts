@@ -6,11 +6,12 @@
 // Target: agent / ipvsadm <= 1.0.
 // Run: npx tsx bench/list-services.ts   (BENCH_REPS=n to change the repetitions)
 import { AgentClient } from "../protocol/agent-client.ts";
+import { CATALOG } from "../protocol/messages.ts";
 import { reps, runAsMain } from "./lib/main.ts";
 import { type BenchResult, newResult } from "./lib/report.ts";
 import { BIG_RULES, GUEST_RULES_FILE, putRulesFile, restoreText, savedLineCount } from "./lib/rules.ts";
 import { BenchError, type BenchLab, guestScript, log, timeInGuest, withBenchLab } from "./lib/session.ts";
-import { compare } from "./lib/stats.ts";
+import { compare, summarize } from "./lib/stats.ts";
 
 interface DirectTimes {
   ours: number[];
@@ -29,7 +30,15 @@ export async function loadBigTable(lab: BenchLab): Promise<number> {
   return ms;
 }
 
-async function agentVsIpvsadm(lab: BenchLab, n: number): Promise<{ ours: number[]; theirs: number[]; bytes: number }> {
+/** Host-side share of the agent path: JSON.parse plus the client's zod check of the result. */
+function hostDecodeMs(json: string): number {
+  const t0 = performance.now();
+  const parsed = CATALOG["service.list"].output.safeParse(JSON.parse(json));
+  if (!parsed.success) throw new BenchError("the service.list result does not validate");
+  return performance.now() - t0;
+}
+
+async function agentVsIpvsadm(lab: BenchLab, n: number): Promise<{ ours: number[]; theirs: number[]; bytes: number; hostDecodeMs: number[] }> {
   const client = new AgentClient({ url: lab.director.agentUrl, token: lab.director.agentToken, heartbeatMs: 0 });
   await client.connect();
   try {
@@ -42,18 +51,22 @@ async function agentVsIpvsadm(lab: BenchLab, n: number): Promise<{ ours: number[
       if (list.length !== want.services || dests !== want.dests) {
         throw new BenchError(`service.list returned ${list.length} services / ${dests} real servers, expected ${want.services} / ${want.dests}`);
       }
-      return { ms, bytes: JSON.stringify(list).length };
+      const json = JSON.stringify(list);
+      return { ms, bytes: json.length, hostDecodeMs: hostDecodeMs(json) };
     };
     const { bytes } = await listOnce(); // warm-up, not counted
     await timeInGuest(lab, lab.director.name, "ipvsadm -Ln > /dev/null");
     const ours: number[] = [];
     const theirs: number[] = [];
+    const decode: number[] = [];
     for (let i = 0; i < n; i++) {
       theirs.push(await timeInGuest(lab, lab.director.name, "ipvsadm -Ln > /dev/null"));
-      ours.push((await listOnce()).ms);
+      const once = await listOnce();
+      ours.push(once.ms);
+      decode.push(once.hostDecodeMs);
       log(`bench list-services: rep ${i + 1}/${n}: ipvsadm ${theirs.at(-1)!.toFixed(0)} ms, agent ${ours.at(-1)!.toFixed(0)} ms`);
     }
-    return { ours, theirs, bytes };
+    return { ours, theirs, bytes, hostDecodeMs: decode };
   } finally {
     client.close();
   }
@@ -81,6 +94,7 @@ export function listServicesBench(): Promise<BenchResult> {
     result.facts = {
       table: `${BIG_RULES.services} services (TCP/UDP alternating), ${BIG_RULES.perService} NAT real servers each`,
       serviceListJsonBytes: viaAgent.bytes,
+      hostJsonParseAndZodMs: summarize(viaAgent.hostDecodeMs),
       restoreMs: Math.round(restoreMs),
     };
     return result;
