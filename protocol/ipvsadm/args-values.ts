@@ -70,7 +70,10 @@ export function timeoutOrFail(text: string, min: number): number {
   return n;
 }
 
+/** 1..2^32-1; also -2^31..-1, the spelling Debian's ipvsadm 1.31 saves large marks in. */
 export function fwmarkOrFail(text: string): number {
+  const signed = toNumber(text, -0x80000000, -1);
+  if (signed !== null) return signed + 0x100000000;
   const n = toNumber(text, 1, 0xffffffff);
   if (n === null) throw new IpvsadmUsageError(`invalid fwmark value \`${text}' specified`);
   return n;

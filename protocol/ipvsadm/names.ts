@@ -7,6 +7,15 @@ export interface ServiceRules extends Service {
   destinations: Destination[];
 }
 
+/**
+ * Debian's ipvsadm 1.31 (our oracle in the lab) prints fwmarks as a signed int: marks of
+ * 2^31 and above come out negative (upstream fixed this after 1.31). We print the same, and
+ * the parser takes those negative spellings back (args-values.ts).
+ */
+export function fwmarkText(mark: number): string {
+  return String(mark > 0x7fffffff ? mark - 0x100000000 : mark);
+}
+
 export function isV6Key(key: ServiceKey): boolean {
   return key.protocol === "fwmark" ? key.family === "ipv6" : key.address.includes(":");
 }
@@ -27,14 +36,14 @@ export function schedFlagNames(svc: Service): string {
 
 /** The service as `-S` names it: "-t 1.2.3.4:80", "--sctp-service ...", "-f 7 -6". */
 export function ruleServiceName(key: ServiceKey): string {
-  if (key.protocol === "fwmark") return key.family === "ipv6" ? `-f ${key.fwmark} -6` : `-f ${key.fwmark}`;
+  if (key.protocol === "fwmark") return `-f ${fwmarkText(key.fwmark)}${key.family === "ipv6" ? " -6" : ""}`;
   const opt = { tcp: "-t", udp: "-u", sctp: "--sctp-service" }[key.protocol];
   return `${opt} ${addrPort(key.address, key.port)}`;
 }
 
 /** The service as `-L` names it, IPv4 names cut at 33 characters like ipvsadm. */
 export function listServiceName(key: ServiceKey): string {
-  if (key.protocol === "fwmark") return key.family === "ipv6" ? `FWM  ${key.fwmark} IPv6` : `FWM  ${key.fwmark}`;
+  if (key.protocol === "fwmark") return `FWM  ${fwmarkText(key.fwmark)}${key.family === "ipv6" ? " IPv6" : ""}`;
   const name = `${key.protocol.toUpperCase().padEnd(4)} ${addrPort(key.address, key.port)}`;
   return key.address.includes(":") ? name : name.slice(0, 33);
 }

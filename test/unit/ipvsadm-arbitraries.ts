@@ -101,12 +101,12 @@ export function destinationArb(svc: ServiceKey): fc.Arbitrary<Destination> {
     });
 }
 
-export function serviceRulesArb(maxServices = 6, maxDests = 5): fc.Arbitrary<ServiceRules[]> {
+export function serviceRulesArb(maxServices = 6, maxDests = 5, minServices = 0): fc.Arbitrary<ServiceRules[]> {
   const one = (k: ServiceKey): fc.Arbitrary<ServiceRules> =>
     fc
       .tuple(serviceArb(k), fc.uniqueArray(destinationArb(k), { maxLength: maxDests, selector: (d) => destKeyString(d.key) }))
       .map(([svc, destinations]) => ({ ...svc, destinations }));
   return fc
-    .uniqueArray(serviceKeyArb, { maxLength: maxServices, selector: serviceKeyString })
+    .uniqueArray(serviceKeyArb, { minLength: minServices, maxLength: maxServices, selector: serviceKeyString })
     .chain((keys) => fc.tuple(...keys.map(one)) as fc.Arbitrary<ServiceRules[]>);
 }
