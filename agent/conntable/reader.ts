@@ -6,7 +6,7 @@
 // - each viewer gets the parsed entry batches and runs its own query over them;
 // - progress (bytes, entries) at most every ~100 ms, and cancellation per viewer (the read
 //   itself stops when its last viewer leaves).
-import { open } from "node:fs/promises";
+import { closeSync, openSync, readSync } from "node:fs";
 import type { ConnEntry, ConnQueryInput, ConnQueryResult, ConnReadProgress } from "../../protocol/conntable.ts";
 import { ConnTableParser } from "./parse.ts";
 import { createConnQuery } from "./query.ts";
@@ -65,21 +65,25 @@ interface SharedRead {
 }
 
 /**
- * Plain read(2) calls into one reused buffer, each result copied out at its exact size: a /proc
- * seq_file returns about a page per call whatever the buffer, and in the guest a ReadStream
- * (a fresh buffer and stream bookkeeping per call) measured slower than this loop.
+ * The table as chunks of synchronous read(2) calls into one reused buffer, each result copied
+ * out at its exact size, with a turn of the event loop (setImmediate) between calls so other
+ * work keeps flowing. Why not async reads: a /proc seq_file returns about one page per call
+ * whatever the buffer, and in the TCG guest each thread-pool round trip cost several ms:
+ * 20,000 entries read 2-3x slower than `cat`, while this loop read and parsed at about cat's
+ * speed. One call blocks the loop only for the kernel's walk to that page.
  */
 export async function* readFileChunks(path: string, signal: AbortSignal, bufferSize = 128 * 1024): AsyncGenerator<Uint8Array> {
-  const fh = await open(path, "r");
+  const fd = openSync(path, "r");
   try {
     const buf = Buffer.allocUnsafe(bufferSize);
     while (!signal.aborted) {
-      const { bytesRead } = await fh.read(buf, 0, bufferSize, null);
-      if (bytesRead === 0) return;
-      yield Buffer.from(buf.subarray(0, bytesRead));
+      const n = readSync(fd, buf, 0, bufferSize, null);
+      if (n === 0) return;
+      yield Buffer.from(buf.subarray(0, n));
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
 }
 

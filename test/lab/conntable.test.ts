@@ -127,11 +127,13 @@ describe("connection table on a real director", () => {
     expect(ours.size).toBe(dump.entries.length);
   });
 
-  it("has expiry times within 2 s of ipvsadm's", () => {
+  it("has expiry times between ipvsadm's before and after (node's start in the guest takes seconds)", () => {
     for (const e of dump.entries) {
-      const theirs = before.get(ourKey(e)) ?? after.get(ourKey(e));
-      expect(theirs, ourKey(e)).toBeDefined();
-      expect(Math.abs(theirs! - e.expires), ourKey(e)).toBeLessThanOrEqual(2);
+      const early = before.get(ourKey(e));
+      const late = after.get(ourKey(e));
+      expect(early ?? late, ourKey(e)).toBeDefined();
+      if (early !== undefined) expect(e.expires, ourKey(e)).toBeLessThanOrEqual(early + 1);
+      if (late !== undefined) expect(e.expires, ourKey(e)).toBeGreaterThanOrEqual(late - 1);
     }
   });
 
@@ -145,7 +147,7 @@ describe("connection table on a real director", () => {
     const last = dump.progress.at(-1)!;
     expect(last.done).toBe(true);
     expect(last.entries).toBe(dump.entries.length);
-    expect(last.bytes).toBeGreaterThan(80 * dump.entries.length);
+    expect(last.bytes).toBeGreaterThan(60 * dump.entries.length); // IPv4 lines are ~66 bytes
     expect(dump.matched).toBe(dump.entries.length);
   });
 
