@@ -1,16 +1,9 @@
 // Parser of ipvsadm's command line into a typed command (command.ts), with ipvsadm 1.31's
 // checks, defaults and messages (Debian build: weights up to INT_MAX). Options are processed
 // in the order given, like ipvsadm, so the first offending option is the one reported.
-import { SCHEDULERS, type Scheduler, type SchedulerFlag } from "../ipvs.ts";
+import type { SchedulerFlag } from "../ipvs.ts";
 import { isMulticast } from "./addr.ts";
-import {
-  type CmdName,
-  checkCommandOptions,
-  checkTunnelOptions,
-  type OptName,
-  schedFlagBits,
-  type TunnelTypeName,
-} from "./args-checks.ts";
+import type { CmdName, OptName, TunnelTypeName } from "./args-checks.ts";
 import {
   INT_MAX,
   addrPortOrFail,
@@ -22,6 +15,7 @@ import {
 } from "./args-values.ts";
 import { type IpvsadmCommand, IpvsadmUsageError } from "./command.ts";
 import { buildCommand } from "./args-build.ts";
+import { finishParse } from "./args-finish.ts";
 import { type ScanItem, scanArgs } from "./options.ts";
 
 export const TRY_HELP = "Try `ipvsadm -h' or 'ipvsadm --help' for more information.";
@@ -273,57 +267,4 @@ export function parseIpvsadmArgs(argv: readonly string[]): IpvsadmCommand {
   if (st.cmd === null) throw new IpvsadmUsageError(TRY_HELP, 255);
   finishParse(st);
   return buildCommand(st);
-}
-
-/** The checks ipvsadm makes after reading all options, in its order. */
-function finishParse(st: ParseState): void {
-  const cmd = st.cmd!;
-  if (cmd === "set") {
-    const [a, b, c] = st.operands;
-    if (a === undefined || b === undefined || c === undefined)
-      throw new IpvsadmUsageError("--set option requires 3 timeout values");
-    st.timeouts = [timeoutOrFail(a, 0), timeoutOrFail(b, 0), timeoutOrFail(c, 0)];
-    st.operands.splice(0, 3);
-  }
-  if (st.operands.length > 0) throw new IpvsadmUsageError(`unexpected argument ${st.operands[0]}`);
-  if (st.schedFlagsArg !== null) {
-    const bits = schedFlagBits(st.scheduler, st.schedFlagsArg);
-    st.schedFlags = (["flag-1", "flag-2", "flag-3"] as const).filter((_, i) => bits & (1 << i));
-  }
-  checkCommandOptions(cmd, st.given);
-  if (cmd === "add-service" || cmd === "edit-service") {
-    if (!st.fwmark && !st.port && st.persistent === null)
-      throw new IpvsadmUsageError("Zero port specified for non-persistent service");
-    if (st.onePacket && !st.fwmark && st.protocol !== "udp")
-      throw new IpvsadmUsageError("One-Packet Scheduling is only for UDP virtual services");
-    if (st.scheduler === null || st.scheduler === "") st.scheduler = "wlc";
-  }
-  if ((cmd === "add-server" || cmd === "edit-server") && st.dest) {
-    // Deliberate difference: an -e without -m/-g/-i keeps the server's method (edits merge,
-    // see command.ts), so the checks that depend on the method wait for the live config.
-    const methodKnown = cmd === "add-server" || st.given.has("forwarding-method");
-    if (methodKnown && !st.fwmark && (st.forwarding === "tunnel" || st.forwarding === "route")) st.dest.port = st.port;
-    if (methodKnown && st.dest.family !== st.family && st.forwarding !== "tunnel")
-      throw new IpvsadmUsageError("Different address family is allowed only for tunneling servers");
-    const tunOpts: OptName[] = ["tun-type", "tun-port", "tun-nocsum", "tun-csum", "tun-remcsum"];
-    if (methodKnown && tunOpts.some((o) => st.given.has(o)) && st.forwarding !== "tunnel")
-      throw new IpvsadmUsageError("Tunnel options conflict with forward method");
-    checkTunnelOptions(st.tunType, st.given);
-  }
-  if (cmd === "list") {
-    const g = (o: OptName) => st.given.has(o);
-    if (
-      ((g("connection") || g("timeout") || g("daemon")) && (g("stats") || g("rate") || g("thresholds"))) ||
-      ((g("timeout") || g("daemon")) && g("persistent-conn"))
-    )
-      throw new IpvsadmUsageError("options conflicts in the list command");
-  }
-  if ((cmd === "add-service" || cmd === "edit-service") && !isScheduler(st.scheduler!))
-    throw new IpvsadmUsageError(`Scheduler or persistence engine not found (unknown scheduler \`${st.scheduler}')`, 255);
-  if ((cmd === "add-service" || cmd === "edit-service") && st.pe !== null && st.pe !== "sip")
-    throw new IpvsadmUsageError(`Scheduler or persistence engine not found (unknown persistence engine \`${st.pe}')`, 255);
-}
-
-function isScheduler(s: string): s is Scheduler {
-  return s === "none" || (SCHEDULERS as readonly string[]).includes(s);
 }

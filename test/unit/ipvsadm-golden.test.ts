@@ -181,3 +181,23 @@ UDP 15:00  UDP         192.0.2.1:5        0.0.0.9:0          10.0.0.2:0
 `);
   });
 });
+
+describe("Debian ipvsadm 1.31 quirks seen in the lab", () => {
+  it("prints fwmarks >= 2^31 as negative numbers and reads them back", () => {
+    const line = "-A -f -2109775183 -6 -s lc -p 60";
+    const c = parseIpvsadmArgs(line.split(" "));
+    if (c.kind !== "add-service") throw new Error();
+    expect(c.service.key).toEqual({ protocol: "fwmark", fwmark: 2185192113, family: "ipv6" });
+    expect(formatServiceRule(c.service)).toBe(line);
+    expect(formatServiceLine({ ...c.service, stats: zero, destinations: [] })).toBe("FWM  -2109775183 IPv6 lc persistent 60");
+    expect(parseIpvsadmArgs("-A -f 2185192113 -6 -s lc".split(" "))).toEqual({ ...c, service: { ...c.service, config: { ...c.service.config, persistence: null } } });
+  });
+
+  it("-Lnc prints a fwmark template's mark as a dotted address", () => {
+    const out = formatConnList(
+      [{ protocol: "IP", clientAddress: "192.0.2.0", clientPort: 0, fwmark: 9, virtualPort: 0, destAddress: "10.0.0.2", destPort: 0, state: "NONE", expires: 59 }],
+      false,
+    );
+    expect(out.split("\n")[2]).toBe("IP  00:59  NONE        192.0.2.0:0        0.0.0.9:0          10.0.0.2:0");
+  });
+});
