@@ -5,7 +5,7 @@ import { REPO_ROOT } from "../../lab/paths.ts";
 import { director, ipvsadm, labInstance, resetRules } from "./lab.ts";
 
 function cli(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync("npx", ["tsx", "lab/cli.ts", ...args, "--instance", labInstance()], { cwd: REPO_ROOT, encoding: "utf8" });
+  const r = spawnSync("npx", ["tsx", "lab/cli.ts", "--instance", labInstance(), ...args], { cwd: REPO_ROOT, encoding: "utf8" });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
