@@ -191,7 +191,8 @@ describe("NetlinkIpvsClient on a real kernel", () => {
 
   it("updates are full replacements done right; zero, timeouts, info and sync daemons", async () => {
     await ipvsadm(d, "-C");
-    await ok(d, ["ipvsadm", "-R"], restoreText(MATRIX.slice(0, 1)));
+    // without the IPv6 tunnel dest: the kernel refuses a sync daemon while mixed-family dests exist
+    await ok(d, ["ipvsadm", "-R"], restoreText([{ ...MATRIX[0]!, dests: MATRIX[0]!.dests.slice(0, 5) }]));
     const web = MATRIX[0]!.service;
     const gue = MATRIX[0]!.dests[3]!;
     const results = await runOps(d, [
@@ -218,6 +219,7 @@ describe("NetlinkIpvsClient on a real kernel", () => {
     expect(lines.some((l) => l.includes("10.0.0.11:8080"))).toBe(false);
     expect(okValue(results[6])).toEqual({ tcp: 900, tcpFin: 120, udp: 77 });
     expect(okValue(results[8])).toEqual({ version: "1.2.1", connTableSize: 4096 });
+    expect(results[9]).toMatchObject({ ok: null });
     expect(okValue(results[10])).toMatchObject([{ state: "master", mcastInterface: "uplink", syncId: 5, mcastPort: 8848, mcastTtl: 1 }]);
     expect(results[11]).toMatchObject({ error: { code: "EEXIST", message: "Daemon has already run" } });
     expect(results[12]).toMatchObject({ ok: null });

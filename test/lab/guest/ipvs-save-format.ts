@@ -24,6 +24,11 @@ export function saveServiceArg(key: ServiceKey): string {
   }
 }
 
+/** ipvsadm 1.31 (Debian 12) prints marks >= 2^31 as negative numbers in -S and -L output. */
+function asPrinted(key: ServiceKey): ServiceKey {
+  return key.protocol === "fwmark" ? { ...key, fwmark: key.fwmark | 0 } : key;
+}
+
 function flagNames(s: Service): string[] {
   const sched = s.config.scheduler;
   return s.config.schedulerFlags
@@ -73,7 +78,12 @@ export function saveDestLine(svc: ServiceKey, d: Destination, withThresholds = f
 
 /** What `ipvsadm -S -n` prints (as a sorted set of lines: ipvsadm's own order is unspecified). */
 export function saveLines(config: ServiceWithDests[]): string[] {
-  return config.flatMap(({ service, dests }) => [saveServiceLine(service), ...dests.map((d) => saveDestLine(service.key, d))]).sort();
+  return config
+    .flatMap(({ service, dests }) => {
+      const printed = { ...service, key: asPrinted(service.key) };
+      return [saveServiceLine(printed), ...dests.map((d) => saveDestLine(printed.key, d))];
+    })
+    .sort();
 }
 
 /** Input for `ipvsadm -R`: the save grammar plus -x/-y, which -S does not print. */
@@ -91,7 +101,9 @@ export function listName(key: ServiceKey): string {
 export function thresholdFacts(config: ServiceWithDests[]): string[] {
   return config
     .flatMap(({ service, dests }) =>
-      dests.map((d) => `${listName(service.key)} -> ${hostPort(d.key.address, d.key.port)} ${d.config.upperThreshold} ${d.config.lowerThreshold}`),
+      dests.map(
+        (d) => `${listName(asPrinted(service.key))} -> ${hostPort(d.key.address, d.key.port)} ${d.config.upperThreshold} ${d.config.lowerThreshold}`,
+      ),
     )
     .sort();
 }
