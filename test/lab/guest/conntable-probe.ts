@@ -39,7 +39,7 @@ async function perf(): Promise<unknown> {
   const cat: number[] = [];
   const ours: number[] = [];
   let entries = 0;
-  for (let round = 0; round < 3; round++) {
+  for (let round = 0; round < 5; round++) {
     cat.push(catMs());
     const r = await oursMs();
     ours.push(r.ms);
