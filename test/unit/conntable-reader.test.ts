@@ -1,12 +1,12 @@
 import { createReadStream } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConnParseError } from "../../agent/conntable/parse.ts";
 import { ConnQueryError } from "../../agent/conntable/query.ts";
-import { ConnReadAbortedError, ConnReadError, ConnTableReader, type OpenConnTable } from "../../agent/conntable/reader.ts";
+import { ConnReadAbortedError, ConnReadError, ConnTableReader, type OpenConnTable, readFileChunks } from "../../agent/conntable/reader.ts";
 import type { ConnEntry, ConnReadProgress } from "../../protocol/conntable.ts";
 import { connEntryArb, procFile } from "./conntable-fixtures.ts";
 
@@ -78,6 +78,28 @@ describe("reading a fixture file", () => {
     const reader = new ConnTableReader({ path: fixture, open });
     await expect(reader.query({ filter: { client: "300.1.1.1/8" } })).rejects.toBeInstanceOf(ConnQueryError);
     expect(stats.opens).toBe(0);
+  });
+});
+
+describe("the default chunked reader", () => {
+  it("returns the file's bytes in order, whatever the buffer size", async () => {
+    const whole = await readFile(fixture);
+    for (const size of [8193, 9000, 65536]) {
+      const parts: Uint8Array[] = [];
+      for await (const c of readFileChunks(fixture, new AbortController().signal, size)) parts.push(c);
+      expect(parts.length).toBeGreaterThan(size < whole.length ? 1 : 0);
+      expect(Buffer.concat(parts).equals(whole)).toBe(true);
+    }
+  });
+
+  it("stops at the next chunk once aborted", async () => {
+    const ac = new AbortController();
+    let chunks = 0;
+    for await (const _ of readFileChunks(fixture, ac.signal, 9000)) {
+      chunks++;
+      ac.abort();
+    }
+    expect(chunks).toBe(1);
   });
 });
 
