@@ -18,7 +18,7 @@ function need(len: number, size: number, type: number): void {
 }
 
 /** Reads a STATS64 (wide) or legacy STATS container into a Stats object. */
-function stats(b: Buffer, start: number, end: number, wide: boolean): Stats {
+export function decodeStatsAt(b: Buffer, start: number, end: number, wide: boolean): Stats {
   const s = zeroStats();
   let at = start;
   while (end - at >= 4) {
@@ -117,7 +117,7 @@ export function decodeDestFast(b: Buffer, start: number, end: number, serviceFam
     activeConns: active,
     inactiveConns: inactive,
     persistConns: persist,
-    stats: s64At >= 0 ? stats(b, s64At, s64End, true) : sAt >= 0 ? stats(b, sAt, sEnd, false) : zeroStats(),
+    stats: s64At >= 0 ? decodeStatsAt(b, s64At, s64End, true) : sAt >= 0 ? decodeStatsAt(b, sAt, sEnd, false) : zeroStats(),
   };
 }
 

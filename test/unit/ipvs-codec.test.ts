@@ -4,6 +4,7 @@ import { AttrMap, AttrWriter, decodeAttrList } from "../../agent/netlink/attrs.t
 import { addressToBytes, canonicalAddress, formatIPv4, formatIPv6 } from "../../agent/ipvs/codec-address.ts";
 import { decodeDest, encodeDestFull } from "../../agent/ipvs/codec-dest.ts";
 import { decodeDestDump, decodeDestFast } from "../../agent/ipvs/codec-dest-fast.ts";
+import { decodeServiceFast, decodeServiceMessageFast } from "../../agent/ipvs/codec-service-fast.ts";
 import { AttrError as AttrErr } from "../../agent/netlink/attrs.ts";
 import { NetlinkError } from "../../agent/netlink/genl.ts";
 import { doneMessage, genlMessage } from "./ipvs-fake.ts";
@@ -94,10 +95,13 @@ describe("service codec", () => {
           encodeStatsLegacy(w, K.IPVS_SVC_ATTR_STATS, legacy);
           encodeStats64(w, K.IPVS_SVC_ATTR_STATS64, s64);
         });
-        const m = new AttrMap(wrap(K.IPVS_CMD_ATTR_SERVICE, Buffer.concat([payload, statsAttrs]))).nested(1);
-        const got = decodeService(m);
+        const container = wrap(K.IPVS_CMD_ATTR_SERVICE, Buffer.concat([payload, statsAttrs]));
+        const got = decodeService(new AttrMap(container).nested(1));
         expect(got.service).toEqual(svc);
         expect(got.stats).toEqual(s64);
+        // the listing's single-pass decoder agrees, on the container and on a whole message
+        expect(decodeServiceFast(container, 4, container.length)).toEqual(got);
+        expect(decodeServiceMessageFast(genlMessage(30, 1, container, 2))).toEqual(got);
       }),
       { numRuns: 300 },
     );
@@ -215,6 +219,17 @@ describe("destination codec", () => {
       { numRuns: 1000 },
     );
     expect(() => decodeDestDump("t", [doneMessage(0, 16)], "ipv4")).toThrow(NetlinkError);
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 80 }), (bytes) => {
+        const b = Buffer.from(bytes);
+        try {
+          decodeServiceFast(b, 0, b.length);
+        } catch (e) {
+          expect(e instanceof AttrErr || (e as Error).name === "IpvsDecodeError").toBe(true);
+        }
+      }),
+      { numRuns: 1000 },
+    );
   });
 
   it("uses the service family when an old kernel omits ADDR_FAMILY", () => {

@@ -1,0 +1,113 @@
+// Listing hot path for services: decodes one SERVICE container in a single pass, like
+// codec-dest-fast.ts. Must agree with decodeService (codec-service.ts); unit tests check both.
+import type { Family, SchedulerFlag, Service, ServiceKey, Stats } from "../../protocol/ipvs.ts";
+import { Scheduler } from "../../protocol/ipvs.ts";
+import { AttrError } from "../netlink/attrs.ts";
+import { GENL_HDRLEN, NLMSG_HDRLEN } from "../netlink/genl.ts";
+import { formatIPv4, formatIPv6, u32ToIPv4Mask } from "./codec-address.ts";
+import { decodeStatsAt } from "./codec-dest-fast.ts";
+import { IpvsDecodeError } from "./codec-service.ts";
+import { zeroStats } from "./codec-stats.ts";
+import { K } from "./constants.ts";
+
+const FLAGS: [number, SchedulerFlag][] = [
+  [K.IP_VS_SVC_F_SCHED1, "flag-1"],
+  [K.IP_VS_SVC_F_SCHED2, "flag-2"],
+  [K.IP_VS_SVC_F_SCHED3, "flag-3"],
+];
+
+function need(len: number, size: number, type: number): void {
+  if (len < size) throw new AttrError(`service attribute ${type} has ${len} bytes, needs ${size}`);
+}
+
+function cstring(b: Buffer, at: number, len: number): string {
+  let stop = at;
+  while (stop < at + len && b[stop] !== 0) stop++;
+  return b.toString("latin1", at, stop);
+}
+
+/** Decodes the attributes inside one SERVICE container at [start, end). */
+export function decodeServiceFast(b: Buffer, start: number, end: number): { service: Service; stats: Stats } {
+  let af = -1;
+  let proto = -1;
+  let addrAt = -1;
+  let addrLen = 0;
+  let port = -1;
+  let fwmark = 0;
+  let sched: string | null = null;
+  let pe: string | null = null;
+  let flags = 0;
+  let timeout = 0;
+  let netmaskAt = -1;
+  let s64 = -1;
+  let s64End = 0;
+  let st = -1;
+  let stEnd = 0;
+  let at = start;
+  while (end - at >= 4) {
+    const len = b.readUInt16LE(at);
+    const type = b.readUInt16LE(at + 2) & 0x3fff;
+    if (len < 4 || len > end - at) throw new AttrError(`service attribute at ${at} has length ${len}`);
+    const p = at + 4;
+    const plen = len - 4;
+    switch (type) {
+      case K.IPVS_SVC_ATTR_AF: need(plen, 2, type); af = b.readUInt16LE(p); break;
+      case K.IPVS_SVC_ATTR_PROTOCOL: need(plen, 2, type); proto = b.readUInt16LE(p); break;
+      case K.IPVS_SVC_ATTR_ADDR: addrAt = p; addrLen = plen; break;
+      case K.IPVS_SVC_ATTR_PORT: need(plen, 2, type); port = b.readUInt16BE(p); break;
+      case K.IPVS_SVC_ATTR_FWMARK: need(plen, 4, type); fwmark = b.readUInt32LE(p); break;
+      case K.IPVS_SVC_ATTR_SCHED_NAME: sched = cstring(b, p, plen); break;
+      case K.IPVS_SVC_ATTR_PE_NAME: pe = cstring(b, p, plen); break;
+      case K.IPVS_SVC_ATTR_FLAGS: need(plen, 4, type); flags = b.readUInt32LE(p); break;
+      case K.IPVS_SVC_ATTR_TIMEOUT: need(plen, 4, type); timeout = b.readUInt32LE(p); break;
+      case K.IPVS_SVC_ATTR_NETMASK: need(plen, 4, type); netmaskAt = p; break;
+      case K.IPVS_SVC_ATTR_STATS64: s64 = p; s64End = p + plen; break;
+      case K.IPVS_SVC_ATTR_STATS: st = p; stEnd = p + plen; break;
+    }
+    at += (len + 3) & ~3;
+  }
+  if (af < 0 || sched === null) throw new AttrError("service without AF or SCHED_NAME");
+  const family: Family = af === K.AF_INET ? "ipv4" : af === K.AF_INET6 ? "ipv6" : (() => {
+    throw new IpvsDecodeError(`unknown address family ${af}`);
+  })();
+  let key: ServiceKey;
+  if (fwmark !== 0) key = { protocol: "fwmark", fwmark, family };
+  else {
+    const protocol = proto === K.IPPROTO_TCP ? "tcp" : proto === K.IPPROTO_UDP ? "udp" : proto === K.IPPROTO_SCTP ? "sctp" : null;
+    if (!protocol) throw new IpvsDecodeError(`unsupported service protocol ${proto}`);
+    if (addrLen < (family === "ipv6" ? 16 : 4) || port < 0) throw new IpvsDecodeError("service address or port missing");
+    key = { protocol, address: family === "ipv6" ? formatIPv6(b, addrAt) : formatIPv4(b, addrAt), port };
+  }
+  const scheduler = Scheduler.safeParse(sched);
+  if (!scheduler.success) throw new IpvsDecodeError(`scheduler "${sched}" is not in the domain model`);
+  if (pe !== null && pe !== "sip") throw new IpvsDecodeError(`persistence engine "${pe}" is not in the domain model`);
+  let persistence: Service["config"]["persistence"] = null;
+  if (flags & K.IP_VS_SVC_F_PERSISTENT) {
+    if (netmaskAt < 0) throw new AttrError("persistent service without NETMASK");
+    persistence = {
+      timeout,
+      netmask: family === "ipv6" ? String(b.readUInt32LE(netmaskAt)) : u32ToIPv4Mask(b.readUInt32BE(netmaskAt)),
+    };
+  }
+  const schedulerFlags: SchedulerFlag[] = [];
+  for (const [bit, name] of FLAGS) if (flags & bit) schedulerFlags.push(name);
+  return {
+    service: {
+      key,
+      config: { scheduler: scheduler.data, schedulerFlags, persistence, pe: pe === "sip" ? "sip" : null, onePacket: (flags & K.IP_VS_SVC_F_ONEPACKET) !== 0 },
+    },
+    stats: s64 >= 0 ? decodeStatsAt(b, s64, s64End, true) : st >= 0 ? decodeStatsAt(b, st, stEnd, false) : zeroStats(),
+  };
+}
+
+/** The SERVICE container of one NEW_SERVICE reply message. */
+export function decodeServiceMessageFast(msg: Buffer): { service: Service; stats: Stats } {
+  let at = NLMSG_HDRLEN + GENL_HDRLEN;
+  while (msg.length - at >= 4) {
+    const len = msg.readUInt16LE(at);
+    if (len < 4 || len > msg.length - at) throw new AttrError(`attribute at ${at} has length ${len}`);
+    if ((msg.readUInt16LE(at + 2) & 0x3fff) === K.IPVS_CMD_ATTR_SERVICE) return decodeServiceFast(msg, at + 4, at + len);
+    at += (len + 3) & ~3;
+  }
+  throw new AttrError("reply without a SERVICE attribute");
+}
