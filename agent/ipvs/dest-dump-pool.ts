@@ -1,7 +1,7 @@
 // Splits the GET_DEST dumps of a listing between this thread and helper worker threads
 // (dest-dump-worker.ts). Optional: NetlinkIpvsClient uses it only when opened with workers > 0.
-// The workers load our TypeScript the way this process did (they inherit execArgv, e.g.
-// `--import tsx`).
+// Node 20 does not apply the main thread's `--import tsx` loader to workers, so when we run as
+// TypeScript the worker first registers tsx itself, then imports the worker module.
 import { Worker } from "node:worker_threads";
 import type { DestinationState, Family } from "../../protocol/ipvs.ts";
 import { NetlinkError } from "../netlink/genl.ts";
@@ -13,6 +13,14 @@ interface Reply {
   error?: { name: string; message: string; errno?: number; kernelMessage: string | null };
 }
 
+function workerSource(): string {
+  const asTs = import.meta.url.endsWith(".ts");
+  const target = new URL(asTs ? "./dest-dump-worker.ts" : "./dest-dump-worker.js", import.meta.url).href;
+  if (!asTs) return `import(${JSON.stringify(target)});`;
+  const api = import.meta.resolve("tsx/esm/api");
+  return `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(target)}); });`;
+}
+
 export class DestDumpPool {
   private readonly workers: Worker[] = [];
   private readonly pending = new Map<number, { resolve: (r: DestinationState[][]) => void; reject: (e: Error) => void }>();
@@ -20,9 +28,7 @@ export class DestDumpPool {
 
   constructor(count: number, familyId: number, version: number, timeoutMs: number) {
     for (let i = 0; i < count; i++) {
-      const w = new Worker(new URL("./dest-dump-worker.ts", import.meta.url), {
-        workerData: { familyId, version, sockets: 2, timeoutMs },
-      });
+      const w = new Worker(workerSource(), { eval: true, workerData: { familyId, version, sockets: 2, timeoutMs } });
       w.unref();
       w.on("message", (m: Reply) => this.settle(m));
       w.on("error", (e) => {
