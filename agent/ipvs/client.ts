@@ -21,7 +21,6 @@ import { NetlinkTransport, type Transport } from "../netlink/transport.ts";
 import { writeDestFull, writeDestKey } from "./codec-dest.ts";
 import { decodeDestDump } from "./codec-dest-fast.ts";
 import { decodeServiceMessageFast } from "./codec-service-fast.ts";
-import { DestDumpPool } from "./dest-dump-pool.ts";
 import { daemonStateCode, decodeDaemon, decodeInfo, decodeTimeouts, encodeDaemon, encodeTimeouts } from "./codec-misc.ts";
 import { decodeService, encodeServiceFull, encodeServiceKey, serviceFamily, writeServiceKey } from "./codec-service.ts";
 import { K } from "./constants.ts";
@@ -36,18 +35,10 @@ export interface IpvsClientOptions {
   timeoutMs?: number;
   /** a ready transport (tests plug a message-level fake here); the client closes it */
   transport?: Transport;
-  /**
-   * helper threads that share listServices' GET_DEST dumps with this one (default 0). Worth it
-   * on multi-core directors with thousands of services; needs a real netlink transport.
-   */
-  workers?: number;
 }
 
 export class NetlinkIpvsClient implements IpvsClient {
-  private constructor(
-    private readonly fam: GenlFamily,
-    private readonly pool: DestDumpPool | null = null,
-  ) {}
+  private constructor(private readonly fam: GenlFamily) {}
 
   /** Opens the socket pool and resolves the IPVS family (IpvsError ENOENT without IPVS). */
   static async open(options: IpvsClientOptions = {}): Promise<NetlinkIpvsClient> {
@@ -55,9 +46,7 @@ export class NetlinkIpvsClient implements IpvsClient {
       options.transport ?? new NetlinkTransport({ sockets: options.sockets ?? 4, timeoutMs: options.timeoutMs });
     try {
       const info = await resolveFamily(transport, K.IPVS_GENL_NAME, options.timeoutMs);
-      const workers = options.transport ? 0 : (options.workers ?? 0);
-      const pool = workers > 0 ? new DestDumpPool(workers, info.id, info.version, options.timeoutMs ?? 10_000) : null;
-      return new NetlinkIpvsClient(new GenlFamily(transport, info, options.timeoutMs), pool);
+      return new NetlinkIpvsClient(new GenlFamily(transport, info, options.timeoutMs));
     } catch (err) {
       transport.close();
       throw toIpvsError("open", err);
@@ -115,21 +104,10 @@ export class NetlinkIpvsClient implements IpvsClient {
     });
   }
 
-  /** All GET_DEST dumps pipelined over the socket pool, shared with helper threads if any. */
+  /** All GET_DEST dumps pipelined over the socket pool, decoded straight from the bytes. */
   private async destDumps(requests: Buffer[], families: Family[]): Promise<DestinationState[][]> {
-    const here = async (from: number, to: number) => {
-      const replies = await this.fam.dumpMany(K.IPVS_CMD_GET_DEST, requests.slice(from, to));
-      return replies.map((r, i) => decodeDestDump("listServices", r, families[from + i]!));
-    };
-    const pool = this.pool;
-    if (!pool || requests.length < 64) return here(0, requests.length);
-    const share = Math.ceil(requests.length / (pool.size + 1));
-    const parts = [here(0, share)];
-    for (let w = 0; w < pool.size; w++) {
-      const from = share * (w + 1);
-      if (from < requests.length) parts.push(pool.run(w, requests.slice(from, from + share), families.slice(from, from + share)));
-    }
-    return (await Promise.all(parts)).flat();
+    const replies = await this.fam.dumpMany(K.IPVS_CMD_GET_DEST, requests);
+    return replies.map((r, i) => decodeDestDump("listServices", r, families[i]!));
   }
 
   /** GET_SERVICE doit; null on ESRCH. */
@@ -236,7 +214,6 @@ export class NetlinkIpvsClient implements IpvsClient {
   }
 
   close(): void {
-    this.pool?.close();
     this.fam.transport.close();
   }
 }

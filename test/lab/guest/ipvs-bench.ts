@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   const client: Record<string, number[]> = {};
   let counted = { services: 0, dests: 0 };
   for (const sockets of (process.env.IPVS_BENCH_SOCKETS ?? "1,2,4,8").split(",").map(Number)) {
-    const c = await NetlinkIpvsClient.open({ sockets, timeoutMs: 60_000, workers: Number(process.env.IPVS_BENCH_WORKERS ?? 0) });
+    const c = await NetlinkIpvsClient.open({ sockets, timeoutMs: 60_000 });
     client[sockets] = [];
     for (let r = 0; r < rounds; r++) {
       const t0 = performance.now();
