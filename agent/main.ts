@@ -1,13 +1,14 @@
 // Agent entry point: parse arguments, read the token, open IPVS (directors only), load the
 // handler modules, serve WebSocket, and on SIGTERM/SIGINT save the table (if asked) and stop.
 // The only place in the agent that logs or exits.
-import { readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import type { RequestInput, RequestType, ResultData } from "../protocol/messages.ts";
 import { CATALOG, PROTOCOL_VERSION } from "../protocol/messages.ts";
 import { dispatch } from "./handlers/dispatch.ts";
 import { buildRegistry } from "./handlers/plugins.ts";
 import type { HandlerRegistry } from "./handlers/registry.ts";
 import type { IpvsClient } from "./ipvs/types.ts";
+import { type SavingIpvsClient, withSaveFile } from "./rules/saving-client.ts";
 import { ArgsError, USAGE, checkTokenFile, parseAgentArgs } from "./ws/agent-args.ts";
 import { startAgentServer } from "./ws/server.ts";
 
@@ -35,6 +36,15 @@ async function callLocal<T extends RequestType>(
   return out.data as ResultData<T>;
 }
 
+function readSaveFileSync(path: string): string | null {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw err;
+  }
+}
+
 async function openIpvs(): Promise<IpvsClient> {
   // imported lazily so a realserver agent (no ip_vs module) never loads the netlink stack
   const { NetlinkIpvsClient } = await import("./ipvs/client.ts");
@@ -47,18 +57,26 @@ async function main(): Promise<number> {
   const tls = args.tls
     ? { cert: readFileSync(args.tls.certFile), key: readFileSync(args.tls.keyFile) }
     : undefined;
-  const ipvs = args.role === "director" ? await openIpvs() : null;
+  const kernel = args.role === "director" ? await openIpvs() : null;
+  // With --save-file every change through any handler is followed by a rewrite of the file.
+  const saving: SavingIpvsClient | null =
+    kernel && args.saveFile
+      ? withSaveFile(kernel, args.saveFile, (e) => console.error(`agent: could not save rules: ${(e as Error).message}`))
+      : null;
+  const ipvs = saving ?? kernel;
   const { registry, loaded } = await buildRegistry({ role: args.role, ipvs });
 
-  if (args.restore && args.saveFile) {
-    let text: string | null = null;
-    try {
-      text = readFileSync(args.saveFile, "utf8");
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+  if (args.restore && args.saveFile && ipvs) {
+    // Like the ipvsadm service at boot: restore into an empty table only. A restart of the
+    // agent on a running director must not touch the live rules (someone may have changed
+    // them with ipvsadm while the agent was down); the next change saves them anyway.
+    const live = await ipvs.listServices();
+    const text = live.length === 0 ? readSaveFileSync(args.saveFile) : null;
+    if (live.length > 0) {
+      console.error(`agent: the kernel already has ${live.length} services: keeping them, not restoring ${args.saveFile}`);
+    } else if (text === null) {
       console.error(`agent: no save file ${args.saveFile} yet; starting with the current table`);
-    }
-    if (text !== null) {
+    } else {
       const r = await callLocal(registry, "rules.import", {
         source: { format: "ipvsadm", text },
         mode: "replace",
@@ -84,23 +102,10 @@ async function main(): Promise<number> {
       if (stopping) process.exit(130); // a second signal: the operator wants out now
       stopping = true;
       console.error(`agent: ${signal}, shutting down`);
-      let code = 0;
-      try {
-        if (args.saveFile) {
-          const saved = await callLocal(registry, "rules.export", { format: "ipvsadm" });
-          if (saved.format === "ipvsadm") {
-            // write-then-rename so a crash mid-write never leaves half a rule set
-            writeFileSync(`${args.saveFile}.tmp`, saved.text, { mode: 0o600 });
-            renameSync(`${args.saveFile}.tmp`, args.saveFile);
-          }
-        }
-      } catch (err) {
-        console.error(`agent: could not save rules: ${(err as Error).message}`);
-        code = 1;
-      }
       await server.close();
+      await saving?.saved(); // changes already made reach the file before we exit
       ipvs?.close();
-      resolve(code);
+      resolve(0);
     };
     process.on("SIGTERM", () => void stop("SIGTERM"));
     process.on("SIGINT", () => void stop("SIGINT"));

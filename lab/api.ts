@@ -11,6 +11,7 @@ import {
   loadDefaultRules,
   setTraffic,
   startAgent,
+  stopAgent,
 } from "./directors.ts";
 import { ensureAll } from "./fetch.ts";
 import { type GuestRecord, isAlive, startQemu, tailOf, consoleLogPath, waitForControl } from "./guest.ts";
@@ -71,7 +72,7 @@ export async function exec(instance: string, target: string, argv: string[], opt
   return controlFor(s, t.guest).exec(t.netns, argv, opts);
 }
 
-async function waitForAgent(c: ControlClient, d: DirectorRecord, timeoutMs: number): Promise<void> {
+export async function waitForAgent(c: ControlClient, d: DirectorRecord, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const log = `/run/lab/logs/agent-${d.name}.log`;
   while (Date.now() < deadline) {
@@ -176,6 +177,26 @@ export async function reboot(instance: string, guest: string, log: (l: string) =
   // come back, the rules only if an agent restores them.
   await setupGuest(s, g, { rules: false }, log);
   writeState(s);
+}
+
+/** Stops a director's agent (SIGTERM) and, unless stopOnly, starts it again and waits for it. */
+export async function restartAgent(instance: string, director: string, opts: { stopOnly?: boolean } = {}): Promise<void> {
+  const s = requireState(instance);
+  const d = s.directors.find((x) => x.name === director);
+  if (!d) throw new LabCommandError(`no director named ${director}`);
+  const c = controlFor(s, d.guest);
+  await stopAgent(c, d);
+  // the old process must be gone before the new one binds the same address
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    const r = await c.exec(undefined, ["sh", "-c", `pgrep -f -- "--listen 10.254.${d.index}.2:9400" || true`]);
+    if (r.stdout.trim() === "") break;
+    await new Promise((res) => setTimeout(res, 200));
+  }
+  if (opts.stopOnly) return;
+  await c.exec(undefined, ["sh", "-c", `: > /run/lab/logs/agent-${d.name}.log`]);
+  await startAgent(c, d);
+  await waitForAgent(c, d, 120_000);
 }
 
 export async function setTrafficRate(instance: string, director: string, rate: number, targets?: string[]): Promise<void> {

@@ -60,7 +60,16 @@ export function agentAvailable(): boolean {
   return existsSync(AGENT_ENTRY);
 }
 
-/** Starts (or restarts) the director's agent in its namespace and relays it to the host port. */
+/** The agent's save file in the guest: on the persistent share, so it survives a reboot. */
+export function agentSaveFile(d: DirectorRecord): string {
+  return `/var/lib/lvs-lab/${d.name}/ipvs.rules`;
+}
+
+/**
+ * Starts (or restarts) the director's agent in its namespace and relays it to the host port.
+ * Like a production install, it keeps its rules in a save file and restores them into the
+ * empty table after a reboot.
+ */
 export async function startAgent(c: ControlClient, d: DirectorRecord, extraArgs: string[] = []): Promise<void> {
   const tokenFile = `/run/lab/${d.name}.token`;
   check("writing the agent token", await c.exec(undefined, ["sh", "-c", `umask 077; cat > ${tokenFile}`], { stdin: `${d.agentToken}\n` }));
@@ -69,6 +78,8 @@ export async function startAgent(c: ControlClient, d: DirectorRecord, extraArgs:
     "node", "--import", "tsx", AGENT_ENTRY,
     "--listen", `10.254.${d.index}.2:9400`,
     "--token-file", tokenFile,
+    "--save-file", agentSaveFile(d),
+    "--restore",
     ...extraArgs,
   ]);
   await c.proxy(GUEST_AGENT_BASE_PORT + d.index, `10.254.${d.index}.2`, 9400);
