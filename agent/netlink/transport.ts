@@ -139,6 +139,7 @@ class Channel {
     done?.(err, []);
   }
 
+  /** Closing with a request in flight fails it, so no caller waits forever. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
@@ -148,6 +149,9 @@ class Channel {
     } catch {
       // already closed by the native side
     }
+    const done = this.done;
+    this.done = null;
+    done?.(new TransportError("transport closed"), []);
   }
 }
 
