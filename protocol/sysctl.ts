@@ -2,7 +2,8 @@
 // uses. The agent owns the allow-list; these are the shapes on the wire.
 import { z } from "zod";
 
-/** Dotted name, e.g. "net.ipv4.vs.conntrack" or "net.ipv4.conf.eth0.arp_ignore". */
+/** Dotted name, e.g. "net.ipv4.vs.conntrack" or "net.ipv4.conf.eth0.arp_ignore"; a dot inside an
+ * interface name may be written as "/" (sysctl(8) style: "net.ipv4.conf.eth0/100.rp_filter"). */
 export const SysctlName = z.string().min(1).max(200);
 
 /**

@@ -61,8 +61,16 @@ export async function resolveSysctl(procRoot: string, name: string): Promise<Res
     // net.ipv4.conf.<ifname>.<key>: the interface name may itself contain dots (VLANs)
     const rest = name.slice(CONF_PREFIX.length);
     const dot = rest.lastIndexOf(".");
-    const ifname = rest.slice(0, dot);
+    let ifname = rest.slice(0, dot);
     const key = rest.slice(dot + 1);
+    // sysctl(8) spelling of a dot inside an interface name ("eth0/100" for eth0.100); only
+    // plain name pieces are translated, so '/' can never reach the path
+    if (ifname.includes("/")) {
+      if (!/^[A-Za-z0-9_@+-]+(\/[A-Za-z0-9_@+-]+)+$/.test(ifname)) {
+        throw new SysctlError("not-allowed", `${name}: ${JSON.stringify(ifname)} is not an interface name`);
+      }
+      ifname = ifname.replaceAll("/", ".");
+    }
     const doc = CONF_SYSCTLS[key];
     if (dot < 0 || doc === undefined || !Object.hasOwn(CONF_SYSCTLS, key)) {
       throw new SysctlError("not-allowed", `${name}: only ${Object.keys(CONF_SYSCTLS).join(", ")} are allowed under ${CONF_PREFIX}<interface>`);

@@ -71,6 +71,8 @@ describe("allow-list", () => {
     "net.ipv4.conf.../../../secret.arp_ignore",
     "net.ipv4.conf.eth0/../../..arp_ignore",
     "net.ipv4.conf...arp_ignore",
+    "net.ipv4.conf.eth0/./100.arp_ignore",
+    "net.ipv4.conf./eth0.arp_ignore",
     "net.ipv4.conf..arp_ignore",
     "net.ipv4.vs.../../secret",
     "net.ipv4.vs.Conntrack",
@@ -193,8 +195,9 @@ describe("persistence file", () => {
     );
   });
 
-  it("resolves only below the injected root", async () => {
+  it("resolves only below the injected root, in both spellings of a dotted interface name", async () => {
     const r = await resolveSysctl(root, "net.ipv4.conf.eth0.100.rp_filter");
     expect(r.parts).toEqual(["net", "ipv4", "conf", "eth0.100", "rp_filter"]);
+    expect((await resolveSysctl(root, "net.ipv4.conf.eth0/100.rp_filter")).parts).toEqual(r.parts);
   });
 });
