@@ -13,6 +13,7 @@ import {
   startAgent,
   stopAgent,
 } from "./directors.ts";
+import { bundle } from "../scripts/build-agent.ts";
 import { ensureAll } from "./fetch.ts";
 import { type GuestRecord, isAlive, startQemu, tailOf, consoleLogPath, waitForControl } from "./guest.ts";
 import { ensureInitramfs } from "./initramfs.ts";
@@ -44,6 +45,11 @@ export const UP_DEFAULTS: Omit<UpOptions, "instance" | "log"> = {
 
 export function guestMemoryMb(directorsPerGuest: number): number {
   return Math.max(1024, 512 + 192 * directorsPerGuest);
+}
+
+/** The agent and control daemon, bundled per instance when it comes up (plain node in the guest). */
+export function bundlePaths(instance: string): { agent: string; control: string } {
+  return { agent: join(instanceDir(instance), "agent.mjs"), control: join(instanceDir(instance), "control.mjs") };
 }
 
 export function controlFor(s: LabState, guest: string): ControlClient {
@@ -97,7 +103,7 @@ async function setupGuest(s: LabState, g: GuestRecord, opts: { rules: boolean },
     await setTraffic(c, d, s.trafficRate, defaultTargets(s.topology));
   }
   if (!s.withAgents) return;
-  for (const d of mine) await startAgent(c, d);
+  for (const d of mine) await startAgent(c, d, bundlePaths(s.instance).agent);
   for (const d of mine) await waitForAgent(c, d, 120_000);
   log(`lab: ${g.name}: ${mine.length} director(s) ready`);
 }
@@ -106,7 +112,7 @@ async function bootGuest(s: LabState, g: GuestRecord, timeoutMs: number): Promis
   const kernel = ensureAll(() => {});
   const initrd = ensureInitramfs(kernel);
   rmSync(consoleLogPath(g), { force: true });
-  g.pid = startQemu(g, kernel, initrd, s.controlTokenFile);
+  g.pid = startQemu(g, kernel, initrd, s.controlTokenFile, bundlePaths(s.instance).control);
   writeState(s); // record the pid at once: `down` must find it even if we crash now
   await waitForControl(g, readControlToken(s), timeoutMs);
 }
@@ -126,6 +132,9 @@ export async function up(o: UpOptions): Promise<LabState> {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const control = writeControlToken(o.instance);
+  // Bundled before any guest boots: the guest sees the checkout as it was at boot.
+  await bundle("lab/guest/control.ts", bundlePaths(o.instance).control);
+  if (withAgents) await bundle("agent/main.ts", bundlePaths(o.instance).agent);
   const guestCount = Math.ceil(o.directors / o.directorsPerGuest);
   const s: LabState = {
     instance: o.instance,
@@ -195,7 +204,7 @@ export async function restartAgent(instance: string, director: string, opts: { s
   }
   if (opts.stopOnly) return;
   await c.exec(undefined, ["sh", "-c", `: > /run/lab/logs/agent-${d.name}.log`]);
-  await startAgent(c, d);
+  await startAgent(c, d, bundlePaths(instance).agent);
   await waitForAgent(c, d, 120_000);
 }
 

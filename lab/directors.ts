@@ -70,12 +70,12 @@ export function agentSaveFile(d: DirectorRecord): string {
  * Like a production install, it keeps its rules in a save file and restores them into the
  * empty table after a reboot.
  */
-export async function startAgent(c: ControlClient, d: DirectorRecord, extraArgs: string[] = []): Promise<void> {
+export async function startAgent(c: ControlClient, d: DirectorRecord, bundle: string, extraArgs: string[] = []): Promise<void> {
   const tokenFile = `/run/lab/${d.name}.token`;
   check("writing the agent token", await c.exec(undefined, ["sh", "-c", `umask 077; cat > ${tokenFile}`], { stdin: `${d.agentToken}\n` }));
   check("agent state folder", await c.exec(undefined, ["mkdir", "-p", `/var/lib/lvs-lab/${d.name}`]));
   await c.spawn(`agent-${d.name}`, d.name, [
-    "node", "--import", "tsx", AGENT_ENTRY,
+    "node", "--enable-source-maps", bundle,
     "--listen", `10.254.${d.index}.2:9400`,
     "--token-file", tokenFile,
     "--save-file", agentSaveFile(d),

@@ -49,7 +49,7 @@ export function tailOf(file: string, lines = 40): string {
   return readFileSync(file, "utf8").split("\n").slice(-lines).join("\n");
 }
 
-export function startQemu(g: GuestRecord, kernel: KernelInfo, initrd: string, tokenFile: string): number {
+export function startQemu(g: GuestRecord, kernel: KernelInfo, initrd: string, tokenFile: string, controlJs: string): number {
   mkdirSync(join(g.dir, "persist"), { recursive: true });
   const fwds = [
     `hostfwd=tcp:127.0.0.1:${g.controlPort}-:${GUEST_CONTROL_PORT}`,
@@ -64,6 +64,7 @@ export function startQemu(g: GuestRecord, kernel: KernelInfo, initrd: string, to
     `LAB_KERNEL_DIR=${KERNEL_DIR}`,
     `LAB_TOKEN_FILE=${tokenFile}`,
     `LAB_CONTROL_PORT=${GUEST_CONTROL_PORT}`,
+    `LAB_CONTROL_JS=${controlJs}`,
   ].join(" ");
   const args = [
     "-accel", "tcg",

@@ -20,6 +20,6 @@ ip addr add 10.0.2.15/24 dev eth0
 ip route add default via 10.0.2.2
 echo "lab-stage2: modules loaded, network up; starting the control daemon"
 cd "$LAB_REPO"
-node --import tsx lab/guest/control.ts > /run/lab/logs/control.log 2>&1 &
+node "$LAB_CONTROL_JS" > /run/lab/logs/control.log 2>&1 &
 ( sleep 60; grep -q listening /run/lab/logs/control.log || { echo "lab-stage2: control daemon failed:"; cat /run/lab/logs/control.log; } ) &
 while :; do wait; sleep 1; done
