@@ -4,7 +4,7 @@
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root
 echo "lab-stage2: guest $LAB_GUEST"
-mount -t tmpfs -o mode=1777 tmpfs /tmp
+# /tmp stays the overlay's (writable, in RAM): a tmpfs over it would hide a checkout under /tmp.
 mount -t tmpfs -o mode=755 tmpfs /run
 mkdir -p /run/lab/logs /run/netns /lib/modules /var/lib/lvs-lab
 mount --bind "$LAB_KERNEL_DIR/lib/modules" /lib/modules
