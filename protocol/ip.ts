@@ -34,3 +34,48 @@ export function ipVersion(s: string): 0 | 4 | 6 {
   if (isIPv6(s)) return 6;
   return 0;
 }
+
+function dotted(n: number): string {
+  return `${n >>> 24}.${(n >>> 16) & 0xff}.${(n >>> 8) & 0xff}.${n & 0xff}`;
+}
+
+/**
+ * Eight 16-bit groups as glibc's inet_ntop writes them, which is what ipvsadm prints:
+ * lowercase hex, the first longest run of two or more zero groups as "::", and a dotted tail
+ * for IPv4-compatible (::1.2.3.4) and IPv4-mapped (::ffff:1.2.3.4) addresses only
+ * (so ::2 and ::100 stay hex). The one formatter for agent, lvsctl and UI.
+ */
+export function formatIPv6Groups(g: ArrayLike<number>): string {
+  let bestStart = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (g[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && g[j] === 0) j++;
+    if (j - i > bestLen) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  if (bestLen < 2) bestStart = -1;
+  const embedsV4 = bestStart === 0 && (bestLen === 6 || (bestLen === 5 && g[5] === 0xffff));
+  let out = "";
+  for (let i = 0; i < 8; i++) {
+    if (bestStart >= 0 && i >= bestStart && i < bestStart + bestLen) {
+      if (i === bestStart) out += ":";
+      continue;
+    }
+    if (i !== 0) out += ":";
+    if (i === 6 && embedsV4) {
+      out += dotted(((g[6]! << 16) | g[7]!) >>> 0);
+      break;
+    }
+    out += g[i]!.toString(16);
+  }
+  if (bestStart >= 0 && bestStart + bestLen === 8) out += ":";
+  return out;
+}

@@ -1,7 +1,7 @@
 // Address conversions shared by the connection-table parser, its query filters and the
 // real-server role: kernel hex/full forms to the text ipvsadm prints (inet_ntop rules), and
 // text back to bytes for comparisons and CIDR matching.
-import { isIPv4, isIPv6 } from "../../protocol/ip.ts";
+import { formatIPv6Groups, isIPv4, isIPv6 } from "../../protocol/ip.ts";
 
 export class AddressError extends Error {
   override name = "AddressError";
@@ -14,45 +14,8 @@ export function ipv4FromU32(n: number): string {
   return OCTET[n >>> 24]! + "." + OCTET[(n >>> 16) & 255]! + "." + OCTET[(n >>> 8) & 255]! + "." + OCTET[n & 255]!;
 }
 
-/**
- * Eight 16-bit groups to the text inet_ntop (glibc) writes: lowercase hex, the first longest
- * run of two or more zero groups as "::", and the IPv4-mapped / IPv4-compatible forms with a
- * dotted tail (::ffff:1.2.3.4, ::1.2.3.4), as `ipvsadm -Lnc` shows them.
- */
-export function ipv6FromGroups(g: ArrayLike<number>): string {
-  let bestStart = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (g[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  if (bestLen < 2) bestStart = -1;
-  const embeddedV4 = bestStart === 0 && (bestLen === 6 || (bestLen === 5 && g[5] === 0xffff));
-  let out = "";
-  for (let i = 0; i < 8; i++) {
-    if (i === bestStart) {
-      out += i === 0 ? "::" : ":";
-      i += bestLen - 1;
-      continue;
-    }
-    if (embeddedV4 && i === 6) {
-      out += ipv4FromU32(((g[6]! << 16) | g[7]!) >>> 0);
-      break;
-    }
-    out += g[i]!.toString(16);
-    if (i < 7) out += ":";
-  }
-  return out;
-}
+/** Eight 16-bit groups to the text inet_ntop (glibc) writes, as `ipvsadm -Lnc` shows them. */
+export const ipv6FromGroups = formatIPv6Groups;
 
 /** 16 bytes of an IPv4 (::ffff:0:0/96-style zero-extended: 12 zero bytes) or IPv6 address. */
 export function addressBytes(address: string): Uint8Array {

@@ -1,6 +1,6 @@
 // Addresses as IPVS carries them: 16 raw network-order bytes (IPv4 in the first 4).
 // Text output matches glibc's inet_ntop so our strings equal ipvsadm's.
-import { isIPv4, isIPv6 } from "../../protocol/ip.ts";
+import { formatIPv6Groups, isIPv4, isIPv6 } from "../../protocol/ip.ts";
 import type { Family } from "../../protocol/ipvs.ts";
 
 export class AddressError extends Error {
@@ -42,42 +42,11 @@ export function formatIPv4(buf: Buffer, at = 0): string {
   return `${buf[at]}.${buf[at + 1]}.${buf[at + 2]}.${buf[at + 3]}`;
 }
 
-/** RFC 5952-style text as glibc's inet_ntop prints it (longest zero run of >= 2 as "::"). */
+/** IPv6 text as glibc's inet_ntop prints it (formatIPv6Groups in protocol/ip.ts). */
 export function formatIPv6(buf: Buffer, at = 0): string {
   const w: number[] = [];
   for (let i = 0; i < 8; i++) w.push(buf.readUInt16BE(at + 2 * i));
-  let bestBase = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (w[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && w[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestBase = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  if (bestLen < 2) bestBase = -1;
-  let s = "";
-  for (let i = 0; i < 8; i++) {
-    if (bestBase >= 0 && i >= bestBase && i < bestBase + bestLen) {
-      if (i === bestBase) s += ":";
-      continue;
-    }
-    if (i !== 0) s += ":";
-    // IPv4-compatible (::a.b.c.d) and IPv4-mapped (::ffff:a.b.c.d) keep the dotted tail.
-    if (i === 6 && bestBase === 0 && (bestLen === 6 || (bestLen === 5 && w[5] === 0xffff))) {
-      s += formatIPv4(buf, at + 12);
-      break;
-    }
-    s += w[i]!.toString(16);
-  }
-  if (bestBase >= 0 && bestBase + bestLen === 8) s += ":";
-  return s;
+  return formatIPv6Groups(w);
 }
 
 export function formatAddress(buf: Buffer, family: Family, at = 0): string {

@@ -1,7 +1,7 @@
 // Address helpers for ipvsadm's text formats, browser-safe (no node:net). ipvsadm prints
 // addresses with glibc's inet_ntop and compares them as 32-bit words, so we need both the
 // canonical text and the words.
-import { isIPv4, isIPv6 } from "../ip.ts";
+import { formatIPv6Groups, isIPv4, isIPv6 } from "../ip.ts";
 
 /** Four host-order u32 words of the 16-byte address union (IPv4 in word 0, rest 0). */
 export type AddrWords = [number, number, number, number];
@@ -38,54 +38,12 @@ export function addrWords(address: string): AddrWords {
   return [w(0), w(1), w(2), w(3)];
 }
 
-function u32ToV4(n: number): string {
-  return [n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff].join(".");
-}
-
-/** glibc inet_ntop for IPv6: longest zero run (>= 2 groups, first wins) becomes "::". */
-function formatV6(g: number[]): string {
-  let bestStart = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (g[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  if (bestLen < 2) bestStart = -1;
-  // glibc prints IPv4-compatible and IPv4-mapped addresses with a dotted tail
-  const embedsV4 =
-    bestStart === 0 &&
-    (bestLen === 6 || (bestLen === 7 && g[7] !== 1) || (bestLen === 5 && g[5] === 0xffff));
-  let out = "";
-  for (let i = 0; i < 8; i++) {
-    if (bestStart >= 0 && i >= bestStart && i < bestStart + bestLen) {
-      if (i === bestStart) out += ":";
-      continue;
-    }
-    if (i !== 0) out += ":";
-    if (i === 6 && embedsV4) {
-      out += u32ToV4(((g[6]! << 16) | g[7]!) >>> 0);
-      break;
-    }
-    out += g[i]!.toString(16);
-  }
-  if (bestStart >= 0 && bestStart + bestLen === 8) out += ":";
-  return out;
-}
 
 /** The text inet_ntop would print for this address (lowercase, compressed). */
 export function canonicalAddress(address: string): string {
   if (isIPv4(address)) return address;
   if (!isIPv6(address)) throw new Error(`not an IP address: ${address}`);
-  return formatV6(ipv6Groups(address));
+  return formatIPv6Groups(ipv6Groups(address));
 }
 
 /** "addr:port", IPv6 in brackets, as ipvsadm -n prints and parses. */
