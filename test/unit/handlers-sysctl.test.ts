@@ -95,8 +95,8 @@ describe("sysctl handlers", () => {
     expect((allow as Error).message).toMatch(/only .*arp_ignore.* are allowed/);
     const get = await c.request("sysctl.get", { names: ["net.ipv4.tcp_syncookies"] }).catch((e: unknown) => e);
     expect(codeOf(get)).toBe("bad_request");
-    const escape = await c.request("sysctl.set", { name: "net.ipv4.conf.../../../secret.arp_ignore", value: "1" }).catch((e: unknown) => e);
-    expect(codeOf(escape)).toBe("bad_request");
+    const traversal = await c.request("sysctl.set", { name: "net.ipv4.conf.../../../secret.arp_ignore", value: "1" }).catch((e: unknown) => e);
+    expect(codeOf(traversal)).toBe("bad_request");
     const absent = await c.request("sysctl.get", { names: ["net.ipv4.conf.eth9.arp_ignore"] }).catch((e: unknown) => e);
     expect(codeOf(absent)).toBe("not_found");
     for (const [p, v] of Object.entries(FILES)) expect(await proc(p), p).toBe(v);
