@@ -84,7 +84,8 @@ async function viaAgent(lab: BenchLab, result: BenchResult, reads: number): Prom
 async function agentPid(lab: BenchLab): Promise<number> {
   const pid = await lab.agentPid();
   const cmdline = (await lab.run(lab.guest, ["cat", `/proc/${pid}/cmdline`])).replaceAll("\0", " ");
-  if (!cmdline.includes("agent/main.ts")) throw new BenchError(`pid ${pid} is not the agent: ${cmdline}`);
+  // the lab starts agent/main.ts, or a bundle of it (agent.mjs), always with --token-file
+  if (!/agent/.test(cmdline) || !cmdline.includes("--token-file")) throw new BenchError(`pid ${pid} is not the agent: ${cmdline}`);
   return pid;
 }
 

@@ -1,5 +1,5 @@
 // The large rule set of benchmarks 1 and 2: `services` virtual services (TCP and UDP
-// alternating, wlc/rr alternating), each with `perService` NAT real servers of varied weight,
+// alternating; rr for every third service, wlc otherwise), each with `perService` NAT real servers of varied weight,
 // in ipvsadm-restore syntax. Addresses stay clear of the lab's own subnets (10.0.0.0/24,
 // 172.16.0.0/24, 10.254.0.0/16); the director's default route makes them all acceptable.
 import type { BenchLab } from "./session.ts";
