@@ -45,7 +45,11 @@ async function requests(list: [string, object][]): Promise<Outcome[]> {
   return JSON.parse(stdout.trim().split("\n").at(-1)!) as Outcome[];
 }
 
-const loAddrs = async () => (await ok(RS, ["ip", "-4", "-o", "addr", "show", "dev", "lo"])).split("\n").map((l) => l.split(/\s+/)[3]).filter(Boolean);
+/** "a.b.c.d/len" of every IPv4 address on lo, from `ip -o` (4th field). */
+async function loAddrs(): Promise<string[]> {
+  const out = await ok(RS, ["ip", "-4", "-o", "addr", "show", "dev", "lo"]);
+  return out.split("\n").flatMap((l) => l.split(/\s+/)[3] ?? []);
+}
 
 beforeAll(async () => {
   const control = controlFor(labState(), d.guest);
