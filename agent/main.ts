@@ -13,26 +13,6 @@ import { ArgsError, USAGE, checkTokenFile, parseAgentArgs } from "./ws/agent-arg
 import { startAgentServer } from "./ws/server.ts";
 import { SysctlService } from "./sysctl/sysctl.ts";
 
-const HOST_USAGE =
-  "                     [--sysctl-file FILE (sysctl.set persist target)] [--apply-sysctl-file]";
-
-/** Takes this entry's host options out of argv (the rest goes to parseAgentArgs). */
-function splitHostArgs(argv: string[]): { rest: string[]; sysctlFile?: string; applySysctl: boolean } {
-  const rest: string[] = [];
-  let sysctlFile: string | undefined;
-  let applySysctl = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === "--apply-sysctl-file") applySysctl = true;
-    else if (a === "--sysctl-file" || a.startsWith("--sysctl-file=")) {
-      const v = a.includes("=") ? a.slice(a.indexOf("=") + 1) : argv[++i];
-      if (!v || v.startsWith("--")) throw new ArgsError("--sysctl-file needs a FILE");
-      sysctlFile = v;
-    } else rest.push(a);
-  }
-  return { rest, applySysctl, ...(sysctlFile === undefined ? {} : { sysctlFile }) };
-}
-
 /** Runs a request through the same dispatch path as the network, for save/restore. */
 async function callLocal<T extends RequestType>(
   registry: HandlerRegistry,
@@ -73,8 +53,7 @@ async function openIpvs(): Promise<IpvsClient> {
 }
 
 async function main(): Promise<number> {
-  const hostArgs = splitHostArgs(process.argv.slice(2));
-  const args = parseAgentArgs(hostArgs.rest);
+  const args = parseAgentArgs(process.argv.slice(2));
   const token = checkTokenFile(readFileSync(args.tokenFile, "utf8"), statSync(args.tokenFile).mode);
   const tls = args.tls
     ? { cert: readFileSync(args.tls.certFile), key: readFileSync(args.tls.keyFile) }
@@ -86,10 +65,10 @@ async function main(): Promise<number> {
       ? withSaveFile(kernel, args.saveFile, (e) => console.error(`agent: could not save rules: ${(e as Error).message}`))
       : null;
   const ipvs = saving ?? kernel;
-  const host = hostArgs.sysctlFile === undefined ? {} : { sysctlPersistFile: hostArgs.sysctlFile };
-  if (hostArgs.applySysctl) {
+  const host = args.sysctlFile === null ? {} : { sysctlPersistFile: args.sysctlFile };
+  if (args.applySysctlFile) {
     // like systemd-sysctl at boot, for the settings the operator persisted through the agent
-    const report = await new SysctlService({ ...(hostArgs.sysctlFile ? { persistFile: hostArgs.sysctlFile } : {}) }).applyPersisted();
+    const report = await new SysctlService({ ...(args.sysctlFile ? { persistFile: args.sysctlFile } : {}) }).applyPersisted();
     console.error(`agent: applied ${report.applied.length} sysctls from ${report.file}`);
     for (const f of report.failed) console.error(`agent: could not apply ${f.name} = ${f.value}: ${f.error}`);
   }
@@ -145,7 +124,7 @@ main().then(
   (code) => process.exit(code),
   (err: unknown) => {
     if (err instanceof ArgsError) {
-      console.error(`agent: ${err.message}\n${USAGE}\n${HOST_USAGE}`);
+      console.error(`agent: ${err.message}\n${USAGE}`);
       process.exit(2);
     }
     console.error(`agent: ${err instanceof Error ? err.message : String(err)}`);

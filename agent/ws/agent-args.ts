@@ -15,11 +15,16 @@ export interface AgentArgs {
   role: Role;
   saveFile: string | null;
   restore: boolean;
+  /** where sysctl.set with persist writes (default /etc/sysctl.d/90-lvs-agent.conf) */
+  sysctlFile: string | null;
+  /** re-apply that file at start (values survive a reboot) */
+  applySysctlFile: boolean;
 }
 
 export const USAGE =
   "usage: agent/main.ts --listen HOST:PORT --token-file FILE [--tls-cert FILE --tls-key FILE]\n" +
-  "                     [--role director|realserver] [--save-file FILE] [--restore]";
+  "                     [--role director|realserver] [--save-file FILE] [--restore]\n" +
+  "                     [--sysctl-file FILE] [--apply-sysctl-file]";
 
 /** "127.0.0.1:9400", "[::1]:9400", "0.0.0.0:0" */
 export function parseListen(s: string): { host: string; port: number } {
@@ -45,6 +50,8 @@ export function parseAgentArgs(argv: string[]): AgentArgs {
         role: { type: "string", default: "director" },
         "save-file": { type: "string" },
         restore: { type: "boolean", default: false },
+        "sysctl-file": { type: "string" },
+        "apply-sysctl-file": { type: "boolean", default: false },
       },
     }));
   } catch (err) {
@@ -75,6 +82,8 @@ export function parseAgentArgs(argv: string[]): AgentArgs {
     role,
     saveFile,
     restore,
+    sysctlFile: str("sysctl-file") ?? null,
+    applySysctlFile: values["apply-sysctl-file"] === true,
   };
 }
 

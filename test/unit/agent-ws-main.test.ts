@@ -50,6 +50,9 @@ describe("agent/main.ts", () => {
   it("parses arguments and rejects bad ones with clear messages", () => {
     const a = parseAgentArgs(["--listen", "[::1]:9400", "--token-file", "t", "--role", "realserver"]);
     expect(a).toMatchObject({ host: "::1", port: 9400, role: "realserver", tls: null, restore: false });
+    expect(a).toMatchObject({ sysctlFile: null, applySysctlFile: false });
+    const s = parseAgentArgs(["--listen", "h:1", "--token-file", "t", "--sysctl-file", "/etc/sysctl.d/x.conf", "--apply-sysctl-file"]);
+    expect(s).toMatchObject({ sysctlFile: "/etc/sysctl.d/x.conf", applySysctlFile: true });
     expect(parseListen("0.0.0.0:0")).toEqual({ host: "0.0.0.0", port: 0 });
     expect(() => parseAgentArgs(["--token-file", "t"])).toThrow("--listen");
     expect(() => parseAgentArgs(["--listen", "h:1"])).toThrow("--token-file");
