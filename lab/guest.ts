@@ -65,9 +65,12 @@ export function startQemu(g: GuestRecord, kernel: KernelInfo, initrd: string, to
     `LAB_TOKEN_FILE=${tokenFile}`,
     `LAB_CONTROL_PORT=${GUEST_CONTROL_PORT}`,
     `LAB_CONTROL_JS=${controlJs}`,
+    `LAB_9P_CACHE=${process.env.LVS_LAB_9P_CACHE ?? "loose"}`,
+    ...(process.env.LVS_LAB_9P_MSIZE ? [`LAB_9P_MSIZE=${process.env.LVS_LAB_9P_MSIZE}`] : []),
   ].join(" ");
   const args = [
     "-accel", "tcg",
+    "-cpu", process.env.LVS_LAB_CPU ?? "qemu64",
     "-smp", "2",
     "-m", String(g.memoryMb),
     "-kernel", kernel.vmlinuz,

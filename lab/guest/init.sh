@@ -12,7 +12,7 @@ for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_p
   insmod "/modules/$m.ko" || echo "lab-init: insmod $m failed"
 done
 mkdir -p /lower /rw /newroot
-if ! mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose hostroot /lower; then
+if ! mount -t 9p -o trans=virtio,version=9p2000.L,ro,${LAB_9P_MSIZE:+msize=$LAB_9P_MSIZE,}cache=${LAB_9P_CACHE:-loose} hostroot /lower; then
   echo "lab-init: FATAL cannot mount the host root over 9p"; sleep 2; echo o > /proc/sysrq-trigger
 fi
 mount -t tmpfs -o size=70% tmpfs /rw

@@ -3,10 +3,9 @@
 // so the WebSocket client runs inside the guest, in the director's namespace (which routes to
 // the real server), as a small node script driving AgentClient; `ip addr` and `sysctl -n` in
 // the real server's namespace are the oracles.
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundlePaths, controlFor } from "../../lab/api.ts";
-import { director, labInstance, labState, ok, run } from "./lab.ts";
+import { director, guestNode, labInstance, labState, ok, run } from "./lab.ts";
 
 const d = director(1);
 const RS = `${d.name}-rs1`;
@@ -16,7 +15,6 @@ const PROC = "agent-realserver-test";
 const TOKEN = "realserver-test-token-0123456789";
 const TOKEN_FILE = "/run/lab/realserver-test.token";
 const EXTRA_VIP = "172.16.0.201";
-const REPO = fileURLToPath(new URL("../..", import.meta.url));
 
 interface Outcome {
   type: string;
@@ -28,20 +26,8 @@ interface Outcome {
 
 /** Runs requests in order against the realserver agent from inside the guest. */
 async function requests(list: [string, object][]): Promise<Outcome[]> {
-  const script = `
-    const { AgentClient } = await import(${JSON.stringify(`${REPO}protocol/agent-client.ts`)});
-    const list = JSON.parse(process.argv[1]);
-    const c = new AgentClient({ url: "ws://${RS_IP}:${PORT}", token: "${TOKEN}", heartbeatMs: 0 });
-    await c.connect();
-    const out = [];
-    for (const [type, payload] of list) {
-      try { out.push({ type, ok: true, data: await c.request(type, payload) }); }
-      catch (e) { out.push({ type, ok: false, code: e.code, message: e.message }); }
-    }
-    c.close();
-    console.log(JSON.stringify(out));
-    process.exit(0);`;
-  const stdout = await ok(d.name, ["sh", "-c", `cd '${REPO}' && exec node --import tsx --input-type=module -e "$0" "$1"`, script, JSON.stringify(list)]);
+  const argv = await guestNode("test/lab/guest/agent-requests.ts", `ws://${RS_IP}:${PORT}`, TOKEN, JSON.stringify(list));
+  const stdout = await ok(d.name, argv);
   return JSON.parse(stdout.trim().split("\n").at(-1)!) as Outcome[];
 }
 

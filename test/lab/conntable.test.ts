@@ -4,7 +4,7 @@
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ConnEntry, ConnQueryResult, ConnReadProgress } from "../../protocol/conntable.ts";
-import { clearAll, director, ipvsadm, ok, quiet, sh } from "./lab.ts";
+import { clearAll, director, guestNode, ipvsadm, ok, quiet, sh } from "./lab.ts";
 
 const PROBE = fileURLToPath(new URL("./guest/conntable-probe.ts", import.meta.url));
 const NAT_VIP = "172.16.0.100";
@@ -17,7 +17,7 @@ const HOLD_OPEN = `import socket, time\nss = [socket.create_connection((v, 80)) 
 const client = `${d}-c`;
 
 async function probe<T>(mode: string): Promise<T> {
-  const out = await ok(d, ["node", "--import", "tsx", PROBE, mode]);
+  const out = await ok(d, await guestNode(PROBE, mode));
   return JSON.parse(out.trim().split("\n").at(-1)!) as T;
 }
 

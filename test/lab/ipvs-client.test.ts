@@ -2,8 +2,7 @@
 // namespace as the oracle: what the client writes, ipvsadm reads back (-S -n, --thresholds);
 // what ipvsadm -R writes, the client reads back field by field; a seeded random configuration
 // both ways; kernel errors and validation failures (which must leave the table unchanged).
-// The client runs in the guest through test/lab/guest/ipvs-ops.ts, one batch per node start.
-import { fileURLToPath } from "node:url";
+// The client runs in the guest through test/lab/guest/ipvs-ops.ts (bundled), one batch per node start.
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Destination, DestinationState, Service, ServiceState } from "../../protocol/ipvs.ts";
@@ -16,12 +15,11 @@ import {
   saveLines,
   thresholdFacts,
 } from "./guest/ipvs-save-format.ts";
-import { clearAll, director, ipvsadm, ok, quiet, resetRules } from "./lab.ts";
+import { clearAll, director, guestNode, ipvsadm, ok, quiet, resetRules } from "./lab.ts";
 
-const REPO = fileURLToPath(new URL("../..", import.meta.url));
 
 async function runOps(target: string, ops: Op[]): Promise<OpResult[]> {
-  const out = await ok(target, ["sh", "-c", `cd '${REPO}' && exec node --import tsx test/lab/guest/ipvs-ops.ts`], JSON.stringify(ops));
+  const out = await ok(target, await guestNode("test/lab/guest/ipvs-ops.ts"), JSON.stringify(ops));
   const results = JSON.parse(out) as OpResult[];
   expect(results).toHaveLength(ops.length);
   return results;

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { SysctlApplyReport, SysctlEntry, SysctlSetResult } from "../../protocol/sysctl.ts";
 import type { DrReadinessReport, VipBinding } from "../../protocol/realserver.ts";
-import { director, ok, sh } from "./lab.ts";
+import { director, guestNode, ok, sh } from "./lab.ts";
 
 const PROBE = fileURLToPath(new URL("./guest/realserver-probe.ts", import.meta.url));
 const d = director(1).name;
@@ -13,7 +13,7 @@ const d = director(1).name;
 type Result<T> = { ok: T } | { error: { name: string; code?: string; message: string } };
 
 async function probe(target: string, ops: object[], env = ""): Promise<Result<unknown>[]> {
-  const out = await sh(target, `${env} node --import tsx ${PROBE} <<'EOF'\n${JSON.stringify(ops)}\nEOF`);
+  const out = await sh(target, `${env} ${(await guestNode(PROBE)).join(" ")} <<'EOF'\n${JSON.stringify(ops)}\nEOF`);
   return JSON.parse(out.trim().split("\n").at(-1)!) as Result<unknown>[];
 }
 
