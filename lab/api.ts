@@ -203,7 +203,6 @@ export async function restartAgent(instance: string, director: string, opts: { s
     await new Promise((res) => setTimeout(res, 200));
   }
   if (opts.stopOnly) return;
-  await c.exec(undefined, ["sh", "-c", `: > /run/lab/logs/agent-${d.name}.log`]);
   await startAgent(c, d, bundlePaths(instance).agent);
   await waitForAgent(c, d, 120_000);
 }

@@ -61,7 +61,8 @@ function spawnNamed(name: string, netns: string | undefined, argv: string[]): nu
   if (!/^[A-Za-z0-9_.-]{1,60}$/.test(name)) throw new Error(`bad process name ${name}`);
   stopNamed(name);
   const full = nsArgv(netns, argv);
-  const log = openSync(`${LOG_DIR}/${name}.log`, "a");
+  // a fresh log per start: waiting for a "ready" line must not find the previous run's
+  const log = openSync(`${LOG_DIR}/${name}.log`, "w");
   const child = spawn(full[0]!, full.slice(1), { stdio: ["ignore", log, log], detached: true });
   const entry: { child: ChildProcess; argv: string[]; netns?: string; exited?: number | null } = { child, argv, netns };
   child.on("exit", (code) => {
