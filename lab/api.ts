@@ -1,7 +1,7 @@
 // The lab's programmatic API (the CLI in cli.ts and the vitest globalSetup both use it):
 // bring up real LVS directors in QEMU guests, run commands in them, tear them down.
-import { mkdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import { isAbsolute, join, relative } from "node:path";
 import { ControlClient, type ExecResult } from "./control-client.ts";
 import {
   agentAvailable,
@@ -17,7 +17,7 @@ import { bundle } from "../scripts/build-agent.ts";
 import { ensureAll } from "./fetch.ts";
 import { type GuestRecord, isAlive, startQemu, tailOf, consoleLogPath, waitForControl } from "./guest.ts";
 import { ensureInitramfs } from "./initramfs.ts";
-import { instanceDir } from "./paths.ts";
+import { instanceDir, REPO_ROOT } from "./paths.ts";
 import { freePorts } from "./ports.ts";
 import { type DirectorRecord, type LabState, newToken, readControlToken, readState, type Topology, writeControlToken, writeState } from "./state.ts";
 
@@ -50,6 +50,27 @@ export function guestMemoryMb(directorsPerGuest: number): number {
 /** The agent and control daemon, bundled per instance when it comes up (plain node in the guest). */
 export function bundlePaths(instance: string): { agent: string; control: string } {
   return { agent: join(instanceDir(instance), "agent.mjs"), control: join(instanceDir(instance), "control.mjs") };
+}
+
+/**
+ * A TypeScript file of the checkout bundled for the guest (returns the .mjs path): plain node
+ * runs it there. `node --import tsx` with the native netlink addon crashed about 1 run in 5
+ * under TCG (segfaults, illegal instructions); bundled code never did.
+ */
+export async function bundleGuestScript(instance: string, file: string): Promise<string> {
+  const rel = relative(REPO_ROOT, isAbsolute(file) ? file : join(REPO_ROOT, file));
+  const dir = join(instanceDir(instance), "scripts");
+  const out = join(dir, `${rel.replace(/[/\\]/g, "_").replace(/\.ts$/, "")}.mjs`);
+  if (!existsSync(out)) {
+    // written once and renamed into place: the guest caches what it has read, so a file it
+    // may already have opened must never change
+    mkdirSync(dir, { recursive: true });
+    const tmp = `${out}.${process.pid}.tmp.mjs`;
+    await bundle(rel, tmp);
+    if (!existsSync(out)) renameSync(tmp, out);
+    else rmSync(tmp, { force: true });
+  }
+  return out;
 }
 
 export function controlFor(s: LabState, guest: string): ControlClient {

@@ -3,7 +3,7 @@
 // Also the guest-side timing helpers every benchmark shares.
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { controlFor, down, exec, guestMemoryMb, requireState, UP_DEFAULTS, up } from "../../lab/api.ts";
+import { bundleGuestScript, controlFor, down, exec, guestMemoryMb, requireState, UP_DEFAULTS, up } from "../../lab/api.ts";
 import type { ExecResult } from "../../lab/control-client.ts";
 import type { DirectorRecord } from "../../lab/state.ts";
 
@@ -87,10 +87,11 @@ export async function timeInGuest(lab: BenchLab, target: string, cmd: string, ti
   return us / 1000;
 }
 
-/** Runs a guest-side script (bench/guest/<file>) with node+tsx and parses its last line as JSON. */
+/** Runs a guest-side script (bench/guest/<file>), bundled for the guest, and parses its last line as JSON. */
 export async function guestScript<T>(lab: BenchLab, target: string, file: string, args: string[], timeoutMs = 1_800_000): Promise<T> {
   const path = fileURLToPath(new URL(`../guest/${file}`, import.meta.url));
-  const out = await lab.run(target, ["node", "--import", "tsx", path, ...args], { timeoutMs });
+  const bundled = await bundleGuestScript(lab.instance, path);
+  const out = await lab.run(target, ["node", "--enable-source-maps", bundled, ...args], { timeoutMs });
   const last = out.trim().split("\n").at(-1) ?? "";
   try {
     return JSON.parse(last) as T;

@@ -1,13 +1,9 @@
 // Helpers for real-kernel tests: run commands in the shared lab's namespaces, most often the
 // real ipvsadm as the independent oracle.
-import { existsSync, mkdirSync, renameSync } from "node:fs";
-import { isAbsolute, join, relative } from "node:path";
 import { inject } from "vitest";
-import { bundle } from "../../scripts/build-agent.ts";
-import { exec, requireState, setTrafficRate } from "../../lab/api.ts";
+import { bundleGuestScript, exec, requireState, setTrafficRate } from "../../lab/api.ts";
 import type { ExecResult } from "../../lab/control-client.ts";
 import { defaultRules } from "../../lab/directors.ts";
-import { instanceDir, REPO_ROOT } from "../../lab/paths.ts";
 import type { DirectorRecord, LabState } from "../../lab/state.ts";
 
 export function labInstance(): string {
@@ -77,22 +73,7 @@ export async function clearAll(target: string): Promise<void> {
   await ipvsadm(target, "-Z");
 }
 
-/**
- * The argv that runs a TypeScript file of the checkout inside the guest: bundled on the host
- * first, like the agent. `node --import tsx` with the native netlink addon crashed at random
- * under TCG (segfaults, illegal instructions: about 1 run in 5), plain node never did.
- */
+/** The argv that runs a TypeScript file of the checkout in the guest (bundled, see lab/api.ts). */
 export async function guestNode(file: string, ...args: string[]): Promise<string[]> {
-  const rel = relative(REPO_ROOT, isAbsolute(file) ? file : join(REPO_ROOT, file));
-  const dir = join(instanceDir(labInstance()), "scripts");
-  const out = join(dir, `${rel.replace(/[/\\]/g, "_").replace(/\.ts$/, "")}.mjs`);
-  if (!existsSync(out)) {
-    // written once and renamed into place: the guest caches what it has read, so a file it
-    // may already have opened must never change
-    mkdirSync(dir, { recursive: true });
-    const tmp = `${out}.${process.pid}.tmp.mjs`;
-    await bundle(rel, tmp);
-    if (!existsSync(out)) renameSync(tmp, out);
-  }
-  return ["node", "--enable-source-maps", out, ...args];
+  return ["node", "--enable-source-maps", await bundleGuestScript(labInstance(), file), ...args];
 }
