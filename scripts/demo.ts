@@ -16,10 +16,10 @@ async function main(): Promise<void> {
   for (const d of s.directors) {
     console.log(`  ${d.name}  agent ${s.withAgents ? d.agentUrl : "(not in this checkout)"}  token ${d.agentToken}`);
   }
-  console.log(`\n  look inside:   npm run lab -- exec dir1 -- ipvsadm -Ln --stats --instance ${instance}`);
+  console.log(`\n  look inside:   npm run lab -- exec --instance ${instance} dir1 -- ipvsadm -Ln --stats`);
   if (existsSync(join(REPO_ROOT, "cli", "lvsctl.ts")) && s.withAgents) {
     const d = s.directors[0]!;
-    console.log(`  through agent: echo ${d.agentToken} > /tmp/t1 && npm run lvsctl -- --agent ${d.agentUrl} --token-file /tmp/t1 -Ln --stats`);
+    console.log(`  through agent: (umask 077; echo ${d.agentToken} > /tmp/t1) && npm run lvsctl -- --agent ${d.agentUrl} --token-file /tmp/t1 -Ln --stats`);
   }
   console.log("\ndemo: press Ctrl-C to stop the lab.");
   const stop = async () => {
