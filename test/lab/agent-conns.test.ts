@@ -4,11 +4,11 @@
 // reads took), per-real-server aggregates against `ipvsadm -Ln`, and lvsctl -Lnc. Director 1.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CliIo, runCommand } from "../../cli/run-command.ts";
-import { AgentClient } from "../../protocol/agent-client.ts";
+import type { AgentClient } from "../../protocol/agent-client.ts";
 import type { ConnEntry, ConnReadProgress } from "../../protocol/conntable.ts";
 import { parseIpvsadmArgs } from "../../protocol/ipvsadm/args.ts";
 import { controlFor } from "../../lab/api.ts";
-import { clearAll, director, ipvsadm, labState, ok, quiet, resetRules, sh } from "./lab.ts";
+import { clearAll, connectAgent, director, ipvsadm, labState, ok, quiet, resetRules, sh } from "./lab.ts";
 
 const d = director(1);
 const CLIENT = `${d.name}-c`;
@@ -94,8 +94,7 @@ beforeAll(async () => {
   const control = controlFor(labState(), d.guest);
   for (const name of HOLDERS) await control.spawn(name, CLIENT, ["sh", "-c", "sleep 120 | busybox nc 172.16.0.100 80"]);
   await new Promise((r) => setTimeout(r, 2000));
-  client = new AgentClient({ url: d.agentUrl, token: d.agentToken, heartbeatMs: 0 });
-  await client.connect();
+  client = await connectAgent(d);
 }, 240_000);
 
 afterAll(async () => {

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reboot, requireState, restartAgent } from "../../lab/api.ts";
 import { agentSaveFile } from "../../lab/directors.ts";
 import { instanceDir } from "../../lab/paths.ts";
-import { AgentClient } from "../../protocol/agent-client.ts";
-import { clearAll, director, ipvsadm, labInstance, quiet, resetRules } from "./lab.ts";
+import type { AgentClient } from "../../protocol/agent-client.ts";
+import { clearAll, connectAgent, director, ipvsadm, labInstance, quiet, resetRules } from "./lab.ts";
 
 const RULES = `-A -t 172.16.0.100:80 -s wrr -p 300 -M 255.255.255.0
 -a -t 172.16.0.100:80 -r 10.0.0.11:80 -m -w 3 -x 100 -y 20
@@ -41,8 +41,7 @@ async function snapshot(): Promise<string> {
 
 async function withAgent<T>(fn: (c: AgentClient) => Promise<T>): Promise<T> {
   const fresh = requireState(labInstance()).directors.find((x) => x.name === d.name)!;
-  const c = new AgentClient({ url: fresh.agentUrl, token: fresh.agentToken, heartbeatMs: 0 });
-  await c.connect();
+  const c = await connectAgent(fresh);
   try {
     return await fn(c);
   } finally {

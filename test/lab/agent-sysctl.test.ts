@@ -2,9 +2,9 @@
 // in the same network namespace as the oracle: values agree both ways, a refused name or value
 // changes nothing, persist writes the sysctl.d file. Director 2; every value is put back.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AgentClient } from "../../protocol/agent-client.ts";
+import type { AgentClient } from "../../protocol/agent-client.ts";
 import { ProtocolError } from "../../protocol/errors.ts";
-import { director, ok, run } from "./lab.ts";
+import { connectAgent, director, ok, run } from "./lab.ts";
 
 const d = director(2);
 const NAMES = ["net.ipv4.vs.expire_nodest_conn", "net.ipv4.vs.sync_threshold", "net.ipv4.conf.br0.arp_ignore", "net.ipv4.conf.all.arp_announce", "net.ipv4.ip_forward"];
@@ -16,8 +16,7 @@ const sysctlN = async (name: string) => (await ok(d.name, ["sysctl", "-n", name]
 const codeOf = (e: unknown) => (e instanceof ProtocolError ? e.code : `not a ProtocolError: ${String(e)}`);
 
 beforeAll(async () => {
-  client = new AgentClient({ url: d.agentUrl, token: d.agentToken, heartbeatMs: 0 });
-  await client.connect();
+  client = await connectAgent(d);
   for (const n of NAMES) original.set(n, await sysctlN(n));
   await run(d.name, ["rm", "-f", PERSIST_FILE]);
 }, 60_000);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AgentClient } from "../../protocol/agent-client.ts";
 import type { ProtocolError } from "../../protocol/errors.ts";
 import type { StatsSnapshot } from "../../protocol/messages-ipvs.ts";
-import { director, ipvsadm } from "./lab.ts";
+import { connectAgent, director, ipvsadm } from "./lab.ts";
 
 const TCP = { protocol: "tcp", address: "192.0.2.10", port: 80 } as const;
 const UDP = { protocol: "udp", address: "192.0.2.11", port: 53 } as const;
@@ -33,8 +33,7 @@ describe("agent over WebSocket on a real director", () => {
   let c: AgentClient;
   beforeAll(async () => {
     await cleanup();
-    c = new AgentClient({ url: d.agentUrl, token: d.agentToken, heartbeatMs: 0 });
-    await c.connect();
+    c = await connectAgent(d);
   });
   afterAll(async () => {
     c?.close();

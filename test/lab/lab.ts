@@ -1,6 +1,7 @@
 // Helpers for real-kernel tests: run commands in the shared lab's namespaces, most often the
 // real ipvsadm as the independent oracle.
 import { inject } from "vitest";
+import { AgentClient } from "../../protocol/agent-client.ts";
 import { bundleGuestScript, exec, requireState, setTrafficRate } from "../../lab/api.ts";
 import type { ExecResult } from "../../lab/control-client.ts";
 import { defaultRules } from "../../lab/directors.ts";
@@ -76,4 +77,11 @@ export async function clearAll(target: string): Promise<void> {
 /** The argv that runs a TypeScript file of the checkout in the guest (bundled, see lab/api.ts). */
 export async function guestNode(file: string, ...args: string[]): Promise<string[]> {
   return ["node", "--enable-source-maps", await bundleGuestScript(labInstance(), file), ...args];
+}
+
+/** A connected client of a director's agent (as the lab started it), without heartbeats. */
+export async function connectAgent(d: Pick<DirectorRecord, "agentUrl" | "agentToken">): Promise<AgentClient> {
+  const c = new AgentClient({ url: d.agentUrl, token: d.agentToken, heartbeatMs: 0 });
+  await c.connect();
+  return c;
 }

@@ -8,12 +8,12 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CliIo, runCommand } from "../../cli/run-command.ts";
-import { AgentClient } from "../../protocol/agent-client.ts";
+import type { AgentClient } from "../../protocol/agent-client.ts";
 import { ConnTableParser } from "../../agent/conntable/parse.ts";
 import type { ConnEntry } from "../../protocol/conntable.ts";
 import { parseIpvsadmArgs } from "../../protocol/ipvsadm/args.ts";
 import { formatConnList } from "../../protocol/ipvsadm/conn.ts";
-import { clearAll, director, ipvsadm, ok, resetRules, run } from "./lab.ts";
+import { clearAll, connectAgent, director, ipvsadm, ok, resetRules, run } from "./lab.ts";
 import { randomRules } from "./rules-gen.ts";
 
 const d = director(1);
@@ -42,8 +42,7 @@ async function same(args: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  client = new AgentClient({ url: d.agentUrl, token: d.agentToken, heartbeatMs: 0 });
-  await client.connect();
+  client = await connectAgent(d);
 });
 afterAll(async () => {
   client?.close();

@@ -3,9 +3,9 @@
 // good rule set lands as ipvsadm -R would land it. Director 1, reset to the defaults at the end.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CliIo, runCommand } from "../../cli/run-command.ts";
-import { AgentClient } from "../../protocol/agent-client.ts";
+import type { AgentClient } from "../../protocol/agent-client.ts";
 import { parseIpvsadmArgs } from "../../protocol/ipvsadm/args.ts";
-import { clearAll, director, ipvsadm, ok, resetRules } from "./lab.ts";
+import { clearAll, connectAgent, director, ipvsadm, ok, resetRules } from "./lab.ts";
 import { randomRules } from "./rules-gen.ts";
 
 const d = director(1);
@@ -22,8 +22,7 @@ async function lvsctlRestore(text: string): Promise<{ code: number; err: string 
 const sortedLines = (t: string) => t.split("\n").filter(Boolean).sort();
 
 beforeAll(async () => {
-  client = new AgentClient({ url: d.agentUrl, token: d.agentToken, heartbeatMs: 0 });
-  await client.connect();
+  client = await connectAgent(d);
 });
 afterAll(async () => {
   client?.close();
