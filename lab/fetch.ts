@@ -13,6 +13,8 @@ const HOST_PACKAGES: Record<string, string> = {
   cpio: "/usr/bin/cpio",
   kmod: "/usr/bin/kmod",
   iproute2: "/usr/sbin/ip",
+  // not for the guest: the dashboard's browser tests drive Debian's Chromium (playwright-core)
+  chromium: "/usr/bin/chromium",
 };
 
 export class LabSetupError extends Error {}

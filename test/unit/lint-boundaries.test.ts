@@ -33,6 +33,7 @@ describe("import boundaries", () => {
     ["server/api/x.ts", "../../components/drain-button.tsx"],
     ["components/x.tsx", "../server/hub.ts"],
     ["cli/x.ts", "../agent/ipvs/client.ts"],
+    ["app/(fleet)/page.tsx", "../../server/store.ts"],
   ])("%s may not import %s", (file, target) => {
     const r = lint(file, `import { a } from "${target}";\nexport const b = a;\n`);
     expect(r.code).not.toBe(0);
@@ -43,6 +44,7 @@ describe("import boundaries", () => {
     ["agent/x.ts", "../protocol/ipvs.ts"],
     ["server/x.ts", "../protocol/messages.ts"],
     ["components/x.tsx", "../protocol/ipvs.ts"],
+    ["app/(fleet)/page.tsx", "../../components/fleet-overview.tsx"],
     ["protocol/x.ts", "./ip.ts"],
   ])("%s may import %s", (file, target) => {
     const r = lint(file, `import { a } from "${target}";\nexport const b = a;\n`);

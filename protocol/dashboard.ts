@@ -1,0 +1,278 @@
+// The dashboard contract between server/ and the browser (app/, components/): REST payloads,
+// the live WebSocket's messages and the string keys that name services and real servers in
+// URLs and in keyed maps. Live views are keyed objects (not arrays) so that a JSON merge
+// patch (protocol/merge-patch.ts) can express a change as a small delta.
+import { ErrorBody } from "./errors.ts";
+import { ipVersion } from "./ip.ts";
+import {
+  type DestinationKey,
+  DestinationConfig,
+  type Family,
+  type ServiceKey,
+  ServiceConfig,
+} from "./ipvs.ts";
+import { z } from "zod";
+
+// ---- keys ---------------------------------------------------------------------------------
+
+const hostPart = (address: string) => (ipVersion(address) === 6 ? `[${address}]` : address);
+
+/** "tcp:172.16.0.100:80", "udp:[2001:db8::1]:53", "fwmark:ipv4:1" */
+export function serviceKeyString(k: ServiceKey): string {
+  return k.protocol === "fwmark"
+    ? `fwmark:${k.family}:${k.fwmark}`
+    : `${k.protocol}:${hostPart(k.address)}:${k.port}`;
+}
+
+/** "10.0.0.11:80", "[2001:db8::11]:80" */
+export function destinationKeyString(k: DestinationKey): string {
+  return `${hostPart(k.address)}:${k.port}`;
+}
+
+function splitHostPort(s: string): { address: string; port: number } | null {
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([0-9.]+)):(\d{1,5})$/.exec(s);
+  if (!m) return null;
+  const address = (m[1] ?? m[2])!;
+  const port = Number(m[3]);
+  if (port > 65535 || ipVersion(address) === 0) return null;
+  if (m[1] !== undefined && ipVersion(address) !== 6) return null;
+  return { address, port };
+}
+
+/** Inverse of serviceKeyString; null for anything malformed. */
+export function parseServiceKeyString(s: string): ServiceKey | null {
+  const fw = /^fwmark:(ipv4|ipv6):(\d{1,10})$/.exec(s);
+  if (fw) {
+    const fwmark = Number(fw[2]);
+    if (fwmark < 1 || fwmark > 0xffffffff) return null;
+    return { protocol: "fwmark", family: fw[1] as Family, fwmark };
+  }
+  const m = /^(tcp|udp|sctp):(.+)$/.exec(s);
+  if (!m) return null;
+  const hp = splitHostPort(m[2]!);
+  return hp ? { protocol: m[1] as "tcp" | "udp" | "sctp", ...hp } : null;
+}
+
+/** Inverse of destinationKeyString; null for anything malformed. */
+export function parseDestinationKeyString(s: string): DestinationKey | null {
+  return splitHostPort(s);
+}
+
+export const DirectorId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
+  message: "lowercase letters, digits and dashes, starting with a letter or digit",
+});
+export type DirectorId = z.infer<typeof DirectorId>;
+
+/** A director's id from its name: "Director 1" -> "director-1". */
+export function directorIdOf(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 63);
+}
+
+// ---- directors and the fleet ----------------------------------------------------------------
+
+export const AgentRole = z.enum(["director", "realserver"]);
+
+/** What registers a director (UI form or config file). The token never leaves the server. */
+export const DirectorRegistration = z.object({
+  name: z.string().trim().min(1).max(64),
+  url: z
+    .string()
+    .url()
+    .refine((u) => /^wss?:\/\//.test(u), { message: "agent URL must start with ws:// or wss://" }),
+  token: z.string().min(1).max(512),
+  /** HA pair or any grouping; "" = no group */
+  group: z.string().trim().max(64).default(""),
+  role: AgentRole.default("director"),
+  /** pinned SHA-256 fingerprint of the agent's TLS certificate ("AB:CD:...") */
+  fingerprint256: z.string().max(200).optional(),
+});
+export type DirectorRegistration = z.infer<typeof DirectorRegistration>;
+
+export const LinkState = z.enum(["connecting", "online", "offline", "unauthorized"]);
+export type LinkState = z.infer<typeof LinkState>;
+
+/** Live traffic numbers summed over a director, a service or one real server. */
+export const TrafficPoint = z.object({
+  cps: z.number(),
+  inPps: z.number(),
+  outPps: z.number(),
+  inBps: z.number(),
+  outBps: z.number(),
+  activeConns: z.number(),
+  inactiveConns: z.number(),
+});
+export type TrafficPoint = z.infer<typeof TrafficPoint>;
+
+export const SPARKLINE_POINTS = 60;
+
+export const DirectorView = z.object({
+  id: DirectorId,
+  name: z.string(),
+  url: z.string(),
+  group: z.string(),
+  role: AgentRole,
+  link: LinkState,
+  /** why the link is not online, for the operator */
+  linkError: z.string().nullable(),
+  /** ms since the epoch of the last link state change */
+  since: z.number(),
+  ipvsVersion: z.string().nullable(),
+  connTableSize: z.number().nullable(),
+  serviceCount: z.number(),
+  destinationCount: z.number(),
+  traffic: TrafficPoint,
+  /** last SPARKLINE_POINTS seconds, oldest first */
+  sparklines: z.object({ cps: z.array(z.number()), bps: z.array(z.number()), activeConns: z.array(z.number()) }),
+});
+export type DirectorView = z.infer<typeof DirectorView>;
+
+/** Topic "fleet": the overview page. */
+export const FleetView = z.object({ directors: z.record(z.string(), DirectorView) });
+export type FleetView = z.infer<typeof FleetView>;
+
+// ---- services and drains ------------------------------------------------------------------
+
+export const DrainTargetStatus = z.enum(["draining", "drained", "undrained", "removed", "failed"]);
+export const DrainStatus = z.enum(["draining", "drained", "undrained", "removed", "failed"]);
+export type DrainStatus = z.infer<typeof DrainStatus>;
+
+export const DrainTarget = z.object({
+  previousWeight: z.number().int(),
+  activeConns: z.number(),
+  inactiveConns: z.number(),
+  status: DrainTargetStatus,
+  error: z.string().nullable(),
+});
+export const DrainJob = z.object({
+  id: z.string(),
+  /** group-wide drains name the group; null for one director */
+  group: z.string().nullable(),
+  service: z.string(),
+  destination: z.string(),
+  targets: z.record(DirectorId, DrainTarget),
+  status: DrainStatus,
+  startedAt: z.number(),
+  finishedAt: z.number().nullable(),
+  /** seconds until active+inactive reach 0 at the recent rate; null while unknown */
+  etaSeconds: z.number().nullable(),
+  /** persistence templates keep clients on the server; see expire_quiescent_template */
+  persistent: z.boolean(),
+});
+export type DrainJob = z.infer<typeof DrainJob>;
+
+export const DestinationView = z.object({
+  key: z.string(),
+  address: z.string(),
+  port: z.number(),
+  config: DestinationConfig,
+  persistConns: z.number(),
+  traffic: TrafficPoint,
+  /** id of the drain job touching this real server, if any */
+  drainJob: z.string().nullable(),
+});
+export type DestinationView = z.infer<typeof DestinationView>;
+
+export const ServiceView = z.object({
+  key: z.string(),
+  config: ServiceConfig,
+  traffic: TrafficPoint,
+  destinations: z.record(z.string(), DestinationView),
+});
+export type ServiceView = z.infer<typeof ServiceView>;
+
+/** Topic "director:<id>": one director's page. */
+export const DirectorDetailView = z.object({
+  director: DirectorView,
+  services: z.record(z.string(), ServiceView),
+});
+export type DirectorDetailView = z.infer<typeof DirectorDetailView>;
+
+/** Topic "drains": every drain job that is running or finished in the last hour. */
+export const DrainsView = z.object({ jobs: z.record(z.string(), DrainJob) });
+
+export const DrainRequest = z.object({
+  /** one director, or every director of `group` that has this service and real server */
+  director: DirectorId.optional(),
+  group: z.string().min(1).max(64).optional(),
+  service: z.string().min(1).max(200),
+  destination: z.string().min(1).max(200),
+}).refine((r) => (r.director === undefined) !== (r.group === undefined), {
+  message: "give exactly one of director or group",
+});
+export type DrainRequest = z.infer<typeof DrainRequest>;
+
+// ---- history ----------------------------------------------------------------------------
+
+export const HistoryRange = z.enum(["15m", "1h", "24h", "7d"]);
+export type HistoryRange = z.infer<typeof HistoryRange>;
+
+/** Column-wise series (uPlot's layout): time in seconds, one array per metric. */
+export const SeriesColumns = z.object({
+  cps: z.array(z.number().nullable()),
+  inPps: z.array(z.number().nullable()),
+  outPps: z.array(z.number().nullable()),
+  inBps: z.array(z.number().nullable()),
+  outBps: z.array(z.number().nullable()),
+  activeConns: z.array(z.number().nullable()),
+  inactiveConns: z.array(z.number().nullable()),
+});
+export type SeriesColumns = z.infer<typeof SeriesColumns>;
+export const History = z.object({
+  range: HistoryRange,
+  /** seconds between points: 1 for 15m, 60 for the rollups */
+  step: z.number(),
+  time: z.array(z.number()),
+  total: SeriesColumns,
+  destinations: z.record(z.string(), SeriesColumns),
+});
+export type History = z.infer<typeof History>;
+
+// ---- audit ----------------------------------------------------------------------------------
+
+export const AuditEntry = z.object({
+  id: z.number().int(),
+  time: z.number(),
+  user: z.string(),
+  action: z.string(),
+  director: z.string().nullable(),
+  target: z.string().nullable(),
+  request: z.unknown(),
+  ok: z.boolean().nullable(),
+  result: z.unknown(),
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;
+
+// ---- the live WebSocket (/api/live) ---------------------------------------------------------
+
+/** "fleet" | "drains" | "director:<id>" | "service:<id>:<serviceKey>" */
+export const Topic = z.string().regex(/^(fleet|drains|director:[a-z0-9-]+|service:[a-z0-9-]+:.+)$/).max(300);
+
+export const LiveClientMessage = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("subscribe"), topic: Topic }),
+  z.object({ type: z.literal("unsubscribe"), topic: Topic }),
+]);
+export type LiveClientMessage = z.infer<typeof LiveClientMessage>;
+
+export const LiveServerMessage = z.discriminatedUnion("type", [
+  /** the whole view; the first message of a subscription */
+  z.object({ type: z.literal("snapshot"), topic: z.string(), seq: z.number().int(), data: z.unknown() }),
+  /** a JSON merge patch (RFC 7386) against the previous state of the topic */
+  z.object({ type: z.literal("delta"), topic: z.string(), seq: z.number().int(), patch: z.unknown() }),
+  z.object({ type: z.literal("error"), topic: z.string().nullable(), error: ErrorBody }),
+]);
+export type LiveServerMessage = z.infer<typeof LiveServerMessage>;
+
+/** Topic "service:<id>:<key>": one service's live point per second for its charts. */
+export const ServiceLiveView = z.object({
+  time: z.number(),
+  total: TrafficPoint,
+  destinations: z.record(z.string(), TrafficPoint),
+});
+export type ServiceLiveView = z.infer<typeof ServiceLiveView>;
+
+/** REST error body: `{ error: { code, message, details? } }` with httpStatusOf(code). */
+export const ApiError = z.object({ error: ErrorBody });
