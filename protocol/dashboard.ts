@@ -8,6 +8,7 @@ import {
   type DestinationKey,
   DestinationConfig,
   type Family,
+  IpAddress,
   type ServiceKey,
   ServiceConfig,
 } from "./ipvs.ts";
@@ -87,6 +88,9 @@ export const DirectorRegistration = z.object({
   /** HA pair or any grouping; "" = no group */
   group: z.string().trim().max(64).default(""),
   role: AgentRole.default("director"),
+  /** realserver agents: the real-server addresses (RIPs) this host answers for, so the
+   * dashboard can match a DR service's real servers to the agent that checks their ARP setup */
+  addresses: z.array(IpAddress).max(16).default([]),
   /** pinned SHA-256 fingerprint of the agent's TLS certificate ("AB:CD:...") */
   fingerprint256: z.string().max(200).optional(),
 });
