@@ -1,0 +1,111 @@
+// Runs the dashboard (server/main.ts) as a child process against lab directors: used by
+// `npm run demo`, the browser tests and the server benchmark. Builds the Next.js app first
+// when the production build is missing or older than its sources.
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { REPO_ROOT } from "./paths.ts";
+import { freePorts } from "./ports.ts";
+
+const BUILD_ID = join(REPO_ROOT, ".next", "BUILD_ID");
+const BUILD_INPUTS = ["app", "components", "protocol", "next.config.ts", "postcss.config.mjs", "package-lock.json"];
+
+function newestMtime(path: string): number {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = st.mtimeMs;
+  for (const e of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, e)));
+  return newest;
+}
+
+/** True when `next build` must run: no build, or a source newer than the build. */
+export function buildIsStale(): boolean {
+  if (!existsSync(BUILD_ID)) return true;
+  const built = statSync(BUILD_ID).mtimeMs;
+  return BUILD_INPUTS.some((p) => newestMtime(join(REPO_ROOT, p)) > built);
+}
+
+export function ensureBuilt(log: (l: string) => void): void {
+  if (!buildIsStale()) return;
+  log("dashboard: building the web app (next build)...");
+  const r = spawnSync("npx", ["next", "build"], { cwd: REPO_ROOT, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`next build failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+}
+
+export interface DashboardDirector {
+  name: string;
+  url: string;
+  token: string;
+  group?: string;
+  role?: "director" | "realserver";
+  addresses?: string[];
+}
+
+export interface Dashboard {
+  url: string;
+  port: number;
+  dataDir: string;
+  proc: ChildProcess;
+  /** everything the server printed, for failure messages */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export interface StartDashboardOptions {
+  directors: DashboardDirector[];
+  dataDir: string;
+  port?: number;
+  /** extra environment for the server process */
+  env?: Record<string, string>;
+  startTimeoutMs?: number;
+}
+
+/** Starts the server with a config file naming the directors; resolves once /api answers. */
+export async function startDashboard(o: StartDashboardOptions): Promise<Dashboard> {
+  mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
+  const config = join(o.dataDir, "fleet.json");
+  writeFileSync(config, JSON.stringify({ directors: o.directors }, null, 2), { mode: 0o600 });
+  const port = o.port ?? (await freePorts(1))[0]!;
+  const proc = spawn(
+    "npx",
+    ["tsx", join(REPO_ROOT, "server", "main.ts"), "--host", "127.0.0.1", "--port", String(port), "--data", o.dataDir, "--config", config],
+    { cwd: REPO_ROOT, env: { ...process.env, ...o.env }, stdio: ["ignore", "pipe", "pipe"], detached: true },
+  );
+  let out = "";
+  proc.stdout?.on("data", (b) => (out += String(b)));
+  proc.stderr?.on("data", (b) => (out += String(b)));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + (o.startTimeoutMs ?? 60_000);
+  const stop = async () => {
+    if (proc.exitCode !== null || proc.signalCode !== null) return;
+    const exited = new Promise<void>((r) => proc.once("exit", () => r()));
+    try {
+      process.kill(-proc.pid!, "SIGTERM");
+    } catch {
+      return;
+    }
+    const t = setTimeout(() => {
+      try {
+        process.kill(-proc.pid!, "SIGKILL");
+      } catch {}
+    }, 5000);
+    await exited;
+    clearTimeout(t);
+  };
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`the dashboard server exited (${proc.exitCode}):\n${out}`);
+    try {
+      const r = await fetch(`${url}/api/directors`);
+      if (r.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`the dashboard server did not answer on ${url} in time:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return { url, port, dataDir: o.dataDir, proc, output: () => out, stop };
+}
