@@ -9,8 +9,10 @@ import {
   defaultTargets,
   LabCommandError,
   loadDefaultRules,
+  REAL_SERVER_IPS,
   setTraffic,
   startAgent,
+  startRealServerAgent,
   stopAgent,
 } from "./directors.ts";
 import { bundle } from "../scripts/build-agent.ts";
@@ -44,7 +46,8 @@ export const UP_DEFAULTS: Omit<UpOptions, "instance" | "log"> = {
 };
 
 export function guestMemoryMb(directorsPerGuest: number): number {
-  return Math.max(1024, 512 + 192 * directorsPerGuest);
+  // per director: its namespaces, httpd servers, agent and realserver agent
+  return Math.max(1024, 512 + 256 * directorsPerGuest);
 }
 
 /** The agent and control daemon, bundled per instance when it comes up (plain node in the guest). */
@@ -99,19 +102,24 @@ export async function exec(instance: string, target: string, argv: string[], opt
   return controlFor(s, t.guest).exec(t.netns, argv, opts);
 }
 
-export async function waitForAgent(c: ControlClient, d: DirectorRecord, timeoutMs: number): Promise<void> {
+export function waitForAgent(c: ControlClient, d: DirectorRecord, timeoutMs: number): Promise<void> {
+  return waitForProcess(c, `agent-${d.name}`, timeoutMs);
+}
+
+/** Waits until the named agent process logs that it is listening. */
+export async function waitForProcess(c: ControlClient, name: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  const log = `/run/lab/logs/agent-${d.name}.log`;
+  const log = `/run/lab/logs/${name}.log`;
   while (Date.now() < deadline) {
     const r = await c.exec(undefined, ["cat", log]);
     if (/listening/.test(r.stdout)) return;
     const procs = await c.procs();
-    if (procs.find((p) => p.name === `agent-${d.name}`)?.alive === false) {
-      throw new LabCommandError(`agent of ${d.name} exited:\n${r.stdout}`);
+    if (procs.find((p) => p.name === name)?.alive === false) {
+      throw new LabCommandError(`${name} exited:\n${r.stdout}`);
     }
     await new Promise((res) => setTimeout(res, 500));
   }
-  throw new LabCommandError(`agent of ${d.name} did not start within ${timeoutMs / 1000} s`);
+  throw new LabCommandError(`${name} did not start within ${timeoutMs / 1000} s`);
 }
 
 /** Network, real servers, rules, traffic and agent of every director of one guest. */
@@ -124,8 +132,14 @@ async function setupGuest(s: LabState, g: GuestRecord, opts: { rules: boolean },
     await setTraffic(c, d, s.trafficRate, defaultTargets(s.topology));
   }
   if (!s.withAgents) return;
-  for (const d of mine) await startAgent(c, d, bundlePaths(s.instance).agent);
-  for (const d of mine) await waitForAgent(c, d, 120_000);
+  for (const d of mine) {
+    await startAgent(c, d, bundlePaths(s.instance).agent);
+    if (d.realServerAgent) await startRealServerAgent(c, d, d.realServerAgent, bundlePaths(s.instance).agent);
+  }
+  for (const d of mine) {
+    await waitForAgent(c, d, 120_000);
+    if (d.realServerAgent) await waitForProcess(c, `agent-${d.realServerAgent.name}`, 120_000);
+  }
   log(`lab: ${g.name}: ${mine.length} director(s) ready`);
 }
 
@@ -170,13 +184,35 @@ export async function up(o: UpOptions): Promise<LabState> {
   };
   for (let gi = 0; gi < guestCount; gi++) {
     const count = Math.min(o.directorsPerGuest, o.directors - gi * o.directorsPerGuest);
-    const [controlPort, ...agentPorts] = await freePorts(1 + count);
-    const g: GuestRecord = { name: `g${gi + 1}`, memoryMb: guestMemoryMb(count), controlPort: controlPort!, agentPorts, dir: join(dir, `g${gi + 1}`) };
+    const [controlPort, ...ports] = await freePorts(1 + 2 * count);
+    const agentPorts = ports.slice(0, count);
+    const rsAgentPorts = ports.slice(count);
+    const g: GuestRecord = { name: `g${gi + 1}`, memoryMb: guestMemoryMb(count), controlPort: controlPort!, agentPorts, rsAgentPorts, dir: join(dir, `g${gi + 1}`) };
     mkdirSync(g.dir, { recursive: true });
     s.guests.push(g);
     agentPorts.forEach((port, i) => {
       const n = gi * o.directorsPerGuest + i + 1;
-      s.directors.push({ name: `dir${n}`, guest: g.name, index: i + 1, agentPort: port, agentToken: newToken(), agentUrl: `ws://127.0.0.1:${port}` });
+      const rsPort = rsAgentPorts[i]!;
+      s.directors.push({
+        name: `dir${n}`,
+        guest: g.name,
+        index: i + 1,
+        agentPort: port,
+        agentToken: newToken(),
+        agentUrl: `ws://127.0.0.1:${port}`,
+        ...(o.realServers > 0
+          ? {
+              realServerAgent: {
+                name: `dir${n}-rs1`,
+                address: REAL_SERVER_IPS(1)[0]!,
+                listen: `10.253.${i + 1}.2`,
+                port: rsPort,
+                token: newToken(),
+                url: `ws://127.0.0.1:${rsPort}`,
+              },
+            }
+          : {}),
+      });
     });
   }
   writeState(s);

@@ -76,6 +76,8 @@ async function main(argv: string[]): Promise<number> {
         console.log(`lab "${instance}" is up: ${s.guests.length} guest(s), ${s.directors.length} director(s), topology ${s.topology}`);
         for (const d of s.directors) {
           console.log(s.withAgents ? `${d.name}  guest ${d.guest}  agent ${d.agentUrl}  token ${d.agentToken}` : `${d.name}  guest ${d.guest}  (no agent)`);
+          const rs = s.withAgents ? d.realServerAgent : undefined;
+          if (rs) console.log(`${rs.name}  realserver ${rs.address}  agent ${rs.url}  token ${rs.token}`);
         }
       }
       return 0;

@@ -4,9 +4,9 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { ControlClient, ExecResult } from "./control-client.ts";
-import { GUEST_AGENT_BASE_PORT } from "./guest.ts";
+import { GUEST_AGENT_BASE_PORT, GUEST_RS_AGENT_BASE_PORT } from "./guest.ts";
 import { GUEST_DIR, REPO_ROOT } from "./paths.ts";
-import type { DirectorRecord, Topology } from "./state.ts";
+import type { DirectorRecord, RealServerAgentRecord, Topology } from "./state.ts";
 
 export const NAT_VIP = "172.16.0.100";
 export const DR_VIP = "172.16.0.200";
@@ -83,6 +83,20 @@ export async function startAgent(c: ControlClient, d: DirectorRecord, bundle: st
     ...extraArgs,
   ]);
   await c.proxy(GUEST_AGENT_BASE_PORT + d.index, `10.254.${d.index}.2`, 9400);
+}
+
+/** Starts the realserver-role agent on the director's first real server, relayed to the host
+ * over the management link (guest/director.sh). */
+export async function startRealServerAgent(c: ControlClient, d: DirectorRecord, rs: RealServerAgentRecord, bundle: string): Promise<void> {
+  const tokenFile = `/run/lab/${rs.name}.token`;
+  check("writing the realserver agent token", await c.exec(undefined, ["sh", "-c", `umask 077; cat > ${tokenFile}`], { stdin: `${rs.token}\n` }));
+  await c.spawn(`agent-${rs.name}`, rs.name, [
+    "node", "--enable-source-maps", bundle,
+    "--listen", `${rs.listen}:9400`,
+    "--token-file", tokenFile,
+    "--role", "realserver",
+  ]);
+  await c.proxy(GUEST_RS_AGENT_BASE_PORT + d.index, rs.listen, 9400);
 }
 
 export async function stopAgent(c: ControlClient, d: DirectorRecord): Promise<void> {

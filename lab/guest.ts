@@ -8,9 +8,11 @@ import { ControlClient } from "./control-client.ts";
 import type { KernelInfo } from "./fetch.ts";
 import { KERNEL_DIR, REPO_ROOT } from "./paths.ts";
 
-/** Guest-side ports: the control daemon, and one relay port per director for its agent. */
+/** Guest-side ports: the control daemon, and per director one relay port for its agent and
+ * one for the realserver-role agent of its first real server. */
 export const GUEST_CONTROL_PORT = 7000;
 export const GUEST_AGENT_BASE_PORT = 9400;
+export const GUEST_RS_AGENT_BASE_PORT = 9600;
 
 export interface GuestRecord {
   name: string;
@@ -18,6 +20,9 @@ export interface GuestRecord {
   controlPort: number;
   /** host port -> guest relay port GUEST_AGENT_BASE_PORT + index, one per director */
   agentPorts: number[];
+  /** host port -> guest relay port GUEST_RS_AGENT_BASE_PORT + index (labs made before these
+   * existed have none) */
+  rsAgentPorts?: number[];
   dir: string;
   pid?: number;
 }
@@ -54,6 +59,7 @@ export function startQemu(g: GuestRecord, kernel: KernelInfo, initrd: string, to
   const fwds = [
     `hostfwd=tcp:127.0.0.1:${g.controlPort}-:${GUEST_CONTROL_PORT}`,
     ...g.agentPorts.map((p, i) => `hostfwd=tcp:127.0.0.1:${p}-:${GUEST_AGENT_BASE_PORT + i + 1}`),
+    ...(g.rsAgentPorts ?? []).map((p, i) => `hostfwd=tcp:127.0.0.1:${p}-:${GUEST_RS_AGENT_BASE_PORT + i + 1}`),
   ];
   const append = [
     "console=ttyS0",

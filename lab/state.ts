@@ -17,6 +17,20 @@ export interface DirectorRecord {
   agentPort: number;
   agentToken: string;
   agentUrl: string;
+  /** the agent in the realserver role on the director's first real server (dirN-rs1) */
+  realServerAgent?: RealServerAgentRecord;
+}
+
+export interface RealServerAgentRecord {
+  /** "dir1-rs1": its namespace, and its name in the dashboard */
+  name: string;
+  /** the real server's address on the director's segment (what IPVS sends to) */
+  address: string;
+  /** its management address in the guest, where the agent listens */
+  listen: string;
+  port: number;
+  token: string;
+  url: string;
 }
 
 export interface LabState {

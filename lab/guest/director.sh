@@ -49,6 +49,15 @@ j=1
 while [ "$j" -le "$NRS" ]; do
   R="$D-rs$j"
   attach "$R" "rs$j"
+  if [ "$j" -eq 1 ]; then
+    # A management link from the guest's root namespace to the first real server, as a real
+    # site's management network: the lab relays its realserver-role agent to the host over it.
+    ip link add "m$I" type veth peer name mgmt netns "$R"
+    ip addr add "10.253.$I.1/30" dev "m$I"
+    ip link set "m$I" up
+    ip -n "$R" addr add "10.253.$I.2/30" dev mgmt
+    ip -n "$R" link set mgmt up
+  fi
   ip -n "$R" addr add "10.0.0.1$j/24" dev eth0
   ip -n "$R" route add default via 10.0.0.1
   # DR: the VIP on lo, never answered or announced over ARP.
