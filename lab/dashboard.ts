@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "nod
 import { join } from "node:path";
 import { REPO_ROOT } from "./paths.ts";
 import { freePorts } from "./ports.ts";
+import type { LabState } from "./state.ts";
 
 const BUILD_ID = join(REPO_ROOT, ".next", "BUILD_ID");
 const BUILD_INPUTS = ["app", "components", "protocol", "next.config.ts", "postcss.config.mjs", "package-lock.json"];
@@ -40,6 +41,17 @@ export interface DashboardDirector {
   group?: string;
   role?: "director" | "realserver";
   addresses?: string[];
+}
+
+/** The lab's agents as the dashboard registers them: directors in `group`, and the
+ * realserver-role agents with the real-server address they answer for. */
+export function labDirectorsForDashboard(s: LabState, group: string): DashboardDirector[] {
+  return s.directors.flatMap((d) => [
+    { name: d.name, url: d.agentUrl, token: d.agentToken, group },
+    ...(d.realServerAgent
+      ? [{ name: d.realServerAgent.name, url: d.realServerAgent.url, token: d.realServerAgent.token, role: "realserver" as const, addresses: [d.realServerAgent.address] }]
+      : []),
+  ]);
 }
 
 export interface Dashboard {

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Browser, type Page, chromium } from "playwright-core";
-import { type Dashboard, ensureBuilt, startDashboard } from "../../lab/dashboard.ts";
+import { type Dashboard, ensureBuilt, labDirectorsForDashboard, startDashboard } from "../../lab/dashboard.ts";
 import { REPO_ROOT } from "../../lab/paths.ts";
 import { labState } from "./lab.ts";
 
@@ -18,7 +18,7 @@ export async function startLabDashboard(): Promise<Dashboard> {
   ensureBuilt(() => {});
   return startDashboard({
     dataDir: mkdtempSync(join(tmpdir(), "lvs-dashboard-")),
-    directors: labState().directors.map((d) => ({ name: d.name, url: d.agentUrl, token: d.agentToken, group: GROUP })),
+    directors: labDirectorsForDashboard(labState(), GROUP),
   });
 }
 
