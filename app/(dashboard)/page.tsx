@@ -1,0 +1,23 @@
+import { FleetOverview } from "../../components/fleet/fleet-overview.tsx";
+import { RegisterDirectorForm } from "../../components/fleet/register-director-form.tsx";
+
+export const metadata = { title: "Fleet" };
+
+export default function FleetPage() {
+  return (
+    <div className="flex flex-col gap-8">
+      <section aria-labelledby="fleet-title">
+        <h1 id="fleet-title" className="mb-4 text-2xl font-semibold">
+          Fleet
+        </h1>
+        <FleetOverview />
+      </section>
+      <section aria-labelledby="register-title" className="rounded-lg border border-zinc-200 p-4 dark:border-zinc-800">
+        <h2 id="register-title" className="mb-3 text-lg font-semibold">
+          Register a director
+        </h2>
+        <RegisterDirectorForm />
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,98 @@
+"use client";
+// The fleet overview: every director grouped by group with its link state and live numbers.
+import Link from "next/link";
+import type { DirectorView } from "../../protocol/dashboard.ts";
+import { useFleet } from "../hooks/use-fleet.ts";
+import { formatBitRate, formatCount, formatSi } from "../lib/format.ts";
+import { pages } from "../lib/paths.ts";
+import { ErrorMessage } from "../ui/error-message.tsx";
+import { LinkBadge } from "../ui/link-badge.tsx";
+import { Sparkline } from "../ui/sparkline.tsx";
+import { DeleteDirectorButton } from "./delete-director-button.tsx";
+import { groupDirectors } from "./group-directors.ts";
+
+export function FleetOverview() {
+  const { directors, error, isLoading } = useFleet();
+  if (error) return <ErrorMessage error={error} />;
+  if (isLoading || !directors) return <p className="text-sm text-zinc-500">Loading the fleet…</p>;
+  const groups = groupDirectors(Object.values(directors));
+  if (groups.length === 0) return <p className="text-sm text-zinc-500">No director registered yet: use the form below.</p>;
+  return (
+    <div className="flex flex-col gap-6">
+      {groups.map((g) => (
+        <section key={g.group} aria-label={g.group ? `Group ${g.group}` : "Ungrouped directors"}>
+          <h2 className="mb-2 text-sm font-semibold tracking-wide text-zinc-500 uppercase">{g.group || "Ungrouped"}</h2>
+          <div className="overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
+            <table className="w-full text-sm">
+              <thead className="bg-zinc-50 text-left text-xs text-zinc-500 dark:bg-zinc-900">
+                <tr>
+                  <th className="px-3 py-2">Director</th>
+                  <th className="px-3 py-2">Link</th>
+                  <th className="px-3 py-2">IPVS</th>
+                  <th className="px-3 py-2 text-right">Services</th>
+                  <th className="px-3 py-2">Conns/s</th>
+                  <th className="px-3 py-2">Traffic</th>
+                  <th className="px-3 py-2">Active conns</th>
+                  <th className="px-3 py-2">
+                    <span className="sr-only">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {g.directors.map((d) => (
+                  <DirectorRow key={d.id} d={d} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      ))}
+    </div>
+  );
+}
+
+function DirectorRow({ d }: { d: DirectorView }) {
+  const reason = d.linkError ?? null; // merge patches drop nulls: read nullable fields with ??
+  const bps = (d.traffic?.inBps ?? 0) + (d.traffic?.outBps ?? 0);
+  const spark = d.sparklines ?? { cps: [], bps: [], activeConns: [] };
+  return (
+    <tr className="border-t border-zinc-200 dark:border-zinc-800" data-testid={`director-row-${d.id}`}>
+      <td className="px-3 py-2">
+        <Link href={pages.director(d.id)} className="font-medium text-sky-700 hover:underline dark:text-sky-400">
+          {d.name}
+        </Link>
+        <div className="text-xs text-zinc-500">
+          {d.url}
+          {d.role === "realserver" && <span className="ml-2 rounded bg-zinc-200 px-1 dark:bg-zinc-700">realserver</span>}
+        </div>
+      </td>
+      <td className="px-3 py-2">
+        <LinkBadge state={d.link} reason={reason} />
+        {reason && d.link !== "online" && <div className="mt-1 max-w-56 text-xs text-zinc-500">{reason}</div>}
+      </td>
+      <td className="px-3 py-2 text-xs">{d.ipvsVersion ?? "—"}</td>
+      <td className="px-3 py-2 text-right tabular-nums">{formatCount(d.serviceCount)}</td>
+      <td className="px-3 py-2">
+        <Metric value={formatSi(d.traffic?.cps ?? 0)} values={spark.cps} label={`Connections per second of ${d.name}, last minute`} />
+      </td>
+      <td className="px-3 py-2">
+        <Metric value={formatBitRate(bps)} values={spark.bps} label={`Traffic of ${d.name}, last minute`} />
+      </td>
+      <td className="px-3 py-2">
+        <Metric value={formatCount(d.traffic?.activeConns ?? 0)} values={spark.activeConns} label={`Active connections of ${d.name}, last minute`} />
+      </td>
+      <td className="px-3 py-2 text-right">
+        <DeleteDirectorButton id={d.id} name={d.name} />
+      </td>
+    </tr>
+  );
+}
+
+function Metric({ value, values, label }: { value: string; values: readonly number[]; label: string }) {
+  return (
+    <div className="flex items-center gap-2">
+      <span className="w-20 text-right tabular-nums">{value}</span>
+      <Sparkline values={values} label={label} />
+    </div>
+  );
+}

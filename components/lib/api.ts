@@ -1,0 +1,107 @@
+// The browser's REST client: JSON in and out, and one error type that keeps the server's (or
+// the kernel's) message verbatim plus a hint of what the operator can do about it.
+import { ApiError } from "../../protocol/dashboard.ts";
+import type { ErrorCode } from "../../protocol/errors.ts";
+
+export class ApiRequestError extends Error {
+  override readonly name = "ApiRequestError";
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode | "network",
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** What to do about an error, by its code; shown under the verbatim message. */
+export function errorHint(code: ErrorCode | "network"): string {
+  switch (code) {
+    case "bad_request":
+      return "Correct the input and try again.";
+    case "unauthorized":
+      return "Sign in again, or check the agent's token in the director's registration.";
+    case "forbidden":
+      return "This agent's role or your account does not allow this action.";
+    case "not_found":
+      return "It no longer exists; reload the page to see the current state.";
+    case "conflict":
+      return "It already exists; edit the existing entry instead.";
+    case "kernel_error":
+      return "The kernel refused the change; check the options against the kernel's message.";
+    case "unavailable":
+      return "The director's agent is not connected; wait until it is online and retry.";
+    case "timeout":
+      return "The agent did not answer in time; check the director and retry.";
+    case "too_large":
+      return "The request is too large; split it into smaller parts.";
+    case "version_mismatch":
+      return "The agent runs another protocol version; upgrade the agent or the dashboard.";
+    case "unsupported":
+      return "The agent does not support this; upgrade the agent.";
+    case "network":
+      return "The dashboard server is unreachable; check your connection and retry.";
+    default:
+      return "An internal error occurred; see the server log.";
+  }
+}
+
+/** Turns a failed response into an ApiRequestError, reading the `{error:{...}}` body if any. */
+export async function errorFromResponse(res: Response): Promise<ApiRequestError> {
+  const text = await res.text().catch(() => "");
+  let body: unknown = null;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON: fall back to the status text below
+  }
+  const parsed = ApiError.safeParse(body);
+  if (parsed.success) {
+    const e = parsed.data.error;
+    return new ApiRequestError(res.status, e.code, e.message, e.details);
+  }
+  const code: ErrorCode = res.status === 404 ? "not_found" : res.status === 401 ? "unauthorized" : "internal";
+  return new ApiRequestError(res.status, code, `HTTP ${res.status} ${res.statusText}${text ? `: ${text.slice(0, 300)}` : ""}`);
+}
+
+async function send(path: string, init: RequestInit): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetch(path, { ...init, headers: { accept: "application/json", ...init.headers } });
+  } catch (e) {
+    throw new ApiRequestError(0, "network", e instanceof Error ? e.message : String(e));
+  }
+  if (!res.ok) throw await errorFromResponse(res);
+  return res;
+}
+
+/** GET (or any method without a body) returning parsed JSON; also SWR's fetcher. */
+export async function getJson<T>(path: string): Promise<T> {
+  const res = await send(path, { method: "GET" });
+  return (await res.json()) as T;
+}
+
+export async function getText(path: string): Promise<string> {
+  const res = await send(path, { method: "GET", headers: { accept: "text/plain" } });
+  return res.text();
+}
+
+/** A mutation with a JSON body; resolves to the parsed reply (null for an empty 204). */
+export async function sendJson<T>(method: "POST" | "PUT" | "PATCH" | "DELETE", path: string, body?: unknown): Promise<T> {
+  const res = await send(path, {
+    method,
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return (text ? JSON.parse(text) : null) as T;
+}
+
+/** Response bodies the server sends either as an array or wrapped in an object field. */
+export function listOf<T>(body: unknown, field: string): T[] {
+  if (Array.isArray(body)) return body as T[];
+  if (body && typeof body === "object" && Array.isArray((body as Record<string, unknown>)[field]))
+    return (body as Record<string, T[]>)[field]!;
+  return [];
+}

@@ -1,0 +1,53 @@
+// URLs of the REST API and of the dashboard's pages, built in one place so that service and
+// real-server keys are always encoded the same way (they contain ':' '[' ']').
+
+const enc = encodeURIComponent;
+
+export const api = {
+  directors: () => "/api/directors",
+  director: (id: string) => `/api/directors/${enc(id)}`,
+  services: (id: string) => `/api/directors/${enc(id)}/services`,
+  service: (id: string, svc: string) => `/api/directors/${enc(id)}/services/${enc(svc)}`,
+  destinations: (id: string, svc: string) => `/api/directors/${enc(id)}/services/${enc(svc)}/destinations`,
+  destination: (id: string, svc: string, dest: string) =>
+    `/api/directors/${enc(id)}/services/${enc(svc)}/destinations/${enc(dest)}`,
+  rules: (id: string) => `/api/directors/${enc(id)}/rules`,
+  rulesDiff: (id: string) => `/api/directors/${enc(id)}/rules/diff`,
+  rulesImport: (id: string) => `/api/directors/${enc(id)}/rules/import`,
+  history: (id: string, svc: string, range: string) =>
+    `/api/directors/${enc(id)}/history?service=${enc(svc)}&range=${enc(range)}`,
+  conns: (id: string, query: URLSearchParams) => `/api/directors/${enc(id)}/conns?${query.toString()}`,
+  sysctls: (id: string) => `/api/directors/${enc(id)}/sysctls`,
+  readiness: (id: string, svc: string) => `/api/readiness?director=${enc(id)}&service=${enc(svc)}`,
+  readinessFix: () => "/api/readiness/fix",
+  audit: (q: { director?: string; action?: string; limit?: number; before?: number }) => {
+    const p = new URLSearchParams();
+    if (q.director) p.set("director", q.director);
+    if (q.action) p.set("action", q.action);
+    if (q.limit !== undefined) p.set("limit", String(q.limit));
+    if (q.before !== undefined) p.set("before", String(q.before));
+    const s = p.toString();
+    return s ? `/api/audit?${s}` : "/api/audit";
+  },
+  drains: () => "/api/drains",
+  undrain: (job: string) => `/api/drains/${enc(job)}/undrain`,
+  removeDrained: (job: string) => `/api/drains/${enc(job)}/remove`,
+};
+
+export const pages = {
+  fleet: () => "/",
+  director: (id: string) => `/directors/${enc(id)}`,
+  service: (id: string, svc: string) => `/directors/${enc(id)}/services/${enc(svc)}`,
+  connections: (id: string) => `/directors/${enc(id)}/connections`,
+  sysctls: (id: string) => `/directors/${enc(id)}/sysctls`,
+  audit: () => "/audit",
+};
+
+/** A dynamic route segment back to its original text (Next hands params over still encoded). */
+export function decodeSegment(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}

@@ -1,0 +1,196 @@
+// One shared WebSocket to the server's /api/live for every view of the page. Views subscribe
+// to topics with a reference count: the first subscriber of a topic sends "subscribe", the
+// last one leaving sends "unsubscribe". The server answers a subscription with a snapshot and
+// then JSON merge-patch deltas (protocol/merge-patch.ts apply()); after a lost connection the
+// client reconnects with exponential backoff and subscribes again, which brings fresh
+// snapshots. Framework-free (the socket is injected) so the logic is unit-tested.
+import { type ReconnectOptions, backoffDelay } from "../../protocol/backoff.ts";
+import { type LiveClientMessage, LiveServerMessage } from "../../protocol/dashboard.ts";
+import type { ErrorBody } from "../../protocol/errors.ts";
+import { apply } from "../../protocol/merge-patch.ts";
+
+/** The subset of the browser's WebSocket the client uses (a fake in tests). */
+export interface LiveSocket {
+  readonly readyState: number;
+  send(data: string): void;
+  close(): void;
+  onopen: (() => void) | null;
+  onclose: (() => void) | null;
+  onerror: (() => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+}
+
+export type ConnectionStatus = "connecting" | "open" | "reconnecting";
+
+/** What a view sees of its topic. `data` stays (stale) while reconnecting. */
+export interface TopicState {
+  data: unknown;
+  /** false until the first snapshot arrives */
+  ready: boolean;
+  seq: number;
+  error: ErrorBody | null;
+}
+
+const EMPTY: TopicState = Object.freeze({ data: undefined, ready: false, seq: -1, error: null });
+const OPEN = 1;
+
+export interface LiveClientOptions {
+  connect: () => LiveSocket;
+  backoff?: ReconnectOptions;
+  setTimer?: (fn: () => void, ms: number) => unknown;
+  clearTimer?: (handle: unknown) => void;
+  random?: () => number;
+}
+
+interface TopicEntry {
+  refs: number;
+  state: TopicState;
+  listeners: Set<() => void>;
+}
+
+export class LiveClient {
+  private socket: LiveSocket | null = null;
+  private readonly topics = new Map<string, TopicEntry>();
+  private readonly statusListeners = new Set<() => void>();
+  private attempt = 0;
+  private timer: unknown = null;
+  private closed = false;
+  private currentStatus: ConnectionStatus = "connecting";
+  private readonly setTimer: (fn: () => void, ms: number) => unknown;
+  private readonly clearTimer: (handle: unknown) => void;
+
+  constructor(private readonly opts: LiveClientOptions) {
+    this.setTimer = opts.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
+    this.clearTimer = opts.clearTimer ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>));
+  }
+
+  get status(): ConnectionStatus {
+    return this.currentStatus;
+  }
+
+  onStatus(listener: () => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  /** Adds a reference to `topic`; the returned function removes it (call it exactly once). */
+  subscribe(topic: string, listener: () => void): () => void {
+    let entry = this.topics.get(topic);
+    if (!entry) {
+      entry = { refs: 0, state: EMPTY, listeners: new Set() };
+      this.topics.set(topic, entry);
+    }
+    entry.refs++;
+    entry.listeners.add(listener);
+    if (entry.refs === 1) this.sendIfOpen({ type: "subscribe", topic });
+    this.ensureSocket();
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.release(topic, listener);
+    };
+  }
+
+  getState(topic: string): TopicState {
+    return this.topics.get(topic)?.state ?? EMPTY;
+  }
+
+  /** How many views hold `topic` (0 when none): for tests and diagnostics. */
+  refCount(topic: string): number {
+    return this.topics.get(topic)?.refs ?? 0;
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.timer !== null) this.clearTimer(this.timer);
+    this.timer = null;
+    const s = this.socket;
+    this.socket = null;
+    s?.close();
+  }
+
+  private release(topic: string, listener: () => void): void {
+    const entry = this.topics.get(topic);
+    if (!entry) return;
+    entry.refs--;
+    entry.listeners.delete(listener);
+    if (entry.refs <= 0) {
+      this.topics.delete(topic);
+      this.sendIfOpen({ type: "unsubscribe", topic });
+    }
+  }
+
+  private ensureSocket(): void {
+    if (this.socket || this.closed || this.timer !== null) return;
+    const s = this.opts.connect();
+    this.socket = s;
+    s.onopen = () => {
+      if (this.socket !== s) return;
+      this.attempt = 0;
+      this.setStatus("open");
+      for (const topic of this.topics.keys()) this.send(s, { type: "subscribe", topic });
+    };
+    s.onmessage = (ev) => {
+      if (this.socket === s) this.handle(ev.data);
+    };
+    // onerror is always followed by onclose in browsers; reconnecting happens there.
+    s.onerror = () => {};
+    s.onclose = () => {
+      if (this.socket !== s) return;
+      this.socket = null;
+      if (this.closed) return;
+      this.setStatus("reconnecting");
+      const delay = backoffDelay(this.attempt++, this.opts.backoff, this.opts.random);
+      this.timer = this.setTimer(() => {
+        this.timer = null;
+        if (this.topics.size > 0) this.ensureSocket();
+      }, delay);
+    };
+  }
+
+  private handle(raw: unknown): void {
+    let json: unknown;
+    try {
+      json = JSON.parse(typeof raw === "string" ? raw : String(raw));
+    } catch {
+      return; // not ours to crash on: the server only sends JSON
+    }
+    const parsed = LiveServerMessage.safeParse(json);
+    if (!parsed.success) return;
+    const msg = parsed.data;
+    if (msg.type === "error") {
+      const entry = msg.topic === null ? undefined : this.topics.get(msg.topic);
+      if (entry) this.update(entry, { ...entry.state, error: msg.error });
+      return;
+    }
+    const entry = this.topics.get(msg.topic);
+    if (!entry) return; // an answer for a topic nobody holds any more
+    if (msg.type === "snapshot") {
+      this.update(entry, { data: msg.data, ready: true, seq: msg.seq, error: null });
+      return;
+    }
+    // A delta before its snapshot, or one already covered by a newer snapshot, is stale.
+    if (!entry.state.ready || msg.seq <= entry.state.seq) return;
+    this.update(entry, { ...entry.state, data: apply(entry.state.data, msg.patch), seq: msg.seq });
+  }
+
+  private update(entry: TopicEntry, state: TopicState): void {
+    entry.state = state;
+    for (const l of [...entry.listeners]) l();
+  }
+
+  private setStatus(s: ConnectionStatus): void {
+    if (this.currentStatus === s) return;
+    this.currentStatus = s;
+    for (const l of [...this.statusListeners]) l();
+  }
+
+  private sendIfOpen(m: LiveClientMessage): void {
+    if (this.socket && this.socket.readyState === OPEN) this.send(this.socket, m);
+  }
+
+  private send(s: LiveSocket, m: LiveClientMessage): void {
+    s.send(JSON.stringify(m));
+  }
+}

@@ -1,0 +1,19 @@
+// The page's one LiveClient, created on first use in the browser (never during server
+// rendering: there is no socket there), connected to /api/live on the page's own origin.
+import { LiveClient, type LiveSocket } from "./live-client.ts";
+
+let shared: LiveClient | null = null;
+
+export function liveUrl(location: { protocol: string; host: string }): string {
+  return `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}/api/live`;
+}
+
+export function sharedLiveClient(): LiveClient {
+  if (!shared) {
+    shared = new LiveClient({
+      connect: () => new WebSocket(liveUrl(window.location)) as unknown as LiveSocket,
+      backoff: { initialDelayMs: 500, maxDelayMs: 10_000, jitter: 0.3 },
+    });
+  }
+  return shared;
+}

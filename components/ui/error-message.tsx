@@ -1,0 +1,29 @@
+"use client";
+// A refused request: the server's (or kernel's) message verbatim, then what to do about it.
+import type { ReactNode } from "react";
+import { ApiRequestError, errorHint } from "../lib/api.ts";
+
+export function ErrorMessage({ error, className = "" }: { error: unknown; className?: string }) {
+  if (!error) return null;
+  const e =
+    error instanceof ApiRequestError
+      ? error
+      : new ApiRequestError(0, "internal", error instanceof Error ? error.message : String(error));
+  return (
+    <div role="alert" className={`rounded-md border border-red-300 bg-red-50 p-2 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-200 ${className}`}>
+      <p className="font-mono break-words whitespace-pre-wrap">{e.message}</p>
+      <p className="mt-1 text-xs">
+        {e.code !== "internal" && e.code !== "network" && <span className="font-semibold">{e.code}: </span>}
+        {errorHint(e.code)}
+      </p>
+    </div>
+  );
+}
+
+export function SuccessMessage({ children }: { children: ReactNode }) {
+  return (
+    <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">
+      {children}
+    </p>
+  );
+}
