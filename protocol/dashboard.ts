@@ -2,6 +2,7 @@
 // the live WebSocket's messages and the string keys that name services and real servers in
 // URLs and in keyed maps. Live views are keyed objects (not arrays) so that a JSON merge
 // patch (protocol/merge-patch.ts) can express a change as a small delta.
+import { ConnQueryResult } from "./conntable.ts";
 import { ErrorBody } from "./errors.ts";
 import { ipVersion } from "./ip.ts";
 import {
@@ -12,6 +13,7 @@ import {
   type ServiceKey,
   ServiceConfig,
 } from "./ipvs.ts";
+import { DrReadinessReport } from "./realserver.ts";
 import { z } from "zod";
 
 // ---- keys ---------------------------------------------------------------------------------
@@ -280,3 +282,81 @@ export type ServiceLiveView = z.infer<typeof ServiceLiveView>;
 
 /** REST error body: `{ error: { code, message, details? } }` with httpStatusOf(code). */
 export const ApiError = z.object({ error: ErrorBody });
+
+// ---- REST shapes of the server (added with server/, see docs/server.md) -----------------------
+
+/** A registration as the browser may see it: everything but the token. */
+export const DirectorSettings = DirectorRegistration.omit({ token: true }).extend({ id: DirectorId });
+export type DirectorSettings = z.infer<typeof DirectorSettings>;
+
+/** GET/PATCH /api/directors/:id and POST /api/directors answer this. */
+export const DirectorInfo = z.object({ director: DirectorView, settings: DirectorSettings });
+export type DirectorInfo = z.infer<typeof DirectorInfo>;
+
+/** PATCH /api/directors/:id: any registration field; absent fields keep their value (the id
+ * never changes, even with a new name). */
+export const DirectorPatch = z
+  .object({
+    name: DirectorRegistration.shape.name,
+    url: DirectorRegistration.shape.url,
+    token: DirectorRegistration.shape.token,
+    group: z.string().trim().max(64),
+    role: AgentRole,
+    addresses: z.array(IpAddress).max(16),
+    fingerprint256: z.string().max(200).nullable(),
+  })
+  .partial()
+  .strict();
+export type DirectorPatch = z.infer<typeof DirectorPatch>;
+
+/** POST /api/directors/:id/rules/diff and .../rules/import: ipvsadm -S -n text. A merge
+ * diff lists only creates and updates (what a merge import would do). */
+export const RulesTextRequest = z.object({
+  text: z.string().max(16 * 1024 * 1024),
+  mode: z.enum(["replace", "merge"]).default("replace"),
+  dryRun: z.boolean().default(false),
+});
+export type RulesTextRequest = z.infer<typeof RulesTextRequest>;
+
+/** GET /api/directors/:id/conns streams NDJSON: progress lines, then one result or error. */
+export const ConnsStreamLine = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("progress"), bytes: z.number().int(), entries: z.number().int(), done: z.boolean() }),
+  z.object({ type: z.literal("result"), data: ConnQueryResult }),
+  z.object({ type: z.literal("error"), error: ErrorBody }),
+]);
+export type ConnsStreamLine = z.infer<typeof ConnsStreamLine>;
+
+/** One DR real server of a service and what its realserver agent reports for the VIP. */
+export const ReadinessEntry = z.object({
+  destination: z.string(),
+  address: z.string(),
+  /** id of the realserver agent registered with this address; null = "no agent" */
+  agent: z.string().nullable(),
+  status: z.enum(["ready", "not_ready", "no_agent", "error"]),
+  report: DrReadinessReport.nullable(),
+  error: z.string().nullable(),
+});
+export type ReadinessEntry = z.infer<typeof ReadinessEntry>;
+
+/** GET /api/readiness?director=&service= */
+export const ReadinessView = z.object({
+  director: z.string(),
+  service: z.string(),
+  /** null for fwmark services (no single VIP to check) */
+  vip: z.string().nullable(),
+  realServers: z.array(ReadinessEntry),
+});
+export type ReadinessView = z.infer<typeof ReadinessView>;
+
+/** POST /api/readiness/fix: bind the VIP on lo and set the ARP sysctls the report asks for. */
+export const ReadinessFixRequest = z.object({ agent: DirectorId, vip: IpAddress });
+export const ReadinessFixResult = z.object({
+  /** ids of the checks a fix was applied for */
+  applied: z.array(z.string()),
+  /** the report after the fixes */
+  report: DrReadinessReport,
+});
+export type ReadinessFixResult = z.infer<typeof ReadinessFixResult>;
+
+/** GET /api/drains answers DrainsView; POST /api/drains and the undrain/remove routes a DrainJob. */
+export type DrainsView = z.infer<typeof DrainsView>;

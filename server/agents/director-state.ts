@@ -1,0 +1,126 @@
+// What the server knows about one director's IPVS table: configuration from service.list,
+// counters and rates from the stats events (the kernel estimator's cps/pps/bps), and the
+// last SPARKLINE_POINTS seconds of the director's totals.
+import { SPARKLINE_POINTS, type TrafficPoint, destinationKeyString, serviceKeyString } from "../../protocol/dashboard.ts";
+import type { DestinationConfig, DestinationKey, ServiceConfig, ServiceKey, ServiceState, Stats } from "../../protocol/ipvs.ts";
+import type { StatsSnapshot } from "../../protocol/messages-ipvs.ts";
+
+export interface DestinationEntry {
+  key: DestinationKey;
+  config: DestinationConfig;
+  persistConns: number;
+  traffic: TrafficPoint;
+}
+
+export interface ServiceEntry {
+  key: ServiceKey;
+  config: ServiceConfig;
+  traffic: TrafficPoint;
+  /** keyed by destinationKeyString */
+  destinations: Map<string, DestinationEntry>;
+}
+
+export const ZERO_TRAFFIC: TrafficPoint = Object.freeze({
+  cps: 0,
+  inPps: 0,
+  outPps: 0,
+  inBps: 0,
+  outBps: 0,
+  activeConns: 0,
+  inactiveConns: 0,
+});
+
+export function trafficOf(s: Stats, activeConns: number, inactiveConns: number): TrafficPoint {
+  return { cps: s.cps, inPps: s.inPps, outPps: s.outPps, inBps: s.inBps, outBps: s.outBps, activeConns, inactiveConns };
+}
+
+export function addTraffic(a: TrafficPoint, b: TrafficPoint): TrafficPoint {
+  return {
+    cps: a.cps + b.cps,
+    inPps: a.inPps + b.inPps,
+    outPps: a.outPps + b.outPps,
+    inBps: a.inBps + b.inBps,
+    outBps: a.outBps + b.outBps,
+    activeConns: a.activeConns + b.activeConns,
+    inactiveConns: a.inactiveConns + b.inactiveConns,
+  };
+}
+
+export class DirectorState {
+  /** keyed by serviceKeyString */
+  services = new Map<string, ServiceEntry>();
+  readonly sparklines = { cps: [] as number[], bps: [] as number[], activeConns: [] as number[] };
+
+  /** Replaces the table with a fresh service.list answer. */
+  applyList(list: readonly ServiceState[]): void {
+    const next = new Map<string, ServiceEntry>();
+    for (const s of list) {
+      let active = 0;
+      let inactive = 0;
+      const destinations = new Map<string, DestinationEntry>();
+      for (const d of s.destinations) {
+        active += d.activeConns;
+        inactive += d.inactiveConns;
+        destinations.set(destinationKeyString(d.key), {
+          key: d.key,
+          config: d.config,
+          persistConns: d.persistConns,
+          traffic: trafficOf(d.stats, d.activeConns, d.inactiveConns),
+        });
+      }
+      next.set(serviceKeyString(s.key), { key: s.key, config: s.config, traffic: trafficOf(s.stats, active, inactive), destinations });
+    }
+    this.services = next;
+  }
+
+  /** Updates counters and weights from a stats event. Returns false when the event's
+   * service/real-server key set differs from the known table (someone used ipvsadm). */
+  applyStats(snap: StatsSnapshot): boolean {
+    let same = snap.services.length === this.services.size;
+    for (const s of snap.services) {
+      const entry = this.services.get(serviceKeyString(s.key));
+      if (!entry) {
+        same = false;
+        continue;
+      }
+      entry.traffic = trafficOf(s.stats, s.activeConns, s.inactiveConns);
+      if (s.destinations.length !== entry.destinations.size) same = false;
+      for (const d of s.destinations) {
+        const de = entry.destinations.get(destinationKeyString(d.key));
+        if (!de) {
+          same = false;
+          continue;
+        }
+        de.traffic = trafficOf(d.stats, d.activeConns, d.inactiveConns);
+        de.persistConns = d.persistConns;
+        if (de.config.weight !== d.weight) de.config = { ...de.config, weight: d.weight };
+      }
+    }
+    const t = this.total();
+    push(this.sparklines.cps, t.cps);
+    push(this.sparklines.bps, t.inBps + t.outBps);
+    push(this.sparklines.activeConns, t.activeConns);
+    return same;
+  }
+
+  total(): TrafficPoint {
+    let t = ZERO_TRAFFIC;
+    for (const s of this.services.values()) t = addTraffic(t, s.traffic);
+    return t;
+  }
+
+  destinationCount(): number {
+    let n = 0;
+    for (const s of this.services.values()) n += s.destinations.size;
+    return n;
+  }
+
+  clear(): void {
+    this.services = new Map();
+  }
+}
+
+function push(arr: number[], v: number): void {
+  arr.push(v);
+  if (arr.length > SPARKLINE_POINTS) arr.splice(0, arr.length - SPARKLINE_POINTS);
+}

@@ -1,0 +1,82 @@
+// The fleet: every registered director with its live link. Registration changes go to the
+// store first, then the link is (re)started with the new settings.
+import { DirectorRegistration, directorIdOf } from "../../protocol/dashboard.ts";
+import { ProtocolError } from "../../protocol/errors.ts";
+import type { DirectorStore } from "../store/directors.ts";
+import { DirectorLink, type LinkListener, type LinkOptions } from "./link.ts";
+
+export const DirectorPatch = DirectorRegistration.partial();
+
+export class Fleet {
+  readonly #links = new Map<string, DirectorLink>();
+
+  constructor(
+    readonly store: DirectorStore,
+    readonly linkOptions: LinkOptions,
+    readonly listener: LinkListener,
+  ) {}
+
+  /** Starts a link for every stored director. */
+  start(): void {
+    for (const d of this.store.list()) this.#startLink(d.id, d.registration);
+  }
+
+  stop(): void {
+    for (const l of this.#links.values()) l.stop();
+    this.#links.clear();
+  }
+
+  #startLink(id: string, reg: DirectorRegistration): DirectorLink {
+    this.#links.get(id)?.stop();
+    const link = new DirectorLink(id, reg, this.linkOptions, this.listener);
+    this.#links.set(id, link);
+    link.start();
+    this.listener.changed(id);
+    return link;
+  }
+
+  links(): DirectorLink[] {
+    return [...this.#links.values()].sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  find(id: string): DirectorLink | undefined {
+    return this.#links.get(id);
+  }
+
+  get(id: string): DirectorLink {
+    const l = this.#links.get(id);
+    if (!l) throw new ProtocolError("not_found", `no director "${id}"`);
+    return l;
+  }
+
+  register(reg: DirectorRegistration): DirectorLink {
+    const id = directorIdOf(reg.name);
+    if (id === "") throw new ProtocolError("bad_request", "the name must contain a letter or digit");
+    this.store.insert(id, reg);
+    return this.#startLink(id, reg);
+  }
+
+  /** Config-file directors: replaced on every start. */
+  upsert(reg: DirectorRegistration): string {
+    const id = directorIdOf(reg.name);
+    if (id === "") throw new ProtocolError("bad_request", `director name "${reg.name}" has no letter or digit`);
+    this.store.upsert(id, reg);
+    if (this.#links.has(id)) this.#startLink(id, reg);
+    return id;
+  }
+
+  update(id: string, patch: Partial<DirectorRegistration>): DirectorLink {
+    const current = this.store.get(id);
+    if (!current) throw new ProtocolError("not_found", `no director "${id}"`);
+    const next = DirectorRegistration.parse({ ...current.registration, ...patch });
+    this.store.update(id, next);
+    return this.#startLink(id, next);
+  }
+
+  remove(id: string): void {
+    this.store.delete(id);
+    this.#links.get(id)?.stop();
+    this.#links.delete(id);
+    this.listener.changed(id);
+  }
+}

@@ -1,0 +1,181 @@
+// One director's link: an AgentClient kept connected with backoff, a ws heartbeat so that a
+// dead agent shows offline within about two heartbeats, and on every (re)connect ipvs.info,
+// service.list and a stats subscription. The table is re-listed after mutations made through
+// the server, when a stats event's key set differs from the known one, and periodically.
+import { AgentClient, type ReconnectOptions, backoffDelay } from "../../protocol/agent-client.ts";
+import type { DirectorRegistration, LinkState } from "../../protocol/dashboard.ts";
+import { ProtocolError } from "../../protocol/errors.ts";
+import type { IpvsInfo } from "../../protocol/ipvs.ts";
+import type { RequestInput, RequestType, ResultData } from "../../protocol/messages.ts";
+import type { StatsSnapshot } from "../../protocol/messages-ipvs.ts";
+import { DirectorState } from "./director-state.ts";
+
+export interface LinkOptions {
+  /** ws ping interval; a missed pong drops the link (default 1000) */
+  heartbeatMs?: number;
+  statsIntervalMs?: number;
+  /** periodic service.list (default 10 s) */
+  relistMs?: number;
+  reconnect?: ReconnectOptions;
+}
+
+export interface LinkListener {
+  /** link state or table changed (counters arrive through stats) */
+  changed(id: string): void;
+  stats(id: string, snap: StatsSnapshot, state: DirectorState): void;
+}
+
+const MUTATIONS = new Set<RequestType>([
+  "service.create", "service.update", "service.delete", "dest.create", "dest.update", "dest.delete",
+  "zero", "flush", "rules.import", "timeouts.set",
+]);
+
+export class DirectorLink {
+  readonly state = new DirectorState();
+  link: LinkState = "connecting";
+  linkError: string | null = null;
+  since = Date.now();
+  info: IpvsInfo | null = null;
+  #client: AgentClient | null = null;
+  #gen = 0;
+  #attempt = 0;
+  #stopped = false;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #relistTimer: ReturnType<typeof setInterval> | undefined;
+  #relisting: Promise<void> | null = null;
+  #relistAgain = false;
+
+  constructor(
+    readonly id: string,
+    readonly registration: DirectorRegistration,
+    readonly opts: LinkOptions,
+    readonly listener: LinkListener,
+  ) {}
+
+  start(): void {
+    this.#connect();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    this.#gen++;
+    clearTimeout(this.#retryTimer);
+    clearInterval(this.#relistTimer);
+    this.#client?.close();
+    this.#client = null;
+  }
+
+  get online(): boolean {
+    return this.link === "online" && this.#client !== null;
+  }
+
+  #setLink(link: LinkState, error: string | null): void {
+    if (link !== this.link) this.since = Date.now();
+    this.link = link;
+    this.linkError = error;
+    this.listener.changed(this.id);
+  }
+
+  #connect(): void {
+    if (this.#stopped) return;
+    const gen = ++this.#gen;
+    let ended = false;
+    const end = (err?: unknown) => {
+      if (ended || gen !== this.#gen) return;
+      ended = true;
+      clearInterval(this.#relistTimer);
+      client.close();
+      if (this.#client === client) this.#client = null;
+      const pe = err instanceof ProtocolError ? err : null;
+      const unauthorized = pe?.code === "unauthorized";
+      this.#setLink(unauthorized ? "unauthorized" : "offline", pe?.message ?? (err as Error | undefined)?.message ?? "connection to the agent was lost");
+      if (this.#stopped) return;
+      const reconnect = this.opts.reconnect ?? { initialDelayMs: 500, maxDelayMs: 10_000 };
+      // a refused token will not fix itself quickly: retry at the slowest pace
+      const delay = unauthorized ? (reconnect.maxDelayMs ?? 10_000) : backoffDelay(this.#attempt++, reconnect);
+      this.#retryTimer = setTimeout(() => this.#connect(), delay);
+    };
+    const client = new AgentClient({
+      url: this.registration.url,
+      token: this.registration.token,
+      heartbeatMs: this.opts.heartbeatMs ?? 1000,
+      reconnect: false,
+      ...(this.registration.fingerprint256
+        ? { tls: { fingerprint256: this.registration.fingerprint256 } }
+        : {}),
+      onStateChange: (s, err) => {
+        if (s === "closed") end(err);
+      },
+    });
+    this.#client = client;
+    client
+      .connect()
+      .then(() => this.#init(client, gen))
+      .catch(end);
+  }
+
+  async #init(client: AgentClient, gen: number): Promise<void> {
+    if (this.registration.role === "director") {
+      this.info = await client.request("ipvs.info", {});
+      this.state.applyList(await client.request("service.list", {}));
+      await client.subscribe("stats.subscribe", { intervalMs: this.opts.statsIntervalMs ?? 1000 }, (snap) => {
+        if (gen === this.#gen) this.#onStats(snap);
+      });
+      this.#relistTimer = setInterval(() => void this.relist(), this.opts.relistMs ?? 10_000);
+    } else {
+      await client.ping();
+    }
+    if (gen !== this.#gen) return;
+    this.#attempt = 0;
+    this.#setLink("online", null);
+  }
+
+  #onStats(snap: StatsSnapshot): void {
+    if (!this.state.applyStats(snap)) void this.relist();
+    this.listener.stats(this.id, snap, this.state);
+  }
+
+  /** Re-reads the table; concurrent calls share one request plus at most one follow-up. */
+  relist(): Promise<void> {
+    if (this.#relisting) {
+      this.#relistAgain = true;
+      return this.#relisting;
+    }
+    const run = async (): Promise<void> => {
+      do {
+        this.#relistAgain = false;
+        const client = this.#client;
+        if (!client || this.registration.role !== "director") return;
+        try {
+          this.state.applyList(await client.request("service.list", {}));
+          this.listener.changed(this.id);
+        } catch {
+          // the link drop (if that was it) is reported by the client's state change
+          return;
+        }
+      } while (this.#relistAgain);
+    };
+    this.#relisting = run().finally(() => {
+      this.#relisting = null;
+    });
+    return this.#relisting;
+  }
+
+  /** A request to the agent; fails fast with `unavailable` while the link is not online.
+   * Mutations are followed by a re-list, awaited, so the caller sees the new table. */
+  async request<T extends RequestType>(
+    type: T,
+    payload: RequestInput<T>,
+    opts: { deadlineMs?: number; onEvent?: (data: unknown, topic: string) => void } = {},
+  ): Promise<ResultData<T>> {
+    const client = this.#client;
+    if (!client || this.link !== "online") {
+      throw new ProtocolError("unavailable", `director ${this.id} is ${this.link}${this.linkError ? `: ${this.linkError}` : ""}`);
+    }
+    try {
+      return await client.request(type, payload, opts);
+    } finally {
+      if (MUTATIONS.has(type)) await this.relist();
+    }
+  }
+}

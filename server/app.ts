@@ -1,0 +1,98 @@
+// The dashboard's core, without HTTP: the store, the fleet's links, stats history, drain jobs
+// and the live hub's topics, wired together. server/http/server.ts puts it behind one port.
+import { join } from "node:path";
+import type { DirectorRegistration } from "../protocol/dashboard.ts";
+import { ProtocolError } from "../protocol/errors.ts";
+import type { DirectorState } from "./agents/director-state.ts";
+import { Fleet } from "./agents/fleet.ts";
+import type { LinkOptions } from "./agents/link.ts";
+import { DrainManager } from "./drain/manager.ts";
+import { HistoryStore, type SeriesPoint } from "./history/store.ts";
+import { LiveHub, type LiveHubOptions } from "./live/hub.ts";
+import { directorDetailView, fleetView, serviceLiveView } from "./live/views.ts";
+import { AuditLog } from "./store/audit.ts";
+import { type Db, openDatabase } from "./store/db.ts";
+import { DirectorStore } from "./store/directors.ts";
+import { DrainStore } from "./store/drains.ts";
+
+export interface DashboardOptions {
+  dataDir: string;
+  link?: LinkOptions;
+  live?: LiveHubOptions;
+  /** history flush and retention timers (default 5 s and 60 s) */
+  historyFlushMs?: number;
+  pruneMs?: number;
+}
+
+export class Dashboard {
+  readonly db: Db;
+  readonly audit: AuditLog;
+  readonly history: HistoryStore;
+  readonly fleet: Fleet;
+  readonly drains: DrainManager;
+  readonly hub: LiveHub;
+  readonly #timers: ReturnType<typeof setInterval>[] = [];
+
+  constructor(opts: DashboardOptions) {
+    this.db = openDatabase(opts.dataDir);
+    this.audit = new AuditLog(this.db);
+    this.history = new HistoryStore(this.db);
+    this.hub = new LiveHub((topic) => this.topicView(topic), opts.live);
+    this.fleet = new Fleet(new DirectorStore(this.db), opts.link ?? {}, {
+      changed: () => this.hub.poke(),
+      stats: (id, _snap, state) => this.#onStats(id, state),
+    });
+    this.drains = new DrainManager(this.fleet, new DrainStore(this.db), () => this.hub.poke());
+    this.#timers.push(
+      setInterval(() => this.history.flush(), opts.historyFlushMs ?? 5_000),
+      setInterval(() => this.history.prune(), opts.pruneMs ?? 60_000),
+    );
+  }
+
+  static dataFile(dataDir: string): string {
+    return join(dataDir, "lvs-fleet.sqlite");
+  }
+
+  /** Upserts config-file directors, then connects to every registered director. */
+  start(configDirectors: readonly DirectorRegistration[] = []): void {
+    for (const d of configDirectors) this.fleet.upsert(d);
+    this.fleet.start();
+  }
+
+  #onStats(id: string, state: DirectorState): void {
+    const points: SeriesPoint[] = [{ service: "", destination: "", point: state.total() }];
+    for (const [sk, s] of state.services) {
+      points.push({ service: sk, destination: "", point: s.traffic });
+      for (const [dk, d] of s.destinations) points.push({ service: sk, destination: dk, point: d.traffic });
+    }
+    this.history.record(id, Date.now(), points);
+    this.drains.onStats(id, state);
+  }
+
+  drainOf = (director: string, service: string, destination: string): string | null =>
+    this.drains.jobOf(director, service, destination);
+
+  /** The current view of a live topic; ProtocolError not_found for unknown ones. */
+  topicView(topic: string): unknown {
+    if (topic === "fleet") return fleetView(this.fleet.links());
+    if (topic === "drains") return this.drains.view();
+    const d = /^director:([a-z0-9-]+)$/.exec(topic);
+    if (d) return directorDetailView(this.fleet.get(d[1]!), this.drainOf);
+    const s = /^service:([a-z0-9-]+):(.+)$/.exec(topic);
+    if (s) {
+      const v = serviceLiveView(this.fleet.get(s[1]!), s[2]!);
+      if (!v) throw new ProtocolError("not_found", `director ${s[1]} has no service ${s[2]}`);
+      return v;
+    }
+    throw new ProtocolError("not_found", `unknown topic "${topic}"`);
+  }
+
+  /** Closes links and the hub, writes the history buffers, closes the database. */
+  close(): void {
+    for (const t of this.#timers) clearInterval(t);
+    this.fleet.stop();
+    this.hub.close();
+    this.history.flush(Date.now(), true);
+    this.db.close();
+  }
+}

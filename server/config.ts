@@ -1,0 +1,86 @@
+// Options of `npm start` (server/main.ts) from flags and environment, and the optional JSON
+// config file: {"directors": [{name, url, token | tokenFile, group?, role?, addresses?,
+// fingerprint256?}]}. A relative tokenFile is read relative to the config file.
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { z } from "zod";
+import { DirectorRegistration } from "../protocol/dashboard.ts";
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+export interface ServerArgs {
+  host: string;
+  port: number;
+  dataDir: string;
+  configFile: string | null;
+}
+
+export const USAGE = `usage: npm start -- [--host ADDR] [--port N] [--data DIR] [--config FILE]
+  --host    listen address (default 127.0.0.1)
+  --port    listen port (default 3000, or PORT)
+  --data    data folder for the SQLite store (default .data, or LVS_FLEET_DATA)
+  --config  JSON file with {"directors": [...]} upserted at start (or LVS_FLEET_CONFIG)`;
+
+export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ServerArgs {
+  const out: ServerArgs = {
+    host: "127.0.0.1",
+    port: env.PORT ? Number(env.PORT) : 3000,
+    dataDir: env.LVS_FLEET_DATA || ".data",
+    configFile: env.LVS_FLEET_CONFIG || null,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    const [name, inline] = flag.includes("=") ? [flag.slice(0, flag.indexOf("=")), flag.slice(flag.indexOf("=") + 1)] : [flag, undefined];
+    const value = () => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v === "") throw new ConfigError(`${name} needs a value`);
+      return v;
+    };
+    if (name === "--host") out.host = value();
+    else if (name === "--port") out.port = Number(value());
+    else if (name === "--data") out.dataDir = value();
+    else if (name === "--config") out.configFile = value();
+    else throw new ConfigError(`unknown option ${flag}\n${USAGE}`);
+  }
+  if (!Number.isInteger(out.port) || out.port < 0 || out.port > 65535) {
+    throw new ConfigError("the port must be an integer from 0 to 65535");
+  }
+  return out;
+}
+
+const ConfigDirector = DirectorRegistration.omit({ token: true }).extend({
+  token: z.string().min(1).max(512).optional(),
+  tokenFile: z.string().min(1).optional(),
+});
+export const ConfigFile = z.object({ directors: z.array(ConfigDirector).default([]) });
+
+export function loadConfigFile(file: string): DirectorRegistration[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new ConfigError(`cannot read config ${file}: ${(err as Error).message}`);
+  }
+  const parsed = ConfigFile.safeParse(raw);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0];
+    throw new ConfigError(`config ${file}: ${i?.path.join(".")}: ${i?.message}`);
+  }
+  return parsed.data.directors.map((d, n) => {
+    const { tokenFile, token, ...rest } = d;
+    if ((token === undefined) === (tokenFile === undefined)) {
+      throw new ConfigError(`config ${file}: directors.${n} (${d.name}) needs exactly one of token or tokenFile`);
+    }
+    let t = token;
+    if (tokenFile !== undefined) {
+      try {
+        t = readFileSync(resolve(dirname(file), tokenFile), "utf8").trim();
+      } catch (err) {
+        throw new ConfigError(`config ${file}: directors.${n}: cannot read tokenFile: ${(err as Error).message}`);
+      }
+    }
+    return DirectorRegistration.parse({ ...rest, token: t });
+  });
+}

@@ -1,0 +1,237 @@
+// Drain jobs: set a real server's weight to 0 on one director (or on every director of a
+// group that has that service and real server, rolling back those already drained if one
+// fails), follow its active/inactive connections from the stats events, and mark it drained
+// when both reach 0 everywhere. Undrain restores each previous weight; remove deletes the
+// real server once drained. Jobs are persisted on every status change, so a restarted
+// server resumes following the ones still draining (their weight is already 0 in the kernel).
+import { randomUUID } from "node:crypto";
+import {
+  type DrainJob,
+  type DrainRequest,
+  type DrainsView,
+  destinationKeyString,
+  parseDestinationKeyString,
+  parseServiceKeyString,
+  serviceKeyString,
+} from "../../protocol/dashboard.ts";
+import { ProtocolError } from "../../protocol/errors.ts";
+import type { DestinationKey, ServiceKey } from "../../protocol/ipvs.ts";
+import type { DirectorState } from "../agents/director-state.ts";
+import type { Fleet } from "../agents/fleet.ts";
+import type { DrainStore } from "../store/drains.ts";
+import { type CountSample, etaSeconds, pushSample } from "./eta.ts";
+
+const SHOW_FINISHED_MS = 60 * 60_000;
+
+export class DrainManager {
+  readonly #jobs = new Map<string, DrainJob>();
+  readonly #samples = new Map<string, CountSample[]>();
+
+  constructor(
+    readonly fleet: Fleet,
+    readonly store: DrainStore,
+    /** a job changed (for the live hub); `finished` names a job that just became drained */
+    readonly onChange: (job: DrainJob) => void,
+  ) {
+    for (const job of store.load(Date.now() - SHOW_FINISHED_MS)) this.#jobs.set(job.id, job);
+  }
+
+  get(id: string): DrainJob {
+    const j = this.#jobs.get(id);
+    if (!j) throw new ProtocolError("not_found", `no drain job "${id}"`);
+    return j;
+  }
+
+  view(now = Date.now()): DrainsView {
+    const jobs: DrainsView["jobs"] = {};
+    for (const j of this.#jobs.values()) {
+      if (j.finishedAt === null || now - j.finishedAt < SHOW_FINISHED_MS) jobs[j.id] = j;
+    }
+    return { jobs };
+  }
+
+  /** The running or drained job touching this real server, if any. */
+  jobOf(director: string, service: string, destination: string): string | null {
+    for (const j of this.#jobs.values()) {
+      if ((j.status === "draining" || j.status === "drained") && j.service === service && j.destination === destination && j.targets[director]) {
+        return j.id;
+      }
+    }
+    return null;
+  }
+
+  async start(req: DrainRequest): Promise<DrainJob> {
+    const svcKey = parseServiceKeyString(req.service);
+    const destKey = parseDestinationKeyString(req.destination);
+    if (!svcKey) throw new ProtocolError("bad_request", `"${req.service}" is not a service key`);
+    if (!destKey) throw new ProtocolError("bad_request", `"${req.destination}" is not a real server key`);
+    const service = serviceKeyString(svcKey);
+    const destination = destinationKeyString(destKey);
+    const targets =
+      req.director !== undefined
+        ? [this.fleet.get(req.director)]
+        : this.fleet
+            .links()
+            .filter((l) => l.registration.group === req.group && l.state.services.get(service)?.destinations.has(destination));
+    if (targets.length === 0) {
+      throw new ProtocolError("not_found", `no director of group "${req.group}" has ${destination} in ${service}`);
+    }
+    for (const t of targets) {
+      const other = this.jobOf(t.id, service, destination);
+      if (other) throw new ProtocolError("conflict", `${destination} of ${service} on ${t.id} is already in drain job ${other}`);
+      if (!t.online) throw new ProtocolError("unavailable", `director ${t.id} is ${t.link}: nothing was changed`);
+    }
+    const job: DrainJob = {
+      id: randomUUID(),
+      group: req.group ?? null,
+      service,
+      destination,
+      targets: {},
+      status: "draining",
+      startedAt: Date.now(),
+      finishedAt: null,
+      etaSeconds: null,
+      persistent: false,
+    };
+    const done: { link: (typeof targets)[number]; weight: number }[] = [];
+    try {
+      for (const link of targets) {
+        const svc = await link.request("service.get", { key: svcKey });
+        const dest = svc?.destinations.find((d) => d.key.address === destKey.address && d.key.port === destKey.port);
+        if (!svc || !dest) throw new ProtocolError("not_found", `director ${link.id} has no real server ${destination} in ${service}`);
+        if (svc.config.persistence !== null) job.persistent = true;
+        await link.request("dest.update", { service: svcKey, key: destKey, config: { weight: 0 } });
+        done.push({ link, weight: dest.config.weight });
+        job.targets[link.id] = {
+          previousWeight: dest.config.weight,
+          activeConns: dest.activeConns,
+          inactiveConns: dest.inactiveConns,
+          status: "draining",
+          error: null,
+        };
+      }
+    } catch (err) {
+      // all or nothing: put back the weights already set to 0
+      const rollbackErrors: string[] = [];
+      for (const d of done.reverse()) {
+        await d.link
+          .request("dest.update", { service: svcKey, key: destKey, config: { weight: d.weight } })
+          .catch((e: Error) => rollbackErrors.push(`${d.link.id}: ${e.message}`));
+      }
+      if (rollbackErrors.length > 0 && err instanceof ProtocolError) {
+        throw new ProtocolError(err.code, `${err.message}; rollback failed on ${rollbackErrors.join(", ")}`, err.details);
+      }
+      throw err;
+    }
+    this.#jobs.set(job.id, job);
+    this.#settle(job);
+    this.#save(job);
+    return job;
+  }
+
+  /** Stats of one director: follow the counts of its running targets. */
+  onStats(director: string, state: DirectorState, now = Date.now()): void {
+    for (const job of this.#jobs.values()) {
+      const target = job.targets[director];
+      if (job.status !== "draining" || !target || target.status !== "draining") continue;
+      const dest = state.services.get(job.service)?.destinations.get(job.destination);
+      if (dest) {
+        target.activeConns = dest.traffic.activeConns;
+        target.inactiveConns = dest.traffic.inactiveConns;
+      } else {
+        target.status = "removed";
+        target.error = "the real server is no longer on the director";
+      }
+      const total = Object.values(job.targets).reduce((n, t) => n + (t.status === "draining" ? t.activeConns + t.inactiveConns : 0), 0);
+      const samples = this.#samples.get(job.id) ?? [];
+      this.#samples.set(job.id, samples);
+      pushSample(samples, { t: now, count: total });
+      job.etaSeconds = etaSeconds(samples);
+      const before = job.status;
+      this.#settle(job);
+      if (job.status !== before || target.status !== "draining") this.#save(job);
+      this.onChange(job);
+    }
+  }
+
+  /** A target is drained at 0/0; the job when no target is still draining. */
+  #settle(job: DrainJob): void {
+    for (const t of Object.values(job.targets)) {
+      if (t.status === "draining" && t.activeConns === 0 && t.inactiveConns === 0) t.status = "drained";
+    }
+    const ts = Object.values(job.targets);
+    if (job.status === "draining" && ts.every((t) => t.status !== "draining")) {
+      job.status = ts.some((t) => t.status === "drained") ? "drained" : "removed";
+      job.etaSeconds = 0;
+    }
+  }
+
+  #save(job: DrainJob): void {
+    this.store.save(job);
+  }
+
+  #keys(job: DrainJob): { svcKey: ServiceKey; destKey: DestinationKey } {
+    return { svcKey: parseServiceKeyString(job.service)!, destKey: parseDestinationKeyString(job.destination)! };
+  }
+
+  /** Restores each target's previous weight. */
+  async undrain(id: string): Promise<DrainJob> {
+    const job = this.get(id);
+    if (job.status !== "draining" && job.status !== "drained") {
+      throw new ProtocolError("conflict", `drain job ${id} is ${job.status}`);
+    }
+    return this.#forEachTarget(job, "undrained", (link, svcKey, destKey, t) =>
+      link.request("dest.update", { service: svcKey, key: destKey, config: { weight: t.previousWeight } }),
+    );
+  }
+
+  /** Deletes the real server on every target; only once the job is drained. */
+  async remove(id: string): Promise<DrainJob> {
+    const job = this.get(id);
+    if (job.status !== "drained") {
+      throw new ProtocolError("conflict", `drain job ${id} is ${job.status}: remove only after it is drained`);
+    }
+    return this.#forEachTarget(job, "removed", (link, svcKey, destKey) =>
+      link.request("dest.delete", { service: svcKey, key: destKey }),
+    );
+  }
+
+  async #forEachTarget(
+    job: DrainJob,
+    status: "undrained" | "removed",
+    act: (
+      link: ReturnType<Fleet["get"]>,
+      svcKey: ServiceKey,
+      destKey: DestinationKey,
+      t: DrainJob["targets"][string],
+    ) => Promise<unknown>,
+  ): Promise<DrainJob> {
+    const { svcKey, destKey } = this.#keys(job);
+    const errors: string[] = [];
+    let firstError: ProtocolError | null = null;
+    for (const [director, t] of Object.entries(job.targets)) {
+      if (t.status !== "draining" && t.status !== "drained") continue;
+      try {
+        await act(this.fleet.get(director), svcKey, destKey, t);
+        t.status = status;
+        t.error = null;
+      } catch (err) {
+        t.error = (err as Error).message;
+        errors.push(`${director}: ${t.error}`);
+        firstError ??= err instanceof ProtocolError ? err : null;
+      }
+    }
+    if (errors.length === 0) {
+      job.status = status;
+      job.finishedAt = Date.now();
+    }
+    this.#save(job);
+    this.onChange(job);
+    if (errors.length > 0) {
+      // the job stays as it was on the failed directors: the operator can retry
+      const verb = status === "undrained" ? "undrain" : "remove";
+      throw new ProtocolError(firstError?.code ?? "internal", `${verb} failed on ${errors.join("; ")}`, firstError?.details);
+    }
+    return job;
+  }
+}

@@ -1,0 +1,193 @@
+// Stats history: one-second samples for the last 15 minutes and one-minute rollups for 7
+// days, per director / service / real server ('' = the total of the level above).
+// The current minute of every series is kept in memory (a 60 x 7 float32 buffer); completed
+// minutes are written in one transaction per flush: the sample row and its rollup. On a
+// clean shutdown the partial minute is written too and merged with the next run's samples
+// of that minute; a crash loses at most the minutes not flushed yet (flush runs every few
+// seconds) and the partial minute.
+import type { History, HistoryRange, SeriesColumns, TrafficPoint } from "../../protocol/dashboard.ts";
+import type { Db } from "../store/db.ts";
+import {
+  FIELDS,
+  NFIELDS,
+  SECONDS_PER_MINUTE,
+  averageMinute,
+  emptyColumns,
+  emptyMinute,
+  fromBlob,
+  mergeMinutes,
+  tidy,
+  toBlob,
+  writePoint,
+} from "./series.ts";
+
+export const SAMPLE_RETENTION_MINUTES = 15;
+export const ROLLUP_RETENTION_MINUTES = 7 * 24 * 60;
+
+const RANGE_MINUTES: Record<HistoryRange, number> = { "15m": 15, "1h": 60, "24h": 1440, "7d": 10080 };
+
+interface Buffer1s {
+  minute: number;
+  data: Float32Array;
+}
+
+export interface SeriesPoint {
+  service: string;
+  destination: string;
+  point: TrafficPoint;
+}
+
+const seriesKey = (d: string, s: string, r: string) => `${d}\u0000${s}\u0000${r}`;
+
+export class HistoryStore {
+  readonly #db: Db;
+  readonly #ids = new Map<string, number>();
+  readonly #current = new Map<number, Buffer1s>();
+  #pending: { series: number; buf: Buffer1s }[] = [];
+
+  constructor(db: Db) {
+    this.#db = db;
+    db.function("merge_samples", (a: unknown, b: unknown) =>
+      toBlob(mergeMinutes(fromBlob(a as Buffer), fromBlob(b as Buffer))),
+    );
+    for (const r of db.prepare("SELECT id, director, service, destination FROM series").all() as {
+      id: number;
+      director: string;
+      service: string;
+      destination: string;
+    }[]) {
+      this.#ids.set(seriesKey(r.director, r.service, r.destination), r.id);
+    }
+  }
+
+  #seriesId(director: string, service: string, destination: string): number {
+    const k = seriesKey(director, service, destination);
+    const known = this.#ids.get(k);
+    if (known !== undefined) return known;
+    const r = this.#db
+      .prepare("INSERT INTO series (director, service, destination) VALUES (?, ?, ?)")
+      .run(director, service, destination);
+    const id = Number(r.lastInsertRowid);
+    this.#ids.set(k, id);
+    return id;
+  }
+
+  /** One stats event of a director: its total, its services and their real servers. */
+  record(director: string, timeMs: number, points: readonly SeriesPoint[]): void {
+    const sec = Math.floor(timeMs / 1000);
+    const minute = Math.floor(sec / SECONDS_PER_MINUTE);
+    const second = sec % SECONDS_PER_MINUTE;
+    for (const p of points) {
+      const id = this.#seriesId(director, p.service, p.destination);
+      let buf = this.#current.get(id);
+      if (buf && buf.minute !== minute) {
+        if (minute < buf.minute) continue; // a late event from before the clock moved on
+        this.#pending.push({ series: id, buf });
+        buf = undefined;
+      }
+      if (!buf) {
+        buf = { minute, data: emptyMinute() };
+        this.#current.set(id, buf);
+      }
+      writePoint(buf.data, second, p.point);
+    }
+  }
+
+  /** Writes completed minutes (and, with `all`, the partial current ones) in one transaction. */
+  flush(nowMs = Date.now(), all = false): void {
+    const nowMinute = Math.floor(nowMs / 60_000);
+    for (const [series, buf] of this.#current) {
+      if (all || buf.minute < nowMinute) {
+        this.#pending.push({ series, buf });
+        this.#current.delete(series);
+      }
+    }
+    if (this.#pending.length === 0) return;
+    const pending = this.#pending;
+    this.#pending = [];
+    const sample = this.#db.prepare(
+      `INSERT INTO samples_1s (series, minute, data) VALUES (?, ?, ?)
+       ON CONFLICT(series, minute) DO UPDATE SET data = merge_samples(data, excluded.data)`,
+    );
+    const rollup = this.#db.prepare(
+      `INSERT OR REPLACE INTO rollup_1m (series, minute, cps, in_pps, out_pps, in_bps, out_bps, active_conns, inactive_conns)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.#db.transaction(() => {
+      for (const { series, buf } of pending) {
+        sample.run(series, buf.minute, toBlob(buf.data));
+        const avg = averageMinute(buf.data);
+        if (avg) rollup.run(series, buf.minute, ...avg);
+      }
+    })();
+  }
+
+  /** Deletes what is past retention; returns the rows deleted. */
+  prune(nowMs = Date.now()): number {
+    const nowMinute = Math.floor(nowMs / 60_000);
+    const a = this.#db.prepare("DELETE FROM samples_1s WHERE minute < ?").run(nowMinute - SAMPLE_RETENTION_MINUTES);
+    const b = this.#db.prepare("DELETE FROM rollup_1m WHERE minute < ?").run(nowMinute - ROLLUP_RETENTION_MINUTES);
+    return a.changes + b.changes;
+  }
+
+  /** The history of a service (or of the director's total when service is ''). */
+  query(director: string, service: string, range: HistoryRange, nowMs = Date.now()): History {
+    this.flush(nowMs);
+    const rows = this.#db
+      .prepare("SELECT id, destination FROM series WHERE director = ? AND service = ?")
+      .all(director, service) as { id: number; destination: string }[];
+    const fine = range === "15m";
+    const step = fine ? 1 : 60;
+    const n = fine ? SAMPLE_RETENTION_MINUTES * 60 : RANGE_MINUTES[range];
+    const nowSlot = Math.floor(nowMs / 1000 / step);
+    const first = nowSlot - n + 1;
+    const time = Array.from({ length: n }, (_, i) => (first + i) * step);
+    let total = emptyColumns(n);
+    const destinations: Record<string, SeriesColumns> = {};
+    for (const r of rows) {
+      const cols = fine ? this.#fine(r.id, first, n) : this.#coarse(r.id, first, n);
+      if (r.destination === "") total = cols ?? total;
+      else if (cols) destinations[r.destination] = cols;
+    }
+    return { range, step, time, total, destinations };
+  }
+
+  #fine(series: number, firstSec: number, n: number): SeriesColumns | null {
+    const firstMinute = Math.floor(firstSec / 60);
+    const minutes: Buffer1s[] = (
+      this.#db
+        .prepare("SELECT minute, data FROM samples_1s WHERE series = ? AND minute >= ? ORDER BY minute")
+        .all(series, firstMinute) as { minute: number; data: Buffer }[]
+    ).map((r) => ({ minute: r.minute, data: fromBlob(r.data) }));
+    const cur = this.#current.get(series);
+    if (cur) minutes.push(cur);
+    if (minutes.length === 0) return null;
+    const cols = emptyColumns(n);
+    for (const m of minutes) {
+      for (let s = 0; s < SECONDS_PER_MINUTE; s++) {
+        const i = m.minute * 60 + s - firstSec;
+        if (i < 0 || i >= n) continue;
+        for (let f = 0; f < NFIELDS; f++) cols[FIELDS[f]!][i] = tidy(m.data[s * NFIELDS + f]!);
+      }
+    }
+    return cols;
+  }
+
+  #coarse(series: number, firstMinute: number, n: number): SeriesColumns | null {
+    const rows = this.#db
+      .prepare(
+        `SELECT minute, cps, in_pps, out_pps, in_bps, out_bps, active_conns, inactive_conns
+         FROM rollup_1m WHERE series = ? AND minute >= ? ORDER BY minute`,
+      )
+      .raw()
+      .all(series, firstMinute) as number[][];
+    if (rows.length === 0) return null;
+    const cols = emptyColumns(n);
+    for (const row of rows) {
+      const i = row[0]! - firstMinute;
+      if (i < 0 || i >= n) continue;
+      for (let f = 0; f < NFIELDS; f++) cols[FIELDS[f]!][i] = tidy(row[f + 1]!);
+    }
+    return cols;
+  }
+}

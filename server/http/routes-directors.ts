@@ -1,0 +1,144 @@
+// /api/directors: registration (the token never leaves the server) and the IPVS table of
+// one director: services and their real servers.
+import {
+  type DirectorInfo,
+  DirectorPatch,
+  DirectorRegistration,
+  directorIdOf,
+  destinationKeyString,
+  parseDestinationKeyString,
+  parseServiceKeyString,
+  serviceKeyString,
+} from "../../protocol/dashboard.ts";
+import { ProtocolError } from "../../protocol/errors.ts";
+import { Destination, type DestinationKey, Service, type ServiceKey } from "../../protocol/ipvs.ts";
+import { DestinationConfigPatch, ServiceConfigPatch } from "../../protocol/messages-ipvs.ts";
+import type { Dashboard } from "../app.ts";
+import type { DirectorLink } from "../agents/link.ts";
+import { directorDetailView, directorView, serviceViews } from "../live/views.ts";
+import { audited } from "./audited.ts";
+import { readJson } from "./respond.ts";
+import { type Router, reply } from "./router.ts";
+
+function info(l: DirectorLink): DirectorInfo {
+  const { token: _token, ...rest } = l.registration;
+  return { director: directorView(l), settings: { id: l.id, ...rest } };
+}
+
+const withoutToken = (r: Record<string, unknown>) => ({ ...r, ...(r.token === undefined ? {} : { token: "(redacted)" }) });
+
+export function serviceKeyParam(s: string): ServiceKey {
+  const k = parseServiceKeyString(s);
+  if (!k) throw new ProtocolError("bad_request", `"${s}" is not a service key (e.g. tcp:10.0.0.1:80, udp:[2001:db8::1]:53, fwmark:ipv4:1)`);
+  return k;
+}
+
+export function destKeyParam(s: string): DestinationKey {
+  const k = parseDestinationKeyString(s);
+  if (!k) throw new ProtocolError("bad_request", `"${s}" is not a real server key (e.g. 10.0.0.11:80, [2001:db8::11]:80)`);
+  return k;
+}
+
+function serviceView(app: Dashboard, l: DirectorLink, key: string) {
+  const v = serviceViews(l, app.drainOf)[key];
+  if (!v) throw new ProtocolError("not_found", `director ${l.id} has no service ${key}`);
+  return v;
+}
+
+export function directorRoutes(router: Router, app: Dashboard): void {
+  const fleet = app.fleet;
+  router
+    .on("GET", "/api/directors", () => app.topicView("fleet"))
+    .on("POST", "/api/directors", async ({ req }) => {
+      const reg = await readJson(req, DirectorRegistration, "director registration");
+      const created = await audited(
+        app,
+        { action: "director.create", director: directorIdOf(reg.name), target: reg.name, request: withoutToken(reg) },
+        async () => info(fleet.register(reg)),
+      );
+      return reply(201, created);
+    })
+    .on("GET", "/api/directors/:id", ({ params }) => info(fleet.get(params.id!)))
+    .on("PATCH", "/api/directors/:id", async ({ req, params }) => {
+      const id = params.id!;
+      fleet.get(id);
+      const patch = await readJson(req, DirectorPatch, "director patch");
+      const { fingerprint256, ...rest } = patch;
+      return audited(app, { action: "director.update", director: id, target: id, request: withoutToken(patch) }, async () =>
+        info(fleet.update(id, { ...rest, ...(fingerprint256 === undefined ? {} : { fingerprint256: fingerprint256 ?? undefined }) })),
+      );
+    })
+    .on("DELETE", "/api/directors/:id", async ({ params }) => {
+      const id = params.id!;
+      fleet.get(id);
+      await audited(app, { action: "director.delete", director: id, target: id, request: null }, async () => fleet.remove(id));
+      return { ok: true };
+    })
+    .on("GET", "/api/directors/:id/services", ({ params }) => directorDetailView(fleet.get(params.id!), app.drainOf))
+    .on("POST", "/api/directors/:id/services", async ({ req, params }) => {
+      const l = fleet.get(params.id!);
+      const svc = await readJson(req, Service, "service");
+      const key = serviceKeyString(svc.key);
+      await audited(app, { action: "service.create", director: l.id, target: key, request: svc }, () =>
+        l.request("service.create", svc),
+      );
+      return reply(201, serviceView(app, l, key));
+    })
+    .on("PATCH", "/api/directors/:id/services/:service", async ({ req, params }) => {
+      const l = fleet.get(params.id!);
+      const key = serviceKeyParam(params.service!);
+      const config = await readJson(req, ServiceConfigPatch.strict(), "service patch");
+      const ks = serviceKeyString(key);
+      await audited(app, { action: "service.update", director: l.id, target: ks, request: config }, () =>
+        l.request("service.update", { key, config }),
+      );
+      return serviceView(app, l, ks);
+    })
+    .on("DELETE", "/api/directors/:id/services/:service", async ({ params }) => {
+      const l = fleet.get(params.id!);
+      const key = serviceKeyParam(params.service!);
+      await audited(app, { action: "service.delete", director: l.id, target: serviceKeyString(key), request: null }, () =>
+        l.request("service.delete", { key }),
+      );
+      return { ok: true };
+    })
+    .on("POST", "/api/directors/:id/services/:service/destinations", async ({ req, params }) => {
+      const l = fleet.get(params.id!);
+      const service = serviceKeyParam(params.service!);
+      const destination = await readJson(req, Destination, "real server");
+      const ks = serviceKeyString(service);
+      const dk = destinationKeyString(destination.key);
+      await audited(app, { action: "dest.create", director: l.id, target: `${ks} ${dk}`, request: destination }, () =>
+        l.request("dest.create", { service, destination }),
+      );
+      return reply(201, destView(app, l, ks, dk));
+    })
+    .on("PATCH", "/api/directors/:id/services/:service/destinations/:dest", async ({ req, params }) => {
+      const l = fleet.get(params.id!);
+      const service = serviceKeyParam(params.service!);
+      const key = destKeyParam(params.dest!);
+      const config = await readJson(req, DestinationConfigPatch.strict(), "real server patch");
+      const ks = serviceKeyString(service);
+      const dk = destinationKeyString(key);
+      await audited(app, { action: "dest.update", director: l.id, target: `${ks} ${dk}`, request: config }, () =>
+        l.request("dest.update", { service, key, config }),
+      );
+      return destView(app, l, ks, dk);
+    })
+    .on("DELETE", "/api/directors/:id/services/:service/destinations/:dest", async ({ params }) => {
+      const l = fleet.get(params.id!);
+      const service = serviceKeyParam(params.service!);
+      const key = destKeyParam(params.dest!);
+      const target = `${serviceKeyString(service)} ${destinationKeyString(key)}`;
+      await audited(app, { action: "dest.delete", director: l.id, target, request: null }, () =>
+        l.request("dest.delete", { service, key }),
+      );
+      return { ok: true };
+    });
+}
+
+function destView(app: Dashboard, l: DirectorLink, ks: string, dk: string) {
+  const v = serviceView(app, l, ks).destinations[dk];
+  if (!v) throw new ProtocolError("not_found", `service ${ks} on ${l.id} has no real server ${dk}`);
+  return v;
+}

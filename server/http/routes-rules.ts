@@ -1,0 +1,31 @@
+// /api/directors/:id/rules: export as ipvsadm -S -n text, diff and import such text.
+import { RulesTextRequest } from "../../protocol/dashboard.ts";
+import type { Dashboard } from "../app.ts";
+import { audited } from "./audited.ts";
+import { MAX_RULES_BODY_BYTES, readJson, sendText } from "./respond.ts";
+import type { Router } from "./router.ts";
+
+export function rulesRoutes(router: Router, app: Dashboard): void {
+  router
+    .on("GET", "/api/directors/:id/rules", async ({ res, params }) => {
+      const out = await app.fleet.get(params.id!).request("rules.export", { format: "ipvsadm" });
+      sendText(res, 200, out.format === "ipvsadm" ? out.text : JSON.stringify(out.rules));
+      return undefined;
+    })
+    .on("POST", "/api/directors/:id/rules/diff", async ({ req, params }) => {
+      const l = app.fleet.get(params.id!);
+      const body = await readJson(req, RulesTextRequest, "rules diff request", MAX_RULES_BODY_BYTES);
+      const { changes } = await l.request("rules.diff", { source: { format: "ipvsadm", text: body.text } });
+      // a merge never deletes: show what a merge import would do
+      return { changes: body.mode === "merge" ? changes.filter((c) => c.action !== "delete") : changes };
+    })
+    .on("POST", "/api/directors/:id/rules/import", async ({ req, params }) => {
+      const l = app.fleet.get(params.id!);
+      const body = await readJson(req, RulesTextRequest, "rules import request", MAX_RULES_BODY_BYTES);
+      const run = () =>
+        l.request("rules.import", { source: { format: "ipvsadm", text: body.text }, mode: body.mode, dryRun: body.dryRun }, { deadlineMs: 120_000 });
+      if (body.dryRun) return run();
+      const request = { mode: body.mode, lines: body.text.split("\n").length, text: body.text.slice(0, 64 * 1024) };
+      return audited(app, { action: "rules.import", director: l.id, target: body.mode, request }, run);
+    });
+}

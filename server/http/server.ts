@@ -1,0 +1,94 @@
+// One HTTP server, one port: REST under /api, the browser WebSocket at /api/live, and
+// everything else handed to Next.js (when given: tests run without it). Upgrades other than
+// /api/live are refused.
+import { type IncomingMessage, type Server, type ServerResponse, createServer as createHttpServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Dashboard, type DashboardOptions } from "../app.ts";
+import type { DirectorRegistration } from "../../protocol/dashboard.ts";
+import { directorRoutes } from "./routes-directors.ts";
+import { drainRoutes } from "./routes-drains.ts";
+import { hostRoutes } from "./routes-host.ts";
+import { historyRoutes } from "./routes-history.ts";
+import { rulesRoutes } from "./routes-rules.ts";
+import { sendError } from "./respond.ts";
+import { Router } from "./router.ts";
+
+export type NextHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+
+export interface ServerOptions extends DashboardOptions {
+  host?: string;
+  /** 0 picks a free port */
+  port?: number;
+  /** Next.js's request handler for pages; without it non-API paths answer 404 */
+  next?: NextHandler;
+  /** config-file directors, upserted at start */
+  directors?: readonly DirectorRegistration[];
+}
+
+export interface RunningServer {
+  readonly app: Dashboard;
+  readonly http: Server;
+  readonly port: number;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export async function createServer(opts: ServerOptions): Promise<RunningServer> {
+  const app = new Dashboard(opts);
+  const router = new Router();
+  directorRoutes(router, app);
+  rulesRoutes(router, app);
+  historyRoutes(router, app);
+  hostRoutes(router, app);
+  drainRoutes(router, app);
+
+  const http = createHttpServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    if (url.pathname === "/api" || url.pathname.startsWith("/api/")) {
+      void router.handle(req, res, url);
+      return;
+    }
+    if (!opts.next) {
+      res.writeHead(404, { "content-type": "text/plain" }).end("the dashboard pages are not served by this instance\n");
+      return;
+    }
+    Promise.resolve(opts.next(req, res)).catch((err: unknown) => sendError(res, err));
+  });
+  http.on("upgrade", (req, socket, head) => {
+    socket.on("error", () => socket.destroy());
+    const path = new URL(req.url ?? "/", "http://localhost").pathname;
+    if (path !== "/api/live") {
+      socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+      socket.destroy();
+      return;
+    }
+    app.hub.handleUpgrade(req, socket, head);
+  });
+
+  app.start(opts.directors ?? []);
+  const host = opts.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    http.once("error", reject);
+    http.listen(opts.port ?? 3000, host, () => {
+      http.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (http.address() as AddressInfo).port;
+  const shownHost = host.includes(":") ? `[${host}]` : host;
+  let closed: Promise<void> | null = null;
+  return {
+    app,
+    http,
+    port,
+    url: `http://${shownHost}:${port}`,
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        app.close();
+        http.close(() => resolve());
+        http.closeAllConnections();
+      });
+      return closed;
+    },
+  };
+}

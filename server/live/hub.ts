@@ -1,0 +1,183 @@
+// The browser WebSocket (/api/live): each socket subscribes to topics; the first message of a
+// subscription is a snapshot, then every tick (or soon after poke()) a JSON merge patch
+// against what THAT socket last received for the topic. Views are computed once per tick and
+// topic, whatever the number of sockets. Client messages are validated; bad ones get an
+// error message, never a crash. Sockets whose send buffer grows past a bound are dropped.
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { type WebSocket, WebSocketServer } from "ws";
+import { LiveClientMessage, type LiveServerMessage } from "../../protocol/dashboard.ts";
+import { ProtocolError } from "../../protocol/errors.ts";
+import { diff } from "../../protocol/merge-patch.ts";
+
+/** Returns the topic's current view; throws ProtocolError (not_found) for an unknown one. */
+export type TopicResolver = (topic: string) => unknown;
+
+export interface LiveHubOptions {
+  tickMs?: number;
+  /** a socket with more than this queued is dropped (default 8 MiB) */
+  maxBufferedBytes?: number;
+  maxTopicsPerSocket?: number;
+  heartbeatMs?: number;
+}
+
+interface Subscription {
+  seq: number;
+  last: unknown;
+}
+
+interface Peer {
+  ws: WebSocket;
+  subs: Map<string, Subscription>;
+  alive: boolean;
+}
+
+export class LiveHub {
+  readonly #wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  readonly #peers = new Set<Peer>();
+  readonly #resolve: TopicResolver;
+  readonly #opts: Required<LiveHubOptions>;
+  readonly #tick: ReturnType<typeof setInterval>;
+  readonly #heartbeat: ReturnType<typeof setInterval>;
+  #pokeTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(resolve: TopicResolver, opts: LiveHubOptions = {}) {
+    this.#resolve = resolve;
+    this.#opts = {
+      tickMs: opts.tickMs ?? 1000,
+      maxBufferedBytes: opts.maxBufferedBytes ?? 8 * 1024 * 1024,
+      maxTopicsPerSocket: opts.maxTopicsPerSocket ?? 64,
+      heartbeatMs: opts.heartbeatMs ?? 30_000,
+    };
+    this.#tick = setInterval(() => this.flush(), this.#opts.tickMs);
+    this.#heartbeat = setInterval(() => this.#ping(), this.#opts.heartbeatMs);
+  }
+
+  get socketCount(): number {
+    return this.#peers.size;
+  }
+
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws));
+  }
+
+  #accept(ws: WebSocket): void {
+    const peer: Peer = { ws, subs: new Map(), alive: true };
+    this.#peers.add(peer);
+    ws.on("pong", () => {
+      peer.alive = true;
+    });
+    ws.on("message", (data, isBinary) => this.#onMessage(peer, isBinary ? null : String(data)));
+    ws.on("close", () => this.#peers.delete(peer));
+    ws.on("error", () => ws.terminate());
+  }
+
+  #send(peer: Peer, msg: LiveServerMessage): void {
+    if (peer.ws.readyState !== peer.ws.OPEN) return;
+    if (peer.ws.bufferedAmount > this.#opts.maxBufferedBytes) {
+      // a browser that does not read: drop it rather than buffer without bound
+      peer.ws.terminate();
+      this.#peers.delete(peer);
+      return;
+    }
+    peer.ws.send(JSON.stringify(msg));
+  }
+
+  #error(peer: Peer, topic: string | null, err: ProtocolError): void {
+    this.#send(peer, { type: "error", topic, error: err.toBody() });
+  }
+
+  #onMessage(peer: Peer, text: string | null): void {
+    let raw: unknown;
+    try {
+      raw = text === null ? undefined : JSON.parse(text);
+    } catch {
+      this.#error(peer, null, new ProtocolError("bad_request", "the message is not JSON"));
+      return;
+    }
+    const parsed = LiveClientMessage.safeParse(raw);
+    if (!parsed.success) {
+      const topic = typeof (raw as { topic?: unknown } | null)?.topic === "string" ? String((raw as { topic: string }).topic).slice(0, 300) : null;
+      this.#error(peer, topic, new ProtocolError("bad_request", `invalid live message: ${parsed.error.issues.map((i) => `${i.path.join(".") || "message"}: ${i.message}`).join("; ")}`));
+      return;
+    }
+    const { type, topic } = parsed.data;
+    if (type === "unsubscribe") {
+      peer.subs.delete(topic);
+      return;
+    }
+    if (!peer.subs.has(topic) && peer.subs.size >= this.#opts.maxTopicsPerSocket) {
+      this.#error(peer, topic, new ProtocolError("too_large", `at most ${this.#opts.maxTopicsPerSocket} topics per socket`));
+      return;
+    }
+    let view: unknown;
+    try {
+      view = this.#resolve(topic);
+    } catch (err) {
+      this.#error(peer, topic, err instanceof ProtocolError ? err : new ProtocolError("internal", (err as Error).message));
+      return;
+    }
+    // a repeated subscribe restarts the topic with a fresh snapshot
+    peer.subs.set(topic, { seq: 0, last: view });
+    this.#send(peer, { type: "snapshot", topic, seq: 0, data: view });
+  }
+
+  /** Sends a delta soon (after a mutation or a link change) instead of waiting for the tick. */
+  poke(delayMs = 50): void {
+    if (this.#pokeTimer) return;
+    this.#pokeTimer = setTimeout(() => {
+      this.#pokeTimer = undefined;
+      this.flush();
+    }, delayMs);
+  }
+
+  /** Sends every socket the changes of its topics since what it last received. */
+  flush(): void {
+    const views = new Map<string, { view: unknown } | { error: ProtocolError }>();
+    for (const peer of this.#peers) {
+      for (const [topic, sub] of peer.subs) {
+        let v = views.get(topic);
+        if (!v) {
+          try {
+            v = { view: this.#resolve(topic) };
+          } catch (err) {
+            v = { error: err instanceof ProtocolError ? err : new ProtocolError("internal", (err as Error).message) };
+          }
+          views.set(topic, v);
+        }
+        if ("error" in v) {
+          // the director or service went away: tell the browser and end the subscription
+          peer.subs.delete(topic);
+          this.#error(peer, topic, v.error);
+          continue;
+        }
+        const patch = diff(sub.last, v.view);
+        if (patch === undefined) continue;
+        sub.seq++;
+        sub.last = v.view;
+        this.#send(peer, { type: "delta", topic, seq: sub.seq, patch });
+      }
+    }
+  }
+
+  #ping(): void {
+    for (const peer of this.#peers) {
+      if (!peer.alive) {
+        peer.ws.terminate();
+        this.#peers.delete(peer);
+        continue;
+      }
+      peer.alive = false;
+      peer.ws.ping();
+    }
+  }
+
+  close(): void {
+    clearInterval(this.#tick);
+    clearInterval(this.#heartbeat);
+    clearTimeout(this.#pokeTimer);
+    for (const peer of this.#peers) peer.ws.close(1001, "server shutting down");
+    this.#peers.clear();
+    this.#wss.close();
+  }
+}

@@ -1,0 +1,44 @@
+// `npm start`: the dashboard server. Next.js (production build from `npm run build`), REST and
+// the live WebSocket on one port; links to every registered director. The only place in
+// server/ that logs or exits.
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ConfigError, loadConfigFile, parseServerArgs } from "./config.ts";
+import { createServer } from "./http/server.ts";
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+async function main(): Promise<void> {
+  const args = parseServerArgs(process.argv.slice(2));
+  const directors = args.configFile ? loadConfigFile(args.configFile) : [];
+  // next is CommonJS: its module.exports (the factory) is the default export at runtime
+  const next = (await import("next")).default as unknown as typeof import("next/dist/server/next.js").default;
+  const nextApp = next({ dev: false, dir: repoRoot });
+  await nextApp.prepare();
+  const handle = nextApp.getRequestHandler();
+  const server = await createServer({
+    host: args.host,
+    port: args.port,
+    dataDir: resolve(args.dataDir),
+    directors,
+    next: (req, res) => handle(req, res),
+  });
+  console.log(`lvs-fleet dashboard listening on ${server.url} (data ${resolve(args.dataDir)}, ${server.app.fleet.links().length} directors)`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    console.error(`server: ${signal}, closing agent links and flushing the store`);
+    await server.close();
+    await nextApp.close?.();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
+main().catch((err: unknown) => {
+  console.error(`server: ${err instanceof ConfigError ? err.message : (err as Error).stack ?? String(err)}`);
+  process.exit(err instanceof ConfigError ? 2 : 1);
+});

@@ -1,0 +1,87 @@
+// The server's SQLite database: one file in the data folder, WAL journal, and schema
+// migrations applied in order by version (PRAGMA user_version), each in its own transaction.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+
+export type Db = Database.Database;
+
+/** Append only: a released migration never changes, a new schema is a new entry. */
+const MIGRATIONS: readonly string[] = [
+  // 1: directors, audit log, drain jobs, stats history
+  `
+  CREATE TABLE directors (
+    id TEXT PRIMARY KEY,
+    registration TEXT NOT NULL,          -- DirectorRegistration JSON, token included
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    time INTEGER NOT NULL,
+    user TEXT NOT NULL,
+    action TEXT NOT NULL,
+    director TEXT,
+    target TEXT,
+    request TEXT,
+    ok INTEGER,                          -- NULL while the action runs
+    result TEXT
+  );
+  CREATE INDEX audit_director ON audit(director, id);
+  CREATE INDEX audit_action ON audit(action, id);
+  CREATE TABLE drain_jobs (
+    id TEXT PRIMARY KEY,
+    job TEXT NOT NULL,                   -- DrainJob JSON
+    status TEXT NOT NULL,
+    started_at INTEGER NOT NULL
+  );
+  CREATE TABLE series (
+    id INTEGER PRIMARY KEY,
+    director TEXT NOT NULL,
+    service TEXT NOT NULL,               -- '' = the director total
+    destination TEXT NOT NULL,           -- '' = the service total
+    UNIQUE(director, service, destination)
+  );
+  -- one row per series and minute: 60 one-second samples x 7 TrafficPoint fields, float32,
+  -- NaN where no sample arrived
+  CREATE TABLE samples_1s (
+    series INTEGER NOT NULL,
+    minute INTEGER NOT NULL,             -- unix minute
+    data BLOB NOT NULL,
+    PRIMARY KEY (series, minute)
+  ) WITHOUT ROWID;
+  CREATE INDEX samples_1s_minute ON samples_1s(minute);
+  CREATE TABLE rollup_1m (
+    series INTEGER NOT NULL,
+    minute INTEGER NOT NULL,
+    cps REAL, in_pps REAL, out_pps REAL, in_bps REAL, out_bps REAL,
+    active_conns REAL, inactive_conns REAL,
+    PRIMARY KEY (series, minute)
+  ) WITHOUT ROWID;
+  CREATE INDEX rollup_1m_minute ON rollup_1m(minute);
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export function openDatabase(dataDir: string): Db {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const db = new Database(join(dataDir, "lvs-fleet.sqlite"));
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  db.pragma("foreign_keys = ON");
+  migrate(db);
+  return db;
+}
+
+export function migrate(db: Db): void {
+  const current = db.pragma("user_version", { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(`the database has schema version ${current}, newer than this server (${MIGRATIONS.length})`);
+  }
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}

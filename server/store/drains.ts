@@ -1,0 +1,28 @@
+// Drain jobs as JSON rows: written on every status change so that a restarted server resumes
+// the jobs that were still draining.
+import { DrainJob } from "../../protocol/dashboard.ts";
+import type { Db } from "./db.ts";
+
+export class DrainStore {
+  readonly #db: Db;
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  save(job: DrainJob): void {
+    this.#db
+      .prepare(
+        `INSERT INTO drain_jobs (id, job, status, started_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT(id) DO UPDATE SET job = excluded.job, status = excluded.status`,
+      )
+      .run(job.id, JSON.stringify(job), job.status, job.startedAt);
+  }
+
+  /** Jobs still running or started after `since` (ms). */
+  load(since: number): DrainJob[] {
+    const rows = this.#db
+      .prepare("SELECT job FROM drain_jobs WHERE status = 'draining' OR status = 'drained' OR started_at >= ? ORDER BY started_at")
+      .all(since) as { job: string }[];
+    return rows.map((r) => DrainJob.parse(JSON.parse(r.job)));
+  }
+}
