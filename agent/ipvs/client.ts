@@ -25,7 +25,8 @@ import { daemonStateCode, decodeDaemon, decodeInfo, decodeTimeouts, encodeDaemon
 import { decodeService, encodeServiceFull, encodeServiceKey, serviceFamily, writeServiceKey } from "./codec-service.ts";
 import { K } from "./constants.ts";
 import { ERRNO, IpvsError, type IpvsOp, toIpvsError } from "./errors.ts";
-import type { IpvsClient } from "./types.ts";
+import { type EncodedChange, encodeChange } from "./batch.ts";
+import type { IpvsBatchOptions, IpvsBatchOutcome, IpvsChange, IpvsClient } from "./types.ts";
 import { validateDaemon, validateDestination, validateService, validateServiceKey, validateTimeouts } from "./validate.ts";
 
 export interface IpvsClientOptions {
@@ -211,6 +212,20 @@ export class NetlinkIpvsClient implements IpvsClient {
       if (syncId !== undefined) n.u32(K.IPVS_DAEMON_ATTR_SYNC_ID, syncId);
     });
     await this.run("stopDaemon", () => this.fam.call("stopDaemon", K.IPVS_CMD_DEL_DAEMON, w.finish()));
+  }
+
+  async applyBatch(changes: readonly IpvsChange[], options: IpvsBatchOptions = {}): Promise<IpvsBatchOutcome[]> {
+    // every change is checked before the first byte goes out
+    const encoded = changes.map(encodeChange);
+    const sendable = encoded.filter((e): e is EncodedChange => e !== null);
+    const replies = await this.run("applyBatch", () => this.fam.callBatch(sendable, options.stopOnError ?? false));
+    let next = 0;
+    return encoded.map((e): IpvsBatchOutcome => {
+      if (e === null) return { status: "done" };
+      const r = replies[next++];
+      if (r === null || r === undefined) return { status: "skipped" };
+      return r instanceof NetlinkError ? { status: "failed", error: new IpvsError(e.op, r.errno, undefined, r.kernelMessage) } : { status: "done" };
+    });
   }
 
   close(): void {

@@ -4,6 +4,7 @@ import { NetlinkError, errnoName } from "../netlink/genl.ts";
 
 export type IpvsOp =
   | "open"
+  | "applyBatch"
   | "info"
   | "getTimeouts"
   | "setTimeouts"

@@ -12,6 +12,27 @@ import type {
   SyncDaemon,
   Timeouts,
 } from "../../protocol/ipvs.ts";
+import type { ServiceRules } from "../../protocol/ipvsadm/names.ts";
+
+/** One change of the table as data, for IpvsClient.applyBatch (and undo lists). */
+export type IpvsChange =
+  | { op: "createService"; service: Service }
+  | { op: "updateService"; service: Service }
+  | { op: "deleteService"; key: ServiceKey }
+  | { op: "createDestination"; service: ServiceKey; destination: Destination }
+  | { op: "updateDestination"; service: ServiceKey; destination: Destination }
+  | { op: "deleteDestination"; service: ServiceKey; key: DestinationKey }
+  | { op: "setTimeouts"; timeouts: Partial<Timeouts> }
+  | { op: "zero"; key?: ServiceKey }
+  | { op: "flush" };
+
+/** What became of one change of a batch: done, refused by the kernel, or never sent. */
+export type IpvsBatchOutcome = { status: "done" } | { status: "failed"; error: Error } | { status: "skipped" };
+
+export interface IpvsBatchOptions {
+  /** send nothing more once a change failed (changes already written still run: see applyBatch) */
+  stopOnError?: boolean;
+}
 
 export interface IpvsClient {
   info(): Promise<IpvsInfo>;
@@ -43,6 +64,22 @@ export interface IpvsClient {
   listDaemons(): Promise<SyncDaemon[]>;
   startDaemon(d: SyncDaemon): Promise<void>;
   stopDaemon(state: SyncDaemon["state"], syncId?: number): Promise<void>;
+
+  /**
+   * Optional fast path: the changes in order, several per netlink write instead of one round
+   * trip each. Every change is validated before anything is sent (IpvsValidationError, nothing
+   * touched). The kernel keeps going inside one write after a refused change, so with
+   * stopOnError the changes after a failure are either "done" (same write) or "skipped".
+   */
+  applyBatch?(changes: readonly IpvsChange[], options?: IpvsBatchOptions): Promise<IpvsBatchOutcome[]>;
+  /**
+   * Optional hint after a batch: the caller knows the table now equals `rules`, having made
+   * exactly `ownChanges` mutating calls since mutationCount() returned `since`. A client that
+   * keeps a save file may write it from `rules` instead of listing the kernel again.
+   */
+  noteTable?(rules: readonly ServiceRules[], since: number, ownChanges: number): void;
+  /** Mutating calls started so far (see noteTable). */
+  mutationCount?(): number;
 
   close(): void;
 }

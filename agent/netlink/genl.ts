@@ -95,6 +95,14 @@ export function splitMessages(datagram: Buffer): Buffer[] {
   return out;
 }
 
+/** True when the replies of one request end in a kernel error (NLMSG_ERROR or DONE with errno). */
+export function repliesFailed(replies: readonly Buffer[]): boolean {
+  const last = replies.at(-1);
+  if (!last || last.length < NLMSG_HDRLEN + 4) return false;
+  const type = last.readUInt16LE(4);
+  return (type === NLMSG_ERROR || type === NLMSG_DONE) && last.readInt32LE(NLMSG_HDRLEN) !== 0;
+}
+
 export interface GenlRequest {
   family: number;
   cmd: number;
@@ -225,6 +233,40 @@ export class GenlFamily {
   async call(op: string, cmd: number, attrs?: Buffer): Promise<GenlMessage[]> {
     const req = encodeGenlRequest({ family: this.info.id, cmd, version: this.info.version || 1, attrs });
     return interpretReplies(op, await this.transport.request(req, { timeoutMs: this.timeoutMs }));
+  }
+
+  /**
+   * Many do-requests in order (one socket, several per write when the transport can: see
+   * Transport.requestBatch). Result i is request i's reply messages, its NetlinkError, or null
+   * when it was not sent because an earlier one failed (stopOnError).
+   */
+  async callBatch(
+    requests: readonly { op: string; cmd: number; attrs?: Buffer }[],
+    stopOnError = false,
+  ): Promise<Array<GenlMessage[] | NetlinkError | null>> {
+    const version = this.info.version || 1;
+    const msgs = requests.map((r) => encodeGenlRequest({ family: this.info.id, cmd: r.cmd, version, attrs: r.attrs }));
+    const options = { timeoutMs: this.timeoutMs, stopOnError };
+    const replies: Array<Buffer[] | null> = [];
+    if (this.transport.requestBatch) replies.push(...(await this.transport.requestBatch(msgs, options)));
+    else {
+      // a transport without batches (test fakes): the same contract, one request at a time
+      let failed = false;
+      for (const m of msgs) {
+        const r = failed && stopOnError ? null : await this.transport.request(m, options);
+        if (r && repliesFailed(r)) failed = true;
+        replies.push(r);
+      }
+    }
+    return replies.map((r, i) => {
+      if (r === null) return null;
+      try {
+        return interpretReplies(requests[i]!.op, r);
+      } catch (err) {
+        if (err instanceof NetlinkError) return err;
+        throw err;
+      }
+    });
   }
 
   /**

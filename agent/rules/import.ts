@@ -13,7 +13,8 @@ import type { RuleSet, RulesSource } from "../../protocol/messages-rules.ts";
 import type { DestinationConfig, ServiceConfig } from "../../protocol/ipvs.ts";
 import { diffRulesMerge } from "../../protocol/rules-diff.ts";
 import type { IpvsClient } from "../ipvs/types.ts";
-import { type ApplyMode, type LineProblem, RulesApplyError, RulesValidationError, applyRules, previewRules } from "./apply.ts";
+import { type ApplyMode, type LineProblem, RulesApplyError, RulesValidationError, applyPlan, previewOf, previewRules } from "./apply.ts";
+import { planRules } from "./plan.ts";
 import { configsOnly } from "./repair.ts";
 
 const ALL_SERVICE = { scheduler: true, persistence: true, netmask: true, pe: true, onePacket: true, schedulerFlags: true };
@@ -67,14 +68,17 @@ export interface ImportResult {
 }
 
 export async function importRules(client: IpvsClient, source: RulesSource, mode: ApplyMode, dryRun: boolean): Promise<ImportResult> {
+  // one listing serves the preview, the plan and the rollback snapshot
   const live = configsOnly(await client.listServices());
   const r = resolve(source, mode, live);
-  const preview = previewRules(live, r.lines, r.mode);
+  const timeouts = r.lines.some((o) => o.command.kind === "set-timeouts") ? await client.getTimeouts() : null;
+  const plan = planRules(live, timeouts, r.lines, r.mode);
+  const preview = previewOf(plan);
   const problems = [...r.syntaxErrors, ...preview.problems].sort((a, b) => a.line - b.line);
   if (problems.length > 0 || dryRun)
     return { changes: preview.changes, applied: false, errors: problems.map((p) => ({ line: p.line, message: p.message })) };
   try {
-    await applyRules(client, r.lines, r.mode);
+    await applyPlan(client, plan);
     return { changes: preview.changes, applied: true, errors: [] };
   } catch (e) {
     if (e instanceof RulesValidationError)

@@ -1,9 +1,13 @@
 // `--save-file`: an IpvsClient whose changes are followed by a rewrite of the save file, so the
 // file is current even when the host dies without a clean shutdown (a reboot never runs our
 // SIGTERM handler). Saves are coalesced: a 25,000-line import writes the file once or twice,
-// not 25,000 times, and at most one save runs at a time.
+// not 25,000 times, and at most one save runs at a time. After a batch whose caller tells the
+// resulting table (noteTable) and nobody else changed anything meanwhile, the file is written
+// from that table instead of listing the kernel again (a 25,000-entry listing costs seconds
+// on a small director, and would compete with the next request).
+import type { ServiceRules } from "../../protocol/ipvsadm/names.ts";
 import type { IpvsClient } from "../ipvs/types.ts";
-import { saveRules } from "./save-file.ts";
+import { saveFileText, saveRules, writeFileAtomic } from "./save-file.ts";
 
 const MUTATORS = new Set<keyof IpvsClient>([
   "createService",
@@ -13,6 +17,7 @@ const MUTATORS = new Set<keyof IpvsClient>([
   "updateDestination",
   "deleteDestination",
   "flush",
+  "applyBatch",
 ]);
 
 export interface SavingIpvsClient extends IpvsClient {
@@ -23,13 +28,21 @@ export interface SavingIpvsClient extends IpvsClient {
 export function withSaveFile(inner: IpvsClient, path: string, onError: (e: unknown) => void, delayMs = 50): SavingIpvsClient {
   let dirty = false;
   let running: Promise<void> | null = null;
+  /** mutating calls started, and those not finished yet */
+  let started = 0;
+  let inFlight = 0;
+  /** the table as a caller reported it, valid while `started` has not moved */
+  let known: { rules: readonly ServiceRules[]; at: number } | null = null;
 
   const loop = async () => {
     await new Promise((r) => setTimeout(r, delayMs));
     while (dirty) {
       dirty = false;
       try {
-        await saveRules(inner, path);
+        const k = known;
+        known = null;
+        if (k && k.at === started && inFlight === 0) await writeFileAtomic(path, saveFileText(k.rules));
+        else await saveRules(inner, path);
       } catch (e) {
         onError(e);
       }
@@ -46,13 +59,22 @@ export function withSaveFile(inner: IpvsClient, path: string, onError: (e: unkno
       if (prop === "saved") return async () => {
         while (running) await running;
       };
+      if (prop === "mutationCount") return () => started;
+      if (prop === "noteTable")
+        return (rules: readonly ServiceRules[], since: number, ownChanges: number) => {
+          // only when the caller's own changes are all that happened since `since`
+          known = started === since + ownChanges && inFlight === 0 ? { rules, at: started } : null;
+        };
       const value = Reflect.get(target, prop, receiver);
       if (typeof value !== "function") return value;
       if (!MUTATORS.has(prop as keyof IpvsClient)) return value.bind(target);
       return async (...args: unknown[]) => {
+        started++;
+        inFlight++;
         try {
           return await value.apply(target, args);
         } finally {
+          inFlight--;
           // also after a failure: a rolled-back batch may still have changed the table briefly
           markDirty();
         }

@@ -2,8 +2,8 @@
 // IPVS does not exist here): framing, sequence matching, pipelining, errors and close.
 import { describe, expect, it } from "vitest";
 import { AttrWriter } from "../../agent/netlink/attrs.ts";
-import { encodeGenlRequest, GENL_ID_CTRL, interpretReplies, NetlinkError, resolveFamily } from "../../agent/netlink/genl.ts";
-import { NetlinkTransport, TransportError } from "../../agent/netlink/transport.ts";
+import { encodeGenlRequest, GENL_ID_CTRL, interpretReplies, NetlinkError, repliesFailed, resolveFamily } from "../../agent/netlink/genl.ts";
+import { BATCH_WRITE_MESSAGES, NetlinkTransport, TransportError } from "../../agent/netlink/transport.ts";
 
 const getFamily = (name: string) =>
   encodeGenlRequest({ family: GENL_ID_CTRL, cmd: 3, attrs: new AttrWriter().string(2, name).finish() });
@@ -31,6 +31,34 @@ describe("NetlinkTransport (host nlctrl)", () => {
       // concurrent single requests share the pool without mixing answers
       const many = await Promise.all(names.slice(0, 12).map((n) => t.request(getFamily(n))));
       expect(many.map((r) => r.length)).toEqual(names.slice(0, 12).map((n) => (n === "nlctrl" ? 2 : 1)));
+    } finally {
+      t.close();
+    }
+  });
+
+  it("requestBatch: many requests per write, each answered in order; stopOnError skips later writes", async () => {
+    const t = new NetlinkTransport({ sockets: 2, timeoutMs: 5000 });
+    try {
+      // 150 requests = 3 writes of up to BATCH_WRITE_MESSAGES; index 70 (second write) fails
+      const names = Array.from({ length: 150 }, (_, i) => (i === 70 ? "NO_SUCH_FAM" : i % 2 ? "nlctrl" : "NO_SUCH_FAM_OK"));
+      const good = (i: number) => names[i] === "nlctrl";
+      const all = await t.requestBatch(names.map(getFamily));
+      expect(all).toHaveLength(150);
+      all.forEach((r, i) => {
+        expect(r).not.toBeNull();
+        expect(repliesFailed(r!)).toBe(!good(i));
+        if (good(i)) expect(interpretReplies("x", r!)[0]!.raw.readUInt16LE(4)).toBe(GENL_ID_CTRL);
+      });
+      const onlyGood = names.map((n) => (n === "NO_SUCH_FAM_OK" ? "nlctrl" : n));
+      const stopped = await t.requestBatch(onlyGood.map(getFamily), { stopOnError: true });
+      const w = BATCH_WRITE_MESSAGES;
+      // the kernel finishes the write that holds the failure; later writes are not sent
+      stopped.forEach((r, i) => {
+        if (i >= 2 * w) expect(r).toBeNull();
+        else expect(repliesFailed(r!)).toBe(onlyGood[i] !== "nlctrl");
+      });
+      expect(stopped.filter((r) => r !== null)).toHaveLength(2 * w);
+      expect(await t.requestBatch([])).toEqual([]);
     } finally {
       t.close();
     }

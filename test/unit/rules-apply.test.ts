@@ -10,10 +10,10 @@ import { applyAndSave, restoreRules, saveRules } from "../../agent/rules/save-fi
 import type { ServiceRules } from "../../protocol/ipvsadm/names.ts";
 import { formatSave, parseRestore } from "../../protocol/ipvsadm/save.ts";
 import { serviceRulesArb } from "./ipvsadm-arbitraries.ts";
-import { FakeIpvsClient } from "./rules-fake-client.ts";
+import { BatchingFakeIpvsClient, FakeIpvsClient } from "./rules-fake-client.ts";
 
-async function seeded(rules: ServiceRules[]): Promise<FakeIpvsClient> {
-  const c = new FakeIpvsClient();
+async function seeded(rules: ServiceRules[], batching = false): Promise<FakeIpvsClient> {
+  const c = batching ? new BatchingFakeIpvsClient() : new FakeIpvsClient();
   for (const s of rules) {
     await c.createService({ key: s.key, config: s.config });
     for (const d of [...s.destinations].reverse()) await c.createDestination(s.key, d);
@@ -50,6 +50,33 @@ describe("applyRules", () => {
           expect(e.rolledBack).toBe(true);
           expect(e.rollbackErrors).toEqual([]);
           expect(e.kernelMessage).toMatch(/^Invalid operation/);
+          expect(await state(client)).toEqual(before);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("batched (several changes per write, the kernel going on after a refusal): same all-or-nothing outcome", async () => {
+    await fc.assert(
+      fc.asyncProperty(serviceRulesArb(4, 4), serviceRulesArb(4, 4), fc.integer({ min: 1, max: 40 }), fc.boolean(), async (live, proposed, n, replace) => {
+        const client = (await seeded(live, true)) as BatchingFakeIpvsClient;
+        const before = await state(client);
+        const lines = ops(formatSave(proposed, { thresholds: true }) + "--set 10 0 30\n");
+        client.failOn = n;
+        const lineSet = (r: ServiceRules[]) => formatSave(r, { thresholds: true, sort: false }).split("\n").sort();
+        try {
+          const report = await applyRules(client, lines, replace ? "replace" : "merge");
+          expect(n).toBeGreaterThan(client.mutations);
+          expect(client.batches).toBeGreaterThan(0);
+          expect(lineSet(await client.listServices())).toEqual(lineSet(report.expected));
+        } catch (e) {
+          if (e instanceof RulesValidationError && !replace) {
+            expect(client.mutations).toBe(0); // a merge that clashes with the live table
+            return;
+          }
+          if (!(e instanceof RulesApplyError)) throw e;
+          expect(e.rolledBack).toBe(true);
           expect(await state(client)).toEqual(before);
         }
       }),

@@ -14,7 +14,8 @@ import type {
   Timeouts,
 } from "../../protocol/ipvs.ts";
 import { destKeyString, serviceKeyString } from "../../protocol/ipvsadm/ruleset.ts";
-import type { IpvsClient } from "../../agent/ipvs/types.ts";
+import type { IpvsBatchOptions, IpvsBatchOutcome, IpvsChange, IpvsClient } from "../../agent/ipvs/types.ts";
+import { runChange } from "../../agent/rules/run-change.ts";
 
 const ZERO: Stats = { conns: 0, inPkts: 0, outPkts: 0, inBytes: 0, outBytes: 0, cps: 0, inPps: 0, outPps: 0, inBps: 0, outBps: 0 };
 
@@ -118,4 +119,37 @@ export class FakeIpvsClient implements IpvsClient {
   async startDaemon(): Promise<void> {}
   async stopDaemon(): Promise<void> {}
   close(): void {}
+}
+
+/**
+ * The same fake with applyBatch as the kernel runs a netlink batch: changes go out in writes
+ * of `writeSize`; inside a write every change runs even after a refused one, and with
+ * stopOnError no further write is sent.
+ */
+export class BatchingFakeIpvsClient extends FakeIpvsClient {
+  batches = 0;
+  constructor(readonly writeSize = 3) {
+    super();
+  }
+  async applyBatch(changes: readonly IpvsChange[], options: IpvsBatchOptions = {}): Promise<IpvsBatchOutcome[]> {
+    this.batches++;
+    const out: IpvsBatchOutcome[] = [];
+    let failed = false;
+    for (let at = 0; at < changes.length; at += this.writeSize) {
+      if (failed && options.stopOnError) {
+        out.push(...changes.slice(at).map((): IpvsBatchOutcome => ({ status: "skipped" })));
+        break;
+      }
+      for (const c of changes.slice(at, at + this.writeSize)) {
+        try {
+          await runChange(this, c);
+          out.push({ status: "done" });
+        } catch (e) {
+          failed = true;
+          out.push({ status: "failed", error: e as Error });
+        }
+      }
+    }
+    return out;
+  }
 }

@@ -63,4 +63,31 @@ describe("withSaveFile", () => {
     await saving.saved();
     expect(readFileSync(path, "utf8").split("\n").filter((l) => l.startsWith("-A"))).toEqual([]);
   });
+
+  it("after a batch writes the table its caller noted, without listing; a foreign change means a listing", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "save-")), "rules");
+    const { client, lists } = fakeClient();
+    (client as { applyBatch?: unknown }).applyBatch = async (changes: { service: Service }[]) => {
+      for (const c of changes) await client.createService(c.service);
+      return changes.map(() => ({ status: "done" }));
+    };
+    const saving = withSaveFile(client, path, (e) => {
+      throw e;
+    });
+    const since = saving.mutationCount!();
+    await saving.applyBatch!([{ op: "createService", service: svc(81) }]);
+    const noted = [{ ...svc(81), destinations: [] }];
+    saving.noteTable!(noted, since, 1);
+    await saving.saved();
+    expect(lists()).toBe(0);
+    expect(readFileSync(path, "utf8")).toContain("-A -t 10.1.1.1:81 -s rr\n");
+    // someone else changed the table in between: the note is not trusted
+    const since2 = saving.mutationCount!();
+    await saving.createService(svc(82));
+    await saving.applyBatch!([{ op: "createService", service: svc(83) }]);
+    saving.noteTable!(noted, since2, 1);
+    await saving.saved();
+    expect(lists()).toBe(1);
+    expect(readFileSync(path, "utf8").split("\n").filter((l) => l.startsWith("-A"))).toHaveLength(3);
+  });
 });
