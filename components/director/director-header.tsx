@@ -1,0 +1,42 @@
+"use client";
+// The director pages' header: name, link state with its reason, IPVS version, group and role,
+// from the live fleet topic (cheap, and already open on most pages).
+import { useFleet } from "../hooks/use-fleet.ts";
+import { formatAgo } from "../lib/format.ts";
+import { LinkBadge } from "../ui/link-badge.tsx";
+
+export function DirectorHeader({ id }: { id: string }) {
+  const { directors, error } = useFleet();
+  const d = directors?.[id];
+  if (!d) {
+    return (
+      <h1 className="text-2xl font-semibold">
+        {id}
+        {directors && !error && <span className="ml-3 text-sm font-normal text-red-600">not registered</span>}
+      </h1>
+    );
+  }
+  const reason = d.linkError ?? null;
+  return (
+    <div className="flex flex-col gap-1">
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="text-2xl font-semibold">{d.name}</h1>
+        <LinkBadge state={d.link} reason={reason} />
+        <span className="text-xs text-zinc-500" suppressHydrationWarning>
+          since {formatAgo(d.since, Date.now())}
+        </span>
+      </div>
+      <p className="text-xs text-zinc-500">
+        {d.url} · {d.role}
+        {d.group ? ` · group ${d.group}` : ""}
+        {d.ipvsVersion ? ` · IPVS ${d.ipvsVersion}` : ""}
+        {d.connTableSize ? ` · conn table ${d.connTableSize}` : ""}
+      </p>
+      {reason && d.link !== "online" && (
+        <p role="alert" className="text-sm text-red-700 dark:text-red-400">
+          {reason}
+        </p>
+      )}
+    </div>
+  );
+}

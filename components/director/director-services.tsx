@@ -1,0 +1,55 @@
+"use client";
+// The director page's body: its services (live from topic "director:<id>"), the service
+// creation form, and import/export of ipvsadm rules.
+import { useState } from "react";
+import { parseServiceKeyString, type ServiceView } from "../../protocol/dashboard.ts";
+import { compareServiceKeysNumeric } from "../../protocol/rules-diff.ts";
+import { useDirector } from "../hooks/use-director.ts";
+import { Button } from "../ui/button.tsx";
+import { ErrorMessage } from "../ui/error-message.tsx";
+import { ExportButton } from "./export-button.tsx";
+import { RulesImport } from "./rules-import.tsx";
+import { ServiceCard } from "./service-card.tsx";
+import { ServiceForm } from "./service-form.tsx";
+
+export function sortServices(services: Iterable<ServiceView>): ServiceView[] {
+  const keyed = [...services].map((s) => ({ s, k: parseServiceKeyString(s.key) }));
+  return keyed
+    .sort((a, b) => (a.k && b.k ? compareServiceKeysNumeric(a.k, b.k) : a.s.key.localeCompare(b.s.key)))
+    .map((x) => x.s);
+}
+
+export function DirectorServices({ id }: { id: string }) {
+  const { view, error, isLoading } = useDirector(id);
+  const [creating, setCreating] = useState(false);
+  const [importing, setImporting] = useState(false);
+  const services = view ? sortServices(Object.values(view.services ?? {})) : [];
+  const group = view?.director.group ?? "";
+
+  return (
+    <div className="flex flex-col gap-4">
+      <div className="flex flex-wrap gap-2">
+        <Button variant="primary" onClick={() => setCreating((c) => !c)} aria-expanded={creating}>
+          Create service
+        </Button>
+        <Button onClick={() => setImporting((i) => !i)} aria-expanded={importing}>
+          Import
+        </Button>
+        <ExportButton director={id} />
+      </div>
+      {creating && <ServiceForm director={id} onDone={() => setCreating(false)} />}
+      {importing && (
+        <section aria-label="Import ipvsadm rules" className="rounded-lg border border-zinc-200 p-4 dark:border-zinc-800">
+          <h2 className="mb-2 font-semibold">Import ipvsadm rules</h2>
+          <RulesImport director={id} />
+        </section>
+      )}
+      {error ? <ErrorMessage error={error} /> : null}
+      {isLoading && <p className="text-sm text-zinc-500">Loading services…</p>}
+      {view && services.length === 0 && <p className="text-sm text-zinc-500">No virtual services on this director.</p>}
+      {services.map((s) => (
+        <ServiceCard key={s.key} director={id} group={group} svc={s} />
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,28 @@
+"use client";
+// Downloads the director's rules as `ipvsadm -S -n` text (GET /api/directors/:id/rules).
+import { useAction } from "../hooks/use-action.ts";
+import { getText } from "../lib/api.ts";
+import { api } from "../lib/paths.ts";
+import { Button } from "../ui/button.tsx";
+import { ErrorMessage } from "../ui/error-message.tsx";
+
+export function ExportButton({ director }: { director: string }) {
+  const action = useAction(async () => {
+    const text = await getText(api.rules(director));
+    const url = URL.createObjectURL(new Blob([text], { type: "text/plain" }));
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = `${director}-ipvsadm.rules`;
+    a.click();
+    URL.revokeObjectURL(url);
+    return text;
+  });
+  return (
+    <span className="inline-flex flex-col gap-1">
+      <Button busy={action.busy} onClick={() => void action.run()}>
+        Export
+      </Button>
+      <ErrorMessage error={action.error} />
+    </span>
+  );
+}

@@ -1,0 +1,112 @@
+"use client";
+// Import ipvsadm rules (pasted or from a file, replace or merge): first a preview of what
+// would be added, changed and removed, then "Apply". Errors of the parser or the kernel are
+// shown verbatim with their line numbers.
+import { type ChangeEvent, useId, useState } from "react";
+import type { RuleChange } from "../../protocol/messages-rules.ts";
+import { useAction } from "../hooks/use-action.ts";
+import { sendJson } from "../lib/api.ts";
+import { api } from "../lib/paths.ts";
+import { Button } from "../ui/button.tsx";
+import { ErrorMessage } from "../ui/error-message.tsx";
+import { type ChangeKind, changeRows, countByKind } from "./rules-changes.ts";
+
+interface ImportResult {
+  changes: RuleChange[];
+  applied: boolean;
+  errors: { line?: number; message: string }[];
+}
+
+const KIND_STYLE: Record<ChangeKind, string> = {
+  added: "text-emerald-700 dark:text-emerald-400",
+  changed: "text-amber-700 dark:text-amber-400",
+  removed: "text-red-700 dark:text-red-400",
+};
+
+export function RulesImport({ director }: { director: string }) {
+  const [text, setText] = useState("");
+  const [mode, setMode] = useState<"replace" | "merge">("merge");
+  const [previewed, setPreviewed] = useState<{ text: string; mode: string } | null>(null);
+  const ids = { text: useId(), file: useId() };
+  const preview = useAction(async () => {
+    const r = await sendJson<{ changes: RuleChange[] }>("POST", api.rulesDiff(director), { text, mode });
+    setPreviewed({ text, mode });
+    return r;
+  });
+  const apply = useAction(() => sendJson<ImportResult>("POST", api.rulesImport(director), { text, mode }));
+  const rows = preview.result ? changeRows(preview.result.changes) : null;
+  const counts = rows ? countByKind(rows) : null;
+  const stale = previewed !== null && (previewed.text !== text || previewed.mode !== mode);
+
+  const onFile = async (e: ChangeEvent<HTMLInputElement>) => {
+    const f = e.target.files?.[0];
+    if (f) setText(await f.text());
+  };
+
+  return (
+    <div className="flex flex-col gap-3">
+      <div className="flex flex-col gap-1">
+        <label htmlFor={ids.text} className="text-xs font-medium">
+          ipvsadm rules (ipvsadm -S -n format)
+        </label>
+        <textarea id={ids.text} value={text} onChange={(e) => setText(e.target.value)} rows={8} spellCheck={false}
+          className="rounded-md border border-zinc-300 bg-white p-2 font-mono text-xs dark:border-zinc-600 dark:bg-zinc-900" placeholder="-A -t 10.0.0.100:80 -s wlc&#10;-a -t 10.0.0.100:80 -r 10.0.1.11:80 -g -w 1" />
+      </div>
+      <div className="flex flex-wrap items-center gap-4">
+        <div className="flex items-center gap-2">
+          <label htmlFor={ids.file} className="text-xs font-medium">
+            Rules file
+          </label>
+          <input id={ids.file} type="file" accept=".txt,.rules,text/plain" onChange={onFile} className="text-xs" />
+        </div>
+        <fieldset className="flex items-center gap-3 text-sm">
+          <legend className="sr-only">Import mode</legend>
+          {(["merge", "replace"] as const).map((m) => (
+            <label key={m} className="flex items-center gap-1">
+              <input type="radio" name={`${ids.text}-mode`} value={m} checked={mode === m} onChange={() => setMode(m)} />
+              {m === "merge" ? "Merge (add and change only)" : "Replace (also remove what is not in the rules)"}
+            </label>
+          ))}
+        </fieldset>
+      </div>
+      <div className="flex gap-2">
+        <Button busy={preview.busy} disabled={text.trim() === ""} onClick={() => { apply.reset(); void preview.run(); }}>
+          Preview changes
+        </Button>
+        <Button variant="primary" busy={apply.busy} disabled={!rows || stale || rows.length === 0 || apply.result !== undefined} onClick={() => void apply.run()}>
+          Apply
+        </Button>
+      </div>
+      {stale && <p className="text-xs text-amber-700 dark:text-amber-400">The rules or the mode changed since the preview: preview again before applying.</p>}
+      <ErrorMessage error={preview.error ?? apply.error} />
+      {rows && counts && (
+        <section aria-label="Import preview">
+          <p className="text-sm">
+            <span className={KIND_STYLE.added}>{counts.added} added</span>, <span className={KIND_STYLE.changed}>{counts.changed} changed</span>,{" "}
+            <span className={KIND_STYLE.removed}>{counts.removed} removed</span>
+          </p>
+          <ul className="mt-1 max-h-64 overflow-auto font-mono text-xs">
+            {rows.map((r) => (
+              <li key={`${r.kind}-${r.service}-${r.destination ?? ""}`} className={KIND_STYLE[r.kind]}>
+                {r.kind === "added" ? "+" : r.kind === "removed" ? "-" : "~"} {r.what} {r.service}
+                {r.destination ? ` → ${r.destination}` : ""}
+                {r.fields.length > 0 ? ` (${r.fields.join(", ")})` : ""}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {apply.result && (
+        <div role="status" className="text-sm">
+          {apply.result.applied ? `Applied ${apply.result.changes.length} changes.` : "Nothing was applied."}
+          {(apply.result.errors ?? []).map((e) => (
+            <p key={`${e.line ?? ""}-${e.message}`} className="font-mono text-xs text-red-700 dark:text-red-400">
+              {e.line !== undefined ? `line ${e.line}: ` : ""}
+              {e.message}
+            </p>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,95 @@
+"use client";
+// One virtual service on the director page: its key and options, live totals, its real
+// servers, and the edit / delete / add-real-server actions.
+import Link from "next/link";
+import { useState } from "react";
+import { parseServiceKeyString, type ServiceView } from "../../protocol/dashboard.ts";
+import { compareDestinationKeysNumeric } from "../../protocol/rules-diff.ts";
+import { useAction } from "../hooks/use-action.ts";
+import { sendJson } from "../lib/api.ts";
+import { formatBitRate, formatCount, formatSi } from "../lib/format.ts";
+import { api, pages } from "../lib/paths.ts";
+import { Button } from "../ui/button.tsx";
+import { ErrorMessage } from "../ui/error-message.tsx";
+import { DestinationForm } from "./destination-form.tsx";
+import { DestinationRow } from "./destination-row.tsx";
+import { ServiceForm } from "./service-form.tsx";
+import { describeService } from "./service-summary.ts";
+
+export function ServiceCard({ director, group, svc }: { director: string; group: string; svc: ServiceView }) {
+  const [mode, setMode] = useState<"view" | "edit" | "add">("view");
+  const del = useAction(() => sendJson("DELETE", api.service(director, svc.key)));
+  const key = parseServiceKeyString(svc.key);
+  if (!key) return null; // the server names services with serviceKeyString; anything else is not ours to show
+  const dests = Object.values(svc.destinations ?? {}).sort((a, b) => compareDestinationKeysNumeric(a, b));
+  const persistent = (svc.config.persistence ?? null) !== null;
+  const t = svc.traffic;
+  const onDelete = () => {
+    if (window.confirm(`Delete service ${svc.key} and its ${dests.length} real servers?`)) void del.run();
+  };
+
+  return (
+    <section aria-label={`Service ${svc.key}`} data-testid={`service-${svc.key}`} className="rounded-lg border border-zinc-200 dark:border-zinc-800">
+      <header className="flex flex-wrap items-center gap-3 border-b border-zinc-200 px-3 py-2 dark:border-zinc-800">
+        <Link href={pages.service(director, svc.key)} className="font-mono font-semibold text-sky-700 hover:underline dark:text-sky-400">
+          {svc.key}
+        </Link>
+        <span className="text-xs text-zinc-500">{describeService(svc.config)}</span>
+        <span className="ml-auto text-xs tabular-nums text-zinc-600 dark:text-zinc-400">
+          {formatSi(t.cps)} conn/s · {formatBitRate(t.inBps + t.outBps)} · {formatCount(t.activeConns)} active
+        </span>
+        <div className="flex gap-1">
+          <Button size="sm" onClick={() => setMode(mode === "edit" ? "view" : "edit")} aria-expanded={mode === "edit"} aria-label={`Edit service ${svc.key}`}>
+            Edit
+          </Button>
+          <Button size="sm" onClick={() => setMode(mode === "add" ? "view" : "add")} aria-expanded={mode === "add"}>
+            Add real server
+          </Button>
+          <Button size="sm" variant="danger" busy={del.busy} onClick={onDelete} aria-label={`Delete service ${svc.key}`}>
+            Delete
+          </Button>
+        </div>
+      </header>
+      <ErrorMessage error={del.error} className="m-2" />
+      {mode === "edit" && (
+        <div className="p-3">
+          <ServiceForm director={director} existing={{ key, config: svc.config }} onDone={() => setMode("view")} />
+        </div>
+      )}
+      {mode === "add" && (
+        <div className="p-3">
+          <DestinationForm director={director} service={key} onDone={() => setMode("view")} />
+        </div>
+      )}
+      {dests.length === 0 ? (
+        <p className="px-3 py-2 text-sm text-zinc-500">No real servers.</p>
+      ) : (
+        <div className="overflow-x-auto">
+          <table className="w-full text-sm">
+            <thead className="text-left text-xs text-zinc-500">
+              <tr>
+                <th className="px-2 py-1">Real server</th>
+                <th className="px-2 py-1">Forwarding</th>
+                <th className="px-2 py-1 text-right">Weight</th>
+                <th className="px-2 py-1 text-right">Thresholds</th>
+                <th className="px-2 py-1 text-right">Active</th>
+                <th className="px-2 py-1 text-right">Inactive</th>
+                <th className="px-2 py-1 text-right">Conn/s</th>
+                <th className="px-2 py-1 text-right">In / out</th>
+                <th className="px-2 py-1">Drain</th>
+                <th className="px-2 py-1">
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {dests.map((d) => (
+                <DestinationRow key={d.key} director={director} group={group} service={svc.key} serviceKey={key} persistent={persistent} dest={d} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
