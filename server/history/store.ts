@@ -167,6 +167,9 @@ export class HistoryStore {
       for (let s = 0; s < SECONDS_PER_MINUTE; s++) {
         const i = m.minute * 60 + s - firstSec;
         if (i < 0 || i >= n) continue;
+        // the in-memory minute may repeat a minute written before a restart: NaN never
+        // overwrites a sample
+        if (Number.isNaN(m.data[s * NFIELDS]!)) continue;
         for (let f = 0; f < NFIELDS; f++) cols[FIELDS[f]!][i] = tidy(m.data[s * NFIELDS + f]!);
       }
     }
