@@ -27,7 +27,15 @@ export const Empty = z.object({});
 export const Ack = z.object({});
 
 export { IpvsInfo, Timeouts };
-export const ServiceList = z.array(ServiceState);
+/**
+ * A listed service. `unknownScheduler` is present only when the kernel's scheduler is none of
+ * the known ones (a third-party module, e.g. "twos"): config.scheduler is then the placeholder
+ * "none", and service.update refuses to write that placeholder back unless the patch names a
+ * scheduler. Added in protocol version 1 without a bump: older readers ignore it.
+ */
+export const ListedService = ServiceState.extend({ unknownScheduler: z.string().min(1).max(64).optional() });
+export type ListedService = z.infer<typeof ListedService>;
+export const ServiceList = z.array(ListedService);
 export const ServiceGet = z.object({ key: ServiceKey });
 export const ServiceCreate = Service;
 export const ServiceDelete = z.object({ key: ServiceKey });

@@ -54,6 +54,14 @@ export function ipvsHandlers(ipvs: IpvsClient): HandlerMap {
     },
     "service.update": async ({ key, config }) => {
       const cur = await mustGetService(key);
+      const unknown = (cur as { unknownScheduler?: string }).unknownScheduler;
+      if (unknown !== undefined && config.scheduler === undefined) {
+        // the listed "none" is a placeholder: writing it back would unbind the real scheduler
+        throw new ProtocolError(
+          "conflict",
+          `${describe(key)} uses the scheduler "${unknown}", which this agent cannot write back: name a scheduler in the update`,
+        );
+      }
       const next = { key, config: mergeServiceConfig(cur.config, config) };
       await ipvs.updateService(next);
       return next;

@@ -15,6 +15,7 @@ import type {
   SyncDaemon,
   Timeouts,
 } from "../../protocol/ipvs.ts";
+import type { ListedService } from "../../protocol/messages-ipvs.ts";
 import { AttrWriter } from "../netlink/attrs.ts";
 import { type GenlMessage, GenlFamily, NetlinkError, genlAttrs, resolveFamily } from "../netlink/genl.ts";
 import { NetlinkTransport, type Transport } from "../netlink/transport.ts";
@@ -22,7 +23,7 @@ import { writeDestFull, writeDestKey } from "./codec-dest.ts";
 import { decodeDestDump } from "./codec-dest-fast.ts";
 import { decodeServiceMessageFast } from "./codec-service-fast.ts";
 import { daemonStateCode, decodeDaemon, decodeInfo, decodeTimeouts, encodeDaemon, encodeTimeouts } from "./codec-misc.ts";
-import { decodeService, encodeServiceFull, encodeServiceKey, serviceFamily, writeServiceKey } from "./codec-service.ts";
+import { type DecodedService, decodeService, encodeServiceFull, encodeServiceKey, serviceFamily, writeServiceKey } from "./codec-service.ts";
 import { K } from "./constants.ts";
 import { ERRNO, IpvsError, type IpvsOp, toIpvsError } from "./errors.ts";
 import { type EncodedChange, encodeChange } from "./batch.ts";
@@ -36,6 +37,13 @@ export interface IpvsClientOptions {
   timeoutMs?: number;
   /** a ready transport (tests plug a message-level fake here); the client closes it */
   transport?: Transport;
+}
+
+/** A decoded service with its destinations, in the shape of the protocol's ListedService. */
+function listed(s: DecodedService, destinations: DestinationState[]): ListedService {
+  const out: ListedService = { ...s.service, stats: s.stats, destinations };
+  if (s.unknownScheduler !== undefined) out.unknownScheduler = s.unknownScheduler;
+  return out;
 }
 
 export class NetlinkIpvsClient implements IpvsClient {
@@ -85,7 +93,7 @@ export class NetlinkIpvsClient implements IpvsClient {
     await this.run("setTimeouts", () => this.fam.call("setTimeouts", K.IPVS_CMD_SET_CONFIG, attrs));
   }
 
-  private decodeServiceMessage(m: GenlMessage): { service: Service; stats: ServiceState["stats"] } {
+  private decodeServiceMessage(m: GenlMessage): DecodedService {
     return decodeService(genlAttrs(m).nested(K.IPVS_CMD_ATTR_SERVICE));
   }
 
@@ -101,7 +109,7 @@ export class NetlinkIpvsClient implements IpvsClient {
       const requests = services.map((s) => encodeServiceKey(s.service.key));
       const families = services.map((s) => serviceFamily(s.service.key));
       const dests = await this.destDumps(requests, families);
-      return services.map((s, i) => ({ ...s.service, stats: s.stats, destinations: dests[i]! }));
+      return services.map((s, i) => listed(s, dests[i]!));
     });
   }
 
@@ -112,7 +120,7 @@ export class NetlinkIpvsClient implements IpvsClient {
   }
 
   /** GET_SERVICE doit; null on ESRCH. */
-  private async findService(op: string, key: ServiceKey): Promise<{ service: Service; stats: ServiceState["stats"] } | null> {
+  private async findService(op: string, key: ServiceKey): Promise<DecodedService | null> {
     try {
       const msgs = await this.fam.call(op, K.IPVS_CMD_GET_SERVICE, encodeServiceKey(key));
       return this.decodeServiceMessage(this.first(op, msgs));
@@ -127,8 +135,7 @@ export class NetlinkIpvsClient implements IpvsClient {
     return this.run("getService", async () => {
       const found = await this.findService("getService", k);
       if (!found) return null;
-      const destinations = await this.dumpDests("getService", k, serviceFamily(k));
-      return { ...found.service, stats: found.stats, destinations };
+      return listed(found, await this.dumpDests("getService", k, serviceFamily(k)));
     });
   }
 

@@ -1,12 +1,11 @@
 // Listing hot path for services: decodes one SERVICE container in a single pass, like
 // codec-dest-fast.ts. Must agree with decodeService (codec-service.ts); unit tests check both.
-import type { Family, SchedulerFlag, Service, ServiceKey, Stats } from "../../protocol/ipvs.ts";
-import { Scheduler } from "../../protocol/ipvs.ts";
+import type { Family, SchedulerFlag, Service, ServiceKey } from "../../protocol/ipvs.ts";
 import { AttrError } from "../netlink/attrs.ts";
 import { GENL_HDRLEN, NLMSG_HDRLEN } from "../netlink/genl.ts";
 import { formatIPv4, formatIPv6, u32ToIPv4Mask } from "./codec-address.ts";
 import { decodeStatsAt } from "./codec-dest-fast.ts";
-import { IpvsDecodeError } from "./codec-service.ts";
+import { type DecodedService, IpvsDecodeError, schedulerOf } from "./codec-service.ts";
 import { zeroStats } from "./codec-stats.ts";
 import { K } from "./constants.ts";
 
@@ -27,7 +26,7 @@ function cstring(b: Buffer, at: number, len: number): string {
 }
 
 /** Decodes the attributes inside one SERVICE container at [start, end). */
-export function decodeServiceFast(b: Buffer, start: number, end: number): { service: Service; stats: Stats } {
+export function decodeServiceFast(b: Buffer, start: number, end: number): DecodedService {
   let af = -1;
   let proto = -1;
   let addrAt = -1;
@@ -78,8 +77,7 @@ export function decodeServiceFast(b: Buffer, start: number, end: number): { serv
     if (addrLen < (family === "ipv6" ? 16 : 4) || port < 0) throw new IpvsDecodeError("service address or port missing");
     key = { protocol, address: family === "ipv6" ? formatIPv6(b, addrAt) : formatIPv4(b, addrAt), port };
   }
-  const scheduler = Scheduler.safeParse(sched);
-  if (!scheduler.success) throw new IpvsDecodeError(`scheduler "${sched}" is not in the domain model`);
+  const scheduler = schedulerOf(sched);
   if (pe !== null && pe !== "sip") throw new IpvsDecodeError(`persistence engine "${pe}" is not in the domain model`);
   let persistence: Service["config"]["persistence"] = null;
   if (flags & K.IP_VS_SVC_F_PERSISTENT) {
@@ -94,14 +92,15 @@ export function decodeServiceFast(b: Buffer, start: number, end: number): { serv
   return {
     service: {
       key,
-      config: { scheduler: scheduler.data, schedulerFlags, persistence, pe: pe === "sip" ? "sip" : null, onePacket: (flags & K.IP_VS_SVC_F_ONEPACKET) !== 0 },
+      config: { scheduler: scheduler.scheduler, schedulerFlags, persistence, pe: pe === "sip" ? "sip" : null, onePacket: (flags & K.IP_VS_SVC_F_ONEPACKET) !== 0 },
     },
     stats: s64 >= 0 ? decodeStatsAt(b, s64, s64End, true) : st >= 0 ? decodeStatsAt(b, st, stEnd, false) : zeroStats(),
+    ...(scheduler.unknownScheduler === undefined ? {} : { unknownScheduler: scheduler.unknownScheduler }),
   };
 }
 
 /** The SERVICE container of one NEW_SERVICE reply message. */
-export function decodeServiceMessageFast(msg: Buffer): { service: Service; stats: Stats } {
+export function decodeServiceMessageFast(msg: Buffer): DecodedService {
   let at = NLMSG_HDRLEN + GENL_HDRLEN;
   while (msg.length - at >= 4) {
     const len = msg.readUInt16LE(at);

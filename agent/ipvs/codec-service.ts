@@ -1,7 +1,7 @@
 // Service <-> IPVS_CMD_ATTR_SERVICE. Requests always carry the full service (SET_SERVICE is a
 // full replacement); replies are decoded into the domain shapes of protocol/ipvs.ts.
-import type { Family, SchedulerFlag, Service, ServiceKey, Stats } from "../../protocol/ipvs.ts";
-import { familyOf, Scheduler } from "../../protocol/ipvs.ts";
+import type { Family, Scheduler, SchedulerFlag, Service, ServiceKey, Stats } from "../../protocol/ipvs.ts";
+import { familyOf, Scheduler as SchedulerSchema } from "../../protocol/ipvs.ts";
 import { type AttrMap, AttrWriter } from "../netlink/attrs.ts";
 import { addressToBytes, formatAddress, ipv4MaskToU32, u32ToIPv4Mask } from "./codec-address.ts";
 import { decodeStats } from "./codec-stats.ts";
@@ -109,12 +109,27 @@ export function decodeServiceKey(m: AttrMap): ServiceKey {
   };
 }
 
+/** A decoded service; see ListedService (protocol/messages-ipvs.ts) for unknownScheduler. */
+export interface DecodedService {
+  service: Service;
+  stats: Stats;
+  /** the kernel's scheduler name when it is not one of the known ones (config.scheduler is then "none") */
+  unknownScheduler?: string;
+}
+
+/**
+ * Schedulers outside the domain model (a third-party module such as "twos") must not make a
+ * whole listing fail: the service is listed with the placeholder "none" and the raw name.
+ */
+export function schedulerOf(name: string): { scheduler: Scheduler; unknownScheduler?: string } {
+  const sched = SchedulerSchema.safeParse(name);
+  return sched.success ? { scheduler: sched.data } : { scheduler: "none", unknownScheduler: name };
+}
+
 /** Decodes the attributes inside one SERVICE container. */
-export function decodeService(m: AttrMap): { service: Service; stats: Stats } {
+export function decodeService(m: AttrMap): DecodedService {
   const key = decodeServiceKey(m);
-  const schedName = m.string(K.IPVS_SVC_ATTR_SCHED_NAME);
-  const sched = Scheduler.safeParse(schedName);
-  if (!sched.success) throw new IpvsDecodeError(`scheduler "${schedName}" is not in the domain model`);
+  const sched = schedulerOf(m.string(K.IPVS_SVC_ATTR_SCHED_NAME));
   // HASHED is kernel-internal and always set in replies.
   const flags = m.has(K.IPVS_SVC_ATTR_FLAGS) ? m.u32(K.IPVS_SVC_ATTR_FLAGS) : 0;
   const schedulerFlags = (Object.keys(SCHED_FLAG_BITS) as SchedulerFlag[]).filter((f) => flags & SCHED_FLAG_BITS[f]);
@@ -137,7 +152,7 @@ export function decodeService(m: AttrMap): { service: Service; stats: Stats } {
     service: {
       key,
       config: {
-        scheduler: sched.data,
+        scheduler: sched.scheduler,
         schedulerFlags,
         persistence,
         pe,
@@ -145,5 +160,6 @@ export function decodeService(m: AttrMap): { service: Service; stats: Stats } {
       },
     },
     stats: decodeStats(m, K.IPVS_SVC_ATTR_STATS64, K.IPVS_SVC_ATTR_STATS),
+    ...(sched.unknownScheduler === undefined ? {} : { unknownScheduler: sched.unknownScheduler }),
   };
 }
