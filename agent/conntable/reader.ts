@@ -2,7 +2,10 @@
 // kernel (each read() restarts a hash walk; 100k entries took 28 s under TCG), so:
 // - one read per request, never on a timer;
 // - concurrent requests share the read in flight: a request arriving mid-read gets the part
-//   already read replayed from the raw bytes kept for that read, then the live rest;
+//   already read replayed from the raw bytes kept for that read, then the live rest; only the
+//   first maxReplayBytes of a read are kept (at 200,000 entries the whole table is ~20 MB that
+//   the agent's RSS would keep after the read), so past that a late request waits for the
+//   next read, which starts when the current one ends and is shared by every such request;
 // - each viewer gets the parsed entry batches and runs its own query over them;
 // - progress (bytes, entries) at most every ~100 ms, and cancellation per viewer (the read
 //   itself stops when its last viewer leaves).
@@ -33,7 +36,11 @@ export interface ConnTableReaderOptions {
   open?: OpenConnTable;
   progressIntervalMs?: number;
   now?: () => number;
+  /** raw bytes kept per read for requests that join it late (default 2 MiB, ~20,000 entries) */
+  maxReplayBytes?: number;
 }
+
+export const DEFAULT_MAX_REPLAY_BYTES = 2 << 20;
 
 export interface ReadOptions {
   signal?: AbortSignal;
@@ -59,6 +66,9 @@ interface Viewer {
 interface SharedRead {
   viewers: Set<Viewer>;
   retained: Uint8Array[];
+  retainedBytes: number;
+  /** false once the replay buffer overflowed: late requests go to the next read */
+  joinable: boolean;
   parser: ConnTableParser;
   controller: AbortController;
   lastProgressAt: number;
@@ -70,6 +80,8 @@ interface SharedRead {
  * `sliceMs` has passed, then the loop yields a turn (setImmediate) so other work keeps flowing.
  * Why not async reads: in the TCG guest every thread-pool round trip and loop turn cost
  * milliseconds, and per-page async reads made 20,000 entries 2-3x slower than `cat`.
+ * Each chunk is a view of one reused buffer, valid until the next one is requested (a fresh
+ * 256 KiB buffer per chunk only churned the allocator); consumers copy what they keep.
  */
 export async function* readFileChunks(
   path: string,
@@ -92,7 +104,7 @@ export async function* readFileChunks(
         }
         filled += n;
       }
-      if (filled > 0) yield Buffer.from(buf.subarray(0, filled));
+      if (filled > 0) yield buf.subarray(0, filled);
       if (!eof) await new Promise<void>((resolve) => setImmediate(resolve));
     }
   } finally {
@@ -107,13 +119,17 @@ export class ConnTableReader {
   private readonly open: OpenConnTable;
   private readonly interval: number;
   private readonly now: () => number;
+  private readonly maxReplayBytes: number;
   private current: SharedRead | null = null;
+  /** the read that starts when `current` ends, for requests that could not join it */
+  private next: SharedRead | null = null;
 
   constructor(options: ConnTableReaderOptions = {}) {
     this.path = options.path ?? PROC_IP_VS_CONN;
     this.open = options.open ?? defaultOpen;
     this.interval = options.progressIntervalMs ?? 100;
     this.now = options.now ?? Date.now;
+    this.maxReplayBytes = options.maxReplayBytes ?? DEFAULT_MAX_REPLAY_BYTES;
   }
 
   /** True while a read is in flight (a new request would join it). */
@@ -135,24 +151,23 @@ export class ConnTableReader {
     const { signal, onProgress } = options;
     if (signal?.aborted) return Promise.reject(new ConnReadAbortedError());
     return new Promise<ReadSummary>((resolve, reject) => {
-      let read = this.current;
-      const starting = read === null;
-      if (read === null) {
-        read = {
-          viewers: new Set(),
-          retained: [],
-          parser: new ConnTableParser(),
-          controller: new AbortController(),
-          lastProgressAt: this.now(),
-        };
+      let read: SharedRead;
+      let starting = false;
+      if (this.current === null) {
+        read = this.newRead();
         this.current = read;
-      } else {
+        starting = true;
+      } else if (this.current.joinable) {
+        read = this.current;
         try {
           replay(read.retained, sink);
         } catch (err) {
           reject(err);
           return;
         }
+      } else {
+        this.next ??= this.newRead();
+        read = this.next;
       }
       const shared = read;
       const onAbort = () => {
@@ -173,13 +188,47 @@ export class ConnTableReader {
     });
   }
 
+  private newRead(): SharedRead {
+    return {
+      viewers: new Set(),
+      retained: [],
+      retainedBytes: 0,
+      joinable: true,
+      parser: new ConnTableParser(),
+      controller: new AbortController(),
+      lastProgressAt: this.now(),
+    };
+  }
+
+  /** Keeps a copy of the chunk for late joiners, up to the replay limit. */
+  private retain(read: SharedRead, chunk: Uint8Array): void {
+    if (!read.joinable) return;
+    if (read.retainedBytes + chunk.length > this.maxReplayBytes) {
+      read.joinable = false;
+      read.retained = [];
+      read.retainedBytes = 0;
+      return;
+    }
+    read.retained.push(Uint8Array.prototype.slice.call(chunk));
+    read.retainedBytes += chunk.length;
+  }
+
+  /** When a read ends, the queued one (if anyone still waits for it) takes its place. */
+  private startNext(): void {
+    const next = this.next;
+    this.next = null;
+    if (!next || next.viewers.size === 0 || next.controller.signal.aborted) return;
+    this.current = next;
+    void this.run(next);
+  }
+
   private async run(read: SharedRead): Promise<void> {
     let failure: unknown = null;
     try {
       const stream = this.open(this.path, read.controller.signal);
       for await (const chunk of stream) {
         if (read.controller.signal.aborted) break;
-        read.retained.push(chunk);
+        this.retain(read, chunk);
         const batch: ConnEntry[] = [];
         read.parser.feed(chunk, (e) => batch.push(e));
         this.deliver(read, batch);
@@ -197,7 +246,10 @@ export class ConnTableReader {
     } catch (err) {
       failure = err;
     }
-    if (this.current === read) this.current = null; // later requests start a fresh read
+    if (this.current === read) {
+      this.current = null; // later requests start a fresh read
+      this.startNext();
+    }
     read.retained = [];
     if (read.controller.signal.aborted) return; // every viewer already got its AbortError
     if (failure === null) this.progress(read, true);
@@ -228,7 +280,11 @@ export class ConnTableReader {
   /** Stops a read nobody watches; a request arriving now starts a fresh one. */
   private abandon(read: SharedRead): void {
     read.controller.abort();
-    if (this.current === read) this.current = null;
+    if (this.next === read) this.next = null;
+    if (this.current === read) {
+      this.current = null;
+      this.startNext();
+    }
   }
 
   private progress(read: SharedRead, done: boolean): void {

@@ -82,11 +82,11 @@ describe("reading a fixture file", () => {
 });
 
 describe("the default chunked reader", () => {
-  it("returns the file's bytes in order, whatever the buffer size", async () => {
+  it("returns the file's bytes in order, whatever the buffer size (each chunk valid until the next)", async () => {
     const whole = await readFile(fixture);
     for (const size of [8193, 9000, 65536]) {
       const parts: Uint8Array[] = [];
-      for await (const c of readFileChunks(fixture, new AbortController().signal, size)) parts.push(c);
+      for await (const c of readFileChunks(fixture, new AbortController().signal, size)) parts.push(Buffer.from(c));
       expect(parts.length).toBeGreaterThan(size < whole.length ? 1 : 0);
       expect(Buffer.concat(parts).equals(whole)).toBe(true);
     }
@@ -131,6 +131,68 @@ describe("sharing one read between concurrent viewers", () => {
     expect(early.out).toEqual(entries);
     expect(late.scanned).toBe(entries.length);
     expect(late.entries).toEqual([...entries].sort((x, y) => x.expires - y.expires).slice(0, 50));
+  });
+
+  it("past the replay limit a late request waits for the next read, shared by every late request", async () => {
+    const { open, stats } = slowOpen(3, 1000);
+    // 4 chunks of 1000 bytes may be kept; the fixture is far larger
+    const reader = new ConnTableReader({ path: fixture, open, maxReplayBytes: 4000 });
+    let firstBatches = 0;
+    let lateStarted!: () => void;
+    const overflowed = new Promise<void>((r) => {
+      lateStarted = r;
+    });
+    const first = reader.read(() => {
+      if (++firstBatches === 8) lateStarted();
+    });
+    await overflowed;
+    expect(stats.opens).toBe(1);
+    const [late1, late2] = await Promise.all([collect(reader), collect(reader)]);
+    await first;
+    // the late ones got the whole table from one second read, not a replay
+    expect(stats.opens).toBe(2);
+    expect(late1.out).toEqual(entries);
+    expect(late2.out).toEqual(entries);
+    expect(reader.busy).toBe(false);
+  });
+
+  it("within the replay limit a late request still joins the read in flight", async () => {
+    const { open, stats } = slowOpen(3, 1000);
+    const reader = new ConnTableReader({ path: fixture, open, maxReplayBytes: fileSize });
+    let n = 0;
+    let go!: () => void;
+    const started = new Promise<void>((r) => {
+      go = r;
+    });
+    const first = reader.read(() => {
+      if (++n === 8) go();
+    });
+    await started;
+    const late = await collect(reader);
+    await first;
+    expect(stats.opens).toBe(1);
+    expect(late.out).toEqual(entries);
+  });
+
+  it("a queued read whose requests all cancel never opens the file", async () => {
+    const { open, stats } = slowOpen(3, 1000);
+    const reader = new ConnTableReader({ path: fixture, open, maxReplayBytes: 1000 });
+    let n = 0;
+    let go!: () => void;
+    const started = new Promise<void>((r) => {
+      go = r;
+    });
+    const first = reader.read(() => {
+      if (++n === 4) go();
+    });
+    await started;
+    const ac = new AbortController();
+    const queued = collect(reader, { signal: ac.signal });
+    ac.abort();
+    await expect(queued).rejects.toBeInstanceOf(ConnReadAbortedError);
+    await first;
+    expect(stats.opens).toBe(1);
+    expect(reader.busy).toBe(false);
   });
 
   it("after a read completes, the next request reads again: no caching, no timer", async () => {
