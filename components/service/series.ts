@@ -1,0 +1,89 @@
+// Chart data of one service: the stored history (History, uPlot's column layout) with the live
+// points of topic "service:<id>:<key>" appended, trimmed to the chosen range. Pure functions,
+// unit-tested; the chart component only hands the result to uPlot.
+import type { History, HistoryRange, SeriesColumns, ServiceLiveView, TrafficPoint } from "../../protocol/dashboard.ts";
+
+export const RANGE_SECONDS: Record<HistoryRange, number> = { "15m": 900, "1h": 3600, "24h": 86400, "7d": 604800 };
+
+export const METRICS = ["cps", "inPps", "outPps", "inBps", "outBps", "activeConns"] as const;
+export type Metric = (typeof METRICS)[number];
+
+export const METRIC_TITLES: Record<Metric, string> = {
+  cps: "Connections per second",
+  inPps: "Packets in per second",
+  outPps: "Packets out per second",
+  inBps: "Bytes in per second",
+  outBps: "Bytes out per second",
+  activeConns: "Active connections",
+};
+
+const COLUMNS = ["cps", "inPps", "outPps", "inBps", "outBps", "activeConns", "inactiveConns"] as const;
+
+/** The chart buffer: shared time axis (seconds), the total and each real server. */
+export interface SeriesBuffer {
+  step: number;
+  time: number[];
+  total: SeriesColumns;
+  destinations: Record<string, SeriesColumns>;
+}
+
+const emptyColumns = (n: number): SeriesColumns =>
+  Object.fromEntries(COLUMNS.map((c) => [c, new Array<number | null>(n).fill(null)])) as unknown as SeriesColumns;
+
+export function bufferFromHistory(h: History): SeriesBuffer {
+  const copy = (s: SeriesColumns): SeriesColumns => Object.fromEntries(COLUMNS.map((c) => [c, [...(s[c] ?? [])]])) as unknown as SeriesColumns;
+  return {
+    step: h.step,
+    time: [...h.time],
+    total: copy(h.total),
+    destinations: Object.fromEntries(Object.entries(h.destinations).map(([k, s]) => [k, copy(s)])),
+  };
+}
+
+function pushPoint(cols: SeriesColumns, p: TrafficPoint | null | undefined): void {
+  for (const c of COLUMNS) cols[c].push(p ? (p[c] ?? null) : null);
+}
+
+/**
+ * Appends a live point when it is at least one step after the last one (so a 24 h chart with
+ * 60 s rollups gains one point a minute, not sixty), then drops points older than the range.
+ * A real server seen for the first time gets nulls for the earlier points. Returns a new buffer.
+ */
+export function appendLive(buf: SeriesBuffer, p: ServiceLiveView, rangeSeconds: number): SeriesBuffer {
+  const last = buf.time[buf.time.length - 1];
+  if (last !== undefined && p.time - last < buf.step) return buf;
+  const n = buf.time.length;
+  const next: SeriesBuffer = {
+    step: buf.step,
+    time: [...buf.time, p.time],
+    total: Object.fromEntries(COLUMNS.map((c) => [c, [...buf.total[c]]])) as unknown as SeriesColumns,
+    destinations: {},
+  };
+  pushPoint(next.total, p.total);
+  const keys = new Set([...Object.keys(buf.destinations), ...Object.keys(p.destinations ?? {})]);
+  for (const k of keys) {
+    const old = buf.destinations[k] ?? emptyColumns(n);
+    const cols = Object.fromEntries(COLUMNS.map((c) => [c, [...old[c]]])) as unknown as SeriesColumns;
+    pushPoint(cols, p.destinations?.[k]);
+    next.destinations[k] = cols;
+  }
+  return trim(next, p.time - rangeSeconds);
+}
+
+function trim(buf: SeriesBuffer, oldest: number): SeriesBuffer {
+  let drop = 0;
+  while (drop < buf.time.length && buf.time[drop]! < oldest) drop++;
+  if (drop === 0) return buf;
+  const cut = (s: SeriesColumns) => Object.fromEntries(COLUMNS.map((c) => [c, s[c].slice(drop)])) as unknown as SeriesColumns;
+  return {
+    step: buf.step,
+    time: buf.time.slice(drop),
+    total: cut(buf.total),
+    destinations: Object.fromEntries(Object.entries(buf.destinations).map(([k, s]) => [k, cut(s)])),
+  };
+}
+
+/** uPlot's AlignedData for one metric: [time, total, ...real servers in `keys` order]. */
+export function alignedFor(buf: SeriesBuffer, metric: Metric, keys: readonly string[]): (number | null)[][] {
+  return [buf.time, buf.total[metric], ...keys.map((k) => buf.destinations[k]?.[metric] ?? new Array(buf.time.length).fill(null))];
+}
