@@ -1,0 +1,116 @@
+"use client";
+// The audit log: who changed what on which director, newest first, filtered by director and
+// action on the server; "Older entries" pages back with the last id seen.
+import { useState } from "react";
+import type { AuditEntry } from "../../protocol/dashboard.ts";
+import { useAudit } from "../hooks/use-audit.ts";
+import { useFleet } from "../hooks/use-fleet.ts";
+import { formatTimestamp } from "../lib/format.ts";
+import { Button } from "../ui/button.tsx";
+import { ErrorMessage } from "../ui/error-message.tsx";
+import { SelectField } from "../ui/field.tsx";
+
+export const AUDIT_ACTIONS = [
+  "director.create", "director.update", "director.delete",
+  "service.create", "service.update", "service.delete",
+  "dest.create", "dest.update", "dest.delete",
+  "drain.start", "drain.undrain", "drain.remove",
+  "rules.import", "sysctl.set", "readiness.fix",
+] as const;
+
+const PAGE = 100;
+
+export function AuditLog() {
+  const [director, setDirector] = useState("");
+  const [action, setAction] = useState("");
+  const [before, setBefore] = useState<number[]>([]);
+  const cursor = before[before.length - 1];
+  const { entries, error, isLoading } = useAudit({ director, action, limit: PAGE, ...(cursor === undefined ? {} : { before: cursor }) });
+  const { directors } = useFleet();
+  const directorIds = Object.keys(directors ?? {}).sort();
+  const rows = [...(entries ?? [])].sort((a, b) => b.id - a.id);
+  const resetPaging = () => setBefore([]);
+
+  return (
+    <div className="flex flex-col gap-4">
+      <form aria-label="Audit filters" className="flex flex-wrap gap-3" onSubmit={(e) => e.preventDefault()}>
+        <div className="w-48">
+          <SelectField
+            label="Director"
+            value={director}
+            onChange={(e) => {
+              setDirector(e.target.value);
+              resetPaging();
+            }}
+            options={[{ value: "", label: "all directors" }, ...directorIds]}
+          />
+        </div>
+        <div className="w-48">
+          <SelectField
+            label="Action"
+            value={action}
+            onChange={(e) => {
+              setAction(e.target.value);
+              resetPaging();
+            }}
+            options={[{ value: "", label: "all actions" }, ...AUDIT_ACTIONS]}
+          />
+        </div>
+      </form>
+      {error ? <ErrorMessage error={error} /> : null}
+      {isLoading && <p className="text-sm text-zinc-500">Loading…</p>}
+      {entries && rows.length === 0 && <p className="text-sm text-zinc-500">No entries.</p>}
+      {rows.length > 0 && (
+        <div className="overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
+          <table className="w-full text-sm">
+            <thead className="bg-zinc-50 text-left text-xs text-zinc-500 dark:bg-zinc-900">
+              <tr>
+                <th className="px-2 py-1">Time (UTC)</th>
+                <th className="px-2 py-1">User</th>
+                <th className="px-2 py-1">Action</th>
+                <th className="px-2 py-1">Director</th>
+                <th className="px-2 py-1">Target</th>
+                <th className="px-2 py-1">Result</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((e) => (
+                <AuditRow key={e.id} e={e} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <nav aria-label="Audit pages" className="flex gap-2">
+        <Button size="sm" disabled={before.length === 0} onClick={() => setBefore((b) => b.slice(0, -1))}>
+          Newer entries
+        </Button>
+        <Button size="sm" disabled={rows.length < PAGE} onClick={() => setBefore((b) => [...b, rows[rows.length - 1]!.id])}>
+          Older entries
+        </Button>
+      </nav>
+    </div>
+  );
+}
+
+function AuditRow({ e }: { e: AuditEntry }) {
+  const ok = e.ok ?? null;
+  return (
+    <tr className="border-t border-zinc-200 align-top dark:border-zinc-800" data-testid={`audit-${e.id}`}>
+      <td className="px-2 py-1.5 font-mono text-xs whitespace-nowrap">{formatTimestamp(e.time)}</td>
+      <td className="px-2 py-1.5">{e.user}</td>
+      <td className="px-2 py-1.5 font-mono text-xs">{e.action}</td>
+      <td className="px-2 py-1.5">{e.director ?? "—"}</td>
+      <td className="px-2 py-1.5 font-mono text-xs">{e.target ?? "—"}</td>
+      <td className="px-2 py-1.5">
+        <span className={ok === false ? "text-red-700 dark:text-red-400" : ok ? "text-emerald-700 dark:text-emerald-400" : "text-zinc-500"}>
+          {ok === null ? "pending" : ok ? "ok" : "failed"}
+        </span>
+        <details className="text-xs">
+          <summary className="cursor-pointer text-zinc-500">details</summary>
+          <pre className="max-w-xl overflow-auto whitespace-pre-wrap">{JSON.stringify({ request: e.request ?? null, result: e.result ?? null }, null, 2)}</pre>
+        </details>
+      </td>
+    </tr>
+  );
+}
