@@ -23,7 +23,7 @@ export const USAGE = `usage: npm start -- [--host ADDR] [--port N] [--data DIR] 
   --data    data folder for the SQLite store (default .data, or LVS_FLEET_DATA)
   --config  JSON file with {"directors": [...]} upserted at start (or LVS_FLEET_CONFIG)`;
 
-export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ServerArgs {
+export function parseServerArgs(argv: readonly string[], env: Record<string, string | undefined> = process.env): ServerArgs {
   const out: ServerArgs = {
     host: "127.0.0.1",
     port: env.PORT ? Number(env.PORT) : 3000,

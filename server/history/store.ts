@@ -31,18 +31,24 @@ interface Buffer1s {
   data: Float32Array;
 }
 
+interface Series {
+  id: number;
+  /** the minute being filled */
+  buf: Buffer1s | null;
+}
+
 export interface SeriesPoint {
   service: string;
   destination: string;
   point: TrafficPoint;
 }
 
-const seriesKey = (d: string, s: string, r: string) => `${d}\u0000${s}\u0000${r}`;
-
 export class HistoryStore {
   readonly #db: Db;
-  readonly #ids = new Map<string, number>();
-  readonly #current = new Map<number, Buffer1s>();
+  /** director -> service -> destination -> series id (nested: no key strings built per sample) */
+  readonly #ids = new Map<string, Map<string, Map<string, Series>>>();
+  /** series with a minute in memory */
+  readonly #current = new Set<Series>();
   #pending: { series: number; buf: Buffer1s }[] = [];
 
   constructor(db: Db) {
@@ -56,20 +62,27 @@ export class HistoryStore {
       service: string;
       destination: string;
     }[]) {
-      this.#ids.set(seriesKey(r.director, r.service, r.destination), r.id);
+      this.#remember(r.director, r.service, r.destination, r.id);
     }
   }
 
-  #seriesId(director: string, service: string, destination: string): number {
-    const k = seriesKey(director, service, destination);
-    const known = this.#ids.get(k);
-    if (known !== undefined) return known;
+  #remember(director: string, service: string, destination: string, id: number): Series {
+    let byService = this.#ids.get(director);
+    if (!byService) this.#ids.set(director, (byService = new Map()));
+    let byDest = byService.get(service);
+    if (!byDest) byService.set(service, (byDest = new Map()));
+    const series: Series = { id, buf: null };
+    byDest.set(destination, series);
+    return series;
+  }
+
+  #series(director: string, service: string, destination: string): Series {
+    const known = this.#ids.get(director)?.get(service)?.get(destination);
+    if (known) return known;
     const r = this.#db
       .prepare("INSERT INTO series (director, service, destination) VALUES (?, ?, ?)")
       .run(director, service, destination);
-    const id = Number(r.lastInsertRowid);
-    this.#ids.set(k, id);
-    return id;
+    return this.#remember(director, service, destination, Number(r.lastInsertRowid));
   }
 
   /** One stats event of a director: its total, its services and their real servers. */
@@ -78,16 +91,17 @@ export class HistoryStore {
     const minute = Math.floor(sec / SECONDS_PER_MINUTE);
     const second = sec % SECONDS_PER_MINUTE;
     for (const p of points) {
-      const id = this.#seriesId(director, p.service, p.destination);
-      let buf = this.#current.get(id);
+      const series = this.#series(director, p.service, p.destination);
+      let buf = series.buf;
       if (buf && buf.minute !== minute) {
         if (minute < buf.minute) continue; // a late event from before the clock moved on
-        this.#pending.push({ series: id, buf });
-        buf = undefined;
+        this.#pending.push({ series: series.id, buf });
+        buf = null;
       }
       if (!buf) {
         buf = { minute, data: emptyMinute() };
-        this.#current.set(id, buf);
+        series.buf = buf;
+        this.#current.add(series);
       }
       writePoint(buf.data, second, p.point);
     }
@@ -96,9 +110,11 @@ export class HistoryStore {
   /** Writes completed minutes (and, with `all`, the partial current ones) in one transaction. */
   flush(nowMs = Date.now(), all = false): void {
     const nowMinute = Math.floor(nowMs / 60_000);
-    for (const [series, buf] of this.#current) {
-      if (all || buf.minute < nowMinute) {
-        this.#pending.push({ series, buf });
+    for (const series of this.#current) {
+      const buf = series.buf;
+      if (buf && (all || buf.minute < nowMinute)) {
+        this.#pending.push({ series: series.id, buf });
+        series.buf = null;
         this.#current.delete(series);
       }
     }
@@ -133,9 +149,7 @@ export class HistoryStore {
   /** The history of a service (or of the director's total when service is ''). */
   query(director: string, service: string, range: HistoryRange, nowMs = Date.now()): History {
     this.flush(nowMs);
-    const rows = this.#db
-      .prepare("SELECT id, destination FROM series WHERE director = ? AND service = ?")
-      .all(director, service) as { id: number; destination: string }[];
+    const rows = [...(this.#ids.get(director)?.get(service) ?? new Map<string, Series>())].map(([destination, series]) => ({ series, destination }));
     const fine = range === "15m";
     const step = fine ? 1 : 60;
     const n = fine ? SAMPLE_RETENTION_MINUTES * 60 : RANGE_MINUTES[range];
@@ -145,21 +159,21 @@ export class HistoryStore {
     let total = emptyColumns(n);
     const destinations: Record<string, SeriesColumns> = {};
     for (const r of rows) {
-      const cols = fine ? this.#fine(r.id, first, n) : this.#coarse(r.id, first, n);
+      const cols = fine ? this.#fine(r.series, first, n) : this.#coarse(r.series.id, first, n);
       if (r.destination === "") total = cols ?? total;
       else if (cols) destinations[r.destination] = cols;
     }
     return { range, step, time, total, destinations };
   }
 
-  #fine(series: number, firstSec: number, n: number): SeriesColumns | null {
+  #fine(series: Series, firstSec: number, n: number): SeriesColumns | null {
     const firstMinute = Math.floor(firstSec / 60);
     const minutes: Buffer1s[] = (
       this.#db
         .prepare("SELECT minute, data FROM samples_1s WHERE series = ? AND minute >= ? ORDER BY minute")
-        .all(series, firstMinute) as { minute: number; data: Buffer }[]
+        .all(series.id, firstMinute) as { minute: number; data: Buffer }[]
     ).map((r) => ({ minute: r.minute, data: fromBlob(r.data) }));
-    const cur = this.#current.get(series);
+    const cur = series.buf;
     if (cur) minutes.push(cur);
     if (minutes.length === 0) return null;
     const cols = emptyColumns(n);
