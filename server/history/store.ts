@@ -68,9 +68,15 @@ export class HistoryStore {
 
   #remember(director: string, service: string, destination: string, id: number): Series {
     let byService = this.#ids.get(director);
-    if (!byService) this.#ids.set(director, (byService = new Map()));
+    if (!byService) {
+      byService = new Map();
+      this.#ids.set(director, byService);
+    }
     let byDest = byService.get(service);
-    if (!byDest) byService.set(service, (byDest = new Map()));
+    if (!byDest) {
+      byDest = new Map();
+      byService.set(service, byDest);
+    }
     const series: Series = { id, buf: null };
     byDest.set(destination, series);
     return series;
