@@ -70,7 +70,7 @@ export class AgentConnection {
     const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
     if (buf.length > this.#opts.maxMessageBytes) {
       this.#sendError(
-        null,
+        requestIdPeek(buf),
         new ProtocolError("too_large", `message of ${buf.length} bytes exceeds ${this.#opts.maxMessageBytes}`),
       );
       return;
@@ -161,4 +161,15 @@ export class AgentConnection {
     this.#subscriptions.delete(id);
     return true;
   }
+}
+
+/**
+ * The id of an oversized request, when it shows in the first bytes as `"id":"..."` (clients
+ * put the envelope first): without it the client could not match the too_large answer and
+ * would wait for its deadline. The message itself is never parsed.
+ */
+export function requestIdPeek(buf: Buffer): string | null {
+  const head = buf.toString("utf8", 0, Math.min(buf.length, 512));
+  const m = /^\{\s*(?:"(?:v|type|deadlineMs)"\s*:\s*(?:\d+|"[a-z.]{1,40}")\s*,\s*)*"id"\s*:\s*"([A-Za-z0-9._:-]{1,128})"/.exec(head);
+  return m ? m[1]! : null;
 }

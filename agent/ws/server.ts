@@ -12,7 +12,11 @@ import type { HandlerRegistry } from "../handlers/registry.ts";
 import { bearerTokenOf, tokenMatches } from "./auth.ts";
 import { AgentConnection } from "./connection.ts";
 
-export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
+/**
+ * 8 MiB: a rules.import of 5,000 services + 20,000 real servers is 1.2 MB of ipvsadm text
+ * (more with IPv6 and thresholds); 1 MiB refused it. Only authenticated peers get this far.
+ */
+export const DEFAULT_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 
 export interface AgentServerOptions {
   host: string;

@@ -2,6 +2,7 @@
 // serves a good request.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { HandlerRegistry } from "../../agent/handlers/registry.ts";
+import { requestIdPeek } from "../../agent/ws/connection.ts";
 import { type Harness, type RawPeer, SVC, goodCreate, startHarness } from "./agent-ws-harness.ts";
 
 describe("agent ws: bad input", () => {
@@ -87,6 +88,10 @@ describe("agent ws: bad input", () => {
     peer.send(JSON.stringify({ v: 1, id: "big", type: "ping", payload: { pad: "x".repeat(100 * 1024) } }));
     const r = await peer.next();
     expect(errorOf(r).code).toBe("too_large");
+    // the id is peeked from the envelope so the client can fail that request at once
+    expect((r as { id: unknown }).id).toBe("big");
+    peer.send(JSON.stringify({ payload: { pad: "x".repeat(100 * 1024) }, v: 1, id: "late" }));
+    expect(((await peer.next()) as { id: unknown }).id).toBeNull();
     expect(peer.closeCode).toBeNull();
   });
 
@@ -151,5 +156,18 @@ describe("agent ws: hard frame limit and roles", () => {
     } finally {
       await h.close();
     }
+  });
+});
+
+describe("requestIdPeek", () => {
+  it("finds the id only in a leading envelope, never parsing the rest", () => {
+    const peek = (s: string) => requestIdPeek(Buffer.from(s));
+    expect(peek('{"v":1,"id":"r-7","type":"rules.import","payload":{}}')).toBe("r-7");
+    expect(peek('{"id":"a.b:c_d-1"')).toBe("a.b:c_d-1");
+    expect(peek('{ "v" : 1 , "type":"ping", "deadlineMs": 5000, "id" : "x" }')).toBe("x");
+    expect(peek('{"payload":{"id":"inner"},"id":"outer"}')).toBeNull();
+    expect(peek('{"v":1,"id":"has\\"quote"}')).toBeNull();
+    expect(peek(`{"v":1,"id":"${"i".repeat(129)}"}`)).toBeNull();
+    expect(peek("not json")).toBeNull();
   });
 });
