@@ -1,13 +1,17 @@
 // `npm run demo`: two real directors (one guest, to spare the two cores) with traffic and an
-// agent each, then the dashboard once it exists. Runs in the foreground; Ctrl-C stops the lab.
+// agent each, in one HA group, and the dashboard serving both. Runs in the foreground; Ctrl-C
+// stops the dashboard and the lab.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { down, status, UP_DEFAULTS, up } from "../lab/api.ts";
-import { REPO_ROOT } from "../lab/paths.ts";
+import { type Dashboard, ensureBuilt, labDirectorsForDashboard, startDashboard } from "../lab/dashboard.ts";
+import { CACHE_DIR, REPO_ROOT } from "../lab/paths.ts";
 
 const instance = process.env.LVS_LAB_INSTANCE ?? "demo";
 
 async function main(): Promise<void> {
+  // Build first: a failing build should not leave a guest running.
+  ensureBuilt((l) => console.log(l));
   const existing = await status(instance).catch(() => null);
   if (existing?.guests.some((g) => g.alive)) await down(instance);
   console.log("demo: starting two LVS directors in a QEMU guest (about a minute)...");
@@ -21,9 +25,20 @@ async function main(): Promise<void> {
     const d = s.directors[0]!;
     console.log(`  through agent: (umask 077; echo ${d.agentToken} > /tmp/t1) && npm run lvsctl -- --agent ${d.agentUrl} --token-file /tmp/t1 -Ln --stats`);
   }
-  console.log("\ndemo: press Ctrl-C to stop the lab.");
+  let dashboard: Dashboard | null = null;
+  if (s.withAgents) {
+    console.log("\ndemo: starting the dashboard...");
+    dashboard = await startDashboard({
+      dataDir: join(CACHE_DIR, "demo", "data"),
+      port: Number(process.env.PORT ?? 3000),
+      directors: labDirectorsForDashboard(s, "ha-pair"),
+    });
+    console.log(`\n  dashboard:     ${dashboard.url}   <- open this`);
+  }
+  console.log("\ndemo: press Ctrl-C to stop the dashboard and the lab.");
   const stop = async () => {
-    console.log("\ndemo: stopping the lab...");
+    console.log("\ndemo: stopping the dashboard and the lab...");
+    await dashboard?.stop();
     await down(instance);
     process.exit(0);
   };
