@@ -14,7 +14,10 @@ export function DirectorTabs({ id }: { id: string }) {
   return (
     <nav aria-label="Director" className="flex gap-1 border-b border-zinc-200 dark:border-zinc-800">
       {tabs.map((t) => {
-        const current = path === t.href || decodeURIComponent(path ?? "") === decodeURIComponent(t.href);
+        const here = decodeURIComponent(path ?? "");
+        const target = decodeURIComponent(t.href);
+        // a service page belongs to the Services tab
+        const current = here === target || (t.label === "Services" && here.startsWith(`${target}/services/`));
         return (
           <Link
             key={t.href}

@@ -2,7 +2,7 @@
 // schema (protocol/ipvs.ts Service) and adds the cross-field rules ipvsadm enforces, so most
 // mistakes are caught in the form; whatever slips through comes back from the server or the
 // kernel and is shown verbatim.
-import { type Family, familyOf, type SchedulerFlag, type Service, Service as ServiceSchema, type ServiceConfig } from "../../protocol/ipvs.ts";
+import { type Family, familyOf, type SchedulerFlag, type Service, Service as ServiceSchema } from "../../protocol/ipvs.ts";
 import { isIPv4 } from "../../protocol/ip.ts";
 import { type FieldErrors, fieldErrors } from "../lib/form-errors.ts";
 
@@ -119,22 +119,22 @@ export function serviceFromForm(s: ServiceFormState): ParseResult<Service> {
     onePacket: s.onePacket,
   };
   const parsed = ServiceSchema.safeParse({ key, config });
+  // Checks that need only the form are made even when the schema refused other fields, so
+  // every mistake shows at once.
   const errors: FieldErrors = {};
+  if (s.persistent) {
+    const m = s.netmask.trim() || defaultNetmask(family);
+    if (family === "ipv6") {
+      if (!/^\d{1,3}$/.test(m) || Number(m) < 1 || Number(m) > 128) errors["netmask"] = "an IPv6 prefix length 1..128";
+    } else if (!contiguousV4Mask(m)) errors["netmask"] = "a contiguous dotted mask like 255.255.255.0";
+  }
+  if (s.onePacket && s.protocol !== "udp" && s.protocol !== "fwmark") errors["onePacket"] = "one-packet scheduling is only for UDP (or fwmark) services";
+  if (s.peSip && !s.persistent) errors["peSip"] = "the SIP persistence engine needs persistence";
   if (!parsed.success) {
     for (const [path, msg] of Object.entries(fieldErrors(parsed.error))) errors[PATH_TO_FIELD[path] ?? path] ??= msg;
     return { ok: false, errors };
   }
   const svc = parsed.data;
-  const cfg: ServiceConfig = svc.config;
-  if (svc.key.protocol !== "fwmark" && svc.key.port === 0 && !cfg.persistence) errors["port"] = "port 0 is only allowed for a persistent service";
-  if (cfg.onePacket && svc.key.protocol !== "udp" && svc.key.protocol !== "fwmark")
-    errors["onePacket"] = "one-packet scheduling is only for UDP (or fwmark) services";
-  if (cfg.pe && !cfg.persistence) errors["peSip"] = "the SIP persistence engine needs persistence";
-  if (cfg.persistence) {
-    const m = cfg.persistence.netmask;
-    if (family === "ipv6") {
-      if (!/^\d{1,3}$/.test(m) || Number(m) < 1 || Number(m) > 128) errors["netmask"] = "an IPv6 prefix length 1..128";
-    } else if (!contiguousV4Mask(m)) errors["netmask"] = "a contiguous dotted mask like 255.255.255.0";
-  }
+  if (svc.key.protocol !== "fwmark" && svc.key.port === 0 && !svc.config.persistence) errors["port"] = "port 0 is only allowed for a persistent service";
   return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, value: svc };
 }

@@ -11,6 +11,8 @@ import { Sparkline } from "../ui/sparkline.tsx";
 import { DeleteDirectorButton } from "./delete-director-button.tsx";
 import { groupDirectors } from "./group-directors.ts";
 
+const COLUMN_WIDTHS = ["w-[17%]", "w-[15%]", "w-[7%]", "w-[7%]", "w-[16%]", "w-[18%]", "w-[14%]", "w-[6%]"];
+
 export function FleetOverview() {
   const { directors, error, isLoading } = useFleet();
   if (error) return <ErrorMessage error={error} />;
@@ -23,7 +25,14 @@ export function FleetOverview() {
         <section key={g.group} aria-label={g.group ? `Group ${g.group}` : "Ungrouped directors"}>
           <h2 className="mb-2 text-sm font-semibold tracking-wide text-zinc-500 uppercase">{g.group || "Ungrouped"}</h2>
           <div className="overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
-            <table className="w-full text-sm">
+            {/* fixed columns so that every group's table lines up with the others */}
+            <table className="w-full min-w-[64rem] table-fixed text-sm">
+              <colgroup>
+                {COLUMN_WIDTHS.map((w, i) => (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: a constant list of columns
+                  <col key={i} className={w} />
+                ))}
+              </colgroup>
               <thead className="bg-zinc-50 text-left text-xs text-zinc-500 dark:bg-zinc-900">
                 <tr>
                   <th className="px-3 py-2">Director</th>

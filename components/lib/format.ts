@@ -44,7 +44,9 @@ export function formatBytes(n: number): string {
 /** Bytes per second as the estimator reports them, shown in bits like link speeds: "12.3 Mbit/s". */
 export function formatBitRate(bytesPerSecond: number): string {
   if (!Number.isFinite(bytesPerSecond) || bytesPerSecond < 0) return "-";
-  return `${formatSi(bytesPerSecond * 8)}bit/s`;
+  const s = formatSi(bytesPerSecond * 8);
+  const prefix = /[kMGTPE]$/.test(s) ? s.slice(-1) : "";
+  return `${prefix ? s.slice(0, -1) : s} ${prefix}bit/s`;
 }
 
 export function formatRate(perSecond: number, unit: string): string {

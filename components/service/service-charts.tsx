@@ -63,7 +63,7 @@ export function ServiceCharts({ director, service }: { director: string; service
       {buf && (
         <div className="grid gap-4 lg:grid-cols-2">
           {METRICS.map((m) => (
-            <UPlotChart key={m} title={METRIC_TITLES[m]} series={series} data={alignedFor(buf, m, keys)} format={formatterOf(m)} />
+            <UPlotChart key={m} title={METRIC_TITLES[m]} series={series} data={alignedFor(buf, m, keys)} format={formatterOf(m)} axisFormat={formatSi} />
           ))}
         </div>
       )}

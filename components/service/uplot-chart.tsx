@@ -13,7 +13,14 @@ export interface ChartSeries {
   width?: number;
 }
 
-export function UPlotChart({ title, series, data, format }: { title: string; series: ChartSeries[]; data: (number | null)[][]; format: (v: number) => string }) {
+/** `format` writes legend values ("1.2 MiB/s"); `axisFormat` the shorter tick labels ("1.2M"). */
+export function UPlotChart({
+  title,
+  series,
+  data,
+  format,
+  axisFormat = format,
+}: { title: string; series: ChartSeries[]; data: (number | null)[][]; format: (v: number) => string; axisFormat?: (v: number) => string }) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const signature = series.map((s) => s.label).join("\n");
@@ -21,6 +28,8 @@ export function UPlotChart({ title, series, data, format }: { title: string; ser
   dataRef.current = data;
   const formatRef = useRef(format);
   formatRef.current = format;
+  const axisFormatRef = useRef(axisFormat);
+  axisFormatRef.current = axisFormat;
 
   // (Re)create the chart when its series change; data updates go through setData below.
   // biome-ignore lint/correctness/useExhaustiveDependencies: `signature` stands for `series`
@@ -34,7 +43,7 @@ export function UPlotChart({ title, series, data, format }: { title: string; ser
       scales: { x: { time: true } },
       axes: [
         { stroke: "currentColor", grid: { stroke: "rgba(128,128,128,0.15)" } },
-        { stroke: "currentColor", grid: { stroke: "rgba(128,128,128,0.15)" }, size: 60, values: (_u, vals) => vals.map((v) => formatRef.current(v)) },
+        { stroke: "currentColor", grid: { stroke: "rgba(128,128,128,0.15)" }, size: 56, values: (_u, vals) => vals.map((v) => axisFormatRef.current(v)) },
       ],
       series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, width: s.width ?? 1.5, value: (_u: uPlot, v: number | null) => (v === null ? "-" : formatRef.current(v)) }))],
     };

@@ -4,7 +4,7 @@
 import { type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, useId } from "react";
 
 const CONTROL =
-  "w-full rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-600 dark:bg-zinc-900 aria-[invalid=true]:border-red-500";
+  "h-8 w-full rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-600 dark:bg-zinc-900 aria-[invalid=true]:border-red-500";
 
 interface FieldProps {
   label: string;

@@ -60,7 +60,9 @@ describe("bytes and rates", () => {
     expect(formatBytes(1023)).toBe("1023 B");
     expect(formatBytes(1536)).toBe("1.5 KiB");
     expect(formatBytes(3.2 * 1024 ** 3)).toBe("3.2 GiB");
-    expect(formatBitRate(125_000)).toBe("1Mbit/s");
+    expect(formatBitRate(125_000)).toBe("1 Mbit/s");
+    expect(formatBitRate(0)).toBe("0 bit/s");
+    expect(formatBitRate(15.5)).toBe("124 bit/s");
     expect(formatBitRate(-5)).toBe("-");
   });
   it("formatCount groups digits and reads back exactly", () => {

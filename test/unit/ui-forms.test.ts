@@ -109,3 +109,10 @@ describe("import preview rows", () => {
     expect(countByKind(rows)).toEqual({ added: 1, changed: 2, removed: 1 });
   });
 });
+
+describe("service form reports every mistake at once", () => {
+  it("a bad address does not hide a bad netmask or option", () => {
+    const r = serviceFromForm({ ...NEW_SERVICE, address: "10.0.0.999", persistent: true, netmask: "255.0.255.0", onePacket: true });
+    expect(r.ok ? [] : Object.keys(r.errors).sort()).toEqual(["address", "netmask", "onePacket"]);
+  });
+});
