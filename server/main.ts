@@ -14,7 +14,11 @@ async function main(): Promise<void> {
   // next is CommonJS: its module.exports (the factory) is the default export at runtime
   const next = (await import("next")).default as unknown as typeof import("next/dist/server/next.js").default;
   const nextApp = next({ dev: false, dir: repoRoot });
-  await nextApp.prepare();
+  await nextApp.prepare().catch((err: Error) => {
+    throw /production build/i.test(err.message)
+      ? new ConfigError(`no Next.js production build in ${repoRoot}: run \`npm run build\` first (${err.message})`)
+      : err;
+  });
   const handle = nextApp.getRequestHandler();
   const server = await createServer({
     host: args.host,
