@@ -37,11 +37,11 @@ export function DestinationRow({ director, group, service, serviceKey, persisten
         <td className="px-2 py-1.5 font-mono text-xs">{dest.key}</td>
         <td className="px-2 py-1.5 text-xs">{describeForwarding(dest.config)}</td>
         <td className="px-2 py-1.5 text-right tabular-nums" data-testid="weight">{dest.config.weight}</td>
-        <td className="px-2 py-1.5 text-right text-xs tabular-nums">{describeThresholds(dest.config)}</td>
+        <td className="px-2 py-1.5 text-right text-xs whitespace-nowrap tabular-nums">{describeThresholds(dest.config)}</td>
         <td className="px-2 py-1.5 text-right tabular-nums" data-testid="active-conns">{formatCount(t.activeConns)}</td>
         <td className="px-2 py-1.5 text-right tabular-nums" data-testid="inactive-conns">{formatCount(t.inactiveConns)}</td>
         <td className="px-2 py-1.5 text-right tabular-nums">{formatSi(t.cps)}</td>
-        <td className="px-2 py-1.5 text-right text-xs tabular-nums">
+        <td className="px-2 py-1.5 text-right text-xs whitespace-nowrap tabular-nums">
           {formatBitRate(t.inBps)} / {formatBitRate(t.outBps)}
         </td>
         <td className="px-2 py-1.5">

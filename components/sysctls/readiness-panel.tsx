@@ -69,10 +69,10 @@ function RealServerReadiness({ entry, vip, onFixed }: { entry: ReadinessEntry; v
     <div className="border-t border-zinc-100 py-2 dark:border-zinc-800" data-testid={`readiness-rs-${entry.destination}`}>
       <div className="flex flex-wrap items-center gap-3 text-sm">
         <span className="font-mono">{entry.destination}</span>
-        <span className={ok ? "text-emerald-700 dark:text-emerald-400" : "text-red-700 dark:text-red-400"}>{STATUS_TEXT[entry.status]}</span>
+        <span className={ok ? "text-emerald-700 dark:text-emerald-400" : entry.status === "no_agent" ? "text-zinc-500" : "text-red-700 dark:text-red-400"}>{STATUS_TEXT[entry.status]}</span>
         {entry.agent && <span className="text-xs text-zinc-500">agent {entry.agent}</span>}
         {entry.status === "not_ready" && entry.agent && vip && (
-          <Button size="sm" variant="primary" busy={fix.busy} onClick={() => void fix.run()} aria-label={`Apply fix on ${entry.destination}`}>
+          <Button size="sm" variant="primary" busy={fix.busy} onClick={() => void fix.run()}>
             Apply fix
           </Button>
         )}

@@ -16,7 +16,7 @@ export function checkSysctlValue(rule: SysctlRule | undefined, value: string): s
   for (const p of parts) {
     if (!/^-?\d+$/.test(p)) return "whole numbers only";
     const n = Number(p);
-    if (n < rule.min || n > rule.max) return `each number in ${rule.min}..${rule.max}${rule.note ? ` (${rule.note})` : ""}`;
+    if (n < rule.min || n > rule.max) return `${count === 1 ? "a number" : "each number"} in ${rule.min}..${rule.max}${rule.note ? ` (${rule.note})` : ""}`;
   }
   return null;
 }

@@ -54,7 +54,7 @@ export function SysctlRow({ director, entry, onChanged }: { director: string; en
           <label htmlFor={ids.persist} className="text-xs">
             Persist
           </label>
-          <Button size="sm" variant={changed ? "primary" : "secondary"} busy={action.busy} onClick={apply} aria-label={`Apply ${entry.name}`}>
+          <Button size="sm" variant={changed ? "primary" : "secondary"} busy={action.busy} onClick={apply}>
             Apply
           </Button>
         </div>

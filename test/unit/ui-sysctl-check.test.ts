@@ -19,7 +19,7 @@ describe("checkSysctlValue", () => {
     expect(checkSysctlValue(pair, "3")).toBe("2 whole numbers separated by spaces");
     expect(checkSysctlValue(bool, "yes")).toBe("whole numbers only");
     expect(checkSysctlValue(bool, " ")).toBe("a value is required");
-    expect(checkSysctlValue(bool, "2")).toBe("each number in 0..1");
+    expect(checkSysctlValue(bool, "2")).toBe("a number in 0..1");
     expect(checkSysctlValue({ kind: "cpulist" }, "0-3,6")).toBeNull();
     expect(checkSysctlValue({ kind: "cpulist" }, "0-")).not.toBeNull();
     expect(checkSysctlValue(undefined, "anything")).toBeNull();
