@@ -22,8 +22,8 @@ export function FleetOverview() {
   return (
     <div className="flex flex-col gap-6">
       {groups.map((g) => (
-        <section key={g.group} aria-label={g.group ? `Group ${g.group}` : "Ungrouped directors"}>
-          <h2 className="mb-2 text-sm font-semibold tracking-wide text-zinc-500 uppercase">{g.group || "Ungrouped"}</h2>
+        <section key={g.group} data-testid={`group-${g.group || "none"}`}>
+          <h2 className="mb-2 text-sm font-semibold tracking-wide text-zinc-500 uppercase">{g.group || "No group"}</h2>
           <div className="overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
             {/* fixed columns so that every group's table lines up with the others */}
             <table className="w-full min-w-[64rem] table-fixed text-sm">

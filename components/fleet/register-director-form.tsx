@@ -38,6 +38,7 @@ export function RegisterDirectorForm() {
       ...(form.fingerprint256.trim() ? { fingerprint256: form.fingerprint256.trim() } : {}),
     });
     if (!parsed.success) {
+      action.reset();
       setErrors(fieldErrors(parsed.error));
       return;
     }

@@ -60,6 +60,9 @@ export function ServiceCharts({ director, service }: { director: string; service
       </div>
       {history.error ? <ErrorMessage error={history.error} /> : null}
       {!buf && !history.error && <p className="text-sm text-zinc-500">Loading history…</p>}
+      {buf && buf.time.length === 0 && (
+        <p className="text-sm text-zinc-500">No stored history for this range yet; live points appear {range === "15m" ? "every second" : "every minute"}.</p>
+      )}
       {buf && (
         <div className="grid gap-4 lg:grid-cols-2">
           {METRICS.map((m) => (

@@ -7,6 +7,8 @@ import uPlot from "uplot";
 
 export const PALETTE = ["#0284c7", "#16a34a", "#d97706", "#dc2626", "#7c3aed", "#db2777", "#0d9488", "#65a30d", "#ea580c", "#4f46e5"];
 
+const AXIS = "#8b8b94";
+
 export interface ChartSeries {
   label: string;
   color: string;
@@ -42,8 +44,9 @@ export function UPlotChart({
       height: 180,
       scales: { x: { time: true } },
       axes: [
-        { stroke: "currentColor", grid: { stroke: "rgba(128,128,128,0.15)" } },
-        { stroke: "currentColor", grid: { stroke: "rgba(128,128,128,0.15)" }, size: 56, values: (_u, vals) => vals.map((v) => axisFormatRef.current(v)) },
+        // canvas colours cannot be "currentColor": a grey that reads on both themes
+        { stroke: AXIS, grid: { stroke: "rgba(128,128,128,0.15)" } },
+        { stroke: AXIS, grid: { stroke: "rgba(128,128,128,0.15)" }, size: 56, values: (_u, vals) => vals.map((v) => axisFormatRef.current(v)) },
       ],
       series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, width: s.width ?? 1.5, value: (_u: uPlot, v: number | null) => (v === null ? "-" : formatRef.current(v)) }))],
     };
