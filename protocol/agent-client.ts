@@ -15,6 +15,8 @@ import {
   eventSchemaOf,
 } from "./messages.ts";
 import { issuesOf } from "./messages-parse.ts";
+import { expandServiceRows } from "./messages-compact.ts";
+import type { ListedService } from "./messages-ipvs.ts";
 import { type ReconnectOptions, backoffDelay } from "./backoff.ts";
 export { type ReconnectOptions, backoffDelay };
 import type { z } from "zod";
@@ -311,6 +313,19 @@ export class AgentClient {
       this.#startSubscription(rec).catch(() => {
         rec.id = null;
       });
+    }
+  }
+
+  /**
+   * The whole table as service.list answers it, fetched as service.list.compact (a sixth of
+   * the bytes for large tables) and expanded; agents without it get a plain service.list.
+   */
+  async listServices(opts: RequestOptions = {}): Promise<ListedService[]> {
+    try {
+      return expandServiceRows((await this.request("service.list.compact", {}, opts)).services);
+    } catch (err) {
+      if (err instanceof ProtocolError && err.code === "unsupported") return this.request("service.list", {}, opts);
+      throw err;
     }
   }
 

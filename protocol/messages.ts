@@ -8,6 +8,7 @@
 //   pong     {v, id, type:"pong", time}                (answer to a "ping" request)
 import { ErrorBody } from "./errors.ts";
 import * as C from "./conntable.ts";
+import * as CP from "./messages-compact.ts";
 import * as H from "./messages-host.ts";
 import * as I from "./messages-ipvs.ts";
 import * as R from "./messages-rules.ts";
@@ -41,6 +42,8 @@ export const CATALOG = {
   ping: entry(I.Empty, z.object({ time: z.number() }), ANY),
   "ipvs.info": entry(I.Empty, I.IpvsInfo),
   "service.list": entry(I.Empty, I.ServiceList),
+  /** the same table in rows (messages-compact.ts; expandServiceRows gives service.list's objects) */
+  "service.list.compact": entry(I.Empty, CP.ServiceListCompact),
   "service.get": entry(I.ServiceGet, I.ServiceList.element.nullable()),
   "service.create": entry(I.ServiceCreate, I.Ack),
   "service.update": entry(I.ServiceUpdate, I.ServiceUpdated),

@@ -4,6 +4,7 @@
 import { ProtocolError } from "../../protocol/errors.ts";
 import type { DestinationConfig, ServiceConfig, ServiceKey } from "../../protocol/ipvs.ts";
 import type { DestinationConfigPatch, ServiceConfigPatch } from "../../protocol/messages-ipvs.ts";
+import { servicesToRows } from "../../protocol/messages-compact.ts";
 import type { IpvsClient } from "../ipvs/types.ts";
 import type { HandlerMap } from "./context.ts";
 
@@ -47,6 +48,9 @@ export function ipvsHandlers(ipvs: IpvsClient): HandlerMap {
   return {
     "ipvs.info": () => ipvs.info(),
     "service.list": () => ipvs.listServices(),
+    "service.list.compact": async () => ({
+      services: ipvs.listServiceRows ? await ipvs.listServiceRows() : servicesToRows(await ipvs.listServices()),
+    }),
     "service.get": ({ key }) => ipvs.getService(key),
     "service.create": async (svc) => {
       await ipvs.createService(svc);

@@ -15,12 +15,13 @@ import type {
   SyncDaemon,
   Timeouts,
 } from "../../protocol/ipvs.ts";
+import { type ServiceRow, statsToRow } from "../../protocol/messages-compact.ts";
 import type { ListedService } from "../../protocol/messages-ipvs.ts";
 import { AttrWriter } from "../netlink/attrs.ts";
 import { type GenlMessage, GenlFamily, NetlinkError, genlAttrs, resolveFamily } from "../netlink/genl.ts";
 import { NetlinkTransport, type Transport } from "../netlink/transport.ts";
 import { writeDestFull, writeDestKey } from "./codec-dest.ts";
-import { decodeDestDump } from "./codec-dest-fast.ts";
+import { decodeDestDump, decodeDestDumpRows } from "./codec-dest-fast.ts";
 import { decodeServiceMessageFast } from "./codec-service-fast.ts";
 import { daemonStateCode, decodeDaemon, decodeInfo, decodeTimeouts, encodeDaemon, encodeTimeouts } from "./codec-misc.ts";
 import { type DecodedService, decodeService, encodeServiceFull, encodeServiceKey, serviceFamily, writeServiceKey } from "./codec-service.ts";
@@ -110,6 +111,20 @@ export class NetlinkIpvsClient implements IpvsClient {
       const families = services.map((s) => serviceFamily(s.service.key));
       const dests = await this.destDumps(requests, families);
       return services.map((s, i) => listed(s, dests[i]!));
+    });
+  }
+
+  /** The same table as compact rows (service.list.compact), decoded without objects per destination. */
+  listServiceRows(): Promise<ServiceRow[]> {
+    return this.run("listServices", async () => {
+      const msgs = await this.fam.dump("listServices", K.IPVS_CMD_GET_SERVICE);
+      const services = msgs.map((m) => decodeServiceMessageFast(m.raw));
+      const replies = await this.fam.dumpMany(K.IPVS_CMD_GET_DEST, services.map((s) => encodeServiceKey(s.service.key)));
+      return services.map((s, i): ServiceRow => {
+        const c = s.service.config;
+        const dests = decodeDestDumpRows("listServices", replies[i]!, serviceFamily(s.service.key));
+        return [s.service.key, s.unknownScheduler ?? c.scheduler, c.schedulerFlags, c.persistence, c.pe, c.onePacket, statsToRow(s.stats), dests];
+      });
     });
   }
 

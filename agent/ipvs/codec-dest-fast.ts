@@ -2,6 +2,7 @@
 // container, without AttrMap objects, closures or slices. Must agree with decodeDest
 // (codec-dest.ts); the unit tests check both on the same bytes.
 import type { DestinationState, Family, Forwarding, Stats, Tunnel } from "../../protocol/ipvs.ts";
+import type { DestinationRow, StatsRow } from "../../protocol/messages-compact.ts";
 import { AttrError } from "../netlink/attrs.ts";
 import { GENL_HDRLEN, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, interpretReplies } from "../netlink/genl.ts";
 import { formatIPv4, formatIPv6 } from "./codec-address.ts";
@@ -17,9 +18,9 @@ function need(len: number, size: number, type: number): void {
   if (len < size) throw new AttrError(`dest attribute ${type} has ${len} bytes, needs ${size}`);
 }
 
-/** Reads a STATS64 (wide) or legacy STATS container into a Stats object. */
-export function decodeStatsAt(b: Buffer, start: number, end: number, wide: boolean): Stats {
-  const s = zeroStats();
+/** The ten counters of a STATS64 (wide) or legacy STATS container, in STATS_FIELDS order. */
+function readStatsValues(b: Buffer, start: number, end: number, wide: boolean, out: Float64Array): void {
+  out.fill(0);
   let at = start;
   while (end - at >= 4) {
     const len = b.readUInt16LE(at);
@@ -27,53 +28,47 @@ export function decodeStatsAt(b: Buffer, start: number, end: number, wide: boole
     if (len < 4 || len > end - at) throw new AttrError(`stats attribute at ${at} has length ${len}`);
     const p = at + 4;
     const plen = len - 4;
+    // attribute types 1..10 are the counters in STATS_FIELDS order
     if (type >= 1 && type <= 10) {
-      let v: number;
       if (wide || type === K.IPVS_STATS_ATTR_INBYTES || type === K.IPVS_STATS_ATTR_OUTBYTES) {
         need(plen, 8, type);
-        v = b.readUInt32LE(p) + b.readUInt32LE(p + 4) * U32;
+        out[type - 1] = b.readUInt32LE(p) + b.readUInt32LE(p + 4) * U32;
       } else {
         need(plen, 4, type);
-        v = b.readUInt32LE(p);
-      }
-      switch (type) {
-        case 1: s.conns = v; break;
-        case 2: s.inPkts = v; break;
-        case 3: s.outPkts = v; break;
-        case 4: s.inBytes = v; break;
-        case 5: s.outBytes = v; break;
-        case 6: s.cps = v; break;
-        case 7: s.inPps = v; break;
-        case 8: s.outPps = v; break;
-        case 9: s.inBps = v; break;
-        default: s.outBps = v;
+        out[type - 1] = b.readUInt32LE(p);
       }
     }
     at += (len + 3) & ~3;
   }
-  return s;
 }
 
-/** Decodes the attributes inside one DEST container at [start, end). */
-export function decodeDestFast(b: Buffer, start: number, end: number, serviceFamily: Family): DestinationState {
-  let addrAt = -1;
-  let addrLen = 0;
-  let port = -1;
-  let fwd = -1;
-  let weight = -1;
-  let upper = 0;
-  let lower = 0;
-  let active = 0;
-  let inactive = 0;
-  let persist = 0;
-  let af = 0;
-  let tunType = 0;
-  let tunPort = 0;
-  let tunFlags = 0;
-  let s64At = -1;
-  let s64End = 0;
-  let sAt = -1;
-  let sEnd = 0;
+const statsScratch = new Float64Array(10);
+
+/** Reads a STATS64 (wide) or legacy STATS container into a Stats object. */
+export function decodeStatsAt(b: Buffer, start: number, end: number, wide: boolean): Stats {
+  const v = statsScratch;
+  readStatsValues(b, start, end, wide, v);
+  return { conns: v[0]!, inPkts: v[1]!, outPkts: v[2]!, inBytes: v[3]!, outBytes: v[4]!, cps: v[5]!, inPps: v[6]!, outPps: v[7]!, inBps: v[8]!, outBps: v[9]! };
+}
+
+/** The same counters as a compact stats row: 0 when all are 0. */
+export function statsRowAt(b: Buffer, start: number, end: number, wide: boolean): StatsRow {
+  const v = statsScratch;
+  readStatsValues(b, start, end, wide, v);
+  for (let i = 0; i < 10; i++) if (v[i] !== 0) return Array.from(v) as Exclude<StatsRow, 0>;
+  return 0;
+}
+
+/** Where the fields of one DEST container are: filled by scanDest, reused (no allocation). */
+const d = {
+  addrAt: -1, addrLen: 0, port: -1, fwd: -1, weight: -1, upper: 0, lower: 0, active: 0, inactive: 0, persist: 0,
+  af: 0, tunType: 0, tunPort: 0, tunFlags: 0, s64At: -1, s64End: 0, sAt: -1, sEnd: 0,
+};
+
+function scanDest(b: Buffer, start: number, end: number): void {
+  d.addrAt = -1; d.addrLen = 0; d.port = -1; d.fwd = -1; d.weight = -1; d.upper = 0; d.lower = 0;
+  d.active = 0; d.inactive = 0; d.persist = 0; d.af = 0; d.tunType = 0; d.tunPort = 0; d.tunFlags = 0;
+  d.s64At = -1; d.s64End = 0; d.sAt = -1; d.sEnd = 0;
   let at = start;
   while (end - at >= 4) {
     const len = b.readUInt16LE(at);
@@ -82,48 +77,82 @@ export function decodeDestFast(b: Buffer, start: number, end: number, serviceFam
     const p = at + 4;
     const plen = len - 4;
     switch (type) {
-      case K.IPVS_DEST_ATTR_ADDR: addrAt = p; addrLen = plen; break;
-      case K.IPVS_DEST_ATTR_PORT: need(plen, 2, type); port = b.readUInt16BE(p); break;
-      case K.IPVS_DEST_ATTR_FWD_METHOD: need(plen, 4, type); fwd = b.readUInt32LE(p); break;
-      case K.IPVS_DEST_ATTR_WEIGHT: need(plen, 4, type); weight = b.readUInt32LE(p); break;
-      case K.IPVS_DEST_ATTR_U_THRESH: need(plen, 4, type); upper = b.readUInt32LE(p); break;
-      case K.IPVS_DEST_ATTR_L_THRESH: need(plen, 4, type); lower = b.readUInt32LE(p); break;
-      case K.IPVS_DEST_ATTR_ACTIVE_CONNS: need(plen, 4, type); active = b.readUInt32LE(p); break;
-      case K.IPVS_DEST_ATTR_INACT_CONNS: need(plen, 4, type); inactive = b.readUInt32LE(p); break;
-      case K.IPVS_DEST_ATTR_PERSIST_CONNS: need(plen, 4, type); persist = b.readUInt32LE(p); break;
-      case K.IPVS_DEST_ATTR_ADDR_FAMILY: need(plen, 2, type); af = b.readUInt16LE(p); break;
-      case K.IPVS_DEST_ATTR_TUN_TYPE: need(plen, 1, type); tunType = b[p]!; break;
-      case K.IPVS_DEST_ATTR_TUN_PORT: need(plen, 2, type); tunPort = b.readUInt16BE(p); break;
-      case K.IPVS_DEST_ATTR_TUN_FLAGS: need(plen, 2, type); tunFlags = b.readUInt16LE(p); break;
-      case K.IPVS_DEST_ATTR_STATS64: s64At = p; s64End = p + plen; break;
-      case K.IPVS_DEST_ATTR_STATS: sAt = p; sEnd = p + plen; break;
+      case K.IPVS_DEST_ATTR_ADDR: d.addrAt = p; d.addrLen = plen; break;
+      case K.IPVS_DEST_ATTR_PORT: need(plen, 2, type); d.port = b.readUInt16BE(p); break;
+      case K.IPVS_DEST_ATTR_FWD_METHOD: need(plen, 4, type); d.fwd = b.readUInt32LE(p); break;
+      case K.IPVS_DEST_ATTR_WEIGHT: need(plen, 4, type); d.weight = b.readUInt32LE(p); break;
+      case K.IPVS_DEST_ATTR_U_THRESH: need(plen, 4, type); d.upper = b.readUInt32LE(p); break;
+      case K.IPVS_DEST_ATTR_L_THRESH: need(plen, 4, type); d.lower = b.readUInt32LE(p); break;
+      case K.IPVS_DEST_ATTR_ACTIVE_CONNS: need(plen, 4, type); d.active = b.readUInt32LE(p); break;
+      case K.IPVS_DEST_ATTR_INACT_CONNS: need(plen, 4, type); d.inactive = b.readUInt32LE(p); break;
+      case K.IPVS_DEST_ATTR_PERSIST_CONNS: need(plen, 4, type); d.persist = b.readUInt32LE(p); break;
+      case K.IPVS_DEST_ATTR_ADDR_FAMILY: need(plen, 2, type); d.af = b.readUInt16LE(p); break;
+      case K.IPVS_DEST_ATTR_TUN_TYPE: need(plen, 1, type); d.tunType = b[p]!; break;
+      case K.IPVS_DEST_ATTR_TUN_PORT: need(plen, 2, type); d.tunPort = b.readUInt16BE(p); break;
+      case K.IPVS_DEST_ATTR_TUN_FLAGS: need(plen, 2, type); d.tunFlags = b.readUInt16LE(p); break;
+      case K.IPVS_DEST_ATTR_STATS64: d.s64At = p; d.s64End = p + plen; break;
+      case K.IPVS_DEST_ATTR_STATS: d.sAt = p; d.sEnd = p + plen; break;
     }
     at += (len + 3) & ~3;
   }
-  if (addrAt < 0 || port < 0 || fwd < 0 || weight < 0) throw new AttrError("dest without ADDR, PORT, FWD_METHOD or WEIGHT");
-  const family: Family = af === 0 ? serviceFamily : af === K.AF_INET ? "ipv4" : af === K.AF_INET6 ? "ipv6" : "ipv4";
-  if (af !== 0 && af !== K.AF_INET && af !== K.AF_INET6) throw new IpvsDecodeError(`unknown address family ${af}`);
-  if (addrLen < (family === "ipv6" ? 16 : 4)) throw new IpvsDecodeError("destination address too short");
-  const forwarding = FWD[fwd & 7]!;
+  if (d.addrAt < 0 || d.port < 0 || d.fwd < 0 || d.weight < 0) throw new AttrError("dest without ADDR, PORT, FWD_METHOD or WEIGHT");
+  if (d.af !== 0 && d.af !== K.AF_INET && d.af !== K.AF_INET6) throw new IpvsDecodeError(`unknown address family ${d.af}`);
+}
+
+/** The scanned destination's address, its forwarding and its tunnel (shared by both shapes). */
+function scannedParts(b: Buffer, serviceFamily: Family): { address: string; forwarding: Forwarding; tunnel: Tunnel | null } {
+  const family: Family = d.af === 0 ? serviceFamily : d.af === K.AF_INET6 ? "ipv6" : "ipv4";
+  if (d.addrLen < (family === "ipv6" ? 16 : 4)) throw new IpvsDecodeError("destination address too short");
+  const forwarding = FWD[d.fwd & 7]!;
   let tunnel: Tunnel | null = null;
   if (forwarding === "tunnel") {
-    const type = TUN[tunType];
-    if (!type) throw new IpvsDecodeError(`unknown tunnel type ${tunType}`);
-    tunnel = { type, port: tunPort, checksum: tunFlags & 2 ? "remcsum" : tunFlags & 1 ? "csum" : "nocsum" };
+    const type = TUN[d.tunType];
+    if (!type) throw new IpvsDecodeError(`unknown tunnel type ${d.tunType}`);
+    tunnel = { type, port: d.tunPort, checksum: d.tunFlags & 2 ? "remcsum" : d.tunFlags & 1 ? "csum" : "nocsum" };
   }
+  const address = family === "ipv6" ? formatIPv6(b, d.addrAt) : formatIPv4(b, d.addrAt);
+  return { address, forwarding, tunnel };
+}
+
+/** Decodes the attributes inside one DEST container at [start, end). */
+export function decodeDestFast(b: Buffer, start: number, end: number, serviceFamily: Family): DestinationState {
+  scanDest(b, start, end);
+  const { address, forwarding, tunnel } = scannedParts(b, serviceFamily);
   return {
-    key: { address: family === "ipv6" ? formatIPv6(b, addrAt) : formatIPv4(b, addrAt), port },
-    config: { forwarding, weight, upperThreshold: upper, lowerThreshold: lower, tunnel },
-    activeConns: active,
-    inactiveConns: inactive,
-    persistConns: persist,
-    stats: s64At >= 0 ? decodeStatsAt(b, s64At, s64End, true) : sAt >= 0 ? decodeStatsAt(b, sAt, sEnd, false) : zeroStats(),
+    key: { address, port: d.port },
+    config: { forwarding, weight: d.weight, upperThreshold: d.upper, lowerThreshold: d.lower, tunnel },
+    activeConns: d.active,
+    inactiveConns: d.inactive,
+    persistConns: d.persist,
+    stats: d.s64At >= 0 ? decodeStatsAt(b, d.s64At, d.s64End, true) : d.sAt >= 0 ? decodeStatsAt(b, d.sAt, d.sEnd, false) : zeroStats(),
   };
+}
+
+/** The same destination as a compact row (protocol/messages-compact.ts), no objects in between. */
+export function decodeDestRow(b: Buffer, start: number, end: number, serviceFamily: Family): DestinationRow {
+  scanDest(b, start, end);
+  const { address, forwarding, tunnel } = scannedParts(b, serviceFamily);
+  const stats = d.s64At >= 0 ? statsRowAt(b, d.s64At, d.s64End, true) : d.sAt >= 0 ? statsRowAt(b, d.sAt, d.sEnd, false) : 0;
+  return [address, d.port, forwarding, d.weight, d.upper, d.lower, tunnel, d.active, d.inactive, d.persist, stats];
 }
 
 /** All destinations of one GET_DEST dump's raw replies; kernel errors throw NetlinkError. */
 export function decodeDestDump(op: string, replies: Buffer[], serviceFamily: Family): DestinationState[] {
-  const out: DestinationState[] = [];
+  return decodeDestDumpWith(op, replies, serviceFamily, decodeDestFast);
+}
+
+/** The same as compact rows. */
+export function decodeDestDumpRows(op: string, replies: Buffer[], serviceFamily: Family): DestinationRow[] {
+  return decodeDestDumpWith(op, replies, serviceFamily, decodeDestRow);
+}
+
+function decodeDestDumpWith<T>(
+  op: string,
+  replies: Buffer[],
+  serviceFamily: Family,
+  decode: (b: Buffer, start: number, end: number, f: Family) => T,
+): T[] {
+  const out: T[] = [];
   for (const msg of replies) {
     const type = msg.readUInt16LE(4);
     if (type === NLMSG_DONE || type === NLMSG_ERROR) {
@@ -137,7 +166,7 @@ export function decodeDestDump(op: string, replies: Buffer[], serviceFamily: Fam
       const len = msg.readUInt16LE(at);
       if (len < 4 || len > end - at) throw new AttrError(`attribute at ${at} has length ${len}`);
       if ((msg.readUInt16LE(at + 2) & 0x3fff) === K.IPVS_CMD_ATTR_DEST) {
-        out.push(decodeDestFast(msg, at + 4, at + len, serviceFamily));
+        out.push(decode(msg, at + 4, at + len, serviceFamily));
       }
       at += (len + 3) & ~3;
     }

@@ -13,6 +13,7 @@ import type {
   Timeouts,
 } from "../../protocol/ipvs.ts";
 import type { ServiceRules } from "../../protocol/ipvsadm/names.ts";
+import type { ServiceRow } from "../../protocol/messages-compact.ts";
 
 /** One change of the table as data, for IpvsClient.applyBatch (and undo lists). */
 export type IpvsChange =
@@ -42,6 +43,8 @@ export interface IpvsClient {
 
   /** Every service with its destinations and stats (one service dump + dest dumps). */
   listServices(): Promise<ServiceState[]>;
+  /** Optional: the same listing as compact rows, without building objects (service.list.compact). */
+  listServiceRows?(): Promise<ServiceRow[]>;
   /** null when the service does not exist. */
   getService(key: ServiceKey): Promise<ServiceState | null>;
   createService(svc: Service): Promise<void>;

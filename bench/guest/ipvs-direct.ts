@@ -1,7 +1,8 @@
 // Guest-side half of benchmarks 1 and 2, run in the director's namespace with
 // `node --import tsx`: the agent's own code called in-process (no WebSocket, no JSON), timed
 // side by side with ipvsadm in the same namespace. Prints one JSON line.
-//   list   <reps>              NetlinkIpvsClient.listServices() vs `ipvsadm -Ln`
+//   list   <reps>              NetlinkIpvsClient.listServices(), and listServiceRows() plus the
+//                              JSON of its answer, vs `ipvsadm -Ln`
 //   import <reps> <rulesFile>  importRules(replace) vs `ipvsadm -R`, flushing before each run
 import { spawnSync } from "node:child_process";
 import { openSync, readFileSync } from "node:fs";
@@ -20,13 +21,18 @@ function ipvsadm(args: string[], stdinFile?: string): number {
 async function list(reps: number): Promise<unknown> {
   const client = await NetlinkIpvsClient.open({ timeoutMs: 120_000 });
   const ours: number[] = [];
+  const rows: number[] = [];
   const theirs: number[] = [];
   let services = 0;
   let dests = 0;
   await client.listServices(); // warm-up: JIT and the kernel's caches, as the running agent has them
+  JSON.stringify({ services: await client.listServiceRows() });
   ipvsadm(["-Ln"]);
   for (let i = 0; i < reps; i++) {
     theirs.push(ipvsadm(["-Ln"]));
+    const t1 = performance.now();
+    JSON.stringify({ services: await client.listServiceRows() });
+    rows.push(performance.now() - t1);
     const t0 = performance.now();
     const all = await client.listServices();
     ours.push(performance.now() - t0);
@@ -34,7 +40,7 @@ async function list(reps: number): Promise<unknown> {
     dests = all.reduce((n, s) => n + s.destinations.length, 0);
   }
   client.close();
-  return { ours, theirs, services, dests };
+  return { ours, rows, theirs, services, dests };
 }
 
 async function importBench(reps: number, file: string): Promise<unknown> {

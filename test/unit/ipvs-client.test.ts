@@ -7,6 +7,7 @@ import { K } from "../../agent/ipvs/constants.ts";
 import { IpvsError, IpvsValidationError } from "../../agent/ipvs/errors.ts";
 import { AttrMap, AttrWriter } from "../../agent/netlink/attrs.ts";
 import type { Destination, Service, Stats } from "../../protocol/ipvs.ts";
+import { expandServiceRows, servicesToRows } from "../../protocol/messages-compact.ts";
 import {
   doneMessage,
   errorMessage,
@@ -96,6 +97,14 @@ function kernel(extra?: (req: SeenRequest) => Buffer[] | undefined): FakeTranspo
 }
 
 describe("NetlinkIpvsClient over a message-level fake", () => {
+  it("listServiceRows is the same table as listServices, in rows (service.list.compact)", async () => {
+    const c = await NetlinkIpvsClient.open({ transport: kernel() });
+    const rows = await c.listServiceRows();
+    expect(rows).toEqual(servicesToRows(await c.listServices()));
+    expect(expandServiceRows(rows)).toEqual(await c.listServices());
+    expect(rows[0]![7]![0]).toEqual(["10.0.0.2", 8080, "masq", 3, 0, 0, null, 0, 1, 0, [0, 0, 0, 0, 0, 1, 2, 3, 4, 5]]);
+  });
+
   it("resolves the family and lists services with their destinations", async () => {
     const t = kernel();
     const c = await NetlinkIpvsClient.open({ transport: t });
