@@ -1,6 +1,6 @@
 // Benchmark 2: import 5,000 services + 20,000 real servers (the rule file of benchmark 1).
-//   agent   `rules.import` (ipvsadm text, replace, not a dry run) over the agent's WebSocket,
-//           timed on the host
+//   agent   `rules.import` (ipvsadm text, replace, not a dry run, report "counts" as `lvsctl -R`
+//           asks: ipvsadm -R prints nothing either) over the agent's WebSocket, timed on the host
 //   direct  importRules() of agent/rules in a script inside the guest (no transport)
 //   oracle  `ipvsadm -R < file`, timed inside the guest
 // The table is flushed (`ipvsadm -C`, untimed) before every run of either side.
@@ -34,9 +34,10 @@ async function agentVsIpvsadm(lab: BenchLab, text: string, n: number): Promise<{
     const importOnce = async () => {
       await flush(lab);
       const t0 = performance.now();
-      const r = await client.request("rules.import", { source: { format: "ipvsadm", text }, mode: "replace", dryRun: false }, { deadlineMs: 600_000 });
+      const r = await client.request("rules.import", { source: { format: "ipvsadm", text }, mode: "replace", dryRun: false, report: "counts" }, { deadlineMs: 600_000 });
       const ms = performance.now() - t0;
       if (!r.applied) throw new BenchError(`rules.import did not apply: ${JSON.stringify(r.errors.slice(0, 5))}`);
+      if (r.counts?.create !== WANT_LINES) throw new BenchError(`rules.import counted ${JSON.stringify(r.counts)} changes, expected ${WANT_LINES} creations`);
       await expectFullTable(lab, "rules.import");
       return ms;
     };

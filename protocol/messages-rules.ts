@@ -44,9 +44,17 @@ export const RulesImport = z.object({
   /** replace: the table becomes exactly the source; merge: only create/update */
   mode: z.enum(["replace", "merge"]).default("replace"),
   dryRun: z.boolean().default(false),
+  /**
+   * "counts": answer `changes: []` and only `counts` (a 25,000-line import lists 25,000
+   * changes, megabytes of JSON nobody reads when applying, e.g. `lvsctl -R`).
+   */
+  report: z.enum(["changes", "counts"]).default("changes"),
 });
+export const ChangeCounts = z.object({ create: z.number().int(), update: z.number().int(), delete: z.number().int() });
 export const RulesImported = z.object({
   changes: z.array(RuleChange),
+  /** how many changes of each kind (agents before this field omit it) */
+  counts: ChangeCounts.optional(),
   applied: z.boolean(),
   errors: z.array(z.object({ line: z.number().int().optional(), message: z.string() })),
 });

@@ -9,7 +9,7 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
   if (!ipvs) return {};
   return {
     "rules.export": ({ format }) => exportRules(ipvs, format),
-    "rules.import": ({ source, mode, dryRun }) => importRules(ipvs, source, mode, dryRun),
+    "rules.import": ({ source, mode, dryRun, report }) => importRules(ipvs, source, mode, dryRun, report),
     "rules.diff": async ({ source }) => ({ changes: await diffSource(ipvs, source) }),
   };
 }

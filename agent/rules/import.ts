@@ -63,11 +63,31 @@ function resolve(source: RulesSource, mode: ApplyMode, live: ServiceRules[]): Re
 
 export interface ImportResult {
   changes: ReturnType<typeof previewRules>["changes"];
+  counts: { create: number; update: number; delete: number };
   applied: boolean;
   errors: { line?: number; message: string }[];
 }
 
-export async function importRules(client: IpvsClient, source: RulesSource, mode: ApplyMode, dryRun: boolean): Promise<ImportResult> {
+/** The result with the change list, or only its counts (report "counts"). */
+export async function importRules(
+  client: IpvsClient,
+  source: RulesSource,
+  mode: ApplyMode,
+  dryRun: boolean,
+  report: "changes" | "counts" = "changes",
+): Promise<ImportResult> {
+  const r = await importRulesFull(client, source, mode, dryRun);
+  const counts = { create: 0, update: 0, delete: 0 };
+  for (const c of r.changes) counts[c.action]++;
+  return { ...r, counts, changes: report === "counts" ? [] : r.changes };
+}
+
+async function importRulesFull(
+  client: IpvsClient,
+  source: RulesSource,
+  mode: ApplyMode,
+  dryRun: boolean,
+): Promise<Omit<ImportResult, "counts">> {
   // one listing serves the preview, the plan and the rollback snapshot
   const live = configsOnly(await client.listServices());
   const r = resolve(source, mode, live);

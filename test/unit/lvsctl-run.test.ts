@@ -6,6 +6,8 @@ import { type AgentLike, type CliIo, runCommand } from "../../cli/run-command.ts
 import { ProtocolError } from "../../protocol/errors.ts";
 import type { ServiceState, Stats } from "../../protocol/ipvs.ts";
 import { parseIpvsadmArgs } from "../../protocol/ipvsadm/args.ts";
+import { servicesToRows } from "../../protocol/messages-compact.ts";
+import type { ListedService } from "../../protocol/messages-ipvs.ts";
 
 const zero: Stats = { conns: 0, inPkts: 0, outPkts: 0, inBytes: 0, outBytes: 0, cps: 0, inPps: 0, outPps: 0, inBps: 0, outBps: 0 };
 const SVC: ServiceState = {
@@ -27,9 +29,17 @@ const SVC: ServiceState = {
 class FakeAgent implements AgentLike {
   requests: [string, unknown][] = [];
   failWith: ProtocolError | null = null;
+  /** an agent from before service.list.compact */
+  old = false;
+  list: ListedService[] = [SVC];
   async request(type: string, payload: unknown): Promise<never> {
     this.requests.push([type, payload]);
     if (this.failWith) throw this.failWith;
+    if (type === "service.list.compact") {
+      if (this.old) throw new ProtocolError("unsupported", 'unknown message type "service.list.compact"');
+      return { services: servicesToRows(this.list) } as never;
+    }
+    if (type === "service.list") return this.list as never;
     if (type === "service.get") return ((payload as { key: { port: number } }).key.port === 80 ? SVC : null) as never;
     const answers: Record<string, unknown> = {
       "service.list": [SVC],
@@ -91,7 +101,21 @@ describe("lvsctl argv -> agent requests", () => {
     );
     expect((await run("-S -n")).out).toBe("-A -t 10.0.0.1:80 -s rr -p 60 -M 255.255.255.0\n-a -t 10.0.0.1:80 -r 10.0.0.4:8080 -m -w 7\n");
     expect((await run("-L --timeout")).out).toBe("Timeout (tcp tcpfin udp): 900 120 300\n");
+    // the listing travels as service.list.compact; an older agent gets service.list, same output
+    const old = new FakeAgent();
+    old.old = true;
+    const viaOld = await run("-Ln", "", old);
+    expect(viaOld.requests.map(([t]) => t)).toContain("service.list");
+    expect(viaOld.out).toBe((await run("-Ln")).out);
+    expect((await run("-Ln")).requests.map(([t]) => t)).not.toContain("service.list");
     expect((await run("-Lnc")).out).toContain("TCP 01:01  ESTABLISHED 172.16.0.2:5000    10.0.0.1:80        10.0.0.4:8080\n");
+  });
+
+  it("prints a scheduler the protocol does not know by its kernel name, as ipvsadm does", async () => {
+    const agent = new FakeAgent();
+    agent.list = [{ ...SVC, config: { ...SVC.config, scheduler: "none" }, unknownScheduler: "twos" }];
+    expect((await run("-S -n", "", agent)).out).toContain("-A -t 10.0.0.1:80 -s twos -p 60");
+    expect((await run("-Ln", "", agent)).out).toContain("TCP  10.0.0.1:80 twos persistent 60");
   });
 
   it("exit codes: 1 for -L of a missing service, 255 for agent refusals, 2 for bad -R input", async () => {
@@ -111,7 +135,7 @@ describe("lvsctl argv -> agent requests", () => {
     const text = "-A -t 10.0.0.9:80 -s rr\n-a -t 10.0.0.9:80 -r 10.0.0.2\n";
     const r = await run("-R", text);
     expect(r.code).toBe(0);
-    expect(r.requests).toEqual([["rules.import", { source: { format: "ipvsadm", text }, mode: "merge", dryRun: false }]]);
+    expect(r.requests).toEqual([["rules.import", { source: { format: "ipvsadm", text }, mode: "merge", dryRun: false, report: "counts" }]]);
   });
 });
 

@@ -27,6 +27,15 @@ describe("importRules", () => {
     expect(c.mutations).toBe(0);
   });
 
+  it("report counts: the same import answers only the number of changes of each kind", async () => {
+    const lines = "-A -u 10.0.0.5:53 -s rr\n-a -u 10.0.0.5:53 -r 10.0.0.9 -w 2\n-E -t 10.0.0.1:80 -s wrr";
+    const full = await importRules(await table("-A -t 10.0.0.1:80 -s rr"), text(lines), "merge", true);
+    const counted = await importRules(await table("-A -t 10.0.0.1:80 -s rr"), text(lines), "merge", false, "counts");
+    expect(full.changes).toHaveLength(3);
+    expect(full.counts).toEqual({ create: 2, update: 1, delete: 0 });
+    expect(counted).toMatchObject({ applied: true, changes: [], counts: { create: 2, update: 1, delete: 0 } });
+  });
+
   it("a kernel refusal is reported with its line and the table is rolled back", async () => {
     const c = await table("-A -t 10.0.0.1:80 -s rr");
     const before = await c.listServices();
