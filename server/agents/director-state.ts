@@ -115,8 +115,12 @@ export class DirectorState {
     return n;
   }
 
-  clear(): void {
-    this.services = new Map();
+  /** The link is down: the table stays (last known), but no counters are current. */
+  clearTraffic(): void {
+    for (const svc of this.services.values()) {
+      svc.traffic = ZERO_TRAFFIC;
+      for (const d of svc.destinations.values()) d.traffic = ZERO_TRAFFIC;
+    }
   }
 }
 

@@ -86,6 +86,7 @@ export class DirectorLink {
       clearInterval(this.#relistTimer);
       client.close();
       if (this.#client === client) this.#client = null;
+      this.state.clearTraffic();
       const pe = err instanceof ProtocolError ? err : null;
       const unauthorized = pe?.code === "unauthorized";
       this.#setLink(unauthorized ? "unauthorized" : "offline", pe?.message ?? (err as Error | undefined)?.message ?? "connection to the agent was lost");

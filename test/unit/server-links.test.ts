@@ -71,12 +71,18 @@ describe("server agent links", () => {
     peer = await LivePeer.open(s.url);
     peer.send({ type: "subscribe", topic: "fleet" });
     await until(() => liveLink(peer!, "d1") === "online", 5000, "online");
+    await s.api("POST", "/api/directors/d1/services", { key: { protocol: "tcp", address: "10.1.0.1", port: 80 }, config: { scheduler: "rr" } });
+    h.ipvs.services.get("tcp:10.1.0.1:80")!.stats.cps = 12;
+    await until(() => s!.app.fleet.get("d1").state.total().cps === 12, 3000, "traffic");
     const t0 = Date.now();
     await h.close();
     hs = [];
     await until(() => liveLink(peer!, "d1") === "offline", 3000, "offline on the live topic");
     expect(Date.now() - t0).toBeLessThan(3000);
     expect(s.app.fleet.get("d1").linkError).toBeTruthy();
+    // the last known table stays, its counters do not pretend to be current
+    expect(s.app.fleet.get("d1").state.services.size).toBe(1);
+    expect(s.app.fleet.get("d1").state.total().cps).toBe(0);
     const back = await startHarness({ port });
     hs = [back];
     await until(() => liveLink(peer!, "d1") === "online", 5000, "back online");
