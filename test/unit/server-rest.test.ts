@@ -138,4 +138,21 @@ describe("server REST", () => {
     expect(Date.now() - t0).toBeLessThan(500);
     hs = [];
   });
+
+  it("the audit entry is written before the action runs and completed after", async () => {
+    hs = await agents(1);
+    s = await startServer();
+    await s.api("POST", "/api/directors", registration(hs[0]!, "d1"));
+    await online();
+    hs[0]!.ipvs.delayMs = 400; // the agent's kernel calls are slow
+    const pending = s.api("POST", "/api/directors/d1/services", SVC);
+    const during = await until(async () => {
+      const r = await s!.api<{ action: string; ok: boolean | null; result: unknown }[]>("GET", "/api/audit?action=service.create");
+      return r.body[0];
+    }, 2000, "the entry before the action completes");
+    expect(during).toMatchObject({ action: "service.create", ok: null, result: null, user: "anonymous", target: "tcp:10.9.0.1:80" });
+    expect((await pending).status).toBe(201);
+    const after = await s.api<{ ok: boolean | null; time: number }[]>("GET", "/api/audit?action=service.create");
+    expect(after.body[0]!.ok).toBe(true);
+  });
 });
