@@ -11,9 +11,10 @@ import type { ServiceRules } from "../../protocol/ipvsadm/names.ts";
 import { type RuleLine, formatSave, parseRestore } from "../../protocol/ipvsadm/save.ts";
 import type { RuleSet, RulesSource } from "../../protocol/messages-rules.ts";
 import type { DestinationConfig, ServiceConfig } from "../../protocol/ipvs.ts";
-import { diffRulesMerge } from "../../protocol/rules-diff.ts";
+import { diffRules, diffRulesMerge } from "../../protocol/rules-diff.ts";
 import type { IpvsClient } from "../ipvs/types.ts";
-import { type ApplyMode, type LineProblem, RulesApplyError, RulesValidationError, applyPlan, previewOf, previewRules } from "./apply.ts";
+import { type ApplyMode, type LineProblem, RulesApplyError, RulesValidationError, applyPlan, previewRules } from "./apply.ts";
+import { countChanges } from "./count-changes.ts";
 import { planRules } from "./plan.ts";
 import { configsOnly } from "./repair.ts";
 
@@ -68,7 +69,7 @@ export interface ImportResult {
   errors: { line?: number; message: string }[];
 }
 
-/** The result with the change list, or only its counts (report "counts"). */
+/** The result with the change list, or only its counts (report "counts", no diff ordering). */
 export async function importRules(
   client: IpvsClient,
   source: RulesSource,
@@ -76,37 +77,29 @@ export async function importRules(
   dryRun: boolean,
   report: "changes" | "counts" = "changes",
 ): Promise<ImportResult> {
-  const r = await importRulesFull(client, source, mode, dryRun);
-  const counts = { create: 0, update: 0, delete: 0 };
-  for (const c of r.changes) counts[c.action]++;
-  return { ...r, counts, changes: report === "counts" ? [] : r.changes };
-}
-
-async function importRulesFull(
-  client: IpvsClient,
-  source: RulesSource,
-  mode: ApplyMode,
-  dryRun: boolean,
-): Promise<Omit<ImportResult, "counts">> {
   // one listing serves the preview, the plan and the rollback snapshot
   const live = configsOnly(await client.listServices());
   const r = resolve(source, mode, live);
   const timeouts = r.lines.some((o) => o.command.kind === "set-timeouts") ? await client.getTimeouts() : null;
   const plan = planRules(live, timeouts, r.lines, r.mode);
-  const preview = previewOf(plan);
-  const problems = [...r.syntaxErrors, ...preview.problems].sort((a, b) => a.line - b.line);
+  const proposed = plan.model.toRules();
+  const changes = report === "counts" ? [] : diffRules(live, proposed);
+  const counts = report === "counts" ? countChanges(live, proposed) : { create: 0, update: 0, delete: 0 };
+  if (report === "changes") for (const c of changes) counts[c.action]++;
+  const preview = { changes, counts };
+  const problems = [...r.syntaxErrors, ...plan.problems].sort((a, b) => a.line - b.line);
   if (problems.length > 0 || dryRun)
-    return { changes: preview.changes, applied: false, errors: problems.map((p) => ({ line: p.line, message: p.message })) };
+    return { ...preview, applied: false, errors: problems.map((p) => ({ line: p.line, message: p.message })) };
   try {
     await applyPlan(client, plan);
-    return { changes: preview.changes, applied: true, errors: [] };
+    return { ...preview, applied: true, errors: [] };
   } catch (e) {
     if (e instanceof RulesValidationError)
-      return { changes: preview.changes, applied: false, errors: e.problems.map((p) => ({ line: p.line, message: p.message })) };
+      return { ...preview, applied: false, errors: e.problems.map((p) => ({ line: p.line, message: p.message })) };
     if (e instanceof RulesApplyError) {
       const undo = e.rolledBack ? "rolled back" : `ROLLBACK INCOMPLETE: ${e.rollbackErrors.join("; ")}`;
       const entry = { message: `${e.kernelMessage} (${undo})` };
-      return { changes: preview.changes, applied: false, errors: [e.line === null ? entry : { line: e.line, ...entry }] };
+      return { ...preview, applied: false, errors: [e.line === null ? entry : { line: e.line, ...entry }] };
     }
     throw e;
   }
