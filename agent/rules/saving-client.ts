@@ -25,7 +25,13 @@ export interface SavingIpvsClient extends IpvsClient {
   saved(): Promise<void>;
 }
 
-export function withSaveFile(inner: IpvsClient, path: string, onError: (e: unknown) => void, delayMs = 50): SavingIpvsClient {
+export function withSaveFile(
+  inner: IpvsClient,
+  path: string,
+  onError: (e: unknown) => void,
+  delayMs = 50,
+  maxWaitMs = 5000,
+): SavingIpvsClient {
   let dirty = false;
   let running: Promise<void> | null = null;
   /** mutating calls started, and those not finished yet */
@@ -34,9 +40,23 @@ export function withSaveFile(inner: IpvsClient, path: string, onError: (e: unkno
   /** the table as a caller reported it, valid while `started` has not moved */
   let known: { rules: readonly ServiceRules[]; at: number } | null = null;
 
+  /**
+   * Waits until no change has been in flight or started for delayMs (at most maxWaitMs of
+   * changes that keep starting): listing the kernel in the middle of an import competes with
+   * it, and only the table at its end matters.
+   */
+  const quiet = async () => {
+    const t0 = Date.now();
+    for (;;) {
+      const seen = started;
+      await new Promise((r) => setTimeout(r, delayMs));
+      if (inFlight === 0 && (started === seen || Date.now() - t0 > maxWaitMs)) return;
+    }
+  };
+
   const loop = async () => {
-    await new Promise((r) => setTimeout(r, delayMs));
     while (dirty) {
+      await quiet();
       dirty = false;
       try {
         const k = known;

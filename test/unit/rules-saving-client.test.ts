@@ -90,4 +90,28 @@ describe("withSaveFile", () => {
     expect(lists()).toBe(1);
     expect(readFileSync(path, "utf8").split("\n").filter((l) => l.startsWith("-A"))).toHaveLength(3);
   });
+
+  it("never lists the kernel while a change is in flight (an import's batches), only once it is quiet", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "save-")), "rules");
+    const { client, lists } = fakeClient();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    (client as { applyBatch?: unknown }).applyBatch = async (changes: { service: Service }[]) => {
+      await gate;
+      for (const c of changes) await client.createService(c.service);
+      return changes.map(() => ({ status: "done" }));
+    };
+    const saving = withSaveFile(client, path, () => {}, 10);
+    await saving.flush(); // marks the file dirty
+    const batch = saving.applyBatch!([{ op: "createService", service: svc(90) }]);
+    await new Promise((r) => setTimeout(r, 80));
+    expect(lists()).toBe(0); // the batch is still in flight: no listing of a half-made table
+    release();
+    await batch;
+    await saving.saved();
+    expect(lists()).toBe(1);
+    expect(readFileSync(path, "utf8")).toContain("-A -t 10.1.1.1:90 -s rr");
+  });
 });
