@@ -8,7 +8,8 @@ import { REPO_ROOT } from "./paths.ts";
 import { freePorts } from "./ports.ts";
 import type { LabState } from "./state.ts";
 
-const BUILD_ID = join(REPO_ROOT, ".next", "BUILD_ID");
+/** next.config.ts reads NEXT_DIST_DIR too; the server process inherits it. */
+const BUILD_ID = join(REPO_ROOT, process.env.NEXT_DIST_DIR ?? ".next", "BUILD_ID");
 const BUILD_INPUTS = ["app", "components", "protocol", "next.config.ts", "postcss.config.mjs", "package-lock.json"];
 
 function newestMtime(path: string): number {

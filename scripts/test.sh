@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # The one test command (README, .ci/run): install what is missing, lint (with the import
-# boundaries), type-check, then every vitest project: unit tests and real-kernel lab tests.
+# boundaries), type-check, build the web app, then every vitest project: unit tests and
+# real-kernel lab tests (with the browser tests against the lab).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 echo "== lint"; npx biome lint .
-echo "== types"; npx tsc --noEmit -p tsconfig.json
+echo "== types"; npm run -s typecheck
+# The browser tests (test/lab/dashboard-*) run the production build of the web app.
+echo "== build"; npx next build
 echo "== tests"
 exec npx vitest run "$@"
