@@ -25,7 +25,7 @@ const SVC = "tcp:10.9.0.1:80";
 const DEST = "10.0.0.11:80";
 
 async function withService(h: Harness, id: string, persistent = false): Promise<DestinationState> {
-  await until(() => s!.app.fleet.get(id).online, 5000, `${id} online`);
+  await until(() => s!.app.fleet.get(id).online, 10_000, `${id} online`);
   const config = { scheduler: "wlc", ...(persistent ? { persistence: { timeout: 60, netmask: "255.255.255.255" } } : {}) };
   await s!.api("POST", `/api/directors/${id}/services`, { key: { protocol: "tcp", address: "10.9.0.1", port: 80 }, config });
   await s!.api("POST", `/api/directors/${id}/services/${encodeURIComponent(SVC)}/destinations`, { key: { address: "10.0.0.11", port: 80 }, config: { forwarding: "route", weight: 5 } });
@@ -139,7 +139,7 @@ describe("server drains", () => {
     const dataDir = s.dataDir;
     await s.close();
     s = await startServer({ dataDir });
-    await until(() => s!.app.fleet.find("d1")?.online, 5000, "relinked from the store");
+    await until(() => s!.app.fleet.find("d1")?.online, 10_000, "relinked from the store");
     expect(s.app.drains.get(job.id).status).toBe("draining");
     d.activeConns = 0;
     d.inactiveConns = 0;

@@ -51,7 +51,7 @@ export function removeDir(dir: string): void {
 }
 
 /** Polls until `check` returns a truthy value or the time is up. */
-export async function until<T>(check: () => T | Promise<T>, timeoutMs = 5_000, what = "condition"): Promise<NonNullable<T>> {
+export async function until<T>(check: () => T | Promise<T>, timeoutMs = 10_000, what = "condition"): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
@@ -93,7 +93,7 @@ export class LivePeer {
   }
 
   /** Waits for the first message (from index `from`) matching `pred`. */
-  async next(pred: (m: Record<string, unknown>) => boolean, from = 0, timeoutMs = 5_000): Promise<Record<string, unknown>> {
+  async next(pred: (m: Record<string, unknown>) => boolean, from = 0, timeoutMs = 10_000): Promise<Record<string, unknown>> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const m = this.messages.slice(from).find(pred);

@@ -127,14 +127,14 @@ describe("history route", () => {
     hs = await agents(1);
     s = await startServer();
     await s.api("POST", "/api/directors", registration(hs[0]!, "d1"));
-    await until(() => s!.app.fleet.get("d1").online, 5000, "online");
+    await until(() => s!.app.fleet.get("d1").online, 10_000, "online");
     await s.api("POST", "/api/directors/d1/services", { key: { protocol: "tcp", address: "10.1.0.1", port: 80 }, config: { scheduler: "rr" } });
     hs[0]!.ipvs.services.get("tcp:10.1.0.1:80")!.stats.cps = 7;
     const key = encodeURIComponent("tcp:10.1.0.1:80");
     const h = await until(async () => {
       const r = await s!.api<History>("GET", `/api/directors/d1/history?service=${key}&range=15m`);
       return r.body.total.cps.includes(7) ? r.body : null;
-    }, 5000, "a sample with cps 7");
+    }, 10_000, "a sample with cps 7");
     expect(h.range).toBe("15m");
     const director = await s.api<History>("GET", "/api/directors/d1/history");
     expect(director.body.total.cps).toContain(7);

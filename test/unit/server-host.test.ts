@@ -89,7 +89,7 @@ describe("server host routes", () => {
     hs = [h];
     s = await startServer();
     await s.api("POST", "/api/directors", registration(h, "d1"));
-    await until(() => s!.app.fleet.get("d1").online, 5000, "online");
+    await until(() => s!.app.fleet.get("d1").online, 10_000, "online");
     await s.api("POST", "/api/directors/d1/services", { key: { protocol: "udp", address: "10.5.5.5", port: 53 }, config: { scheduler: "rr" } });
     const diff = await s.api<{ changes: { action: string }[] }>("POST", "/api/directors/d1/rules/diff", { text: RULES, mode: "replace" });
     expect(diff.body.changes.map((c) => c.action).sort()).toEqual(["create", "create", "create", "delete"]);
@@ -116,7 +116,7 @@ describe("server host routes", () => {
     hs = [h];
     s = await startServer();
     await s.api("POST", "/api/directors", registration(h, "d1"));
-    await until(() => s!.app.fleet.get("d1").online, 5000, "online");
+    await until(() => s!.app.fleet.get("d1").online, 10_000, "online");
     const res = await fetch(`${s.url}/api/directors/d1/conns?realServer=10.0.0.11&state=ESTABLISHED&sort=client&limit=5&byState=1&byRealServer=1`);
     expect(res.headers.get("content-type")).toContain("application/x-ndjson");
     const lines = (await res.text()).trim().split("\n").map((l) => JSON.parse(l) as ConnsStreamLine);
@@ -138,7 +138,7 @@ describe("server host routes", () => {
     hs = [h];
     s = await startServer();
     await s.api("POST", "/api/directors", registration(h, "d1"));
-    await until(() => s!.app.fleet.get("d1").online, 5000, "online");
+    await until(() => s!.app.fleet.get("d1").online, 10_000, "online");
     const got = await s.api<{ values: Record<string, string> }>("GET", "/api/directors/d1/sysctls?names=net.ipv4.vs.expire_quiescent_template");
     expect(got.body.values).toEqual({ "net.ipv4.vs.expire_quiescent_template": "0" });
     const set = await s.api<{ previous: string; value: string; persisted: boolean }>("PUT", "/api/directors/d1/sysctls", { name: "net.ipv4.vs.expire_quiescent_template", value: "1", persist: true });
@@ -157,7 +157,7 @@ describe("server host routes", () => {
     s = await startServer();
     await s.api("POST", "/api/directors", registration(h, "d1"));
     await s.api("POST", "/api/directors", registration(rs, "rs1", { role: "realserver", addresses: ["10.0.0.11"] }));
-    await until(() => s!.app.fleet.get("d1").online && s!.app.fleet.get("rs1").online, 5000, "online");
+    await until(() => s!.app.fleet.get("d1").online && s!.app.fleet.get("rs1").online, 10_000, "online");
     await s.api("POST", "/api/directors/d1/rules/import", { text: RULES, mode: "replace" });
     const key = encodeURIComponent("tcp:172.16.0.100:80");
     const r = await s.api<ReadinessView>("GET", `/api/readiness?director=d1&service=${key}`);

@@ -36,11 +36,11 @@ describe("live hub", () => {
     fast.on("message", () => fastDeltas++);
     slow.send(JSON.stringify({ type: "subscribe", topic: "fleet" }));
     fast.send(JSON.stringify({ type: "subscribe", topic: "fleet" }));
-    await until(() => fastDeltas > 2, 5000, "deltas");
+    await until(() => fastDeltas > 2, 10_000, "deltas");
     // stop reading: the kernel buffers fill, then the hub's queue grows past the bound
     (slow as unknown as { _socket: { pause(): void } })._socket.pause();
     await until(() => hub.socketCount === 1, 15_000, "the slow socket dropped");
     const before = fastDeltas;
-    await until(() => fastDeltas > before + 2, 5000, "deltas continue");
+    await until(() => fastDeltas > before + 2, 10_000, "deltas continue");
   });
 });

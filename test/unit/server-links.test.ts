@@ -70,7 +70,7 @@ describe("server agent links", () => {
     await s.api("POST", "/api/directors", registration(h, "d1"));
     peer = await LivePeer.open(s.url);
     peer.send({ type: "subscribe", topic: "fleet" });
-    await until(() => liveLink(peer!, "d1") === "online", 5000, "online");
+    await until(() => liveLink(peer!, "d1") === "online", 10_000, "online");
     await s.api("POST", "/api/directors/d1/services", { key: { protocol: "tcp", address: "10.1.0.1", port: 80 }, config: { scheduler: "rr" } });
     h.ipvs.services.get("tcp:10.1.0.1:80")!.stats.cps = 12;
     await until(() => s!.app.fleet.get("d1").state.total().cps === 12, 3000, "traffic");
@@ -85,7 +85,7 @@ describe("server agent links", () => {
     expect(s.app.fleet.get("d1").state.total().cps).toBe(0);
     const back = await startHarness({ port });
     hs = [back];
-    await until(() => liveLink(peer!, "d1") === "online", 5000, "back online");
+    await until(() => liveLink(peer!, "d1") === "online", 10_000, "back online");
   });
 
   it("a hung agent (no pongs) is offline within 3 s through the heartbeat", async () => {
@@ -96,7 +96,7 @@ describe("server agent links", () => {
     await s.api("POST", "/api/directors", { ...registration(h, "d1"), url: `ws://127.0.0.1:${relay.port}` });
     peer = await LivePeer.open(s.url);
     peer.send({ type: "subscribe", topic: "fleet" });
-    await until(() => liveLink(peer!, "d1") === "online", 5000, "online");
+    await until(() => liveLink(peer!, "d1") === "online", 10_000, "online");
     const t0 = Date.now();
     relay.freeze();
     await until(() => liveLink(peer!, "d1") === "offline", 3000, "offline through the heartbeat");

@@ -23,7 +23,7 @@ async function online(id = "d1"): Promise<void> {
   await until(async () => {
     const r = await s!.api<{ directors: Record<string, DirectorView> }>("GET", "/api/directors");
     return r.body.directors[id]?.link === "online";
-  }, 5000, `${id} online`);
+  }, 10_000, `${id} online`);
 }
 
 describe("server REST", () => {
