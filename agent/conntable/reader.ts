@@ -9,10 +9,12 @@
 // - each viewer gets the parsed entry batches and runs its own query over them;
 // - progress (bytes, entries) at most every ~100 ms, and cancellation per viewer (the read
 //   itself stops when its last viewer leaves).
-import { closeSync, openSync, readSync } from "node:fs";
 import type { ConnEntry, ConnQueryInput, ConnQueryResult, ConnReadProgress } from "../../protocol/conntable.ts";
 import { ConnTableParser } from "./parse.ts";
 import { createConnQuery } from "./query.ts";
+import { readFileChunks, readOverlapped } from "./sources.ts";
+
+export { readFileChunks, readOverlapped };
 
 export const PROC_IP_VS_CONN = "/proc/net/ip_vs_conn";
 
@@ -74,45 +76,7 @@ interface SharedRead {
   lastProgressAt: number;
 }
 
-/**
- * The table in chunks of synchronous read(2) calls. A /proc seq_file returns about one page
- * per call whatever the buffer, so each chunk gathers pages until the buffer is nearly full or
- * `sliceMs` has passed, then the loop yields a turn (setImmediate) so other work keeps flowing.
- * Why not async reads: in the TCG guest every thread-pool round trip and loop turn cost
- * milliseconds, and per-page async reads made 20,000 entries 2-3x slower than `cat`.
- * Each chunk is a view of one reused buffer, valid until the next one is requested (a fresh
- * 256 KiB buffer per chunk only churned the allocator); consumers copy what they keep.
- */
-export async function* readFileChunks(
-  path: string,
-  signal: AbortSignal,
-  bufferSize = 256 * 1024,
-  sliceMs = 20,
-): AsyncGenerator<Uint8Array> {
-  const fd = openSync(path, "r");
-  try {
-    const buf = Buffer.allocUnsafe(bufferSize);
-    let eof = false;
-    while (!eof && !signal.aborted) {
-      let filled = 0;
-      const start = performance.now();
-      while (filled < bufferSize - 8192 && performance.now() - start < sliceMs) {
-        const n = readSync(fd, buf, filled, bufferSize - filled, null);
-        if (n === 0) {
-          eof = true;
-          break;
-        }
-        filled += n;
-      }
-      if (filled > 0) yield buf.subarray(0, filled);
-      if (!eof) await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
-
-const defaultOpen: OpenConnTable = (path, signal) => readFileChunks(path, signal);
+const defaultOpen: OpenConnTable = (path, signal) => readOverlapped(path, signal);
 
 export class ConnTableReader {
   private readonly path: string;

@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConnParseError } from "../../agent/conntable/parse.ts";
 import { ConnQueryError } from "../../agent/conntable/query.ts";
-import { ConnReadAbortedError, ConnReadError, ConnTableReader, type OpenConnTable, readFileChunks } from "../../agent/conntable/reader.ts";
+import { ConnReadAbortedError, ConnReadError, ConnTableReader, type OpenConnTable, readFileChunks, readOverlapped } from "../../agent/conntable/reader.ts";
 import type { ConnEntry, ConnReadProgress } from "../../protocol/conntable.ts";
 import { connEntryArb, procFile } from "./conntable-fixtures.ts";
 
@@ -90,6 +90,36 @@ describe("the default chunked reader", () => {
       expect(parts.length).toBeGreaterThan(size < whole.length ? 1 : 0);
       expect(Buffer.concat(parts).equals(whole)).toBe(true);
     }
+  });
+
+  it("readOverlapped (a cat child does the reads) yields the file's bytes; without cat it falls back", async () => {
+    const whole = await readFile(fixture);
+    const all = async () => {
+      const parts: Buffer[] = [];
+      for await (const c of readOverlapped(fixture, new AbortController().signal)) parts.push(Buffer.from(c));
+      return Buffer.concat(parts);
+    };
+    expect((await all()).equals(whole)).toBe(true);
+    const path = process.env.PATH;
+    process.env.PATH = "/nonexistent-dir";
+    try {
+      expect((await all()).equals(whole)).toBe(true);
+    } finally {
+      process.env.PATH = path;
+    }
+    await expect(readOverlapped(join(dir, "missing"), new AbortController().signal).next()).rejects.toMatchObject({ code: "ENOENT" });
+  });
+
+  it("readOverlapped stops (and its child goes away) on abort or an early break", async () => {
+    const ac = new AbortController();
+    let chunks = 0;
+    for await (const _ of readOverlapped("/dev/zero", ac.signal)) {
+      if (++chunks === 3) ac.abort();
+    }
+    expect(chunks).toBe(3);
+    let n = 0;
+    for await (const _ of readOverlapped("/dev/zero", new AbortController().signal)) if (++n === 2) break;
+    expect(n).toBe(2);
   });
 
   it("stops at the next chunk once aborted", async () => {
