@@ -42,7 +42,10 @@ export class LiveHub {
   #pokeTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(resolve: TopicResolver, opts: LiveHubOptions = {}) {
-    this.#resolve = resolve;
+    // Each socket's `last` must be a snapshot: a resolver may hand out objects it mutates
+    // later (the drain manager's jobs), and diffing a view against itself sends nothing.
+    // One copy per topic and tick, shared by every subscriber.
+    this.#resolve = (topic) => structuredClone(resolve(topic));
     this.#opts = {
       tickMs: opts.tickMs ?? 1000,
       maxBufferedBytes: opts.maxBufferedBytes ?? 8 * 1024 * 1024,

@@ -3,7 +3,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import WebSocket from "ws";
-import { afterEach, describe, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { LiveHub } from "../../server/live/hub.ts";
 import { until } from "./server-helpers.ts";
 
@@ -42,5 +42,28 @@ describe("live hub", () => {
     await until(() => hub.socketCount === 1, 15_000, "the slow socket dropped");
     const before = fastDeltas;
     await until(() => fastDeltas > before + 2, 10_000, "deltas continue");
+  });
+
+  it("sends deltas when the resolver mutates and returns the same object", async () => {
+    const view = { jobs: { a: { status: "draining", active: 3 } } };
+    const hub = new LiveHub(() => view, { tickMs: 10 });
+    const http = createServer();
+    http.on("upgrade", (req, socket, head) => hub.handleUpgrade(req, socket, head));
+    await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
+    const ws = new WebSocket(`ws://127.0.0.1:${(http.address() as AddressInfo).port}/api/live`);
+    cleanups.push(() => {
+      ws.terminate();
+      hub.close();
+      http.close();
+    });
+    const got: { type: string; patch?: unknown }[] = [];
+    ws.on("message", (m) => got.push(JSON.parse(String(m))));
+    await new Promise<void>((r) => ws.once("open", () => r()));
+    ws.send(JSON.stringify({ type: "subscribe", topic: "drains" }));
+    await until(() => got.length === 1, 5_000, "snapshot");
+    view.jobs.a.active = 0;
+    view.jobs.a.status = "drained";
+    await until(() => got.some((m) => m.type === "delta"), 5_000, "a delta for the in-place change");
+    expect(got.find((m) => m.type === "delta")?.patch).toEqual({ jobs: { a: { status: "drained", active: 0 } } });
   });
 });
