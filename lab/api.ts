@@ -255,7 +255,8 @@ export async function restartAgent(instance: string, director: string, opts: { s
   // the old process must be gone before the new one binds the same address
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
-    const r = await c.exec(undefined, ["sh", "-c", `pgrep -f -- "--listen 10.254.${d.index}.2:9400" || true`]);
+    // "[-]" keeps the pattern from matching this very shell's command line
+    const r = await c.exec(undefined, ["sh", "-c", `pgrep -f -- "[-]-listen 10.254.${d.index}.2:9400" || true`]);
     if (r.stdout.trim() === "") break;
     await new Promise((res) => setTimeout(res, 200));
   }

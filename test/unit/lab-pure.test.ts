@@ -47,7 +47,7 @@ describe("lab (pure parts)", () => {
 
   it("sizes guest memory by directors", () => {
     expect(guestMemoryMb(1)).toBe(1024);
-    expect(guestMemoryMb(25)).toBe(512 + 192 * 25);
+    expect(guestMemoryMb(25)).toBe(512 + 256 * 25);
   });
 });
 
