@@ -65,5 +65,16 @@ export function UPlotChart({
     plot.current?.setData(data as uPlot.AlignedData);
   }, [data]);
 
-  return <figure ref={box} aria-label={title} className="min-w-0 text-zinc-700 dark:text-zinc-300" />;
+  // The canvas is opaque to tests and screen readers: the plotted points and the largest total
+  // are also attributes (browser tests check that live traffic reaches the chart).
+  const total = (data[1] ?? []).filter((v): v is number => typeof v === "number");
+  return (
+    <figure
+      ref={box}
+      aria-label={title}
+      data-points={total.length}
+      data-total-max={total.length ? Math.max(...total) : 0}
+      className="min-w-0 text-zinc-700 dark:text-zinc-300"
+    />
+  );
 }
