@@ -193,9 +193,33 @@ export type ServiceView = z.infer<typeof ServiceView>;
 /** Topic "director:<id>": one director's page. */
 export const DirectorDetailView = z.object({
   director: DirectorView,
+  /** the version of this table (see TableVersion) */
+  version: z.string(),
   services: z.record(z.string(), ServiceView),
 });
 export type DirectorDetailView = z.infer<typeof DirectorDetailView>;
+
+// ---- versions of a director's table (optimistic concurrency) -------------------------------
+
+/** Changes whenever the server sees the director's table change (a mutation through the
+ * server, or a difference found in a re-list): a digest of every service and real server key
+ * and configuration, weights included, so it is the same for the same table (also across
+ * server restarts). Mutations may carry the version they were based on: the header
+ * `If-Match: "<version>"` or the body field `baseVersion`; a stale one answers 409 `conflict`
+ * with VersionConflictDetails. */
+export const TableVersion = z.string().min(1).max(100);
+/** Group-wide drains and their undrain/remove: one base version per director. */
+export const BaseVersions = z.record(DirectorId, TableVersion);
+export const VersionConflictDetails = z.object({
+  /** the director whose table changed */
+  director: z.string(),
+  /** what the request was based on, and the current version */
+  baseVersion: z.string(),
+  version: z.string(),
+  /** the director's current table: what the edit must be redone against */
+  state: DirectorDetailView,
+});
+export type VersionConflictDetails = z.infer<typeof VersionConflictDetails>;
 
 /** Topic "drains": every drain job that is running or finished in the last hour. */
 export const DrainsView = z.object({ jobs: z.record(z.string(), DrainJob) });

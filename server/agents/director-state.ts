@@ -4,6 +4,7 @@
 import { SPARKLINE_POINTS, type TrafficPoint, destinationKeyString, serviceKeyString } from "../../protocol/dashboard.ts";
 import type { DestinationConfig, DestinationKey, ServiceConfig, ServiceKey, ServiceState, Stats } from "../../protocol/ipvs.ts";
 import type { StatsSnapshot } from "../../protocol/messages-ipvs.ts";
+import { tableVersion } from "./table-version.ts";
 
 export interface DestinationEntry {
   key: DestinationKey;
@@ -50,6 +51,8 @@ export class DirectorState {
   /** keyed by serviceKeyString */
   services = new Map<string, ServiceEntry>();
   readonly sparklines = { cps: [] as number[], bps: [] as number[], activeConns: [] as number[] };
+  /** changes whenever the configuration seen here changes (table-version.ts) */
+  version = tableVersion(this.services);
 
   /** Replaces the table with a fresh service.list answer. */
   applyList(list: readonly ServiceState[]): void {
@@ -71,12 +74,14 @@ export class DirectorState {
       next.set(serviceKeyString(s.key), { key: s.key, config: s.config, traffic: trafficOf(s.stats, active, inactive), destinations });
     }
     this.services = next;
+    this.version = tableVersion(next);
   }
 
   /** Updates counters and weights from a stats event. Returns false when the event's
    * service/real-server key set differs from the known table (someone used ipvsadm). */
   applyStats(snap: StatsSnapshot): boolean {
     let same = snap.services.length === this.services.size;
+    let weightChanged = false;
     for (const s of snap.services) {
       const entry = this.services.get(serviceKeyString(s.key));
       if (!entry) {
@@ -93,9 +98,14 @@ export class DirectorState {
         }
         de.traffic = trafficOf(d.stats, d.activeConns, d.inactiveConns);
         de.persistConns = d.persistConns;
-        if (de.config.weight !== d.weight) de.config = { ...de.config, weight: d.weight };
+        if (de.config.weight !== d.weight) {
+          de.config = { ...de.config, weight: d.weight };
+          weightChanged = true;
+        }
       }
     }
+    // a weight set outside the server (ipvsadm -e) is a table change too
+    if (weightChanged) this.version = tableVersion(this.services);
     const t = this.total();
     push(this.sparklines.cps, t.cps);
     push(this.sparklines.bps, t.inBps + t.outBps);

@@ -44,6 +44,8 @@ export class DirectorLink {
   #relistTimer: ReturnType<typeof setInterval> | undefined;
   #relisting: Promise<void> | null = null;
   #relistAgain = false;
+  /** tail of the exclusive sections (versioned mutations) on this director */
+  #exclusiveTail: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly id: string,
@@ -160,6 +162,14 @@ export class DirectorLink {
       this.#relisting = null;
     });
     return this.#relisting;
+  }
+
+  /** Runs `fn` once every earlier exclusive section of this director has finished, so a
+   * version check and the mutation based on it are not interleaved with another mutation. */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#exclusiveTail.then(fn, fn);
+    this.#exclusiveTail = run.catch(() => undefined);
+    return run;
   }
 
   /** A request to the agent; fails fast with `unavailable` while the link is not online.

@@ -17,6 +17,7 @@ import type { Dashboard } from "../app.ts";
 import type { DirectorLink } from "../agents/link.ts";
 import { directorDetailView, directorView, serviceViews } from "../live/views.ts";
 import { audited } from "./audited.ts";
+import { atVersion, readBasesOnly, readJsonWithBase } from "./base-version.ts";
 import { readJson } from "./respond.ts";
 import { type Router, reply } from "./router.ts";
 
@@ -77,39 +78,40 @@ export function directorRoutes(router: Router, app: Dashboard): void {
     .on("GET", "/api/directors/:id/services", ({ params }) => directorDetailView(fleet.get(params.id!), app.drainOf))
     .on("POST", "/api/directors/:id/services", async ({ req, params }) => {
       const l = fleet.get(params.id!);
-      const svc = await readJson(req, Service, "service");
+      const { body: svc, baseVersion } = await readJsonWithBase(req, Service, "service");
       const key = serviceKeyString(svc.key);
       await audited(app, { action: "service.create", director: l.id, target: key, request: svc }, () =>
-        l.request("service.create", svc),
+        atVersion(app, l, baseVersion, () => l.request("service.create", svc)),
       );
       return reply(201, serviceView(app, l, key));
     })
     .on("PATCH", "/api/directors/:id/services/:service", async ({ req, params }) => {
       const l = fleet.get(params.id!);
       const key = serviceKeyParam(params.service!);
-      const config = await readJson(req, ServiceConfigPatch.strict(), "service patch");
+      const { body: config, baseVersion } = await readJsonWithBase(req, ServiceConfigPatch.strict(), "service patch");
       const ks = serviceKeyString(key);
       await audited(app, { action: "service.update", director: l.id, target: ks, request: config }, () =>
-        l.request("service.update", { key, config }),
+        atVersion(app, l, baseVersion, () => l.request("service.update", { key, config })),
       );
       return serviceView(app, l, ks);
     })
-    .on("DELETE", "/api/directors/:id/services/:service", async ({ params }) => {
+    .on("DELETE", "/api/directors/:id/services/:service", async ({ req, params }) => {
       const l = fleet.get(params.id!);
       const key = serviceKeyParam(params.service!);
+      const { baseVersion } = await readBasesOnly(req, "service delete");
       await audited(app, { action: "service.delete", director: l.id, target: serviceKeyString(key), request: null }, () =>
-        l.request("service.delete", { key }),
+        atVersion(app, l, baseVersion, () => l.request("service.delete", { key })),
       );
       return { ok: true };
     })
     .on("POST", "/api/directors/:id/services/:service/destinations", async ({ req, params }) => {
       const l = fleet.get(params.id!);
       const service = serviceKeyParam(params.service!);
-      const destination = await readJson(req, Destination, "real server");
+      const { body: destination, baseVersion } = await readJsonWithBase(req, Destination, "real server");
       const ks = serviceKeyString(service);
       const dk = destinationKeyString(destination.key);
       await audited(app, { action: "dest.create", director: l.id, target: `${ks} ${dk}`, request: destination }, () =>
-        l.request("dest.create", { service, destination }),
+        atVersion(app, l, baseVersion, () => l.request("dest.create", { service, destination })),
       );
       return reply(201, destView(app, l, ks, dk));
     })
@@ -117,21 +119,22 @@ export function directorRoutes(router: Router, app: Dashboard): void {
       const l = fleet.get(params.id!);
       const service = serviceKeyParam(params.service!);
       const key = destKeyParam(params.dest!);
-      const config = await readJson(req, DestinationConfigPatch.strict(), "real server patch");
+      const { body: config, baseVersion } = await readJsonWithBase(req, DestinationConfigPatch.strict(), "real server patch");
       const ks = serviceKeyString(service);
       const dk = destinationKeyString(key);
       await audited(app, { action: "dest.update", director: l.id, target: `${ks} ${dk}`, request: config }, () =>
-        l.request("dest.update", { service, key, config }),
+        atVersion(app, l, baseVersion, () => l.request("dest.update", { service, key, config })),
       );
       return destView(app, l, ks, dk);
     })
-    .on("DELETE", "/api/directors/:id/services/:service/destinations/:dest", async ({ params }) => {
+    .on("DELETE", "/api/directors/:id/services/:service/destinations/:dest", async ({ req, params }) => {
       const l = fleet.get(params.id!);
       const service = serviceKeyParam(params.service!);
       const key = destKeyParam(params.dest!);
       const target = `${serviceKeyString(service)} ${destinationKeyString(key)}`;
+      const { baseVersion } = await readBasesOnly(req, "real server delete");
       await audited(app, { action: "dest.delete", director: l.id, target, request: null }, () =>
-        l.request("dest.delete", { service, key }),
+        atVersion(app, l, baseVersion, () => l.request("dest.delete", { service, key })),
       );
       return { ok: true };
     });

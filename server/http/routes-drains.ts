@@ -2,7 +2,7 @@
 import { DrainRequest } from "../../protocol/dashboard.ts";
 import type { Dashboard } from "../app.ts";
 import { audited } from "./audited.ts";
-import { readJson } from "./respond.ts";
+import { atVersions, readBasesOnly, readJsonWithBase } from "./base-version.ts";
 import { type Router, reply } from "./router.ts";
 
 export function drainRoutes(router: Router, app: Dashboard): void {
@@ -10,22 +10,36 @@ export function drainRoutes(router: Router, app: Dashboard): void {
   router
     .on("GET", "/api/drains", () => drains.view())
     .on("POST", "/api/drains", async ({ req }) => {
-      const r = await readJson(req, DrainRequest, "drain request");
+      const { body: r, ...bases } = await readJsonWithBase(req, DrainRequest, "drain request", { many: true });
       const target = `${r.service} ${r.destination}`;
-      const job = await audited(app, { action: "drain.start", director: r.director ?? null, target, request: r }, () => drains.start(r));
+      const links = r.director !== undefined ? [app.fleet.get(r.director)] : app.fleet.links().filter((l) => l.registration.group === r.group);
+      const job = await audited(app, { action: "drain.start", director: r.director ?? null, target, request: r }, () =>
+        atVersions(app, links, bases, () => drains.start(r)),
+      );
       return reply(201, job);
     })
     .on("GET", "/api/drains/:job", ({ params }) => drains.get(params.job!))
-    .on("POST", "/api/drains/:job/undrain", async ({ params }) => {
+    .on("POST", "/api/drains/:job/undrain", async ({ req, params }) => {
       const job = drains.get(params.job!);
+      const bases = await readBasesOnly(req, "undrain request", true);
       const director = Object.keys(job.targets).length === 1 ? Object.keys(job.targets)[0]! : null;
       const target = `${job.service} ${job.destination}`;
-      return audited(app, { action: "drain.undrain", director, target, request: { job: job.id } }, () => drains.undrain(job.id));
+      return audited(app, { action: "drain.undrain", director, target, request: { job: job.id } }, () =>
+        atVersions(app, linksOf(app, job.targets), bases, () => drains.undrain(job.id)),
+      );
     })
-    .on("POST", "/api/drains/:job/remove", async ({ params }) => {
+    .on("POST", "/api/drains/:job/remove", async ({ req, params }) => {
       const job = drains.get(params.job!);
+      const bases = await readBasesOnly(req, "remove request", true);
       const director = Object.keys(job.targets).length === 1 ? Object.keys(job.targets)[0]! : null;
       const target = `${job.service} ${job.destination}`;
-      return audited(app, { action: "drain.remove", director, target, request: { job: job.id } }, () => drains.remove(job.id));
+      return audited(app, { action: "drain.remove", director, target, request: { job: job.id } }, () =>
+        atVersions(app, linksOf(app, job.targets), bases, () => drains.remove(job.id)),
+      );
     });
+}
+
+/** The job's directors that are still registered (a removed one fails in the manager). */
+function linksOf(app: Dashboard, targets: Record<string, unknown>) {
+  return Object.keys(targets).flatMap((id) => app.fleet.find(id) ?? []);
 }

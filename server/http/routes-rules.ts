@@ -2,6 +2,7 @@
 import { RulesTextRequest } from "../../protocol/dashboard.ts";
 import type { Dashboard } from "../app.ts";
 import { audited } from "./audited.ts";
+import { atVersion, readJsonWithBase } from "./base-version.ts";
 import { MAX_RULES_BODY_BYTES, readJson, sendText } from "./respond.ts";
 import type { Router } from "./router.ts";
 
@@ -21,11 +22,11 @@ export function rulesRoutes(router: Router, app: Dashboard): void {
     })
     .on("POST", "/api/directors/:id/rules/import", async ({ req, params }) => {
       const l = app.fleet.get(params.id!);
-      const body = await readJson(req, RulesTextRequest, "rules import request", MAX_RULES_BODY_BYTES);
+      const { body, baseVersion } = await readJsonWithBase(req, RulesTextRequest, "rules import request", { limit: MAX_RULES_BODY_BYTES });
       const run = () =>
         l.request("rules.import", { source: { format: "ipvsadm", text: body.text }, mode: body.mode, dryRun: body.dryRun }, { deadlineMs: 120_000 });
       if (body.dryRun) return run();
       const request = { mode: body.mode, lines: body.text.split("\n").length, text: body.text.slice(0, 64 * 1024) };
-      return audited(app, { action: "rules.import", director: l.id, target: body.mode, request }, run);
+      return audited(app, { action: "rules.import", director: l.id, target: body.mode, request }, () => atVersion(app, l, baseVersion, run));
     });
 }

@@ -65,7 +65,7 @@ export function serviceViews(l: DirectorLink, drainOf: DrainLookup): Record<stri
 }
 
 export function directorDetailView(l: DirectorLink, drainOf: DrainLookup): DirectorDetailView {
-  return { director: directorView(l), services: serviceViews(l, drainOf) };
+  return { director: directorView(l), version: l.state.version, services: serviceViews(l, drainOf) };
 }
 
 /** null when the director does not have that service (any more). */
