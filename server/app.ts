@@ -5,6 +5,7 @@ import type { DirectorRegistration } from "../protocol/dashboard.ts";
 import { ProtocolError } from "../protocol/errors.ts";
 import type { DirectorState } from "./agents/director-state.ts";
 import { Fleet } from "./agents/fleet.ts";
+import { Auth, type AuthOptions } from "./auth/auth.ts";
 import type { LinkOptions } from "./agents/link.ts";
 import { DrainManager } from "./drain/manager.ts";
 import { HistoryStore, type SeriesPoint } from "./history/store.ts";
@@ -19,6 +20,8 @@ export interface DashboardOptions {
   dataDir: string;
   link?: LinkOptions;
   live?: LiveHubOptions;
+  /** users and sessions: cookie security, session limits, login throttling, first admin */
+  auth?: AuthOptions;
   /** history flush and retention timers (default 5 s and 60 s) */
   historyFlushMs?: number;
   pruneMs?: number;
@@ -27,6 +30,7 @@ export interface DashboardOptions {
 export class Dashboard {
   readonly db: Db;
   readonly audit: AuditLog;
+  readonly auth: Auth;
   readonly history: HistoryStore;
   readonly fleet: Fleet;
   readonly drains: DrainManager;
@@ -36,8 +40,11 @@ export class Dashboard {
   constructor(opts: DashboardOptions) {
     this.db = openDatabase(opts.dataDir);
     this.audit = new AuditLog(this.db);
+    this.auth = new Auth(this.db, opts.auth);
     this.history = new HistoryStore(this.db);
     this.hub = new LiveHub((topic) => this.topicView(topic), opts.live);
+    // a live socket lives only as long as its login session (checked without extending it)
+    this.hub.requireSessions((key) => this.auth.principalByKey(key, false) !== null);
     this.fleet = new Fleet(new DirectorStore(this.db), opts.link ?? {}, {
       changed: () => this.hub.poke(),
       stats: (id, _snap, state) => this.#onStats(id, state),
@@ -45,7 +52,10 @@ export class Dashboard {
     this.drains = new DrainManager(this.fleet, new DrainStore(this.db), () => this.hub.poke());
     this.#timers.push(
       setInterval(() => this.history.flush(), opts.historyFlushMs ?? 5_000),
-      setInterval(() => this.history.prune(), opts.pruneMs ?? 60_000),
+      setInterval(() => {
+        this.history.prune();
+        this.auth.sessions.prune();
+      }, opts.pruneMs ?? 60_000),
     );
   }
 

@@ -1,26 +1,40 @@
-// Every mutation is written to the audit log before it runs and completed after it, with
-// its result or the error. Users come later: everything is "anonymous" for now.
+// Every mutation is written to the audit log before it runs and completed after it, with the
+// signed-in user, its result or the error, and (for rule-changing mutations) the affected
+// state before and after: `state` is read once before the action and once after it.
 import type { Dashboard } from "../app.ts";
+import type { Principal } from "../auth/auth.ts";
 import { toProtocolError } from "./respond.ts";
-
-export const ANONYMOUS = "anonymous";
 
 export interface AuditedAction {
   action: string;
   director: string | null;
   target: string | null;
   request: unknown;
+  /** the state this action changes (a service's view, sysctl values, the rules text) */
+  state?: () => unknown;
 }
 
-export async function audited<T>(app: Dashboard, a: AuditedAction, run: () => Promise<T>): Promise<T> {
-  const id = app.audit.begin({ user: ANONYMOUS, ...a });
+async function snapshot(a: AuditedAction): Promise<unknown> {
+  if (!a.state) return null;
+  try {
+    return (await a.state()) ?? null;
+  } catch (err) {
+    // the state could not be read (agent offline, service absent): say so, do not block
+    return { unavailable: toProtocolError(err).message };
+  }
+}
+
+export async function audited<T>(app: Dashboard, principal: Principal | null, a: AuditedAction, run: () => Promise<T>): Promise<T> {
+  const { state: _state, ...entry } = a;
+  const before = await snapshot(a);
+  const id = app.audit.begin({ user: principal?.user.username ?? "anonymous", ...entry, before });
   try {
     const result = await run();
-    app.audit.finish(id, true, result ?? null);
+    app.audit.finish(id, true, result ?? null, await snapshot(a));
     app.hub.poke();
     return result;
   } catch (err) {
-    app.audit.finish(id, false, { error: toProtocolError(err).toBody() });
+    app.audit.finish(id, false, { error: toProtocolError(err).toBody() }, await snapshot(a));
     throw err;
   }
 }

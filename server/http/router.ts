@@ -1,8 +1,11 @@
 // A small method + path router for /api: patterns like "/api/directors/:id"; parameters are
 // URL-decoded (service keys arrive encodeURIComponent'ed). Unknown paths are not_found, known
-// paths with another method answer 405 with Allow.
+// paths with another method answer 405 with Allow. Every route has an access level from
+// server/auth/policy.ts (registration fails without one) and the guard runs before the handler.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ProtocolError } from "../../protocol/errors.ts";
+import type { Principal } from "../auth/auth.ts";
+import { type Access, accessOf } from "../auth/policy.ts";
 import { sendError, sendJson } from "./respond.ts";
 
 export interface RouteContext {
@@ -10,7 +13,18 @@ export interface RouteContext {
   res: ServerResponse;
   params: Record<string, string>;
   query: URLSearchParams;
+  /** the signed-in user; null only on public routes without a session */
+  principal: Principal | null;
 }
+
+export interface RouteInfo {
+  method: string;
+  pattern: string;
+  access: Access;
+}
+
+/** Authenticates and authorizes a request for a route (throws unauthorized/forbidden). */
+export type Guard = (req: IncomingMessage, res: ServerResponse, route: RouteInfo) => Principal | null;
 
 /** Returns a JSON body (200), `{status, body}`, or undefined when it answered itself. */
 export type RouteHandler = (ctx: RouteContext) => Promise<unknown> | unknown;
@@ -22,18 +36,28 @@ export interface Reply {
 export const reply = (status: number, body: unknown): Reply & { [REPLY]: true } => ({ status, body, [REPLY]: true });
 const REPLY = Symbol("reply");
 
-interface Route {
-  method: string;
+interface Route extends RouteInfo {
   parts: string[];
   handler: RouteHandler;
 }
 
 export class Router {
   readonly #routes: Route[] = [];
+  readonly #guard: Guard;
+
+  constructor(guard: Guard) {
+    this.#guard = guard;
+  }
 
   on(method: string, pattern: string, handler: RouteHandler): this {
-    this.#routes.push({ method, parts: pattern.split("/").filter(Boolean), handler });
+    const access = accessOf(method, pattern);
+    this.#routes.push({ method, pattern, access, parts: pattern.split("/").filter(Boolean), handler });
     return this;
+  }
+
+  /** Every registered route with its access level. */
+  routes(): RouteInfo[] {
+    return this.#routes.map(({ method, pattern, access }) => ({ method, pattern, access }));
   }
 
   #match(route: Route, segs: string[]): Record<string, string> | null {
@@ -64,7 +88,8 @@ export class Router {
           allowed.push(r.method);
           continue;
         }
-        const out = await r.handler({ req, res, params, query: url.searchParams });
+        const principal = this.#guard(req, res, r);
+        const out = await r.handler({ req, res, params, query: url.searchParams, principal });
         if (out === undefined) return;
         if (typeof out === "object" && out !== null && REPLY in out) {
           const rep = out as unknown as Reply;

@@ -16,6 +16,7 @@ import { DestinationConfigPatch, ServiceConfigPatch } from "../../protocol/messa
 import type { Dashboard } from "../app.ts";
 import type { DirectorLink } from "../agents/link.ts";
 import { directorDetailView, directorView, serviceViews } from "../live/views.ts";
+import { serviceState, settingsState } from "./audit-state.ts";
 import { audited } from "./audited.ts";
 import { atVersion, readBasesOnly, readJsonWithBase } from "./base-version.ts";
 import { readJson } from "./respond.ts";
@@ -50,90 +51,103 @@ export function directorRoutes(router: Router, app: Dashboard): void {
   const fleet = app.fleet;
   router
     .on("GET", "/api/directors", () => app.topicView("fleet"))
-    .on("POST", "/api/directors", async ({ req }) => {
+    .on("POST", "/api/directors", async ({ req, principal }) => {
       const reg = await readJson(req, DirectorRegistration, "director registration");
+      const id = directorIdOf(reg.name);
+      const state = () => settingsState(fleet.links().find((l) => l.id === id));
       const created = await audited(
         app,
-        { action: "director.create", director: directorIdOf(reg.name), target: reg.name, request: withoutToken(reg) },
+        principal,
+        { action: "director.create", director: id, target: reg.name, request: withoutToken(reg), state },
         async () => info(fleet.register(reg)),
       );
       return reply(201, created);
     })
     .on("GET", "/api/directors/:id", ({ params }) => info(fleet.get(params.id!)))
-    .on("PATCH", "/api/directors/:id", async ({ req, params }) => {
+    .on("PATCH", "/api/directors/:id", async ({ req, params, principal }) => {
       const id = params.id!;
       fleet.get(id);
       const patch = await readJson(req, DirectorPatch, "director patch");
       const { fingerprint256, ...rest } = patch;
-      return audited(app, { action: "director.update", director: id, target: id, request: withoutToken(patch) }, async () =>
+      const state = () => settingsState(fleet.get(id));
+      return audited(app, principal, { action: "director.update", director: id, target: id, request: withoutToken(patch), state }, async () =>
         info(fleet.update(id, { ...rest, ...(fingerprint256 === undefined ? {} : { fingerprint256: fingerprint256 ?? undefined }) })),
       );
     })
-    .on("DELETE", "/api/directors/:id", async ({ params }) => {
+    .on("DELETE", "/api/directors/:id", async ({ params, principal }) => {
       const id = params.id!;
       fleet.get(id);
-      await audited(app, { action: "director.delete", director: id, target: id, request: null }, async () => fleet.remove(id));
+      const state = () => settingsState(fleet.links().find((l) => l.id === id));
+      await audited(app, principal, { action: "director.delete", director: id, target: id, request: null, state }, async () => fleet.remove(id));
       return { ok: true };
     })
     .on("GET", "/api/directors/:id/services", ({ params }) => directorDetailView(fleet.get(params.id!), app.drainOf))
-    .on("POST", "/api/directors/:id/services", async ({ req, params }) => {
+    .on("POST", "/api/directors/:id/services", async ({ req, params, principal }) => {
       const l = fleet.get(params.id!);
       const { body: svc, baseVersion } = await readJsonWithBase(req, Service, "service");
       const key = serviceKeyString(svc.key);
-      await audited(app, { action: "service.create", director: l.id, target: key, request: svc }, () =>
+      const state = () => serviceState(l, key);
+      await audited(app, principal, { action: "service.create", director: l.id, target: key, request: svc, state }, () =>
         atVersion(app, l, baseVersion, () => l.request("service.create", svc)),
       );
       return reply(201, serviceView(app, l, key));
     })
-    .on("PATCH", "/api/directors/:id/services/:service", async ({ req, params }) => {
+    .on("PATCH", "/api/directors/:id/services/:service", async ({ req, params, principal }) => {
       const l = fleet.get(params.id!);
       const key = serviceKeyParam(params.service!);
       const { body: config, baseVersion } = await readJsonWithBase(req, ServiceConfigPatch.strict(), "service patch");
       const ks = serviceKeyString(key);
-      await audited(app, { action: "service.update", director: l.id, target: ks, request: config }, () =>
+      const state = () => serviceState(l, ks);
+      await audited(app, principal, { action: "service.update", director: l.id, target: ks, request: config, state }, () =>
         atVersion(app, l, baseVersion, () => l.request("service.update", { key, config })),
       );
       return serviceView(app, l, ks);
     })
-    .on("DELETE", "/api/directors/:id/services/:service", async ({ req, params }) => {
+    .on("DELETE", "/api/directors/:id/services/:service", async ({ req, params, principal }) => {
       const l = fleet.get(params.id!);
       const key = serviceKeyParam(params.service!);
       const { baseVersion } = await readBasesOnly(req, "service delete");
-      await audited(app, { action: "service.delete", director: l.id, target: serviceKeyString(key), request: null }, () =>
+      const ks = serviceKeyString(key);
+      const state = () => serviceState(l, ks);
+      await audited(app, principal, { action: "service.delete", director: l.id, target: ks, request: null, state }, () =>
         atVersion(app, l, baseVersion, () => l.request("service.delete", { key })),
       );
       return { ok: true };
     })
-    .on("POST", "/api/directors/:id/services/:service/destinations", async ({ req, params }) => {
+    .on("POST", "/api/directors/:id/services/:service/destinations", async ({ req, params, principal }) => {
       const l = fleet.get(params.id!);
       const service = serviceKeyParam(params.service!);
       const { body: destination, baseVersion } = await readJsonWithBase(req, Destination, "real server");
       const ks = serviceKeyString(service);
       const dk = destinationKeyString(destination.key);
-      await audited(app, { action: "dest.create", director: l.id, target: `${ks} ${dk}`, request: destination }, () =>
+      const state = () => serviceState(l, ks);
+      await audited(app, principal, { action: "dest.create", director: l.id, target: `${ks} ${dk}`, request: destination, state }, () =>
         atVersion(app, l, baseVersion, () => l.request("dest.create", { service, destination })),
       );
       return reply(201, destView(app, l, ks, dk));
     })
-    .on("PATCH", "/api/directors/:id/services/:service/destinations/:dest", async ({ req, params }) => {
+    .on("PATCH", "/api/directors/:id/services/:service/destinations/:dest", async ({ req, params, principal }) => {
       const l = fleet.get(params.id!);
       const service = serviceKeyParam(params.service!);
       const key = destKeyParam(params.dest!);
       const { body: config, baseVersion } = await readJsonWithBase(req, DestinationConfigPatch.strict(), "real server patch");
       const ks = serviceKeyString(service);
       const dk = destinationKeyString(key);
-      await audited(app, { action: "dest.update", director: l.id, target: `${ks} ${dk}`, request: config }, () =>
+      const state = () => serviceState(l, ks);
+      await audited(app, principal, { action: "dest.update", director: l.id, target: `${ks} ${dk}`, request: config, state }, () =>
         atVersion(app, l, baseVersion, () => l.request("dest.update", { service, key, config })),
       );
       return destView(app, l, ks, dk);
     })
-    .on("DELETE", "/api/directors/:id/services/:service/destinations/:dest", async ({ req, params }) => {
+    .on("DELETE", "/api/directors/:id/services/:service/destinations/:dest", async ({ req, params, principal }) => {
       const l = fleet.get(params.id!);
       const service = serviceKeyParam(params.service!);
       const key = destKeyParam(params.dest!);
-      const target = `${serviceKeyString(service)} ${destinationKeyString(key)}`;
+      const ks = serviceKeyString(service);
+      const target = `${ks} ${destinationKeyString(key)}`;
       const { baseVersion } = await readBasesOnly(req, "real server delete");
-      await audited(app, { action: "dest.delete", director: l.id, target, request: null }, () =>
+      const state = () => serviceState(l, ks);
+      await audited(app, principal, { action: "dest.delete", director: l.id, target, request: null, state }, () =>
         atVersion(app, l, baseVersion, () => l.request("dest.delete", { service, key })),
       );
       return { ok: true };

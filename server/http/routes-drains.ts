@@ -9,31 +9,31 @@ export function drainRoutes(router: Router, app: Dashboard): void {
   const drains = app.drains;
   router
     .on("GET", "/api/drains", () => drains.view())
-    .on("POST", "/api/drains", async ({ req }) => {
+    .on("POST", "/api/drains", async ({ req, principal }) => {
       const { body: r, ...bases } = await readJsonWithBase(req, DrainRequest, "drain request", { many: true });
       const target = `${r.service} ${r.destination}`;
       const links = r.director !== undefined ? [app.fleet.get(r.director)] : app.fleet.links().filter((l) => l.registration.group === r.group);
-      const job = await audited(app, { action: "drain.start", director: r.director ?? null, target, request: r }, () =>
+      const job = await audited(app, principal, { action: "drain.start", director: r.director ?? null, target, request: r }, () =>
         atVersions(app, links, bases, () => drains.start(r)),
       );
       return reply(201, job);
     })
     .on("GET", "/api/drains/:job", ({ params }) => drains.get(params.job!))
-    .on("POST", "/api/drains/:job/undrain", async ({ req, params }) => {
+    .on("POST", "/api/drains/:job/undrain", async ({ req, params, principal }) => {
       const job = drains.get(params.job!);
       const bases = await readBasesOnly(req, "undrain request", true);
       const director = Object.keys(job.targets).length === 1 ? Object.keys(job.targets)[0]! : null;
       const target = `${job.service} ${job.destination}`;
-      return audited(app, { action: "drain.undrain", director, target, request: { job: job.id } }, () =>
+      return audited(app, principal, { action: "drain.undrain", director, target, request: { job: job.id } }, () =>
         atVersions(app, linksOf(app, job.targets), bases, () => drains.undrain(job.id)),
       );
     })
-    .on("POST", "/api/drains/:job/remove", async ({ req, params }) => {
+    .on("POST", "/api/drains/:job/remove", async ({ req, params, principal }) => {
       const job = drains.get(params.job!);
       const bases = await readBasesOnly(req, "remove request", true);
       const director = Object.keys(job.targets).length === 1 ? Object.keys(job.targets)[0]! : null;
       const target = `${job.service} ${job.destination}`;
-      return audited(app, { action: "drain.remove", director, target, request: { job: job.id } }, () =>
+      return audited(app, principal, { action: "drain.remove", director, target, request: { job: job.id } }, () =>
         atVersions(app, linksOf(app, job.targets), bases, () => drains.remove(job.id)),
       );
     });

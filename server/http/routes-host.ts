@@ -59,10 +59,11 @@ export function hostRoutes(router: Router, app: Dashboard): void {
       const payload = validate(SysctlGet, names ? { names: names.split(",").filter(Boolean) } : {}, "sysctl names");
       return l.request("sysctl.get", payload);
     })
-    .on("PUT", "/api/directors/:id/sysctls", async ({ req, params }) => {
+    .on("PUT", "/api/directors/:id/sysctls", async ({ req, params, principal }) => {
       const l = app.fleet.get(params.id!);
       const body = await readJson(req, SysctlSet, "sysctl setting");
-      return audited(app, { action: "sysctl.set", director: l.id, target: body.name, request: body }, () => l.request("sysctl.set", body));
+      const state = () => l.request("sysctl.get", { names: [body.name] });
+      return audited(app, principal, { action: "sysctl.set", director: l.id, target: body.name, request: body, state }, () => l.request("sysctl.set", body));
     })
     .on("GET", "/api/readiness", async ({ query }): Promise<ReadinessView> => {
       const l = app.fleet.get(query.get("director") ?? "");
@@ -81,11 +82,11 @@ export function hostRoutes(router: Router, app: Dashboard): void {
       );
       return { director: l.id, service: raw, vip, realServers };
     })
-    .on("POST", "/api/readiness/fix", async ({ req }) => {
+    .on("POST", "/api/readiness/fix", async ({ req, principal }) => {
       const { agent, vip } = await readJson(req, ReadinessFixRequest, "readiness fix");
       const l = app.fleet.get(agent);
       if (l.registration.role !== "realserver") throw new ProtocolError("bad_request", `${agent} is not a realserver agent`);
-      return audited(app, { action: "readiness.fix", director: agent, target: vip, request: { agent, vip } }, async (): Promise<ReadinessFixResult> => {
+      return audited(app, principal, { action: "readiness.fix", director: agent, target: vip, request: { agent, vip } }, async (): Promise<ReadinessFixResult> => {
         const before = await l.request("realserver.readiness", { vip });
         const applied: string[] = [];
         const failing = before.checks.filter((c) => !c.ok);

@@ -1,6 +1,7 @@
 // /api/directors/:id/rules: export as ipvsadm -S -n text, diff and import such text.
 import { RulesTextRequest } from "../../protocol/dashboard.ts";
 import type { Dashboard } from "../app.ts";
+import { rulesText } from "./audit-state.ts";
 import { audited } from "./audited.ts";
 import { atVersion, readJsonWithBase } from "./base-version.ts";
 import { MAX_RULES_BODY_BYTES, readJson, sendText } from "./respond.ts";
@@ -9,8 +10,7 @@ import type { Router } from "./router.ts";
 export function rulesRoutes(router: Router, app: Dashboard): void {
   router
     .on("GET", "/api/directors/:id/rules", async ({ res, params }) => {
-      const out = await app.fleet.get(params.id!).request("rules.export", { format: "ipvsadm" });
-      sendText(res, 200, out.format === "ipvsadm" ? out.text : JSON.stringify(out.rules));
+      sendText(res, 200, await rulesText(app.fleet.get(params.id!)));
       return undefined;
     })
     .on("POST", "/api/directors/:id/rules/diff", async ({ req, params }) => {
@@ -20,13 +20,15 @@ export function rulesRoutes(router: Router, app: Dashboard): void {
       // a merge never deletes: show what a merge import would do
       return { changes: body.mode === "merge" ? changes.filter((c) => c.action !== "delete") : changes };
     })
-    .on("POST", "/api/directors/:id/rules/import", async ({ req, params }) => {
+    .on("POST", "/api/directors/:id/rules/import", async ({ req, params, principal }) => {
       const l = app.fleet.get(params.id!);
       const { body, baseVersion } = await readJsonWithBase(req, RulesTextRequest, "rules import request", { limit: MAX_RULES_BODY_BYTES });
       const run = () =>
         l.request("rules.import", { source: { format: "ipvsadm", text: body.text }, mode: body.mode, dryRun: body.dryRun }, { deadlineMs: 120_000 });
       if (body.dryRun) return run();
       const request = { mode: body.mode, lines: body.text.split("\n").length, text: body.text.slice(0, 64 * 1024) };
-      return audited(app, { action: "rules.import", director: l.id, target: body.mode, request }, () => atVersion(app, l, baseVersion, run));
+      // the whole table before and after, as ipvsadm -S -n text
+      const state = () => rulesText(l);
+      return audited(app, principal, { action: "rules.import", director: l.id, target: body.mode, request, state }, () => atVersion(app, l, baseVersion, run));
     });
 }

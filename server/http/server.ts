@@ -1,15 +1,20 @@
 // One HTTP server, one port: REST under /api, the browser WebSocket at /api/live, and
 // everything else handed to Next.js (when given: tests run without it). Upgrades other than
-// /api/live are refused.
+// /api/live are refused; /api/live needs a signed-in session and this server's Origin.
 import { type IncomingMessage, type Server, type ServerResponse, createServer as createHttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Dashboard, type DashboardOptions } from "../app.ts";
 import type { DirectorRegistration } from "../../protocol/dashboard.ts";
+import { LIVE_ACCESS } from "../auth/policy.ts";
+import { createGuard } from "./guard.ts";
+import { auditRoutes } from "./routes-audit.ts";
+import { authRoutes } from "./routes-auth.ts";
 import { directorRoutes } from "./routes-directors.ts";
 import { drainRoutes } from "./routes-drains.ts";
 import { hostRoutes } from "./routes-host.ts";
 import { historyRoutes } from "./routes-history.ts";
 import { rulesRoutes } from "./routes-rules.ts";
+import { userRoutes } from "./routes-users.ts";
 import { sendError } from "./respond.ts";
 import { Router } from "./router.ts";
 
@@ -28,6 +33,8 @@ export interface ServerOptions extends DashboardOptions {
 export interface RunningServer {
   readonly app: Dashboard;
   readonly http: Server;
+  /** every REST route with its minimum role */
+  readonly router: Router;
   readonly port: number;
   readonly url: string;
   close(): Promise<void>;
@@ -35,7 +42,11 @@ export interface RunningServer {
 
 export async function createServer(opts: ServerOptions): Promise<RunningServer> {
   const app = new Dashboard(opts);
-  const router = new Router();
+  await app.auth.init();
+  const router = new Router(createGuard(app.auth, app.audit));
+  authRoutes(router, app);
+  userRoutes(router, app);
+  auditRoutes(router, app);
   directorRoutes(router, app);
   rulesRoutes(router, app);
   historyRoutes(router, app);
@@ -62,7 +73,24 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
       socket.destroy();
       return;
     }
-    app.hub.handleUpgrade(req, socket, head);
+    const refuse = (status: string, action: string, user: string, message: string) => {
+      app.audit.record({ user, action, director: null, target: "live", request: { address: req.socket.remoteAddress ?? "unknown" } }, false, { error: message });
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`);
+      socket.destroy();
+    };
+    // browsers always send Origin on a WebSocket: another site's page must not ride the cookie
+    if (!app.auth.sameOrigin(req)) return refuse("403 Forbidden", "auth.origin", "anonymous", "cross-origin WebSocket refused");
+    const found = app.auth.principalOf(req);
+    if (!("principal" in found)) {
+      if (found.failure === "none") return refuse("401 Unauthorized", "auth.session", "anonymous", "sign in first");
+      return refuse("401 Unauthorized", "auth.session", "anonymous", `your session ${found.failure === "expired" ? "expired" : "is not valid"}: sign in again`);
+    }
+    try {
+      app.auth.require(found.principal, LIVE_ACCESS, "the live WebSocket");
+    } catch {
+      return refuse("403 Forbidden", "auth.denied", found.principal.user.username, "the live WebSocket needs the viewer role");
+    }
+    app.hub.handleUpgrade(req, socket, head, found.principal.session.key);
   });
 
   app.start(opts.directors ?? []);
@@ -80,6 +108,7 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
   return {
     app,
     http,
+    router,
     port,
     url: `http://${shownHost}:${port}`,
     close() {

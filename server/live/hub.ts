@@ -3,6 +3,9 @@
 // against what THAT socket last received for the topic. Views are computed once per tick and
 // topic, whatever the number of sockets. Client messages are validated; bad ones get an
 // error message, never a crash. Sockets whose send buffer grows past a bound are dropped.
+// Each socket belongs to a login session (checked at the upgrade by server/http/server.ts):
+// the session is checked again on every client message and every heartbeat, and a socket
+// whose session ended is closed with code 4401.
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
@@ -21,6 +24,12 @@ export interface LiveHubOptions {
   heartbeatMs?: number;
 }
 
+/** Whether the session a socket was opened with is still valid (and may read live topics). */
+export type SessionCheck = (session: string) => boolean;
+
+/** WebSocket close code for "your session ended: sign in again". */
+export const CLOSE_SESSION_ENDED = 4401;
+
 interface Subscription {
   seq: number;
   last: unknown;
@@ -30,6 +39,7 @@ interface Peer {
   ws: WebSocket;
   subs: Map<string, Subscription>;
   alive: boolean;
+  session: string | null;
 }
 
 export class LiveHub {
@@ -40,6 +50,7 @@ export class LiveHub {
   readonly #tick: ReturnType<typeof setInterval>;
   readonly #heartbeat: ReturnType<typeof setInterval>;
   #pokeTimer: ReturnType<typeof setTimeout> | undefined;
+  #sessionValid: SessionCheck | null = null;
 
   constructor(resolve: TopicResolver, opts: LiveHubOptions = {}) {
     // Each socket's `last` must be a snapshot: a resolver may hand out objects it mutates
@@ -60,12 +71,31 @@ export class LiveHub {
     return this.#peers.size;
   }
 
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws));
+  /** From then on every socket needs a session that passes `check`. */
+  requireSessions(check: SessionCheck): void {
+    this.#sessionValid = check;
   }
 
-  #accept(ws: WebSocket): void {
-    const peer: Peer = { ws, subs: new Map(), alive: true };
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, session: string | null = null): void {
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws, session));
+  }
+
+  /** Closes the sockets whose session is no longer valid (logout, user deleted, expiry). */
+  revalidate(): void {
+    for (const peer of this.#peers) this.#checkSession(peer);
+  }
+
+  #checkSession(peer: Peer): boolean {
+    if (!this.#sessionValid) return true;
+    if (peer.session !== null && this.#sessionValid(peer.session)) return true;
+    this.#error(peer, null, new ProtocolError("unauthorized", "your session ended: sign in again"));
+    peer.ws.close(CLOSE_SESSION_ENDED, "session ended");
+    this.#peers.delete(peer);
+    return false;
+  }
+
+  #accept(ws: WebSocket, session: string | null): void {
+    const peer: Peer = { ws, subs: new Map(), alive: true, session };
     this.#peers.add(peer);
     ws.on("pong", () => {
       peer.alive = true;
@@ -91,6 +121,7 @@ export class LiveHub {
   }
 
   #onMessage(peer: Peer, text: string | null): void {
+    if (!this.#peers.has(peer) || !this.#checkSession(peer)) return;
     let raw: unknown;
     try {
       raw = text === null ? undefined : JSON.parse(text);
@@ -164,6 +195,7 @@ export class LiveHub {
   }
 
   #ping(): void {
+    this.revalidate();
     for (const peer of this.#peers) {
       if (!peer.alive) {
         peer.ws.terminate();

@@ -1,5 +1,7 @@
 // The audit log: every mutation is written before it runs (ok = NULL) and completed after
 // (ok + result or error), so a crash mid-action still leaves the request on record.
+// Append-only: SQLite triggers (store/db.ts) refuse a DELETE and any UPDATE other than
+// completing a running entry once.
 import type { AuditEntry } from "../../protocol/dashboard.ts";
 import type { Db } from "./db.ts";
 
@@ -9,6 +11,8 @@ export interface AuditStart {
   director: string | null;
   target: string | null;
   request: unknown;
+  /** the affected state before the action (rule-changing mutations) */
+  before?: unknown;
 }
 
 export interface AuditQuery {
@@ -29,6 +33,8 @@ interface Row {
   request: string | null;
   ok: number | null;
   result: string | null;
+  before_state: string | null;
+  after_state: string | null;
 }
 
 const parseJson = (s: string | null): unknown => (s === null ? null : JSON.parse(s));
@@ -41,19 +47,39 @@ export class AuditLog {
 
   begin(e: AuditStart, now = Date.now()): number {
     const r = this.#db
-      .prepare("INSERT INTO audit (time, user, action, director, target, request) VALUES (?, ?, ?, ?, ?, ?)")
-      .run(now, e.user, e.action, e.director, e.target, JSON.stringify(e.request ?? null));
+      .prepare("INSERT INTO audit (time, user, action, director, target, request, before_state) VALUES (?, ?, ?, ?, ?, ?, ?)")
+      .run(now, e.user, e.action, e.director, e.target, JSON.stringify(e.request ?? null), JSON.stringify(e.before ?? null));
     return Number(r.lastInsertRowid);
   }
 
-  finish(id: number, ok: boolean, result: unknown): void {
+  finish(id: number, ok: boolean, result: unknown, after: unknown = null): void {
     this.#db
-      .prepare("UPDATE audit SET ok = ?, result = ? WHERE id = ?")
-      .run(ok ? 1 : 0, JSON.stringify(result ?? null), id);
+      .prepare("UPDATE audit SET ok = ?, result = ?, after_state = ? WHERE id = ?")
+      .run(ok ? 1 : 0, JSON.stringify(result ?? null), JSON.stringify(after ?? null), id);
+  }
+
+  /** An event that is complete when written (logins, refused requests). */
+  record(e: AuditStart, ok: boolean, result: unknown, now = Date.now()): number {
+    const r = this.#db
+      .prepare("INSERT INTO audit (time, user, action, director, target, request, ok, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+      .run(now, e.user, e.action, e.director, e.target, JSON.stringify(e.request ?? null), ok ? 1 : 0, JSON.stringify(result ?? null));
+    return Number(r.lastInsertRowid);
   }
 
   /** Newest first. */
   query(q: AuditQuery = {}): AuditEntry[] {
+    const { sql, args } = this.#select(q);
+    const limit = Math.max(1, Math.min(q.limit ?? 100, 1000));
+    return (this.#db.prepare(`${sql} LIMIT ${limit}`).all(...args) as Row[]).map(toEntry);
+  }
+
+  /** Every matching entry, newest first, one at a time (exports of any size). */
+  *iterate(q: Omit<AuditQuery, "limit"> = {}): Generator<AuditEntry> {
+    const { sql, args } = this.#select(q);
+    for (const row of this.#db.prepare(sql).iterate(...args)) yield toEntry(row as Row);
+  }
+
+  #select(q: AuditQuery): { sql: string; args: (string | number)[] } {
     const where: string[] = [];
     const args: (string | number)[] = [];
     if (q.director !== undefined) {
@@ -68,19 +94,22 @@ export class AuditLog {
       where.push("id < ?");
       args.push(q.before);
     }
-    const limit = Math.max(1, Math.min(q.limit ?? 100, 1000));
-    const sql = `SELECT * FROM audit ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ${limit}`;
-    const rows = this.#db.prepare(sql).all(...args) as Row[];
-    return rows.map((r) => ({
-      id: r.id,
-      time: r.time,
-      user: r.user,
-      action: r.action,
-      director: r.director,
-      target: r.target,
-      request: parseJson(r.request),
-      ok: r.ok === null ? null : r.ok === 1,
-      result: parseJson(r.result),
-    }));
+    return { sql: `SELECT * FROM audit ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC`, args };
   }
+}
+
+function toEntry(r: Row): AuditEntry {
+  return {
+    id: r.id,
+    time: r.time,
+    user: r.user,
+    action: r.action,
+    director: r.director,
+    target: r.target,
+    request: parseJson(r.request),
+    ok: r.ok === null ? null : r.ok === 1,
+    result: parseJson(r.result),
+    before: parseJson(r.before_state),
+    after: parseJson(r.after_state),
+  };
 }

@@ -59,6 +59,37 @@ const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX rollup_1m_minute ON rollup_1m(minute);
   `,
+  // 2: dashboard users and sessions; the audit log becomes append-only and keeps the state
+  // before and after each rule-changing mutation
+  `
+  CREATE TABLE users (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    password_hash TEXT NOT NULL,         -- argon2id PHC string
+    role TEXT NOT NULL CHECK (role IN ('viewer', 'operator', 'admin')),
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE sessions (
+    id_hash TEXT PRIMARY KEY,            -- sha256 of the cookie value: a leaked database holds no usable session
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    csrf TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    last_seen INTEGER NOT NULL
+  );
+  CREATE INDEX sessions_user ON sessions(user_id);
+  ALTER TABLE audit ADD COLUMN before_state TEXT;
+  ALTER TABLE audit ADD COLUMN after_state TEXT;
+  CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+  -- the only update: completing a running entry (ok NULL -> 0/1) with its result and after-state
+  CREATE TRIGGER audit_complete_once BEFORE UPDATE ON audit
+  WHEN OLD.ok IS NOT NULL OR NEW.ok IS NULL
+    OR NEW.id IS NOT OLD.id OR NEW.time IS NOT OLD.time OR NEW.user IS NOT OLD.user
+    OR NEW.action IS NOT OLD.action OR NEW.director IS NOT OLD.director
+    OR NEW.target IS NOT OLD.target OR NEW.request IS NOT OLD.request
+    OR NEW.before_state IS NOT OLD.before_state
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: only a running entry can be completed, once'); END;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,5 +1,8 @@
 // Helpers for the server tests: real agents (startHarness over FakeIpvs) and the whole
 // dashboard server in-process on port 0 (no Next), a REST client and a live WebSocket peer.
+// Every server starts with an admin (ADMIN) and `api`/`fetch` are signed in as that admin
+// (session cookie + X-CSRF-Token); `client(role)` creates and signs in a user of another role,
+// `anonymous` sends no cookie.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,9 +12,77 @@ import { type Harness, TOKEN, startHarness } from "./agent-ws-harness.ts";
 
 export { TOKEN };
 
-export interface TestServer extends RunningServer {
+export const ADMIN = { username: "admin", password: "admin-password-1" };
+
+export interface ApiAnswer<T> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** A signed-in (or anonymous) REST client of a test server. */
+export interface Client {
+  /** "lvs_session=...; lvs_csrf=..." (empty for anonymous) */
+  cookie: string;
+  csrf: string;
+  api<T = unknown>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiAnswer<T>>;
+  /** fetch with the session cookie and the CSRF header */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+}
+
+export interface TestServer extends RunningServer, Client {
   dataDir: string;
-  api<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  anonymous: Client;
+  /** signs in (creating the user with that role first if needed) */
+  client(role: "viewer" | "operator" | "admin", username?: string): Promise<Client>;
+  login(username: string, password: string): Promise<Client>;
+}
+
+const cookiesByUrl = new Map<string, string>();
+
+function clientOf(base: string, cookie: string, csrf: string): Client {
+  const doFetch = (path: string, init: RequestInit = {}) => {
+    const headers = new Headers(init.headers);
+    if (cookie) headers.set("cookie", cookie);
+    if (csrf) headers.set("x-csrf-token", csrf);
+    return fetch(`${base}${path}`, { ...init, headers });
+  };
+  return {
+    cookie,
+    csrf,
+    fetch: doFetch,
+    async api<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+      const res = await doFetch(path, {
+        method,
+        headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
+        ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
+      });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // text/plain answers stay text
+      }
+      return { status: res.status, body: parsed as T, headers: res.headers };
+    },
+  };
+}
+
+/** Signs in over the REST API; throws with the server's answer when that fails. */
+export async function login(base: string, username: string, password: string): Promise<Client> {
+  const res = await fetch(`${base}/api/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username, password }),
+  });
+  if (res.status !== 200) throw new Error(`login as ${username}: HTTP ${res.status} ${await res.text()}`);
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0]!)
+    .join("; ");
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  return clientOf(base, cookie, csrfToken);
 }
 
 /** Fast timings so that tests do not wait on 1 s ticks. */
@@ -22,26 +93,25 @@ export const FAST = {
 
 export async function startServer(opts: Partial<ServerOptions> & { dataDir?: string } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "lvs-fleet-test-"));
-  const s = await createServer({ ...FAST, port: 0, ...opts, dataDir });
+  const auth = { initialAdmin: ADMIN, ...opts.auth };
+  const s = await createServer({ ...FAST, port: 0, ...opts, auth, dataDir });
+  const admin = await login(s.url, ADMIN.username, ADMIN.password);
+  cookiesByUrl.set(s.url, admin.cookie);
+  const signIn = (username: string, password: string) => login(s.url, username, password);
   return {
     ...s,
+    ...admin,
     app: s.app,
     dataDir,
-    async api<T>(method: string, path: string, body?: unknown) {
-      const res = await fetch(`${s.url}${path}`, {
-        method,
-        ...(body === undefined
-          ? {}
-          : { body: typeof body === "string" ? body : JSON.stringify(body), headers: { "content-type": "application/json" } }),
-      });
-      const text = await res.text();
-      let parsed: unknown = text;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        // text/plain answers stay text
+    anonymous: clientOf(s.url, "", ""),
+    login: signIn,
+    async client(role, username = `${role}-user`) {
+      const password = `${username}-password`;
+      if (!s.app.auth.users.byName(username)) {
+        const r = await admin.api("POST", "/api/users", { username, password, role });
+        if (r.status !== 201) throw new Error(`creating ${username}: HTTP ${r.status} ${JSON.stringify(r.body)}`);
       }
-      return { status: res.status, body: parsed as T };
+      return signIn(username, password);
     },
   };
 }
@@ -80,9 +150,10 @@ export class LivePeer {
     });
   }
 
-  static open(url: string): Promise<LivePeer> {
+  /** Opens /api/live signed in as the server's admin (or with the given cookie). */
+  static open(url: string, cookie = cookiesByUrl.get(url) ?? ""): Promise<LivePeer> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(`${url.replace(/^http/, "ws")}/api/live`);
+      const ws = new WebSocket(`${url.replace(/^http/, "ws")}/api/live`, { headers: cookie ? { cookie } : {} });
       ws.once("open", () => resolve(new LivePeer(ws)));
       ws.once("error", reject);
     });

@@ -100,7 +100,7 @@ describe("server host routes", () => {
     expect([...ipvs.services.keys()]).toEqual(["tcp:172.16.0.100:80"]);
     // the server's view follows the import at once
     expect(s.app.fleet.get("d1").state.services.get("tcp:172.16.0.100:80")?.destinations.size).toBe(2);
-    const exported = await fetch(`${s.url}/api/directors/d1/rules`);
+    const exported = await s.fetch("/api/directors/d1/rules");
     expect(exported.headers.get("content-type")).toContain("text/plain");
     const text = await exported.text();
     expect(text).toContain("-A -t 172.16.0.100:80 -s wrr");
@@ -117,7 +117,7 @@ describe("server host routes", () => {
     s = await startServer();
     await s.api("POST", "/api/directors", registration(h, "d1"));
     await until(() => s!.app.fleet.get("d1").online, 10_000, "online");
-    const res = await fetch(`${s.url}/api/directors/d1/conns?realServer=10.0.0.11&state=ESTABLISHED&sort=client&limit=5&byState=1&byRealServer=1`);
+    const res = await s.fetch(`/api/directors/d1/conns?realServer=10.0.0.11&state=ESTABLISHED&sort=client&limit=5&byState=1&byRealServer=1`);
     expect(res.headers.get("content-type")).toContain("application/x-ndjson");
     const lines = (await res.text()).trim().split("\n").map((l) => JSON.parse(l) as ConnsStreamLine);
     expect(lines.at(-1)!.type).toBe("result");

@@ -1,0 +1,67 @@
+// Who may do what: the minimum role of every REST route and of the live WebSocket. The router
+// refuses to register a route that is not in this table, so a new route cannot be left open
+// by forgetting it (test/unit/server-auth-routes.test.ts walks every registered route).
+import type { Role } from "../../protocol/dashboard.ts";
+
+/** "public": no session needed (login, first-run setup, who-am-I); "session": any role. */
+export type Access = Role | "public";
+
+const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
+
+export function roleAllows(have: Role, need: Role): boolean {
+  return RANK[have] >= RANK[need];
+}
+
+/** The minimum role for the live WebSocket (/api/live): every topic is a read. */
+export const LIVE_ACCESS: Role = "viewer";
+
+export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
+  "GET /api/auth/session": "public",
+  "POST /api/auth/login": "public",
+  "POST /api/auth/logout": "public",
+  "POST /api/auth/setup": "public",
+  "POST /api/auth/password": "viewer",
+
+  "GET /api/users": "admin",
+  "POST /api/users": "admin",
+  "PATCH /api/users/:id": "admin",
+  "DELETE /api/users/:id": "admin",
+
+  "GET /api/directors": "viewer",
+  "POST /api/directors": "admin",
+  "GET /api/directors/:id": "viewer",
+  "PATCH /api/directors/:id": "admin",
+  "DELETE /api/directors/:id": "admin",
+  "GET /api/directors/:id/services": "viewer",
+  "POST /api/directors/:id/services": "operator",
+  "PATCH /api/directors/:id/services/:service": "operator",
+  "DELETE /api/directors/:id/services/:service": "operator",
+  "POST /api/directors/:id/services/:service/destinations": "operator",
+  "PATCH /api/directors/:id/services/:service/destinations/:dest": "operator",
+  "DELETE /api/directors/:id/services/:service/destinations/:dest": "operator",
+
+  "GET /api/directors/:id/rules": "viewer",
+  "POST /api/directors/:id/rules/diff": "operator",
+  "POST /api/directors/:id/rules/import": "operator",
+  "GET /api/directors/:id/history": "viewer",
+  "GET /api/directors/:id/conns": "viewer",
+  "GET /api/directors/:id/sysctls": "viewer",
+  "PUT /api/directors/:id/sysctls": "operator",
+  "GET /api/readiness": "viewer",
+  "POST /api/readiness/fix": "operator",
+
+  "GET /api/drains": "viewer",
+  "POST /api/drains": "operator",
+  "GET /api/drains/:job": "viewer",
+  "POST /api/drains/:job/undrain": "operator",
+  "POST /api/drains/:job/remove": "operator",
+
+  "GET /api/audit": "operator",
+  "GET /api/audit/export": "operator",
+};
+
+export function accessOf(method: string, pattern: string): Access {
+  const a = ROUTE_ACCESS[`${method} ${pattern}`];
+  if (a === undefined) throw new Error(`route ${method} ${pattern} has no entry in ROUTE_ACCESS (server/auth/policy.ts)`);
+  return a;
+}

@@ -1,0 +1,47 @@
+// The check in front of every REST route: a mutation must come from this server's own origin;
+// a non-public route needs a valid session and the route's role; a mutation also needs the
+// session's CSRF token. Refusals are audited (a stale cookie, a forbidden action, a bad token)
+// and a dead session cookie is cleared so the browser sends it only once.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { ProtocolError } from "../../protocol/errors.ts";
+import type { Auth, Principal } from "../auth/auth.ts";
+import type { AuditLog } from "../store/audit.ts";
+import type { Guard, RouteInfo } from "./router.ts";
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+export const clientAddress = (req: IncomingMessage): string => req.socket.remoteAddress ?? "unknown";
+
+export function createGuard(auth: Auth, audit: AuditLog): Guard {
+  const refuse = (req: IncomingMessage, user: string, action: string, route: RouteInfo, err: ProtocolError): never => {
+    audit.record(
+      { user, action, director: null, target: `${route.method} ${route.pattern}`, request: { address: clientAddress(req), path: req.url?.slice(0, 500) ?? "" } },
+      false,
+      { error: err.toBody() },
+    );
+    throw err;
+  };
+  return (req: IncomingMessage, res: ServerResponse, route: RouteInfo): Principal | null => {
+    const mutation = !SAFE_METHODS.has(req.method ?? "GET");
+    if (mutation && !auth.sameOrigin(req)) {
+      refuse(req, "anonymous", "auth.origin", route, new ProtocolError("forbidden", "cross-origin request refused"));
+    }
+    const found = auth.principalOf(req);
+    if ("failure" in found && found.failure !== "none") {
+      for (const c of auth.cookies(req, null)) res.appendHeader("set-cookie", c);
+      if (route.access !== "public") {
+        refuse(req, "anonymous", "auth.session", route, new ProtocolError("unauthorized", `your session ${found.failure === "expired" ? "expired" : "is not valid"}: sign in again`));
+      }
+    }
+    const principal = "principal" in found ? found.principal : null;
+    if (route.access === "public") return principal;
+    try {
+      auth.require(principal, route.access, `${route.method} ${route.pattern}`);
+      if (mutation) auth.checkCsrf(req, principal!);
+    } catch (err) {
+      if (!principal) throw err; // no cookie at all: a plain 401, nothing to audit
+      refuse(req, principal.user.username, err instanceof ProtocolError && /CSRF/.test(err.message) ? "auth.csrf" : "auth.denied", route, err as ProtocolError);
+    }
+    return principal;
+  };
+}

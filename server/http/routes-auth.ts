@@ -1,0 +1,100 @@
+// /api/auth: sign in and out, who am I, the first-run setup, and changing one's own password.
+// Logins are throttled per client address and per username and audited, successes and
+// failures; passwords never reach the log or the audit.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { LoginRequest, Password, type SessionView, SetupRequest } from "../../protocol/dashboard.ts";
+import { ProtocolError } from "../../protocol/errors.ts";
+import { z } from "zod";
+import type { Dashboard } from "../app.ts";
+import type { Principal } from "../auth/auth.ts";
+import { hashPassword } from "../auth/passwords.ts";
+import type { StoredUser } from "../auth/users.ts";
+import { userView } from "../auth/users.ts";
+import { clientAddress } from "./guard.ts";
+import { readJson, sendJson } from "./respond.ts";
+import type { Router } from "./router.ts";
+
+const PasswordChange = z.object({ current: z.string().min(1).max(1024), password: Password }).strict();
+
+export function sessionView(app: Dashboard, p: Principal | null): SessionView {
+  return {
+    user: p?.user ?? null,
+    csrfToken: p?.session.csrf ?? null,
+    setupNeeded: app.auth.users.count() === 0,
+    expiresAt: p ? app.auth.sessions.expiresAt(p.session) : null,
+  };
+}
+
+/** Starts a session for the user: cookies on the response, the session view as the body. */
+function signIn(app: Dashboard, req: IncomingMessage, res: ServerResponse, user: StoredUser): undefined {
+  const s = app.auth.sessions.create(user.id);
+  for (const c of app.auth.cookies(req, s)) res.appendHeader("set-cookie", c);
+  sendJson(res, 200, sessionView(app, { user: userView(user), session: s.session }));
+  return undefined;
+}
+
+export function authRoutes(router: Router, app: Dashboard): void {
+  const auth = app.auth;
+  const record = (user: string, action: string, req: IncomingMessage, ok: boolean, result: unknown) =>
+    app.audit.record({ user, action, director: null, target: user, request: { address: clientAddress(req) } }, ok, result);
+
+  router
+    .on("GET", "/api/auth/session", ({ principal }) => sessionView(app, principal))
+    .on("POST", "/api/auth/login", async ({ req, res }) => {
+      const { username, password } = await readJson(req, LoginRequest, "login");
+      const keys = [`ip:${clientAddress(req)}`, `user:${username.toLowerCase()}`];
+      const wait = auth.limiter.retryAfterMs(keys);
+      if (wait > 0) {
+        const seconds = Math.ceil(wait / 1000);
+        record(username, "auth.login", req, false, { error: { code: "throttled", retryAfterSeconds: seconds } });
+        res.setHeader("retry-after", String(seconds));
+        sendJson(res, 429, { error: { code: "unavailable", message: `too many failed sign-ins: try again in ${seconds} s`, details: { retryAfterSeconds: seconds } } });
+        return undefined;
+      }
+      const user = await auth.checkPassword(username, password);
+      if (!user) {
+        auth.limiter.failure(keys);
+        record(username, "auth.login", req, false, { error: { code: "unauthorized" } });
+        throw new ProtocolError("unauthorized", "wrong username or password");
+      }
+      auth.limiter.success(keys);
+      record(user.username, "auth.login", req, true, { role: user.role });
+      return signIn(app, req, res, user);
+    })
+    .on("POST", "/api/auth/logout", ({ req, res, principal }) => {
+      if (principal) {
+        auth.checkCsrf(req, principal);
+        auth.sessions.delete(principal.session.key);
+        record(principal.user.username, "auth.logout", req, true, null);
+        app.hub.revalidate();
+      }
+      for (const c of auth.cookies(req, null)) res.appendHeader("set-cookie", c);
+      return { ok: true };
+    })
+    .on("POST", "/api/auth/setup", async ({ req, res }) => {
+      const body = await readJson(req, SetupRequest, "setup request");
+      let user: StoredUser;
+      try {
+        user = await auth.setup(body.username, body.password, body.code);
+      } catch (err) {
+        record(body.username, "auth.setup", req, false, { error: (err as ProtocolError).toBody?.() ?? String(err) });
+        throw err;
+      }
+      record(user.username, "auth.setup", req, true, { role: user.role });
+      return signIn(app, req, res, user);
+    })
+    .on("POST", "/api/auth/password", async ({ req, principal }) => {
+      const p = principal!;
+      const body = await readJson(req, PasswordChange, "password change");
+      if (!(await auth.checkPassword(p.user.username, body.current))) {
+        record(p.user.username, "auth.password", req, false, { error: { code: "unauthorized" } });
+        throw new ProtocolError("forbidden", "the current password is wrong");
+      }
+      auth.users.setPasswordHash(p.user.id, await hashPassword(body.password));
+      // other sessions of this user end; this one stays
+      auth.sessions.deleteForUser(p.user.id, p.session.key);
+      app.hub.revalidate();
+      record(p.user.username, "auth.password", req, true, null);
+      return { ok: true };
+    });
+}
