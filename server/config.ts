@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { z } from "zod";
-import { DirectorRegistration } from "../protocol/dashboard.ts";
+import { DirectorRegistration, Password } from "../protocol/dashboard.ts";
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
@@ -15,13 +15,28 @@ export interface ServerArgs {
   port: number;
   dataDir: string;
   configFile: string | null;
+  /** Secure cookies behind a TLS-terminating proxy */
+  secureCookies: boolean;
+  /** the browser-facing origin when a proxy rewrites Host (Origin checks) */
+  publicOrigin: string | null;
+  sessionIdleMinutes: number;
+  sessionMaxHours: number;
+  /** first start only: create this admin when no user exists (password read from a file) */
+  adminUsername: string;
+  adminPasswordFile: string | null;
 }
 
 export const USAGE = `usage: npm start -- [--host ADDR] [--port N] [--data DIR] [--config FILE]
   --host    listen address (default 127.0.0.1)
   --port    listen port (default 3000, or PORT)
   --data    data folder for the SQLite store (default .data, or LVS_FLEET_DATA)
-  --config  JSON file with {"directors": [...]} upserted at start (or LVS_FLEET_CONFIG)`;
+  --config  JSON file with {"directors": [...]} upserted at start (or LVS_FLEET_CONFIG)
+  --secure-cookies          mark cookies Secure (TLS terminated by a proxy in front)
+  --public-origin URL       the origin browsers use (https://lvs.example.com) when a proxy rewrites Host
+  --session-idle-minutes N  sign out after N minutes without a request (default 60)
+  --session-max-hours N     sign out N hours after signing in at the latest (default 12)
+  --admin-password-file F   first start only: create the admin (--admin-username, default admin)
+                            with the password in F when no user exists (or LVS_FLEET_ADMIN_PASSWORD_FILE)`;
 
 export function parseServerArgs(argv: readonly string[], env: Record<string, string | undefined> = process.env): ServerArgs {
   const out: ServerArgs = {
@@ -29,6 +44,12 @@ export function parseServerArgs(argv: readonly string[], env: Record<string, str
     port: env.PORT ? Number(env.PORT) : 3000,
     dataDir: env.LVS_FLEET_DATA || ".data",
     configFile: env.LVS_FLEET_CONFIG || null,
+    secureCookies: false,
+    publicOrigin: null,
+    sessionIdleMinutes: 60,
+    sessionMaxHours: 12,
+    adminUsername: env.LVS_FLEET_ADMIN_USERNAME || "admin",
+    adminPasswordFile: env.LVS_FLEET_ADMIN_PASSWORD_FILE || null,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
@@ -42,12 +63,40 @@ export function parseServerArgs(argv: readonly string[], env: Record<string, str
     else if (name === "--port") out.port = Number(value());
     else if (name === "--data") out.dataDir = value();
     else if (name === "--config") out.configFile = value();
+    else if (name === "--secure-cookies") out.secureCookies = true;
+    else if (name === "--public-origin") out.publicOrigin = value();
+    else if (name === "--session-idle-minutes") out.sessionIdleMinutes = positive(name, value());
+    else if (name === "--session-max-hours") out.sessionMaxHours = positive(name, value());
+    else if (name === "--admin-username") out.adminUsername = value();
+    else if (name === "--admin-password-file") out.adminPasswordFile = value();
     else throw new ConfigError(`unknown option ${flag}\n${USAGE}`);
   }
   if (!Number.isInteger(out.port) || out.port < 0 || out.port > 65535) {
     throw new ConfigError("the port must be an integer from 0 to 65535");
   }
+  if (out.publicOrigin !== null && !/^https?:\/\/[^/]+$/.test(out.publicOrigin)) {
+    throw new ConfigError("--public-origin must be scheme://host[:port], e.g. https://lvs.example.com");
+  }
   return out;
+}
+
+function positive(name: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new ConfigError(`${name} must be a positive number`);
+  return n;
+}
+
+/** The first admin's password from a file (trailing newline removed); checked like any password. */
+export function readAdminPassword(file: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8").replace(/\r?\n$/, "");
+  } catch (err) {
+    throw new ConfigError(`cannot read the admin password file ${file}: ${(err as Error).message}`);
+  }
+  const ok = Password.safeParse(text);
+  if (!ok.success) throw new ConfigError(`the admin password in ${file} is not acceptable: ${ok.error.issues[0]?.message}`);
+  return text;
 }
 
 const ConfigDirector = DirectorRegistration.omit({ token: true }).extend({

@@ -3,7 +3,7 @@
 // server/ that logs or exits.
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ConfigError, loadConfigFile, parseServerArgs } from "./config.ts";
+import { ConfigError, loadConfigFile, parseServerArgs, readAdminPassword } from "./config.ts";
 import { createServer } from "./http/server.ts";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -26,8 +26,18 @@ async function main(): Promise<void> {
     dataDir: resolve(args.dataDir),
     directors,
     next: (req, res) => handle(req, res),
+    auth: {
+      secureCookies: args.secureCookies,
+      ...(args.publicOrigin ? { publicOrigin: args.publicOrigin } : {}),
+      session: { idleMs: args.sessionIdleMinutes * 60_000, absoluteMs: args.sessionMaxHours * 3_600_000 },
+      ...(args.adminPasswordFile ? { initialAdmin: { username: args.adminUsername, password: readAdminPassword(args.adminPasswordFile) } } : {}),
+    },
   });
   console.log(`lvs-fleet dashboard listening on ${server.url} (data ${resolve(args.dataDir)}, ${server.app.fleet.links().length} directors)`);
+  const code = server.app.auth.setupCode;
+  if (code !== null) {
+    console.log(`no dashboard user yet: open ${server.url}/setup and enter the setup code ${code}, or run \`npm run setup-admin\``);
+  }
 
   let stopping = false;
   const stop = async (signal: string) => {

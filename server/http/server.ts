@@ -73,8 +73,8 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
       socket.destroy();
       return;
     }
-    const refuse = (status: string, action: string, user: string, message: string) => {
-      app.audit.record({ user, action, director: null, target: "live", request: { address: req.socket.remoteAddress ?? "unknown" } }, false, { error: message });
+    const refuse = (status: string, action: string | null, user: string, message: string) => {
+      if (action) app.audit.record({ user, action, director: null, target: "live", request: { address: req.socket.remoteAddress ?? "unknown" } }, false, { error: message });
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`);
       socket.destroy();
     };
@@ -82,7 +82,8 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
     if (!app.auth.sameOrigin(req)) return refuse("403 Forbidden", "auth.origin", "anonymous", "cross-origin WebSocket refused");
     const found = app.auth.principalOf(req);
     if (!("principal" in found)) {
-      if (found.failure === "none") return refuse("401 Unauthorized", "auth.session", "anonymous", "sign in first");
+      // no cookie at all is not worth an audit entry (a signed-out tab retrying)
+      if (found.failure === "none") return refuse("401 Unauthorized", null, "anonymous", "sign in first");
       return refuse("401 Unauthorized", "auth.session", "anonymous", `your session ${found.failure === "expired" ? "expired" : "is not valid"}: sign in again`);
     }
     try {

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { ConfigError, loadConfigFile, parseServerArgs } from "../../server/config.ts";
+import { ConfigError, loadConfigFile, parseServerArgs, readAdminPassword } from "../../server/config.ts";
 import { type TestServer, removeDir, startServer } from "./server-helpers.ts";
 
 let s: TestServer | undefined;
@@ -24,16 +24,35 @@ function tmp(): string {
 
 describe("server options", () => {
   it("defaults, environment and flags", () => {
-    expect(parseServerArgs([], {})).toEqual({ host: "127.0.0.1", port: 3000, dataDir: ".data", configFile: null });
-    expect(parseServerArgs([], { PORT: "8080", LVS_FLEET_DATA: "/d", LVS_FLEET_CONFIG: "/c.json" })).toEqual({
+    expect(parseServerArgs([], {})).toEqual({
+      host: "127.0.0.1", port: 3000, dataDir: ".data", configFile: null, secureCookies: false, publicOrigin: null,
+      sessionIdleMinutes: 60, sessionMaxHours: 12, adminUsername: "admin", adminPasswordFile: null,
+    });
+    expect(parseServerArgs([], { PORT: "8080", LVS_FLEET_DATA: "/d", LVS_FLEET_CONFIG: "/c.json" })).toMatchObject({
       host: "127.0.0.1", port: 8080, dataDir: "/d", configFile: "/c.json",
     });
-    expect(parseServerArgs(["--host", "0.0.0.0", "--port=0", "--data", "x", "--config", "y.json"], { PORT: "1" })).toEqual({
+    expect(parseServerArgs(["--host", "0.0.0.0", "--port=0", "--data", "x", "--config", "y.json"], { PORT: "1" })).toMatchObject({
       host: "0.0.0.0", port: 0, dataDir: "x", configFile: "y.json",
     });
     expect(() => parseServerArgs(["--port", "70000"], {})).toThrow(ConfigError);
     expect(() => parseServerArgs(["--bogus"], {})).toThrow(/unknown option --bogus/);
     expect(() => parseServerArgs(["--data"], {})).toThrow(/needs a value/);
+  });
+
+  it("access options: secure cookies, public origin, session limits, the first admin's password file", () => {
+    const a = parseServerArgs(
+      ["--secure-cookies", "--public-origin", "https://lvs.example.com", "--session-idle-minutes", "5", "--session-max-hours=2", "--admin-username", "root"],
+      { LVS_FLEET_ADMIN_PASSWORD_FILE: "/run/pw" },
+    );
+    expect(a).toMatchObject({ secureCookies: true, publicOrigin: "https://lvs.example.com", sessionIdleMinutes: 5, sessionMaxHours: 2, adminUsername: "root", adminPasswordFile: "/run/pw" });
+    expect(() => parseServerArgs(["--public-origin", "lvs.example.com"], {})).toThrow(/scheme/);
+    expect(() => parseServerArgs(["--session-idle-minutes", "0"], {})).toThrow(/positive/);
+    const d = tmp();
+    writeFileSync(join(d, "pw"), "a long enough password\n");
+    expect(readAdminPassword(join(d, "pw"))).toBe("a long enough password");
+    writeFileSync(join(d, "short"), "short\n");
+    expect(() => readAdminPassword(join(d, "short"))).toThrow(/not acceptable: at least 10/);
+    expect(() => readAdminPassword(join(d, "missing"))).toThrow(ConfigError);
   });
 
   it("config file: token or tokenFile, validated, upserted at start", async () => {

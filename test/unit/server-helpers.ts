@@ -44,7 +44,7 @@ function clientOf(base: string, cookie: string, csrf: string): Client {
   const doFetch = (path: string, init: RequestInit = {}) => {
     const headers = new Headers(init.headers);
     if (cookie) headers.set("cookie", cookie);
-    if (csrf) headers.set("x-csrf-token", csrf);
+    if (csrf && !headers.has("x-csrf-token")) headers.set("x-csrf-token", csrf);
     return fetch(`${base}${path}`, { ...init, headers });
   };
   return {
@@ -95,7 +95,8 @@ export async function startServer(opts: Partial<ServerOptions> & { dataDir?: str
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "lvs-fleet-test-"));
   const auth = { initialAdmin: ADMIN, ...opts.auth };
   const s = await createServer({ ...FAST, port: 0, ...opts, auth, dataDir });
-  const admin = await login(s.url, ADMIN.username, ADMIN.password);
+  // `auth: { initialAdmin: undefined }` starts a server without users (first-run tests)
+  const admin = auth.initialAdmin ? await login(s.url, auth.initialAdmin.username, auth.initialAdmin.password) : clientOf(s.url, "", "");
   cookiesByUrl.set(s.url, admin.cookie);
   const signIn = (username: string, password: string) => login(s.url, username, password);
   return {
