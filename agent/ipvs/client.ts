@@ -22,7 +22,7 @@ import { type GenlMessage, GenlFamily, NetlinkError, genlAttrs, resolveFamily } 
 import { NetlinkTransport, type Transport } from "../netlink/transport.ts";
 import { writeDestFull, writeDestKey } from "./codec-dest.ts";
 import { decodeDestDump, decodeDestDumpRows } from "./codec-dest-fast.ts";
-import { decodeServiceMessageFast } from "./codec-service-fast.ts";
+import { decodeServiceMessageFast, serviceKeyAttrsFromMessage } from "./codec-service-fast.ts";
 import { daemonStateCode, decodeDaemon, decodeInfo, decodeTimeouts, encodeDaemon, encodeTimeouts } from "./codec-misc.ts";
 import { type DecodedService, decodeService, encodeServiceFull, encodeServiceKey, serviceFamily, writeServiceKey } from "./codec-service.ts";
 import { K } from "./constants.ts";
@@ -107,7 +107,7 @@ export class NetlinkIpvsClient implements IpvsClient {
     return this.run("listServices", async () => {
       const msgs = await this.fam.dump("listServices", K.IPVS_CMD_GET_SERVICE);
       const services = msgs.map((m) => decodeServiceMessageFast(m.raw));
-      const requests = services.map((s) => encodeServiceKey(s.service.key));
+      const requests = msgs.map((m) => serviceKeyAttrsFromMessage(m.raw));
       const families = services.map((s) => serviceFamily(s.service.key));
       const dests = await this.destDumps(requests, families);
       return services.map((s, i) => listed(s, dests[i]!));
@@ -119,19 +119,19 @@ export class NetlinkIpvsClient implements IpvsClient {
     return this.run("listServices", async () => {
       const msgs = await this.fam.dump("listServices", K.IPVS_CMD_GET_SERVICE);
       const services = msgs.map((m) => decodeServiceMessageFast(m.raw));
-      const replies = await this.fam.dumpMany(K.IPVS_CMD_GET_DEST, services.map((s) => encodeServiceKey(s.service.key)));
+      const dests = await this.fam.dumpManyDecoded(K.IPVS_CMD_GET_DEST, msgs.map((m) => serviceKeyAttrsFromMessage(m.raw)), (i, r) =>
+        decodeDestDumpRows("listServices", r, serviceFamily(services[i]!.service.key)),
+      );
       return services.map((s, i): ServiceRow => {
         const c = s.service.config;
-        const dests = decodeDestDumpRows("listServices", replies[i]!, serviceFamily(s.service.key));
-        return [s.service.key, s.unknownScheduler ?? c.scheduler, c.schedulerFlags, c.persistence, c.pe, c.onePacket, statsToRow(s.stats), dests];
+        return [s.service.key, s.unknownScheduler ?? c.scheduler, c.schedulerFlags, c.persistence, c.pe, c.onePacket, statsToRow(s.stats), dests[i]!];
       });
     });
   }
 
   /** All GET_DEST dumps pipelined over the socket pool, decoded straight from the bytes. */
-  private async destDumps(requests: Buffer[], families: Family[]): Promise<DestinationState[][]> {
-    const replies = await this.fam.dumpMany(K.IPVS_CMD_GET_DEST, requests);
-    return replies.map((r, i) => decodeDestDump("listServices", r, families[i]!));
+  private destDumps(requests: Buffer[], families: Family[]): Promise<DestinationState[][]> {
+    return this.fam.dumpManyDecoded(K.IPVS_CMD_GET_DEST, requests, (i, r) => decodeDestDump("listServices", r, families[i]!));
   }
 
   /** GET_SERVICE doit; null on ESRCH. */

@@ -110,3 +110,43 @@ export function decodeServiceMessageFast(msg: Buffer): DecodedService {
   }
   throw new AttrError("reply without a SERVICE attribute");
 }
+
+const KEY_ATTRS = new Set<number>([
+  K.IPVS_SVC_ATTR_AF, K.IPVS_SVC_ATTR_PROTOCOL, K.IPVS_SVC_ATTR_ADDR, K.IPVS_SVC_ATTR_PORT, K.IPVS_SVC_ATTR_FWMARK,
+]);
+
+/**
+ * The attributes of a GET_DEST request for the service of one NEW_SERVICE reply message: its
+ * key attributes copied byte for byte (the kernel sends either FWMARK or PROTOCOL, ADDR and
+ * PORT, with AF), so listing 5,000 services does not format and re-parse 5,000 addresses.
+ */
+export function serviceKeyAttrsFromMessage(msg: Buffer): Buffer {
+  let at = NLMSG_HDRLEN + GENL_HDRLEN;
+  while (msg.length - at >= 4) {
+    const len = msg.readUInt16LE(at);
+    if (len < 4 || len > msg.length - at) throw new AttrError(`attribute at ${at} has length ${len}`);
+    if ((msg.readUInt16LE(at + 2) & 0x3fff) === K.IPVS_CMD_ATTR_SERVICE) return copyKeyAttrs(msg, at + 4, at + len);
+    at += (len + 3) & ~3;
+  }
+  throw new AttrError("reply without a SERVICE attribute");
+}
+
+function copyKeyAttrs(b: Buffer, start: number, end: number): Buffer {
+  const out = Buffer.allocUnsafe(4 + (end - start));
+  let w = 4;
+  for (let at = start; end - at >= 4; ) {
+    const len = b.readUInt16LE(at);
+    if (len < 4 || len > end - at) throw new AttrError(`service attribute at ${at} has length ${len}`);
+    const padded = (len + 3) & ~3;
+    if (KEY_ATTRS.has(b.readUInt16LE(at + 2) & 0x3fff)) {
+      const n = Math.min(padded, end - at);
+      b.copy(out, w, at, at + n);
+      out.fill(0, w + n, w + padded); // padding of a last attribute the container cut short
+      w += padded;
+    }
+    at += padded;
+  }
+  out.writeUInt16LE(w, 0);
+  out.writeUInt16LE(K.IPVS_CMD_ATTR_SERVICE, 2); // no NLA_F_NESTED, like AttrWriter.nested
+  return out.subarray(0, w);
+}

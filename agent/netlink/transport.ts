@@ -16,6 +16,16 @@ export interface TransportRequestOptions {
   timeoutMs?: number;
 }
 
+export interface RequestAllOptions extends TransportRequestOptions {
+  /**
+   * Called with each request's replies as soon as they are complete; the result array then
+   * holds [] for it, so the bytes can die young (5,000 dumps' buffers kept to the end were
+   * promoted to the old generation and cost GC time). A thrown error fails the whole call.
+   * Transports may ignore it and return the replies instead (check what came back).
+   */
+  onReplies?: (index: number, replies: Buffer[]) => void;
+}
+
 export interface Transport {
   /**
    * Sends one complete netlink message (its seq field is assigned here) and resolves with every
@@ -27,7 +37,7 @@ export interface Transport {
    * The same for many messages, pipelined over the available sockets; result i answers
    * message i. Messages are owned by the transport afterwards (their seq is overwritten).
    */
-  requestAll(messages: Buffer[], options?: TransportRequestOptions): Promise<Buffer[][]>;
+  requestAll(messages: Buffer[], options?: RequestAllOptions): Promise<Buffer[][]>;
   /**
    * Optional: many do-requests (no dumps) in order on ONE socket, several per sendmsg, so the
    * kernel runs them back to back without a round trip each. Result i answers message i; null
@@ -70,7 +80,8 @@ class Channel {
   /** sequence number of message 0 of the write in flight; message i has firstSeq + i */
   private firstSeq = 0;
   private replies: Buffer[][] = [];
-  private ended: Uint8Array = new Uint8Array(0);
+  /** per message of the write: 1 once its DONE or ERROR arrived (a plain array: cheaper than a typed one per dump) */
+  private ended: number[] = [];
   private pending = 0;
   private done: Done | null = null;
   private startedAt = 0;
@@ -111,8 +122,14 @@ class Channel {
     this.firstSeq = this.seq + 1;
     this.seq += n;
     for (let i = 0; i < n; i++) messages[i]!.writeUInt32LE(this.firstSeq + i, 8);
-    this.replies = Array.from({ length: n }, () => []);
-    this.ended = new Uint8Array(n);
+    // a dump is a write of one message: keep that path free of extra allocations
+    if (n === 1) {
+      this.replies = [[]];
+      this.ended = [0];
+    } else {
+      this.replies = Array.from({ length: n }, () => []);
+      this.ended = new Array<number>(n).fill(0);
+    }
     this.pending = n;
     this.done = done;
     this.startedAt = Date.now();
@@ -248,7 +265,7 @@ export class NetlinkTransport implements Transport {
     return replies!;
   }
 
-  async requestAll(messages: Buffer[], options: TransportRequestOptions = {}): Promise<Buffer[][]> {
+  async requestAll(messages: Buffer[], options: RequestAllOptions = {}): Promise<Buffer[][]> {
     for (const m of messages) if (m.length < NLMSG_HDRLEN) throw new TransportError("short request");
     if (messages.length === 0) return [];
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
@@ -281,7 +298,17 @@ export class NetlinkTransport implements Transport {
             reject(err);
             return;
           }
-          results[i] = replies[0]!;
+          if (options.onReplies) {
+            results[i] = [];
+            try {
+              options.onReplies(i, replies[0]!);
+            } catch (e) {
+              failed = true;
+              this.release(ch);
+              reject(e);
+              return;
+            }
+          } else results[i] = replies[0]!;
           if (++finished === messages.length) resolve(results);
           pump(ch);
         });

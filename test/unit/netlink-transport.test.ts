@@ -64,6 +64,28 @@ describe("NetlinkTransport (host nlctrl)", () => {
     }
   });
 
+  it("requestAll onReplies: each request's replies as soon as complete, none kept; a throw fails the call", async () => {
+    const t = new NetlinkTransport({ sockets: 3, timeoutMs: 5000 });
+    try {
+      const names = Array.from({ length: 20 }, (_, i) => (i % 2 ? "nlctrl" : `missing${i}`));
+      const seen = new Map<number, number>();
+      const results = await t.requestAll(names.map(getFamily), { onReplies: (i, r) => seen.set(i, r.length) });
+      expect(results).toEqual(names.map(() => []));
+      expect([...seen.keys()].sort((a, b) => a - b)).toEqual(names.map((_, i) => i));
+      names.forEach((n, i) => expect(seen.get(i)).toBe(n === "nlctrl" ? 2 : 1));
+      const failing = t.requestAll(names.map(getFamily), {
+        onReplies: (i) => {
+          if (i === 5) throw new Error("decoder refused reply 5");
+        },
+      });
+      await expect(failing).rejects.toThrow("decoder refused reply 5");
+      // the pool still works afterwards
+      expect(interpretReplies("x", await t.request(getFamily("nlctrl")))).toHaveLength(1);
+    } finally {
+      t.close();
+    }
+  });
+
   it("a dump ends with DONE", async () => {
     const t = new NetlinkTransport();
     try {
