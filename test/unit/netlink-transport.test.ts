@@ -72,7 +72,7 @@ describe("NetlinkTransport (host nlctrl)", () => {
       const results = await t.requestAll(names.map(getFamily), { onReplies: (i, r) => seen.set(i, r.length) });
       expect(results).toEqual(names.map(() => []));
       expect([...seen.keys()].sort((a, b) => a - b)).toEqual(names.map((_, i) => i));
-      names.forEach((n, i) => expect(seen.get(i)).toBe(n === "nlctrl" ? 2 : 1));
+      for (const [i, n] of names.entries()) expect(seen.get(i)).toBe(n === "nlctrl" ? 2 : 1);
       const failing = t.requestAll(names.map(getFamily), {
         onReplies: (i) => {
           if (i === 5) throw new Error("decoder refused reply 5");
