@@ -2,7 +2,8 @@
 // `npm run demo`, the browser tests and the server benchmark. Builds the Next.js app first
 // when the production build is missing or older than its sources.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "./paths.ts";
 import { freePorts } from "./ports.ts";
@@ -57,6 +58,8 @@ export function labDirectorsForDashboard(s: LabState, group: string): DashboardD
 
 export interface Dashboard {
   url: string;
+  /** the first admin, created at the server's first start (LVS_FLEET_ADMIN_PASSWORD_FILE) */
+  admin: { username: string; password: string };
   port: number;
   dataDir: string;
   proc: ChildProcess;
@@ -74,16 +77,32 @@ export interface StartDashboardOptions {
   startTimeoutMs?: number;
 }
 
-/** Starts the server with a config file naming the directors; resolves once /api answers. */
+/** The admin's password for this data folder: made up once, kept in the folder (0600). */
+function adminPassword(dataDir: string): string {
+  const file = join(dataDir, "admin-password");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  const password = randomBytes(12).toString("base64url");
+  writeFileSync(file, `${password}\n`, { mode: 0o600 });
+  return password;
+}
+
+/** Starts the server with a config file naming the directors; resolves once /api answers.
+ * The data folder's first start creates the admin (`admin`, password in DATA/admin-password). */
 export async function startDashboard(o: StartDashboardOptions): Promise<Dashboard> {
   mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
+  const admin = { username: "admin", password: adminPassword(o.dataDir) };
   const config = join(o.dataDir, "fleet.json");
   writeFileSync(config, JSON.stringify({ directors: o.directors }, null, 2), { mode: 0o600 });
   const port = o.port ?? (await freePorts(1))[0]!;
   const proc = spawn(
     "npx",
     ["tsx", join(REPO_ROOT, "server", "main.ts"), "--host", "127.0.0.1", "--port", String(port), "--data", o.dataDir, "--config", config],
-    { cwd: REPO_ROOT, env: { ...process.env, ...o.env }, stdio: ["ignore", "pipe", "pipe"], detached: true },
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, LVS_FLEET_ADMIN_USERNAME: admin.username, LVS_FLEET_ADMIN_PASSWORD_FILE: join(o.dataDir, "admin-password"), ...o.env },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    },
   );
   let out = "";
   proc.stdout?.on("data", (b) => (out += String(b)));
@@ -109,7 +128,7 @@ export async function startDashboard(o: StartDashboardOptions): Promise<Dashboar
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`the dashboard server exited (${proc.exitCode}):\n${out}`);
     try {
-      const r = await fetch(`${url}/api/directors`);
+      const r = await fetch(`${url}/api/auth/session`);
       if (r.ok) break;
     } catch {
       // not listening yet
@@ -120,5 +139,22 @@ export async function startDashboard(o: StartDashboardOptions): Promise<Dashboar
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { url, port, dataDir: o.dataDir, proc, output: () => out, stop };
+  return { url, admin, port, dataDir: o.dataDir, proc, output: () => out, stop };
+}
+
+/** Signs in as the dashboard's admin over REST: the Cookie header and the X-CSRF-Token value
+ * to send (mutations need both; a WebSocket to /api/live needs the cookie). */
+export async function dashboardLogin(d: Pick<Dashboard, "url" | "admin">): Promise<{ cookie: string; csrf: string }> {
+  const r = await fetch(`${d.url}/api/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(d.admin),
+  });
+  if (!r.ok) throw new Error(`signing in to the dashboard as ${d.admin.username}: HTTP ${r.status} ${await r.text()}`);
+  const cookie = r.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0]!)
+    .join("; ");
+  const { csrfToken } = (await r.json()) as { csrfToken: string };
+  return { cookie, csrf: csrfToken };
 }

@@ -34,6 +34,7 @@ async function main(): Promise<void> {
       directors: labDirectorsForDashboard(s, "ha-pair"),
     });
     console.log(`\n  dashboard:     ${dashboard.url}   <- open this`);
+    console.log(`  sign in as:    ${dashboard.admin.username} / ${dashboard.admin.password}   (kept in ${join(dashboard.dataDir, "admin-password")})`);
   }
   console.log("\ndemo: press Ctrl-C to stop the dashboard and the lab.");
   const stop = async () => {

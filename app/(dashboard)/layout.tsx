@@ -1,5 +1,8 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { AuthGate } from "../../components/auth/auth-gate.tsx";
+import { MainNav } from "../../components/auth/main-nav.tsx";
+import { UserMenu } from "../../components/auth/user-menu.tsx";
 import { LiveIndicator } from "../../components/live/live-indicator.tsx";
 import { ThemeToggle } from "../../components/theme/theme-toggle.tsx";
 
@@ -11,21 +14,17 @@ export default function DashboardLayout({ children }: { children: ReactNode }) {
           <Link href="/" className="text-lg font-semibold">
             LVS Fleet
           </Link>
-          <nav aria-label="Main" className="flex gap-4 text-sm">
-            <Link href="/" className="hover:underline">
-              Fleet
-            </Link>
-            <Link href="/audit" className="hover:underline">
-              Audit log
-            </Link>
-          </nav>
+          <MainNav />
           <div className="ml-auto flex items-center gap-3">
             <LiveIndicator />
             <ThemeToggle />
+            <UserMenu />
           </div>
         </div>
       </header>
-      <main className="mx-auto w-full max-w-7xl flex-1 px-4 py-6">{children}</main>
+      <main className="mx-auto w-full max-w-7xl flex-1 px-4 py-6">
+        <AuthGate>{children}</AuthGate>
+      </main>
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import { FleetOverview } from "../../components/fleet/fleet-overview.tsx";
 import { RegisterDirectorForm } from "../../components/fleet/register-director-form.tsx";
+import { RequireRole } from "../../components/auth/session.tsx";
 
 export const metadata = { title: "Fleet" };
 
@@ -12,12 +13,14 @@ export default function FleetPage() {
         </h1>
         <FleetOverview />
       </section>
-      <section aria-labelledby="register-title" className="rounded-lg border border-zinc-200 p-4 dark:border-zinc-800">
-        <h2 id="register-title" className="mb-3 text-lg font-semibold">
-          Register a director
-        </h2>
-        <RegisterDirectorForm />
-      </section>
+      <RequireRole min="admin">
+        <section aria-labelledby="register-title" className="rounded-lg border border-zinc-200 p-4 dark:border-zinc-800">
+          <h2 id="register-title" className="mb-3 text-lg font-semibold">
+            Register a director
+          </h2>
+          <RegisterDirectorForm />
+        </section>
+      </RequireRole>
     </div>
   );
 }

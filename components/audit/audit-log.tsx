@@ -16,7 +16,20 @@ export const AUDIT_ACTIONS = [
   "dest.create", "dest.update", "dest.delete",
   "drain.start", "drain.undrain", "drain.remove",
   "rules.import", "sysctl.set", "readiness.fix",
+  "user.create", "user.update", "user.delete",
+  "auth.login", "auth.logout", "auth.setup", "auth.password", "auth.session", "auth.denied", "auth.csrf", "auth.origin",
 ] as const;
+
+/** GET /api/audit/export with the page's filters: every matching entry as a download. */
+function exportHref(format: "csv" | "json", director: string, action: string): string {
+  const p = new URLSearchParams({ format });
+  if (director) p.set("director", director);
+  if (action) p.set("action", action);
+  return `/api/audit/export?${p.toString()}`;
+}
+
+const LINK_BUTTON =
+  "inline-flex h-8 items-center rounded-md border border-zinc-300 bg-white px-3 text-sm font-medium hover:bg-zinc-100 dark:border-zinc-600 dark:bg-zinc-900 dark:hover:bg-zinc-800";
 
 const PAGE = 100;
 
@@ -55,6 +68,14 @@ export function AuditLog() {
             }}
             options={[{ value: "", label: "all actions" }, ...AUDIT_ACTIONS]}
           />
+        </div>
+        <div className="flex items-end gap-2">
+          <a className={LINK_BUTTON} href={exportHref("csv", director, action)} download>
+            Export CSV
+          </a>
+          <a className={LINK_BUTTON} href={exportHref("json", director, action)} download>
+            Export JSON
+          </a>
         </div>
       </form>
       {error ? <ErrorMessage error={error} /> : null}
@@ -108,7 +129,7 @@ function AuditRow({ e }: { e: AuditEntry }) {
         </span>
         <details className="text-xs">
           <summary className="cursor-pointer text-zinc-500">details</summary>
-          <pre className="max-w-xl overflow-auto whitespace-pre-wrap">{JSON.stringify({ request: e.request ?? null, result: e.result ?? null }, null, 2)}</pre>
+          <pre className="max-w-xl overflow-auto whitespace-pre-wrap">{JSON.stringify({ request: e.request ?? null, result: e.result ?? null, before: e.before ?? null, after: e.after ?? null }, null, 2)}</pre>
         </details>
       </td>
     </tr>

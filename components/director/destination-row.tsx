@@ -13,6 +13,7 @@ import { Button } from "../ui/button.tsx";
 import { ErrorMessage } from "../ui/error-message.tsx";
 import { DestinationForm } from "./destination-form.tsx";
 import { describeForwarding, describeThresholds } from "./service-summary.ts";
+import { useCan } from "../auth/session.tsx";
 
 export interface DestinationRowProps {
   director: string;
@@ -24,6 +25,7 @@ export interface DestinationRowProps {
 }
 
 export function DestinationRow({ director, group, service, serviceKey, persistent, dest }: DestinationRowProps) {
+  const canOperate = useCan("operator");
   const [editing, setEditing] = useState(false);
   const del = useAction(() => sendJson("DELETE", api.destination(director, service, dest.key)));
   const t = dest.traffic;
@@ -45,10 +47,10 @@ export function DestinationRow({ director, group, service, serviceKey, persisten
           {formatBitRate(t.inBps)} / {formatBitRate(t.outBps)}
         </td>
         <td className="px-2 py-1.5">
-          <DrainControls director={director} group={group} service={service} destination={dest.key} drainJobHint={dest.drainJob ?? null} persistent={persistent} />
+          {canOperate && <DrainControls director={director} group={group} service={service} destination={dest.key} drainJobHint={dest.drainJob ?? null} persistent={persistent} />}
         </td>
         <td className="px-2 py-1.5">
-          <div className="flex justify-end gap-1">
+          <div className="flex justify-end gap-1" hidden={!canOperate}>
             <Button size="sm" onClick={() => setEditing((e) => !e)} aria-expanded={editing} aria-label={`Edit real server ${dest.key}`}>
               Edit
             </Button>

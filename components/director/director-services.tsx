@@ -11,6 +11,7 @@ import { ExportButton } from "./export-button.tsx";
 import { RulesImport } from "./rules-import.tsx";
 import { ServiceCard } from "./service-card.tsx";
 import { ServiceForm } from "./service-form.tsx";
+import { RequireRole } from "../auth/session.tsx";
 
 export function sortServices(services: Iterable<ServiceView>): ServiceView[] {
   const keyed = [...services].map((s) => ({ s, k: parseServiceKeyString(s.key) }));
@@ -29,12 +30,14 @@ export function DirectorServices({ id }: { id: string }) {
   return (
     <div className="flex flex-col gap-4">
       <div className="flex flex-wrap gap-2">
-        <Button variant="primary" onClick={() => setCreating((c) => !c)} aria-expanded={creating}>
-          Create service
-        </Button>
-        <Button onClick={() => setImporting((i) => !i)} aria-expanded={importing}>
-          Import
-        </Button>
+        <RequireRole min="operator">
+          <Button variant="primary" onClick={() => setCreating((c) => !c)} aria-expanded={creating}>
+            Create service
+          </Button>
+          <Button onClick={() => setImporting((i) => !i)} aria-expanded={importing}>
+            Import
+          </Button>
+        </RequireRole>
         <ExportButton director={id} />
       </div>
       {creating && <ServiceForm director={id} onDone={() => setCreating(false)} />}

@@ -15,6 +15,7 @@ import { DestinationForm } from "./destination-form.tsx";
 import { DestinationRow } from "./destination-row.tsx";
 import { ServiceForm } from "./service-form.tsx";
 import { describeService } from "./service-summary.ts";
+import { RequireRole } from "../auth/session.tsx";
 
 export function ServiceCard({ director, group, svc }: { director: string; group: string; svc: ServiceView }) {
   const [mode, setMode] = useState<"view" | "edit" | "add">("view");
@@ -38,6 +39,7 @@ export function ServiceCard({ director, group, svc }: { director: string; group:
         <span className="ml-auto text-xs tabular-nums text-zinc-600 dark:text-zinc-400">
           {formatSi(t.cps)} conn/s · {formatBitRate(t.inBps + t.outBps)} · {formatCount(t.activeConns)} active
         </span>
+        <RequireRole min="operator">
         <div className="flex gap-1">
           <Button size="sm" onClick={() => setMode(mode === "edit" ? "view" : "edit")} aria-expanded={mode === "edit"} aria-label={`Edit service ${svc.key}`}>
             Edit
@@ -49,6 +51,7 @@ export function ServiceCard({ director, group, svc }: { director: string; group:
             Delete
           </Button>
         </div>
+        </RequireRole>
       </header>
       <ErrorMessage error={del.error} className="m-2" />
       {mode === "edit" && (

@@ -10,6 +10,7 @@ import { LinkBadge } from "../ui/link-badge.tsx";
 import { Sparkline } from "../ui/sparkline.tsx";
 import { DeleteDirectorButton } from "./delete-director-button.tsx";
 import { groupDirectors } from "./group-directors.ts";
+import { RequireRole } from "../auth/session.tsx";
 
 const COLUMN_WIDTHS = ["w-[17%]", "w-[15%]", "w-[7%]", "w-[7%]", "w-[16%]", "w-[18%]", "w-[14%]", "w-[6%]"];
 
@@ -91,7 +92,9 @@ function DirectorRow({ d }: { d: DirectorView }) {
         <Metric value={formatCount(d.traffic?.activeConns ?? 0)} values={spark.activeConns} label={`Active connections of ${d.name}, last minute`} />
       </td>
       <td className="px-3 py-2 text-right">
-        <DeleteDirectorButton id={d.id} name={d.name} />
+        <RequireRole min="admin">
+          <DeleteDirectorButton id={d.id} name={d.name} />
+        </RequireRole>
       </td>
     </tr>
   );

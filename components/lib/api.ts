@@ -23,7 +23,7 @@ export function errorHint(code: ErrorCode | "network"): string {
     case "unauthorized":
       return "Sign in again, or check the agent's token in the director's registration.";
     case "forbidden":
-      return "This agent's role or your account does not allow this action.";
+      return "Your role (or this agent's role) does not allow this action; ask an admin.";
     case "not_found":
       return "It no longer exists; reload the page to see the current state.";
     case "conflict":
@@ -65,13 +65,32 @@ export async function errorFromResponse(res: Response): Promise<ApiRequestError>
   return new ApiRequestError(res.status, code, `HTTP ${res.status} ${res.statusText}${text ? `: ${text.slice(0, 300)}` : ""}`);
 }
 
+/** The session's CSRF token: the server sets it in a cookie scripts can read (the session
+ * cookie itself is httpOnly); every mutation echoes it in X-CSRF-Token. */
+export function csrfToken(): string {
+  if (typeof document === "undefined") return "";
+  const m = /(?:^|;\s*)lvs_csrf=([^;]*)/.exec(document.cookie);
+  return m ? decodeURIComponent(m[1]!) : "";
+}
+
+/** Sends the browser to the sign-in page, coming back here afterwards. */
+export function goToLogin(): void {
+  if (typeof window === "undefined" || window.location.pathname === "/login") return;
+  const next = window.location.pathname + window.location.search;
+  window.location.assign(`/login?next=${encodeURIComponent(next)}`);
+}
+
 async function send(path: string, init: RequestInit): Promise<Response> {
   let res: Response;
+  const method = (init.method ?? "GET").toUpperCase();
+  const csrf: Record<string, string> = method === "GET" || method === "HEAD" ? {} : { "x-csrf-token": csrfToken() };
   try {
-    res = await fetch(path, { ...init, headers: { accept: "application/json", ...init.headers } });
+    res = await fetch(path, { ...init, headers: { accept: "application/json", ...csrf, ...init.headers } });
   } catch (e) {
     throw new ApiRequestError(0, "network", e instanceof Error ? e.message : String(e));
   }
+  // the session ended (expired, signed out elsewhere, user removed): sign in again
+  if (res.status === 401 && !path.startsWith("/api/auth/")) goToLogin();
   if (!res.ok) throw await errorFromResponse(res);
   return res;
 }

@@ -1,5 +1,6 @@
 // The page's one LiveClient, created on first use in the browser (never during server
 // rendering: there is no socket there), connected to /api/live on the page's own origin.
+import { goToLogin } from "../lib/api.ts";
 import { LiveClient, type LiveSocket } from "./live-client.ts";
 
 let shared: LiveClient | null = null;
@@ -11,7 +12,14 @@ export function liveUrl(location: { protocol: string; host: string }): string {
 export function sharedLiveClient(): LiveClient {
   if (!shared) {
     shared = new LiveClient({
-      connect: () => new WebSocket(liveUrl(window.location)) as unknown as LiveSocket,
+      connect: () => {
+        const ws = new WebSocket(liveUrl(window.location));
+        // 4401: the server closed the socket because the session ended
+        ws.addEventListener("close", (e) => {
+          if (e.code === 4401) goToLogin();
+        });
+        return ws as unknown as LiveSocket;
+      },
       backoff: { initialDelayMs: 500, maxDelayMs: 10_000, jitter: 0.3 },
     });
   }

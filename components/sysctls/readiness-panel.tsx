@@ -9,6 +9,7 @@ import { sendJson } from "../lib/api.ts";
 import { api } from "../lib/paths.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage } from "../ui/error-message.tsx";
+import { useCan } from "../auth/session.tsx";
 
 const STATUS_TEXT: Record<ReadinessEntry["status"], string> = {
   ready: "ready",
@@ -58,6 +59,7 @@ function ServiceReadiness({ director, service }: { director: string; service: st
 }
 
 function RealServerReadiness({ entry, vip, onFixed }: { entry: ReadinessEntry; vip: string | null; onFixed: () => void }) {
+  const canOperate = useCan("operator");
   const fix = useAction(async () => {
     const r = await sendJson<ReadinessFixResult>("POST", api.readinessFix(), { agent: entry.agent, vip });
     onFixed();
@@ -71,7 +73,7 @@ function RealServerReadiness({ entry, vip, onFixed }: { entry: ReadinessEntry; v
         <span className="font-mono">{entry.destination}</span>
         <span className={ok ? "text-emerald-700 dark:text-emerald-400" : entry.status === "no_agent" ? "text-zinc-500" : "text-red-700 dark:text-red-400"}>{STATUS_TEXT[entry.status]}</span>
         {entry.agent && <span className="text-xs text-zinc-500">agent {entry.agent}</span>}
-        {entry.status === "not_ready" && entry.agent && vip && (
+        {entry.status === "not_ready" && entry.agent && vip && canOperate && (
           <Button size="sm" variant="primary" busy={fix.busy} onClick={() => void fix.run()}>
             Apply fix
           </Button>

@@ -9,8 +9,10 @@ import { api } from "../lib/paths.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage } from "../ui/error-message.tsx";
 import { checkSysctlValue, describeRule } from "./sysctl-check.ts";
+import { useCan } from "../auth/session.tsx";
 
 export function SysctlRow({ director, entry, onChanged }: { director: string; entry: SysctlEntry; onChanged: () => void }) {
+  const canOperate = useCan("operator");
   const [value, setValue] = useState(entry.value);
   const [persist, setPersist] = useState(false);
   const [invalid, setInvalid] = useState<string | null>(null);
@@ -49,7 +51,7 @@ export function SysctlRow({ director, entry, onChanged }: { director: string; en
       </td>
       <td className="px-2 py-1.5 font-mono text-xs text-zinc-500">{entry.doc?.default ?? "—"}</td>
       <td className="px-2 py-1.5">
-        <div className="flex items-center gap-2">
+        <div className="flex items-center gap-2" hidden={!canOperate}>
           <input id={ids.persist} type="checkbox" checked={persist} onChange={(e) => setPersist(e.target.checked)} />
           <label htmlFor={ids.persist} className="text-xs">
             Persist

@@ -7,7 +7,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { restartAgent, setTrafficRate } from "../../lab/api.ts";
 import type { Dashboard } from "../../lab/dashboard.ts";
-import { eventually, GROUP, openBrowser, screenshot, startLabDashboard } from "./dashboard-harness.ts";
+import { eventually, GROUP, openBrowser, screenshot, signIn, startLabDashboard } from "./dashboard-harness.ts";
 import { director, labInstance, ok, quiet, resetRules, run } from "./lab.ts";
 
 let dash: Dashboard;
@@ -22,6 +22,7 @@ beforeAll(async () => {
   dash = await startLabDashboard();
   browser = await openBrowser();
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  await signIn(page, dash);
 }, 240_000);
 
 afterAll(async () => {

@@ -5,7 +5,7 @@
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Dashboard } from "../../lab/dashboard.ts";
-import { eventually, openBrowser, screenshot, startLabDashboard } from "./dashboard-harness.ts";
+import { eventually, openBrowser, screenshot, signIn, startLabDashboard } from "./dashboard-harness.ts";
 import { ipvsadm, ok, quiet, resetRules, run, sh } from "./lab.ts";
 
 const DIR = "dir1";
@@ -36,6 +36,7 @@ beforeAll(async () => {
   dash = await startLabDashboard();
   browser = await openBrowser();
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  await signIn(page, dash);
 }, 240_000);
 
 afterAll(async () => {

@@ -40,6 +40,15 @@ export async function openBrowser(): Promise<Browser> {
   });
 }
 
+/** Signs the page in through the sign-in form as the dashboard's admin, back on `path`. */
+export async function signIn(page: Page, dash: Dashboard, path = "/"): Promise<void> {
+  await page.goto(`${dash.url}/login?next=${encodeURIComponent(path)}`);
+  await page.getByLabel("Username").fill(dash.admin.username);
+  await page.getByLabel("Password").fill(dash.admin.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL((u) => u.pathname === path, { timeout: 30_000 });
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });

@@ -1,0 +1,26 @@
+"use client";
+// The header's links, by role: the audit log for operators and admins, users for admins.
+import Link from "next/link";
+import { useCan } from "./session.tsx";
+
+export function MainNav() {
+  const operator = useCan("operator");
+  const admin = useCan("admin");
+  return (
+    <nav aria-label="Main" className="flex gap-4 text-sm">
+      <Link href="/" className="hover:underline">
+        Fleet
+      </Link>
+      {operator && (
+        <Link href="/audit" className="hover:underline">
+          Audit log
+        </Link>
+      )}
+      {admin && (
+        <Link href="/users" className="hover:underline">
+          Users
+        </Link>
+      )}
+    </nav>
+  );
+}

@@ -1,0 +1,31 @@
+"use client";
+// The signed-in user, their role, and "Sign out".
+import { useState } from "react";
+import { sendJson } from "../lib/api.ts";
+import { Button } from "../ui/button.tsx";
+import { useSession } from "./session.tsx";
+
+export function UserMenu() {
+  const { session } = useSession();
+  const [busy, setBusy] = useState(false);
+  const user = session?.user;
+  if (!user) return null;
+  const signOut = async () => {
+    setBusy(true);
+    try {
+      await sendJson("POST", "/api/auth/logout");
+    } finally {
+      window.location.assign("/login");
+    }
+  };
+  return (
+    <div className="flex items-center gap-2 text-sm">
+      <span data-testid="current-user">
+        {user.username} <span className="text-zinc-500">({user.role})</span>
+      </span>
+      <Button size="sm" busy={busy} onClick={() => void signOut()}>
+        Sign out
+      </Button>
+    </div>
+  );
+}
