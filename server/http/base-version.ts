@@ -68,7 +68,9 @@ export async function readJsonWithBase<S extends z.ZodType>(
   opts: { limit?: number; many?: boolean } = {},
 ): Promise<{ body: z.output<S> } & Bases> {
   const header = ifMatchVersion(req);
-  const { rest, bases } = takeBases((await parseBody(req, what, opts.limit ?? MAX_BODY_BYTES)) ?? {}, opts.many ?? false);
+  // only an absent body means {}: a JSON null stays null and fails the schema
+  const raw = await parseBody(req, what, opts.limit ?? MAX_BODY_BYTES);
+  const { rest, bases } = takeBases(raw === undefined ? {} : raw, opts.many ?? false);
   const baseVersion = merge(header, bases.baseVersion);
   return {
     body: validate(schema, rest, what),
@@ -82,7 +84,7 @@ export async function readJsonWithBase<S extends z.ZodType>(
 export async function readBasesOnly(req: IncomingMessage, what: string, many = false): Promise<Bases> {
   const header = ifMatchVersion(req);
   const raw = await parseBody(req, what, 64 * 1024);
-  const { rest, bases } = takeBases(raw ?? {}, many);
+  const { rest, bases } = takeBases(raw === undefined ? {} : raw, many);
   if (rest === null || typeof rest !== "object" || Array.isArray(rest) || Object.keys(rest).length > 0) {
     throw new ProtocolError("bad_request", `the ${what} takes no body but baseVersion${many ? " or baseVersions" : ""}`);
   }
