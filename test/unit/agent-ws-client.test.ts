@@ -7,6 +7,7 @@ import { backoffDelay } from "../../protocol/agent-client.ts";
 import { ProtocolError } from "../../protocol/errors.ts";
 import type { StatsSnapshot } from "../../protocol/messages-ipvs.ts";
 import { type Harness, SVC, TOKEN, startHarness } from "./agent-ws-harness.ts";
+import { DEFLATE_THRESHOLD_BYTES } from "../../agent/ws/server.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function until(cond: () => boolean, timeoutMs = 5000): Promise<void> {
@@ -160,5 +161,37 @@ describe("AgentClient", () => {
     const code = await new Promise<number>((r) => ws.once("close", (c) => r(c)));
     expect(code).toBe(1006); // terminated, no close frame
     await until(() => h.server.clientCount === 0);
+  });
+});
+
+describe("large results on the wire", () => {
+  it("are deflated when the peer offers permessage-deflate, and arrive intact", async () => {
+    const h = await startHarness();
+    try {
+      for (let i = 0; i < 800; i++) {
+        await h.ipvs.createService({
+          key: { protocol: "tcp", address: `10.9.${i >> 8}.${i & 255}`, port: 80 },
+          config: { scheduler: "wlc", schedulerFlags: [], persistence: null, pe: null, onePacket: false },
+        });
+      }
+      const peer = await h.raw();
+      expect(peer.ws.extensions).toContain("permessage-deflate");
+      const socket = (peer.ws as unknown as { _socket: { bytesRead: number } })._socket;
+      const before = socket.bytesRead;
+      const r = await peer.request({ v: 1, id: "big", type: "service.list" });
+      const text = JSON.stringify(r);
+      expect((r.data as unknown[]).length).toBe(800);
+      expect(text.length).toBeGreaterThan(DEFLATE_THRESHOLD_BYTES);
+      expect(socket.bytesRead - before).toBeLessThan(text.length / 4);
+      // small answers are not deflated (no zlib work per message)
+      const b2 = socket.bytesRead;
+      const pong = await peer.request({ v: 1, id: "p", type: "ping" });
+      expect(socket.bytesRead - b2).toBeGreaterThanOrEqual(JSON.stringify(pong).length);
+      // and the typed client expands the compact listing to the same objects
+      const c = await h.client();
+      expect(await c.listServices()).toEqual(await c.request("service.list", {}));
+    } finally {
+      await h.close();
+    }
   });
 });
