@@ -9,9 +9,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ensureBuilt, startDashboard } from "../lab/dashboard.ts";
+import { dashboardLogin, ensureBuilt, startDashboard } from "../lab/dashboard.ts";
 import { DrainJob } from "../protocol/dashboard.ts";
-import { clickDrain, destRow, inPageClickToResponse, installClickProbe, launchChromium } from "./lib/drain-page.ts";
+import { clickDrain, destRow, inPageClickToResponse, installClickProbe, launchChromium, signIn } from "./lib/drain-page.ts";
 import { reps, runAsMain } from "./lib/main.ts";
 import { type BenchResult, newResult } from "./lib/report.ts";
 import { BenchError, type BenchLab, log, timeInGuest, withBenchLab } from "./lib/session.ts";
@@ -56,7 +56,9 @@ export function drainLatencyBench(): Promise<BenchResult> {
     const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-      await page.goto(`${dash.url}/directors/${lab.director.name}`);
+      await signIn(page, dash.url, dash.admin, `/directors/${lab.director.name}`);
+      // the benchmark's own REST session, for the undrain between repetitions
+      const rest = await dashboardLogin(dash);
       const row = destRow(page, SERVICE, `${UI_RS}:80`);
       await row.waitFor({ timeout: 120_000 });
       await installClickProbe(page);
@@ -71,7 +73,10 @@ export function drainLatencyBench(): Promise<BenchResult> {
         const pageMs = await inPageClickToResponse(page);
         await expectWeight(lab, UI_RS, 0, "after the drain response");
         const job = DrainJob.parse(click.body);
-        const undo = await fetch(`${dash.url}/api/drains/${encodeURIComponent(job.id)}/undrain`, { method: "POST" });
+        const undo = await fetch(`${dash.url}/api/drains/${encodeURIComponent(job.id)}/undrain`, {
+          method: "POST",
+          headers: { cookie: rest.cookie, "x-csrf-token": rest.csrf },
+        });
         if (!undo.ok) throw new BenchError(`undrain answered ${undo.status}: ${await undo.text()}`);
         await expectWeight(lab, UI_RS, 1, "after undrain");
 

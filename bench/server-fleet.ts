@@ -12,7 +12,7 @@
 // Run: NEXT_DIST_DIR=.next-bench npx tsx bench/server-fleet.ts
 // Env: BENCH_FLEET_SETUPS=fake,lab  BENCH_FLEET_DIRECTORS=50  BENCH_FLEET_PER_GUEST=25
 //      BENCH_FLEET_SERVICES=200  BENCH_FLEET_REAL_SERVERS=4  BENCH_FLEET_WARMUP_S=30
-//      BENCH_FLEET_WINDOW_S=60  BENCH_FLEET_LAB_RATE=1 (requests/s per lab director)
+//      BENCH_FLEET_LAB_WARMUP_S=60  BENCH_FLEET_WINDOW_S=60  BENCH_FLEET_LAB_RATE=1 (requests/s per lab director)
 import { guestMemoryMb } from "../lab/api.ts";
 import { startFakeFleet } from "./lib/fleet-fakes.ts";
 import { downFleetLab, upFleetLab } from "./lib/fleet-lab.ts";
@@ -37,6 +37,8 @@ interface Settings {
   perGuest: number;
   size: FleetTableSize;
   warmupS: number;
+  /** the lab's agents are slower to settle: 60 s also fills the 60-point sparklines */
+  labWarmupS: number;
   windowS: number;
   labRate: number;
 }
@@ -47,6 +49,7 @@ function settings(): Settings {
     perGuest: envInt("BENCH_FLEET_PER_GUEST", 25),
     size: { services: envInt("BENCH_FLEET_SERVICES", 200), realServers: envInt("BENCH_FLEET_REAL_SERVERS", 4) },
     warmupS: envInt("BENCH_FLEET_WARMUP_S", 30),
+    labWarmupS: envInt("BENCH_FLEET_LAB_WARMUP_S", 60),
     windowS: envInt("BENCH_FLEET_WINDOW_S", 60),
     labRate: envInt("BENCH_FLEET_LAB_RATE", 1),
   };
@@ -84,7 +87,7 @@ async function labSetup(s: Settings): Promise<FleetMeasurement> {
       directors,
       services: s.size.services,
       onlineTimeoutMs: 900_000,
-      warmupS: Math.max(s.warmupS, 60),
+      warmupS: s.labWarmupS,
       windowS: s.windowS,
     });
   } finally {
@@ -111,10 +114,13 @@ function record(result: BenchResult, m: FleetMeasurement): void {
     deltaBytesPerS: Math.round(m.browser.deltaBytesPerS),
     snapshotBytesPerS: Math.round(m.browser.snapshotBytesPerS),
     deltas: m.browser.deltas,
-    deltaJsonBytesByField: m.browser.deltaBytesByPart,
+    deltaJsonBytesByField: m.deltaBytesByField,
+    linkChangesInWindow: m.linkChanges,
+    offlineAtEnd: m.offlineAtEnd,
     fullSnapshotBytes: m.browser.lastSnapshotBytes,
     windowS: Number(m.browser.seconds.toFixed(1)),
     onlineAfterS: Math.round(m.onlineAfterS),
+    seenOnlineBeforeWindow: m.seenOnline,
     loadAverage: m.loadAverage.map((x) => Number(x.toFixed(2))),
     serverProcess: m.server.mainCmdline,
   };

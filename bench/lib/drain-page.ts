@@ -15,6 +15,15 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
+/** Signs the page in through the sign-in form, then lands on `path`. */
+export async function signIn(page: Page, baseUrl: string, admin: { username: string; password: string }, path: string): Promise<void> {
+  await page.goto(`${baseUrl}/login?next=${encodeURIComponent(path)}`);
+  await page.getByLabel("Username").fill(admin.username);
+  await page.getByLabel("Password").fill(admin.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL((u) => u.pathname === path, { timeout: 60_000 });
+}
+
 declare global {
   interface Window {
     __benchClicks?: number[];

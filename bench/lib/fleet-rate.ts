@@ -5,13 +5,13 @@
 import { directorIdOf, History } from "../../protocol/dashboard.ts";
 import { summarize, type Summary } from "./stats.ts";
 
-export async function achievedEventRate(baseUrl: string, names: string[], fromMs: number, toMs: number): Promise<{ perDirector: Record<string, number>; summary: Summary }> {
+export async function achievedEventRate(baseUrl: string, cookie: string, names: string[], fromMs: number, toMs: number): Promise<{ perDirector: Record<string, number>; summary: Summary }> {
   const from = Math.ceil(fromMs / 1000);
   const to = Math.floor(toMs / 1000);
   if (to <= from) throw new RangeError("the window is shorter than a second");
   const perDirector: Record<string, number> = {};
   for (const name of names) {
-    const r = await fetch(`${baseUrl}/api/directors/${directorIdOf(name)}/history?range=15m`);
+    const r = await fetch(`${baseUrl}/api/directors/${directorIdOf(name)}/history?range=15m`, { headers: { cookie } });
     if (!r.ok) throw new Error(`history of ${name}: HTTP ${r.status} ${await r.text()}`);
     const h = History.parse(await r.json());
     let filled = 0;

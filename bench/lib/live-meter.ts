@@ -17,12 +17,14 @@ export interface MeterWindow {
   ratio: number;
   /** size of one full snapshot message at the end of the window */
   lastSnapshotBytes: number;
-  /** JSON bytes of the deltas' parts, by the name the classifier gave them */
-  deltaBytesByPart: Record<string, number>;
 }
 
-/** Splits a patch into named parts with their JSON byte counts (what the deltas are made of). */
-export type PatchClassifier = (patch: unknown) => Record<string, number>;
+export interface MeterOptions {
+  /** sent with the upgrade request (the session cookie) */
+  headers?: Record<string, string>;
+  /** sees every delta's patch received inside the measured window */
+  observe?: (patch: unknown) => void;
+}
 
 export class LiveMeter {
   view: unknown = undefined;
@@ -33,7 +35,6 @@ export class LiveMeter {
   #deltaBytes = 0;
   #snapshotBytes = 0;
   #lastSnapshotBytes = 0;
-  #byPart: Record<string, number> = {};
   #seq = -1;
   #failure: Error | null = null;
   #gotSnapshot: Promise<void>;
@@ -41,7 +42,7 @@ export class LiveMeter {
   private constructor(
     ws: WebSocket,
     readonly topic: string,
-    readonly classify: PatchClassifier | null,
+    readonly observe: ((patch: unknown) => void) | null,
   ) {
     this.#ws = ws;
     let resolveSnapshot: () => void = () => {};
@@ -70,7 +71,7 @@ export class LiveMeter {
         this.#deltas++;
         this.#deltaBytes += data.length;
         this.#snapshotBytes += full;
-        for (const [part, bytes] of Object.entries(this.classify?.(m.patch) ?? {})) this.#byPart[part] = (this.#byPart[part] ?? 0) + bytes;
+        this.observe?.(m.patch);
       } catch (e) {
         this.#failure ??= e instanceof Error ? e : new Error(String(e));
         rejectSnapshot(this.#failure);
@@ -82,13 +83,13 @@ export class LiveMeter {
     });
   }
 
-  static async open(baseUrl: string, topic: string, classify: PatchClassifier | null = null): Promise<LiveMeter> {
-    const ws = new WebSocket(`${baseUrl.replace(/^http/, "ws")}/api/live`);
+  static async open(baseUrl: string, topic: string, o: MeterOptions = {}): Promise<LiveMeter> {
+    const ws = new WebSocket(`${baseUrl.replace(/^http/, "ws")}/api/live`, { headers: o.headers ?? {} });
     await new Promise<void>((res, rej) => {
       ws.once("open", () => res());
       ws.once("error", rej);
     });
-    const meter = new LiveMeter(ws, topic, classify);
+    const meter = new LiveMeter(ws, topic, o.observe ?? null);
     ws.send(JSON.stringify({ type: "subscribe", topic }));
     await meter.#gotSnapshot;
     return meter;
@@ -101,7 +102,6 @@ export class LiveMeter {
     this.#deltas = 0;
     this.#deltaBytes = 0;
     this.#snapshotBytes = 0;
-    this.#byPart = {};
   }
 
   stop(): MeterWindow {
@@ -115,7 +115,6 @@ export class LiveMeter {
       snapshotBytes: this.#snapshotBytes,
       ratio: this.#snapshotBytes > 0 ? this.#deltaBytes / this.#snapshotBytes : Number.NaN,
       lastSnapshotBytes: this.#lastSnapshotBytes,
-      deltaBytesByPart: { ...this.#byPart },
     };
   }
 
