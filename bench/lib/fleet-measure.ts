@@ -108,9 +108,11 @@ export async function measureFleet(o: FleetMeasureOptions): Promise<FleetMeasure
       fromMs,
       toMs,
     );
-    const view = FleetView.parse(meter.view);
-    if (Object.keys(view.directors).length !== o.directors.length) {
-      throw new BenchError(`the browser's patched view has ${Object.keys(view.directors).length} directors, expected ${o.directors.length}`);
+    // not FleetView.parse: a merge patch cannot carry null, so the patched copy lacks the
+    // nullable fields that became null (the browser reads them with ?? null)
+    const patched = Object.values((meter.view as { directors?: Record<string, { name?: string; link?: string }> }).directors ?? {});
+    if (patched.length !== o.directors.length) {
+      throw new BenchError(`the browser's patched view has ${patched.length} directors, expected ${o.directors.length}`);
     }
     return {
       label: o.label,
@@ -121,9 +123,7 @@ export async function measureFleet(o: FleetMeasureOptions): Promise<FleetMeasure
       browser: { ...win, deltaBytesPerS: win.deltaBytes / win.seconds, snapshotBytesPerS: win.snapshotBytes / win.seconds },
       deltaBytesByField: byField,
       linkChanges,
-      offlineAtEnd: Object.values(view.directors)
-        .filter((d) => d.link !== "online")
-        .map((d) => d.name),
+      offlineAtEnd: patched.filter((d) => d.link !== "online").map((d) => d.name ?? "?"),
       eventRate: rates.summary,
       eventRatePerDirector: rates.perDirector,
       loadAverage,
