@@ -4,8 +4,8 @@
 // agent achieved, and the bytes per second sent to the browser as deltas against what full
 // snapshots would have cost (target <= 10%).
 // Two setups, reported separately:
-//   fake: N real agent WebSocket servers in this process over FakeIpvs tables whose counters
-//         move every second: a true 1 Hz the server must keep up with;
+//   fake: N real agent WebSocket servers (in BENCH_FLEET_FAKE_PROCESSES=2 child processes)
+//         over FakeIpvs tables whose counters move every second: 1 Hz offered to the server;
 //   lab:  N real agents on real kernels (QEMU guests, K directors per guest), tables loaded
 //         with ipvsadm -R; under TCG these agents may not sustain 1 Hz: what they achieve is
 //         reported.
@@ -14,7 +14,7 @@
 //      BENCH_FLEET_SERVICES=200  BENCH_FLEET_REAL_SERVERS=4  BENCH_FLEET_WARMUP_S=30
 //      BENCH_FLEET_LAB_WARMUP_S=60  BENCH_FLEET_WINDOW_S=60  BENCH_FLEET_LAB_RATE=1 (requests/s per lab director)
 import { guestMemoryMb } from "../lab/api.ts";
-import { startFakeFleet } from "./lib/fleet-fakes.ts";
+import { startFakeFleetProcs } from "./lib/fleet-fakes-procs.ts";
 import { downFleetLab, upFleetLab } from "./lib/fleet-lab.ts";
 import { type FleetMeasurement, measureFleet } from "./lib/fleet-measure.ts";
 import type { FleetTableSize } from "./lib/fleet-table.ts";
@@ -41,6 +41,7 @@ interface Settings {
   labWarmupS: number;
   windowS: number;
   labRate: number;
+  fakeProcesses: number;
 }
 
 function settings(): Settings {
@@ -52,14 +53,16 @@ function settings(): Settings {
     labWarmupS: envInt("BENCH_FLEET_LAB_WARMUP_S", 60),
     windowS: envInt("BENCH_FLEET_WINDOW_S", 60),
     labRate: envInt("BENCH_FLEET_LAB_RATE", 1),
+    fakeProcesses: Math.max(1, envInt("BENCH_FLEET_FAKE_PROCESSES", 2)),
   };
 }
 
 async function fakeSetup(s: Settings): Promise<FleetMeasurement> {
-  const fleet = await startFakeFleet(s.directors, s.size, (i) => `group-${Math.floor(i / s.perGuest) + 1}`);
+  const fleet = await startFakeFleetProcs(s.directors, s.size, s.fakeProcesses, s.perGuest);
   try {
     return await measureFleet({
-      label: "fake agents (in-process, FakeIpvs, 1 Hz)",
+      label: `fake agents (FakeIpvs, 1 Hz, ${s.fakeProcesses} processes)`,
+      alsoMeasure: fleet.pgids,
       directors: fleet.directors,
       services: s.size.services,
       onlineTimeoutMs: 120_000,
@@ -113,6 +116,7 @@ function record(result: BenchResult, m: FleetMeasurement): void {
     eventsPerSecondPerAgent: { median: m.eventRate.median, min: m.eventRate.min, max: m.eventRate.max },
     deltaBytesPerS: Math.round(m.browser.deltaBytesPerS),
     snapshotBytesPerS: Math.round(m.browser.snapshotBytesPerS),
+    fakeAgentsCpuPercentOfOneCore: m.othersCpuPercent === null ? undefined : Number(m.othersCpuPercent.toFixed(1)),
     deltas: m.browser.deltas,
     deltaJsonBytesByField: m.deltaBytesByField,
     linkChangesInWindow: m.linkChanges,

@@ -12,7 +12,12 @@ export interface FakeFleet {
   close(): Promise<void>;
 }
 
-export async function startFakeFleet(count: number, size: FleetTableSize, group: (i: number) => string): Promise<FakeFleet> {
+export async function startFakeFleet(
+  count: number,
+  size: FleetTableSize,
+  group: (i: number) => string,
+  o: { firstIndex?: number; seed?: number } = {},
+): Promise<FakeFleet> {
   const harnesses: Harness[] = [];
   const tables: ReturnType<typeof fleetServiceStates>[] = [];
   try {
@@ -28,13 +33,13 @@ export async function startFakeFleet(count: number, size: FleetTableSize, group:
     await Promise.all(harnesses.map((h) => h.close()));
     throw e;
   }
-  const rand = seededRandom(4);
+  const rand = seededRandom(o.seed ?? 4);
   // the kernel's estimator refreshes rates every 2 s; moving every second is the harsher case
   const mover = setInterval(() => {
     for (const t of tables) advanceTraffic(t, rand);
   }, 1000);
   return {
-    directors: harnesses.map((h, i) => ({ name: `fake${i + 1}`, url: h.server.url, token: TOKEN, group: group(i) })),
+    directors: harnesses.map((h, i) => ({ name: `fake${(o.firstIndex ?? 0) + i + 1}`, url: h.server.url, token: TOKEN, group: group(i) })),
     async close() {
       clearInterval(mover);
       await Promise.all(harnesses.map((h) => h.close()));

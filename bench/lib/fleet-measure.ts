@@ -21,6 +21,8 @@ export interface FleetMeasureOptions {
   onlineTimeoutMs: number;
   warmupS: number;
   windowS: number;
+  /** other process groups whose CPU over the window is reported (the fake agents) */
+  alsoMeasure?: number[];
 }
 
 export interface FleetMeasurement {
@@ -37,6 +39,8 @@ export interface FleetMeasurement {
   linkChanges: number;
   /** directors not online at the end of the window */
   offlineAtEnd: string[];
+  /** CPU of the alsoMeasure groups over the window, % of one core, summed */
+  othersCpuPercent: number | null;
   eventRate: Summary;
   eventRatePerDirector: Record<string, number>;
   loadAverage: number[];
@@ -92,12 +96,14 @@ export async function measureFleet(o: FleetMeasureOptions): Promise<FleetMeasure
     const pgid = dash.proc.pid;
     if (pgid === undefined) throw new BenchError("the dashboard has no pid");
     const before = sampleGroup(pgid);
+    const othersBefore = (o.alsoMeasure ?? []).map(sampleGroup);
     const fromMs = Date.now();
     meter.start();
     log(`bench ${o.label}: measuring ${o.windowS} s`);
     await sleep(o.windowS * 1000);
     const win = meter.stop();
     const after = sampleGroup(pgid);
+    const othersAfter = (o.alsoMeasure ?? []).map(sampleGroup);
     const toMs = Date.now();
     const loadAverage = loadavg();
     // read after the window, so these HTTP requests are not in the CPU figure
@@ -124,6 +130,7 @@ export async function measureFleet(o: FleetMeasureOptions): Promise<FleetMeasure
       deltaBytesByField: byField,
       linkChanges,
       offlineAtEnd: patched.filter((d) => d.link !== "online").map((d) => d.name ?? "?"),
+      othersCpuPercent: o.alsoMeasure ? othersAfter.reduce((sum, a, i) => sum + usageBetween(othersBefore[i]!, a).cpuPercent, 0) : null,
       eventRate: rates.summary,
       eventRatePerDirector: rates.perDirector,
       loadAverage,
