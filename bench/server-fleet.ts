@@ -89,7 +89,7 @@ async function labSetup(s: Settings): Promise<FleetMeasurement> {
       label: `real agents (lab, ${state.guests.length} guests, TCG)`,
       directors,
       services: s.size.services,
-      onlineTimeoutMs: 900_000,
+      onlineTimeoutMs: 600_000,
       warmupS: s.labWarmupS,
       windowS: s.windowS,
     });
