@@ -1,5 +1,6 @@
 // Benchmark 3: read and parse 100,000 connection entries.
-//   ours     ConnTableReader.read() (agent/conntable: stream + parse every entry), in the guest
+//   ours     ConnTableReader.read() (agent/conntable: stream + parse every entry), in the guest;
+//            since 5976e9c its reads go through a `cat` child so they overlap the parsing
 //   cat      `cat /proc/net/ip_vs_conn > /dev/null`      target: ours / cat <= 1.2
 //   ipvsadm  `ipvsadm -Lnc > /dev/null`                  target: ours at least 3x faster
 //   parse    the same reader over a tmpfs copy of the table: our user-space share alone
