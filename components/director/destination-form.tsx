@@ -8,6 +8,7 @@ import { useAction } from "../hooks/use-action.ts";
 import { sendJson } from "../lib/api.ts";
 import type { FieldErrors } from "../lib/form-errors.ts";
 import { api } from "../lib/paths.ts";
+import { useDirectorVersion, withBaseVersion } from "./director-version.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage } from "../ui/error-message.tsx";
 import { SelectField, TextField } from "../ui/field.tsx";
@@ -25,10 +26,13 @@ export function DestinationForm({ director, service, existing, onDone }: { direc
   const [form, setForm] = useState<DestinationFormState>(existing ? formFromDestination(existing) : newDestination(service));
   const [errors, setErrors] = useState<FieldErrors>({});
   const svc = serviceKeyString(service);
+  // the table this form was opened on
+  const openedOn = useDirectorVersion();
+  const [baseVersion] = useState(openedOn);
   const action = useAction(async (d: Destination) =>
     existing
-      ? sendJson("PATCH", api.destination(director, svc, destinationKeyString(existing.key)), d.config)
-      : sendJson("POST", api.destinations(director, svc), d),
+      ? sendJson("PATCH", api.destination(director, svc, destinationKeyString(existing.key)), withBaseVersion(d.config, baseVersion))
+      : sendJson("POST", api.destinations(director, svc), withBaseVersion(d, baseVersion)),
   );
   const text = (k: keyof DestinationFormState) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
 

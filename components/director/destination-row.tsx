@@ -12,6 +12,7 @@ import { api } from "../lib/paths.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage } from "../ui/error-message.tsx";
 import { DestinationForm } from "./destination-form.tsx";
+import { useDirectorVersion, withBaseVersion } from "./director-version.ts";
 import { describeForwarding, describeThresholds } from "./service-summary.ts";
 import { useCan } from "../auth/session.tsx";
 
@@ -27,7 +28,9 @@ export interface DestinationRowProps {
 export function DestinationRow({ director, group, service, serviceKey, persistent, dest }: DestinationRowProps) {
   const canOperate = useCan("operator");
   const [editing, setEditing] = useState(false);
-  const del = useAction(() => sendJson("DELETE", api.destination(director, service, dest.key)));
+  // the table shown when the operator confirms
+  const version = useDirectorVersion();
+  const del = useAction(() => sendJson("DELETE", api.destination(director, service, dest.key), withBaseVersion({}, version)));
   const t = dest.traffic;
   const quiesced = dest.config.weight === 0;
   const onDelete = () => {

@@ -7,6 +7,7 @@ import { compareServiceKeysNumeric } from "../../protocol/rules-diff.ts";
 import { useDirector } from "../hooks/use-director.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage } from "../ui/error-message.tsx";
+import { DirectorVersionContext } from "./director-version.ts";
 import { ExportButton } from "./export-button.tsx";
 import { RulesImport } from "./rules-import.tsx";
 import { ServiceCard } from "./service-card.tsx";
@@ -28,31 +29,33 @@ export function DirectorServices({ id }: { id: string }) {
   const group = view?.director.group ?? "";
 
   return (
-    <div className="flex flex-col gap-4">
-      <div className="flex flex-wrap gap-2">
-        <RequireRole min="operator">
-          <Button variant="primary" onClick={() => setCreating((c) => !c)} aria-expanded={creating}>
-            Create service
-          </Button>
-          <Button onClick={() => setImporting((i) => !i)} aria-expanded={importing}>
-            Import
-          </Button>
-        </RequireRole>
-        <ExportButton director={id} />
+    <DirectorVersionContext.Provider value={view?.version}>
+      <div className="flex flex-col gap-4">
+        <div className="flex flex-wrap gap-2">
+          <RequireRole min="operator">
+            <Button variant="primary" onClick={() => setCreating((c) => !c)} aria-expanded={creating}>
+              Create service
+            </Button>
+            <Button onClick={() => setImporting((i) => !i)} aria-expanded={importing}>
+              Import
+            </Button>
+          </RequireRole>
+          <ExportButton director={id} />
+        </div>
+        {creating && <ServiceForm director={id} onDone={() => setCreating(false)} />}
+        {importing && (
+          <section aria-label="Import ipvsadm rules" className="rounded-lg border border-zinc-200 p-4 dark:border-zinc-800">
+            <h2 className="mb-2 font-semibold">Import ipvsadm rules</h2>
+            <RulesImport director={id} />
+          </section>
+        )}
+        {error ? <ErrorMessage error={error} /> : null}
+        {isLoading && <p className="text-sm text-zinc-500">Loading services…</p>}
+        {view && services.length === 0 && <p className="text-sm text-zinc-500">No virtual services on this director.</p>}
+        {services.map((s) => (
+          <ServiceCard key={s.key} director={id} group={group} svc={s} />
+        ))}
       </div>
-      {creating && <ServiceForm director={id} onDone={() => setCreating(false)} />}
-      {importing && (
-        <section aria-label="Import ipvsadm rules" className="rounded-lg border border-zinc-200 p-4 dark:border-zinc-800">
-          <h2 className="mb-2 font-semibold">Import ipvsadm rules</h2>
-          <RulesImport director={id} />
-        </section>
-      )}
-      {error ? <ErrorMessage error={error} /> : null}
-      {isLoading && <p className="text-sm text-zinc-500">Loading services…</p>}
-      {view && services.length === 0 && <p className="text-sm text-zinc-500">No virtual services on this director.</p>}
-      {services.map((s) => (
-        <ServiceCard key={s.key} director={id} group={group} svc={s} />
-      ))}
-    </div>
+    </DirectorVersionContext.Provider>
   );
 }

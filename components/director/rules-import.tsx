@@ -9,6 +9,7 @@ import { sendJson } from "../lib/api.ts";
 import { api } from "../lib/paths.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage } from "../ui/error-message.tsx";
+import { useDirectorVersion, withBaseVersion } from "./director-version.ts";
 import { type ChangeKind, changeRows, countByKind } from "./rules-changes.ts";
 
 interface ImportResult {
@@ -26,14 +27,17 @@ const KIND_STYLE: Record<ChangeKind, string> = {
 export function RulesImport({ director }: { director: string }) {
   const [text, setText] = useState("");
   const [mode, setMode] = useState<"replace" | "merge">("merge");
-  const [previewed, setPreviewed] = useState<{ text: string; mode: string } | null>(null);
+  // the preview's table: applying after it changed is refused (409) rather than doing
+  // something other than what the preview showed
+  const version = useDirectorVersion();
+  const [previewed, setPreviewed] = useState<{ text: string; mode: string; version: string | undefined } | null>(null);
   const ids = { text: useId(), file: useId() };
   const preview = useAction(async () => {
     const r = await sendJson<{ changes: RuleChange[] }>("POST", api.rulesDiff(director), { text, mode });
-    setPreviewed({ text, mode });
+    setPreviewed({ text, mode, version });
     return r;
   });
-  const apply = useAction(() => sendJson<ImportResult>("POST", api.rulesImport(director), { text, mode }));
+  const apply = useAction(() => sendJson<ImportResult>("POST", api.rulesImport(director), withBaseVersion({ text, mode }, previewed?.version)));
   const rows = preview.result ? changeRows(preview.result.changes) : null;
   const counts = rows ? countByKind(rows) : null;
   const stale = previewed !== null && (previewed.text !== text || previewed.mode !== mode);

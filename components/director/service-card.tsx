@@ -13,13 +13,15 @@ import { Button } from "../ui/button.tsx";
 import { ErrorMessage } from "../ui/error-message.tsx";
 import { DestinationForm } from "./destination-form.tsx";
 import { DestinationRow } from "./destination-row.tsx";
+import { useDirectorVersion, withBaseVersion } from "./director-version.ts";
 import { ServiceForm } from "./service-form.tsx";
 import { describeService } from "./service-summary.ts";
 import { RequireRole } from "../auth/session.tsx";
 
 export function ServiceCard({ director, group, svc }: { director: string; group: string; svc: ServiceView }) {
   const [mode, setMode] = useState<"view" | "edit" | "add">("view");
-  const del = useAction(() => sendJson("DELETE", api.service(director, svc.key)));
+  const version = useDirectorVersion();
+  const del = useAction(() => sendJson("DELETE", api.service(director, svc.key), withBaseVersion({}, version)));
   const key = parseServiceKeyString(svc.key);
   if (!key) return null; // the server names services with serviceKeyString; anything else is not ours to show
   const dests = Object.values(svc.destinations ?? {}).sort((a, b) => compareDestinationKeysNumeric(a, b));

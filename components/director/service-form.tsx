@@ -9,6 +9,7 @@ import { useAction } from "../hooks/use-action.ts";
 import { sendJson } from "../lib/api.ts";
 import type { FieldErrors } from "../lib/form-errors.ts";
 import { api } from "../lib/paths.ts";
+import { useDirectorVersion, withBaseVersion } from "./director-version.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage } from "../ui/error-message.tsx";
 import { CheckboxField, SelectField, TextField } from "../ui/field.tsx";
@@ -27,10 +28,13 @@ const FLAGS: SchedulerFlag[] = ["flag-1", "flag-2", "flag-3"];
 export function ServiceForm({ director, existing, onDone }: { director: string; existing?: Service; onDone: () => void }) {
   const [form, setForm] = useState<ServiceFormState>(existing ? formFromService(existing) : NEW_SERVICE);
   const [errors, setErrors] = useState<FieldErrors>({});
+  // the table this form was opened on
+  const openedOn = useDirectorVersion();
+  const [baseVersion] = useState(openedOn);
   const action = useAction(async (svc: Service) =>
     existing
-      ? sendJson("PATCH", api.service(director, serviceKeyString(existing.key)), svc.config)
-      : sendJson("POST", api.services(director), svc),
+      ? sendJson("PATCH", api.service(director, serviceKeyString(existing.key)), withBaseVersion(svc.config, baseVersion))
+      : sendJson("POST", api.services(director), withBaseVersion(svc, baseVersion)),
   );
   const set = <K extends keyof ServiceFormState>(k: K, v: ServiceFormState[K]) => setForm((f) => ({ ...f, [k]: v }));
   const text = (k: keyof ServiceFormState) => (e: { target: { value: string } }) => set(k, e.target.value as never);

@@ -4,6 +4,7 @@
 import Link from "next/link";
 import { parseServiceKeyString } from "../../protocol/dashboard.ts";
 import { compareDestinationKeysNumeric } from "../../protocol/rules-diff.ts";
+import { DirectorVersionContext } from "../director/director-version.ts";
 import { ServiceCard } from "../director/service-card.tsx";
 import { useDirector } from "../hooks/use-director.ts";
 import { pages } from "../lib/paths.ts";
@@ -34,7 +35,9 @@ export function ServiceDetail({ director, service }: { director: string; service
       )}
       {svc && (
         <>
-          <ServiceCard director={director} group={view?.director.group ?? ""} svc={svc} />
+          <DirectorVersionContext.Provider value={view?.version}>
+            <ServiceCard director={director} group={view?.director.group ?? ""} svc={svc} />
+          </DirectorVersionContext.Provider>
           <section aria-labelledby="topology-title">
             <h2 id="topology-title" className="mb-2 text-lg font-semibold">
               Topology

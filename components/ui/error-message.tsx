@@ -1,6 +1,7 @@
 "use client";
 // A refused request: the server's (or kernel's) message verbatim, then what to do about it.
 import type { ReactNode } from "react";
+import { VersionConflictDetails } from "../../protocol/dashboard.ts";
 import { ApiRequestError, errorHint } from "../lib/api.ts";
 
 export function ErrorMessage({ error, className = "" }: { error: unknown; className?: string }) {
@@ -14,7 +15,9 @@ export function ErrorMessage({ error, className = "" }: { error: unknown; classN
       <p className="font-mono break-words whitespace-pre-wrap">{e.message}</p>
       <p className="mt-1 text-xs">
         {e.code !== "internal" && e.code !== "network" && <span className="font-semibold">{e.code}: </span>}
-        {errorHint(e.code)}
+        {VersionConflictDetails.safeParse(e.details).success
+          ? "The director's table changed since you opened this (another operator or ipvsadm): check the current table, then redo the change."
+          : errorHint(e.code)}
       </p>
     </div>
   );
