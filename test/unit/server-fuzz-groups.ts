@@ -1,0 +1,5 @@
+// How the REST fuzz routes are split over files (so vitest runs them in parallel).
+/** directors, services and real servers */
+export const isTableRoute = (route: string): boolean => /^\S+ \/api\/directors(\/:id(\/services(\/:service(\/destinations(\/:dest)?)?)?)?)?$/.test(route);
+/** rules, history, conns, sysctls of a director */
+export const isHostRoute = (route: string): boolean => /^\S+ \/api\/directors\/:id\/(rules|history|conns|sysctls)/.test(route);
