@@ -137,9 +137,15 @@ export async function serverFleetBench(): Promise<BenchResult> {
   const result = newResult("server-fleet", setups.includes("lab") ? guestMemoryMb(s.perGuest) : 0);
   result.facts.size = { directors: s.directors, ...s.size, perGuest: s.perGuest, labRequestsPerS: s.labRate };
   for (const setup of setups) {
-    const m = setup === "fake" ? await fakeSetup(s) : await labSetup(s);
-    record(result, m);
-    log(`bench ${m.label}: cpu ${m.server.cpuPercent.toFixed(1)}%, rss ${m.server.mainRssMb.toFixed(0)} MB, ratio ${(100 * m.browser.ratio).toFixed(1)}%`);
+    // a failed lab (boot, agents) must not lose the other setup's measurement
+    try {
+      const m = setup === "fake" ? await fakeSetup(s) : await labSetup(s);
+      record(result, m);
+      log(`bench ${m.label}: ${JSON.stringify(result.facts[m.label])}`);
+    } catch (e) {
+      log(`bench fleet: the ${setup} setup failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      result.facts[`${setup} setup`] = { failed: e instanceof Error ? e.message.slice(0, 2000) : String(e) };
+    }
   }
   return result;
 }
