@@ -17,6 +17,8 @@ export const ERROR_HTTP_STATUS = {
   conflict: 409,
   /** the message is larger than the agent accepts */
   too_large: 413,
+  /** too many attempts (sign-in throttling): retry after details.retryAfterSeconds */
+  rate_limited: 429,
   /** the kernel refused the operation for another reason (details.errno says which) */
   kernel_error: 502,
   /** the agent cannot serve right now (link down, shutting down) */

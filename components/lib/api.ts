@@ -27,7 +27,7 @@ export function errorHint(code: ErrorCode | "network"): string {
     case "not_found":
       return "It no longer exists; reload the page to see the current state.";
     case "conflict":
-      return "It already exists; edit the existing entry instead.";
+      return "It already exists, or the director changed since this page loaded it: look at the current state and try again.";
     case "kernel_error":
       return "The kernel refused the change; check the options against the kernel's message.";
     case "unavailable":
@@ -36,6 +36,8 @@ export function errorHint(code: ErrorCode | "network"): string {
       return "The agent did not answer in time; check the director and retry.";
     case "too_large":
       return "The request is too large; split it into smaller parts.";
+    case "rate_limited":
+      return "Too many attempts; wait the time given and try again.";
     case "version_mismatch":
       return "The agent runs another protocol version; upgrade the agent or the dashboard.";
     case "unsupported":

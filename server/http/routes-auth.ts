@@ -3,7 +3,7 @@
 // failures; passwords never reach the log or the audit.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { LoginRequest, Password, type SessionView, SetupRequest } from "../../protocol/dashboard.ts";
-import { ProtocolError } from "../../protocol/errors.ts";
+import { httpStatusOf, ProtocolError } from "../../protocol/errors.ts";
 import { z } from "zod";
 import type { Dashboard } from "../app.ts";
 import type { Principal } from "../auth/auth.ts";
@@ -48,7 +48,7 @@ export function authRoutes(router: Router, app: Dashboard): void {
         const seconds = Math.ceil(wait / 1000);
         record(username, "auth.login", req, false, { error: { code: "throttled", retryAfterSeconds: seconds } });
         res.setHeader("retry-after", String(seconds));
-        sendJson(res, 429, { error: { code: "unavailable", message: `too many failed sign-ins: try again in ${seconds} s`, details: { retryAfterSeconds: seconds } } });
+        sendJson(res, httpStatusOf("rate_limited"), { error: { code: "rate_limited", message: `too many failed sign-ins: try again in ${seconds} s`, details: { retryAfterSeconds: seconds } } });
         return undefined;
       }
       const user = await auth.checkPassword(username, password);

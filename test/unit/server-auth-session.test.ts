@@ -120,6 +120,7 @@ describe("sessions", () => {
     for (let i = 0; i < 3; i++) expect((await post(s.url, "/api/auth/login", { username: "admin", password: "nope" })).status).toBe(401);
     const locked = await post(s.url, "/api/auth/login", ADMIN);
     expect(locked.status).toBe(429);
+    expect(((await locked.clone().json()) as { error: { code: string } }).error.code).toBe("rate_limited");
     expect(Number(locked.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     // the address is locked too: another username from here waits as well
     expect((await post(s.url, "/api/auth/login", { username: "other", password: "x" })).status).toBe(429);
