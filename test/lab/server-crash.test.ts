@@ -6,8 +6,10 @@
 // - a drain job that was draining resumes: its count keeps falling after the restart and the
 //   job finishes (UDP entries on a test service, expiring after a short udp timeout);
 // - no audit entry is lost: every entry written before the kill is there, unchanged, and an
-//   entry whose action was cut off by the kill (a large rules import) is there too, shown
-//   incomplete (ok: null), not dropped.
+//   entry whose action was cut off by the kill is there too, shown incomplete (ok: null), not
+//   dropped. The cut-off action goes to a stub agent in this process (the real agent code over
+//   a fake table whose service creation never returns), registered as one more director, so
+//   that no real agent is still busy with it while the restarted server reconnects.
 // Agent restarts (table untouched) and a guest reboot with --restore (rules and sysctls
 // byte-identical) are covered in test/lab/agent-restore.test.ts.
 import { mkdtempSync, rmSync } from "node:fs";
@@ -16,7 +18,19 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Dashboard, dashboardLogin, labDirectorsForDashboard, startDashboard } from "../../lab/dashboard.ts";
 import type { AuditEntry, DrainJob, FleetView } from "../../protocol/dashboard.ts";
-import { director, ipvsadm, labState, ok, resetRules } from "./lab.ts";
+import { ipvsHandlers } from "../../agent/handlers/ipvs.ts";
+import { HandlerRegistry } from "../../agent/handlers/registry.ts";
+import { statsHandlers } from "../../agent/handlers/stats.ts";
+import { type Harness, TOKEN, startHarness } from "../unit/agent-ws-harness.ts";
+import { FakeIpvs } from "../unit/agent-ws-fakes.ts";
+import { director, ipvsadm, labState, ok } from "./lab.ts";
+
+/** A table whose service creation never finishes: the request is in flight at the kill. */
+class HangingIpvs extends FakeIpvs {
+  override createService(): Promise<void> {
+    return new Promise(() => {});
+  }
+}
 
 const d1 = director(1);
 const d2 = director(2);
@@ -24,11 +38,10 @@ const VIP = "172.16.0.100";
 const SVC = `udp:${VIP}:5353`;
 const KEY = encodeURIComponent(SVC);
 const DEST = "10.0.0.11:5353";
-// the built web app is not what this test is about: a copy of any production build will do
-const env = { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next-rel" };
 let dataDir: string;
 let dash: Dashboard | undefined;
 let session = { cookie: "", csrf: "" };
+let stub: Harness | undefined;
 
 async function api<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
   const res = await fetch(`${dash!.url}${path}`, {
@@ -51,7 +64,8 @@ async function until<T>(check: () => Promise<T> | T, timeoutMs: number, what: st
 }
 
 async function start(): Promise<void> {
-  dash = await startDashboard({ directors: labDirectorsForDashboard(labState(), "ha"), dataDir, env, startTimeoutMs: 120_000 });
+  // npm start needs a production build (npm test makes one; NEXT_DIST_DIR picks another)
+  dash = await startDashboard({ directors: labDirectorsForDashboard(labState(), "ha"), dataDir, startTimeoutMs: 120_000 });
   session = await dashboardLogin(dash);
 }
 
@@ -66,7 +80,7 @@ async function crash(): Promise<void> {
 const allOnline = async () => {
   const r = await api<FleetView>("GET", "/api/directors");
   const links = Object.values(r.body?.directors ?? {});
-  return links.length === labDirectorsForDashboard(labState(), "ha").length && links.every((l) => l.link === "online");
+  return links.length === labDirectorsForDashboard(labState(), "ha").length + 1 && links.every((l) => l.link === "online");
 };
 
 /** UDP datagrams from `n` source ports of dir1's client: `n` connection entries on the VIP. */
@@ -87,13 +101,16 @@ describe("dashboard server kill -9 and restart (real agents)", () => {
     await cleanup();
     dataDir = mkdtempSync(join(tmpdir(), "server-crash-"));
     await start();
+    const hanging = new HangingIpvs();
+    stub = await startHarness({ registry: new HandlerRegistry().use(ipvsHandlers(hanging)).use(statsHandlers(hanging)) });
+    expect((await api("POST", "/api/directors", { name: "stub", url: stub.server.url, token: TOKEN })).status).toBe(201);
     await until(allOnline, 30_000, "every agent online");
   }, 180_000);
   afterAll(async () => {
     await dash?.stop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await stub?.close();
     await cleanup();
-    await resetRules(d2.name);
   }, 120_000);
 
   it("reconnects within 5 s, resumes the drain to its end, and keeps every audit entry", async () => {
@@ -112,15 +129,14 @@ describe("dashboard server kill -9 and restart (real agents)", () => {
     }, 10_000, "the job counting the UDP entries");
     expect(counting.status).toBe("draining");
 
-    // an action cut off by the kill: a large import to dir2 (its audit "after" never written)
-    const lines = Array.from({ length: 3000 }, (_, i) => `-A -t 198.51.${100 + (i >> 8)}.${i & 255}:80 -s rr`).join("\n");
-    const importing = api("POST", `/api/directors/${d2.name}/rules/import`, { text: lines, mode: "merge" }).catch(() => null);
-    const inFlight = await until(async () => (await api<AuditEntry[]>("GET", "/api/audit?action=rules.import")).body.find((e) => e.ok === null), 20_000, "the import's audit entry", 20);
+    // an action cut off by the kill (its audit "after" never written)
+    const creating = api("POST", "/api/directors/stub/services", { key: { protocol: "tcp", address: "192.0.2.80", port: 80 }, config: { scheduler: "rr" } }).catch(() => null);
+    const inFlight = await until(async () => (await api<AuditEntry[]>("GET", "/api/audit?action=service.create")).body.find((e) => e.ok === null), 20_000, "the cut-off action's audit entry", 20);
     const before = (await api<AuditEntry[]>("GET", "/api/audit?limit=1000")).body;
     expect(before.length).toBeGreaterThan(3);
 
     await crash();
-    await importing;
+    await creating;
     await start();
     const up = Date.now();
     await until(allOnline, 5_000, "every agent online within 5 s of the restart", 50);
@@ -136,7 +152,7 @@ describe("dashboard server kill -9 and restart (real agents)", () => {
       if (e.ok !== null) expect(now).toEqual(e);
       else expect([now!.action, now!.time, now!.user]).toEqual([e.action, e.time, e.user]);
     }
-    expect(byId.get(inFlight.id)).toMatchObject({ action: "rules.import", ok: null, director: d2.name });
+    expect(byId.get(inFlight.id)).toMatchObject({ action: "service.create", ok: null, director: "stub", result: null });
 
     // the drain resumes from SQLite: still draining, the count falls, the job finishes
     const resumed = (await api<DrainJob>("GET", `/api/drains/${job.body.id}`)).body;
