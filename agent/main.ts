@@ -1,7 +1,7 @@
 // Agent entry point: parse arguments, read the token, open IPVS (directors only), load the
 // handler modules, serve WebSocket, and on SIGTERM/SIGINT save the table (if asked) and stop.
 // The only place in the agent that logs or exits.
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import type { RequestInput, RequestType, ResultData } from "../protocol/messages.ts";
 import { CATALOG, PROTOCOL_VERSION } from "../protocol/messages.ts";
 import { dispatch } from "./handlers/dispatch.ts";
@@ -9,8 +9,10 @@ import { buildRegistry } from "./handlers/plugins.ts";
 import type { HandlerRegistry } from "./handlers/registry.ts";
 import type { IpvsClient } from "./ipvs/types.ts";
 import { type SavingIpvsClient, withSaveFile } from "./rules/saving-client.ts";
-import { ArgsError, USAGE, checkTokenFile, parseAgentArgs } from "./ws/agent-args.ts";
+import { loadOrCreateIdentity } from "./tls/self-signed.ts";
+import { ArgsError, USAGE, parseAgentArgs } from "./ws/agent-args.ts";
 import { startAgentServer } from "./ws/server.ts";
+import { TokenFile } from "./ws/token-file.ts";
 import { SysctlService } from "./sysctl/sysctl.ts";
 
 /** Runs a request through the same dispatch path as the network, for save/restore. */
@@ -54,10 +56,22 @@ async function openIpvs(): Promise<IpvsClient> {
 
 async function main(): Promise<number> {
   const args = parseAgentArgs(process.argv.slice(2));
-  const token = checkTokenFile(readFileSync(args.tokenFile, "utf8"), statSync(args.tokenFile).mode);
-  const tls = args.tls
-    ? { cert: readFileSync(args.tls.certFile), key: readFileSync(args.tls.keyFile) }
-    : undefined;
+  // re-read when the file changes or on SIGHUP: a token is rotated without a restart
+  const token = new TokenFile(args.tokenFile, {
+    onReload: () => console.error(`agent: token re-read from ${args.tokenFile}; new connections must use it`),
+    onError: (e) => console.error(`agent: ${args.tokenFile} not reloaded, keeping the previous token: ${e.message}`),
+  });
+  const clientCa = args.tlsClientCaFile ? { clientCa: readFileSync(args.tlsClientCaFile) } : {};
+  let tls: { cert: string | Buffer; key: string | Buffer; clientCa?: Buffer } | undefined;
+  if (args.tlsAutoDir) {
+    const id = await loadOrCreateIdentity(args.tlsAutoDir);
+    tls = { cert: id.cert, key: id.key, ...clientCa };
+    if (id.created) console.error(`agent: generated a self-signed TLS certificate in ${args.tlsAutoDir}`);
+    // the line operators copy into the dashboard (or compare with what it pinned)
+    console.log(`agent tls fingerprint sha256 ${id.fingerprint256}`);
+  } else if (args.tls) {
+    tls = { cert: readFileSync(args.tls.certFile), key: readFileSync(args.tls.keyFile), ...clientCa };
+  }
   const kernel = args.role === "director" ? await openIpvs() : null;
   // With --save-file every change through any handler is followed by a rewrite of the file.
   const saving: SavingIpvsClient | null =
@@ -96,13 +110,14 @@ async function main(): Promise<number> {
   const server = await startAgentServer({
     host: args.host,
     port: args.port,
-    token,
+    token: () => token.current,
     role: args.role,
     registry,
     ...(tls ? { tls } : {}),
   });
   const extra = loaded.length ? `; modules ${loaded.map((m) => m.replace(/^\.\/|\.ts$/g, "")).join(",")}` : "";
-  console.log(`agent listening on ${server.url} (role ${args.role}${extra})`);
+  const mtls = args.tlsClientCaFile ? "; client certificates required" : "";
+  token.watch();
 
   return new Promise<number>((resolve) => {
     let stopping = false;
@@ -110,6 +125,7 @@ async function main(): Promise<number> {
       if (stopping) process.exit(130); // a second signal: the operator wants out now
       stopping = true;
       console.error(`agent: ${signal}, shutting down`);
+      token.close();
       await server.close();
       await saving?.saved(); // changes already made reach the file before we exit
       ipvs?.close();
@@ -117,6 +133,11 @@ async function main(): Promise<number> {
     };
     process.on("SIGTERM", () => void stop("SIGTERM"));
     process.on("SIGINT", () => void stop("SIGINT"));
+    process.on("SIGHUP", () => {
+      if (!token.reload()) console.error(`agent: SIGHUP: token in ${args.tokenFile} unchanged`);
+    });
+    // printed only now: whoever waits for this line may signal the agent right away
+    console.log(`agent listening on ${server.url} (role ${args.role}${extra}${mtls})`);
   });
 }
 

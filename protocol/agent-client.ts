@@ -2,7 +2,11 @@
 // the `ws` package). Typed request()/subscribe() derived from the message catalog, results
 // and events validated against it, pending requests rejected when the link drops, optional
 // reconnect with exponential backoff and jitter (subscriptions are re-established).
+// A pinned wss:// agent is probed first (a bare TLS handshake, no HTTP) and only a peer whose
+// certificate has the pinned fingerprint ever receives the upgrade request and its token.
 import WebSocket from "ws";
+import { type ProbedCertificate, fingerprintMismatch, normalizeFingerprint, probeAgentCertificate } from "./agent-tls.ts";
+export { type ProbedCertificate, fingerprintMismatch, normalizeFingerprint, probeAgentCertificate };
 import { ProtocolError } from "./errors.ts";
 import {
   CATALOG,
@@ -28,8 +32,15 @@ export interface AgentClientOptions {
     /** PEM CA (or the agent's self-signed cert itself) */
     ca?: string | Uint8Array;
     rejectUnauthorized?: boolean;
-    /** "AB:CD:..." SHA-256 pin, checked after the chain verified (so use it with `ca`) */
+    /**
+     * "AB:CD:..." SHA-256 pin of the agent's certificate (self-signed ones included). The
+     * certificate is probed first; a different one fails with `unauthorized` and details
+     * { reason: "fingerprint", presented, expected } before any HTTP request is sent.
+     */
     fingerprint256?: string;
+    /** PEM client certificate and key for agents that require mutual TLS */
+    cert?: string | Uint8Array;
+    key?: string | Uint8Array;
   };
   /** false (default) = no reconnect */
   reconnect?: ReconnectOptions | false;
@@ -101,22 +112,50 @@ export class AgentClient {
     return this.#open();
   }
 
-  #open(): Promise<void> {
+  /** With a pin on wss://: the probe, then the presented chain as the only trust anchors. */
+  async #pinnedTrust(): Promise<{ ca?: string | string[] } | ProtocolError> {
+    const tls = this.#opts.tls ?? {};
+    if (!tls.fingerprint256 || !this.#opts.url.startsWith("wss:")) return {};
+    const pin = normalizeFingerprint(tls.fingerprint256);
+    if (!pin) return new ProtocolError("bad_request", `pinned fingerprint "${tls.fingerprint256}" is not a SHA-256 fingerprint (AB:CD:... 32 bytes)`);
+    let probed: ProbedCertificate;
+    try {
+      probed = await probeAgentCertificate(this.#opts.url, { ...(tls.cert ? { cert: tls.cert } : {}), ...(tls.key ? { key: tls.key } : {}) });
+    } catch (err) {
+      return err instanceof ProtocolError ? err : new ProtocolError("unavailable", (err as Error).message);
+    }
+    if (normalizeFingerprint(probed.fingerprint256) !== pin) return fingerprintMismatch(this.#opts.url, probed.fingerprint256, pin);
+    // an explicit CA wins (CA-issued agent certificates); otherwise trust exactly what was seen
+    return tls.ca ? {} : { ca: probed.chainPem };
+  }
+
+  async #open(): Promise<void> {
+    const trust = await this.#pinnedTrust();
+    if (trust instanceof ProtocolError) {
+      this.#onClosed(null, false, trust);
+      throw trust;
+    }
     return new Promise<void>((resolve, reject) => {
       const tls = this.#opts.tls ?? {};
-      const pin = tls.fingerprint256?.toUpperCase();
+      const pin = tls.fingerprint256 ? normalizeFingerprint(tls.fingerprint256) : null;
       const ws = new WebSocket(this.#opts.url, {
         headers: { authorization: `Bearer ${this.#opts.token}` },
         handshakeTimeout: 10_000,
         maxPayload: 256 * 1024 * 1024,
         ...(tls.ca ? { ca: tls.ca as string } : {}),
-        ...(tls.rejectUnauthorized === undefined ? {} : { rejectUnauthorized: tls.rejectUnauthorized }),
+        ...(trust.ca ? { ca: trust.ca } : {}),
+        ...(tls.cert ? { cert: tls.cert as string } : {}),
+        ...(tls.key ? { key: tls.key as string } : {}),
+        ...(tls.rejectUnauthorized === undefined || pin ? {} : { rejectUnauthorized: tls.rejectUnauthorized }),
         ...(pin
           ? {
+              // the chain was verified against the probed certificate; the host name does not
+              // matter (self-signed, often reached by IP), the exact certificate does. This
+              // also catches a certificate swapped between the probe and this handshake.
               checkServerIdentity: ((_host: string, cert: { fingerprint256?: string }) =>
-                cert.fingerprint256?.toUpperCase() === pin
+                normalizeFingerprint(cert.fingerprint256 ?? "") === pin
                   ? undefined
-                  : new Error("agent certificate fingerprint mismatch")) as never,
+                  : fingerprintMismatch(this.#opts.url, cert.fingerprint256 ?? "?", pin)) as never,
             }
           : {}),
       });
@@ -132,7 +171,7 @@ export class AgentClient {
         reject(failure);
       });
       ws.on("error", (err) => {
-        failure ??= new ProtocolError("unavailable", `agent link error: ${err.message}`);
+        failure ??= err instanceof ProtocolError ? err : new ProtocolError("unavailable", `agent link error: ${err.message}`);
         if (!opened) reject(failure);
       });
       ws.on("open", () => {
@@ -173,11 +212,14 @@ export class AgentClient {
   }
 
   #closedHandled = new WeakSet<WebSocket>();
-  #onClosed(ws: WebSocket, wasOpen: boolean, failure?: ProtocolError): void {
-    if (this.#closedHandled.has(ws)) return;
-    this.#closedHandled.add(ws);
+  /** ws null: the attempt failed before a WebSocket existed (pin probe) */
+  #onClosed(ws: WebSocket | null, wasOpen: boolean, failure?: ProtocolError): void {
+    if (ws) {
+      if (this.#closedHandled.has(ws)) return;
+      this.#closedHandled.add(ws);
+    }
     clearInterval(this.#heartbeat);
-    if (this.#ws === ws) this.#ws = null;
+    if (ws && this.#ws === ws) this.#ws = null;
     const lost = new ProtocolError("unavailable", "connection to the agent was lost");
     for (const [id, p] of this.#pending) {
       clearTimeout(p.timer);

@@ -12,6 +12,10 @@ export interface AgentArgs {
   port: number;
   tokenFile: string;
   tls: { certFile: string; keyFile: string } | null;
+  /** --tls-auto DIR: self-signed certificate generated there on first start, then reused */
+  tlsAutoDir: string | null;
+  /** --tls-client-ca FILE: mutual TLS, client certificates must be signed by this CA */
+  tlsClientCaFile: string | null;
   role: Role;
   saveFile: string | null;
   restore: boolean;
@@ -22,7 +26,8 @@ export interface AgentArgs {
 }
 
 export const USAGE =
-  "usage: agent/main.ts --listen HOST:PORT --token-file FILE [--tls-cert FILE --tls-key FILE]\n" +
+  "usage: agent/main.ts --listen HOST:PORT --token-file FILE\n" +
+  "                     [--tls-auto DIR | --tls-cert FILE --tls-key FILE] [--tls-client-ca FILE]\n" +
   "                     [--role director|realserver] [--save-file FILE] [--restore]\n" +
   "                     [--sysctl-file FILE] [--apply-sysctl-file]";
 
@@ -47,6 +52,8 @@ export function parseAgentArgs(argv: string[]): AgentArgs {
         "token-file": { type: "string" },
         "tls-cert": { type: "string" },
         "tls-key": { type: "string" },
+        "tls-auto": { type: "string" },
+        "tls-client-ca": { type: "string" },
         role: { type: "string", default: "director" },
         "save-file": { type: "string" },
         restore: { type: "boolean", default: false },
@@ -71,6 +78,14 @@ export function parseAgentArgs(argv: string[]): AgentArgs {
   if ((cert === undefined) !== (key === undefined)) {
     throw new ArgsError("--tls-cert and --tls-key go together");
   }
+  const tlsAutoDir = str("tls-auto") ?? null;
+  if (tlsAutoDir !== null && cert !== undefined) {
+    throw new ArgsError("--tls-auto generates its own certificate: use it or --tls-cert/--tls-key, not both");
+  }
+  const tlsClientCaFile = str("tls-client-ca") ?? null;
+  if (tlsClientCaFile !== null && tlsAutoDir === null && cert === undefined) {
+    throw new ArgsError("--tls-client-ca needs TLS: add --tls-auto DIR or --tls-cert/--tls-key");
+  }
   const saveFile = str("save-file") ?? null;
   const restore = values.restore === true;
   if (restore && !saveFile) throw new ArgsError("--restore needs --save-file");
@@ -79,6 +94,8 @@ export function parseAgentArgs(argv: string[]): AgentArgs {
     ...parseListen(listen),
     tokenFile,
     tls: cert && key ? { certFile: cert, keyFile: key } : null,
+    tlsAutoDir,
+    tlsClientCaFile,
     role,
     saveFile,
     restore,

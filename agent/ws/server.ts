@@ -30,11 +30,14 @@ export interface AgentServerOptions {
   host: string;
   /** 0 picks a free port; read it back from AgentServer.port */
   port: number;
-  token: string;
+  /** the bearer token, or a function returning the current one (re-read token file): each
+   * upgrade request is checked against the token of that moment */
+  token: string | (() => string);
   role: Role;
   registry: HandlerRegistry;
-  /** PEM cert and key: serve wss:// instead of ws:// */
-  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** PEM cert and key: serve wss:// instead of ws://; with clientCa (PEM), mutual TLS: the
+   * handshake fails for a client without a certificate signed by that CA */
+  tls?: { cert: string | Buffer; key: string | Buffer; clientCa?: string | Buffer };
   /** answered with too_large above this (default DEFAULT_MAX_MESSAGE_BYTES) */
   maxMessageBytes?: number;
   /** frames above this close the connection with 1009 (default 4 x maxMessageBytes) */
@@ -42,6 +45,8 @@ export interface AgentServerOptions {
   /** ping interval; a peer that missed the previous ping is dropped (default 30 s) */
   heartbeatMs?: number;
   maxInFlight?: number;
+  /** every upgrade request, after the token check (for logging refused peers, and tests) */
+  onUpgradeRequest?: (info: { authorized: boolean; remoteAddress: string | undefined }) => void;
 }
 
 export interface AgentServer {
@@ -67,11 +72,19 @@ function plainHttp(req: IncomingMessage, res: ServerResponse): void {
 }
 
 export async function startAgentServer(opts: AgentServerOptions): Promise<AgentServer> {
-  if (opts.token.length === 0) throw new Error("the agent token must not be empty");
+  const currentToken = typeof opts.token === "string" ? () => opts.token as string : opts.token;
+  if (currentToken().length === 0) throw new Error("the agent token must not be empty");
   const maxMessageBytes = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const heartbeatMs = opts.heartbeatMs ?? 30_000;
   const http: Server = opts.tls
-    ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, plainHttp)
+    ? createHttpsServer(
+        {
+          cert: opts.tls.cert,
+          key: opts.tls.key,
+          ...(opts.tls.clientCa ? { ca: opts.tls.clientCa, requestCert: true, rejectUnauthorized: true } : {}),
+        },
+        plainHttp,
+      )
     : createHttpServer(plainHttp);
   const wss = new WebSocketServer({
     noServer: true,
@@ -88,7 +101,9 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
 
   http.on("upgrade", (req, socket, head) => {
     socket.on("error", () => socket.destroy());
-    if (!tokenMatches(opts.token, bearerTokenOf(req.headers.authorization))) {
+    const authorized = tokenMatches(currentToken(), bearerTokenOf(req.headers.authorization));
+    opts.onUpgradeRequest?.({ authorized, remoteAddress: req.socket.remoteAddress });
+    if (!authorized) {
       refuseUpgrade(socket, 401, "Unauthorized");
       return;
     }

@@ -127,8 +127,8 @@ describe("agent/main.ts", () => {
       good.close();
       const noCa = new AgentClient({ url, token: TOKEN, heartbeatMs: 0 });
       await expect(noCa.connect()).rejects.toMatchObject({ code: "unavailable" });
-      const wrongPin = new AgentClient({ url, token: TOKEN, heartbeatMs: 0, tls: { ca, fingerprint256: "00:11" } });
-      await expect(wrongPin.connect()).rejects.toMatchObject({ code: "unavailable" });
+      const wrongPin = new AgentClient({ url, token: TOKEN, heartbeatMs: 0, tls: { ca, fingerprint256: "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF" } });
+      await expect(wrongPin.connect()).rejects.toMatchObject({ code: "unauthorized", details: { reason: "fingerprint", presented: fp } });
     } finally {
       p.kill("SIGTERM");
     }

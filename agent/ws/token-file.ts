@@ -1,0 +1,76 @@
+// The agent's token, re-read when its file changes (polled, so an editor's or an installer's
+// replace-by-rename is seen too) or on demand (SIGHUP in main.ts). A new token applies to new
+// upgrade requests only: links already authenticated keep working until they reconnect.
+// An invalid new file (empty, world-readable, ...) keeps the previous token and is reported.
+import { type Stats, readFileSync, statSync } from "node:fs";
+import { checkTokenFile } from "./agent-args.ts";
+
+export interface TokenFileOptions {
+  /** poll interval of the file's metadata (default 2000 ms) */
+  pollMs?: number;
+  /** a reload replaced the token */
+  onReload?: () => void;
+  /** a reload failed; the previous token stays in force */
+  onError?: (err: Error) => void;
+}
+
+/** what identifies one version of the file without reading it */
+const signatureOf = (s: Stats) => `${s.ino}:${s.size}:${s.mtimeMs}:${s.mode}`;
+
+export class TokenFile {
+  #token: string;
+  #signature: string;
+  #timer: ReturnType<typeof setInterval> | undefined;
+
+  /** Reads the file now; throws (ArgsError or a file error) when it is unusable at start. */
+  constructor(
+    readonly path: string,
+    readonly opts: TokenFileOptions = {},
+  ) {
+    const st = statSync(path);
+    this.#token = checkTokenFile(readFileSync(path, "utf8"), st.mode);
+    this.#signature = signatureOf(st);
+  }
+
+  get current(): string {
+    return this.#token;
+  }
+
+  /** Re-reads the file; true when the token changed. */
+  reload(): boolean {
+    let next: string;
+    try {
+      const st = statSync(this.path);
+      // remembered first: a broken file is reported once, not on every poll
+      this.#signature = signatureOf(st);
+      next = checkTokenFile(readFileSync(this.path, "utf8"), st.mode);
+    } catch (err) {
+      this.opts.onError?.(err as Error);
+      return false;
+    }
+    if (next === this.#token) return false;
+    this.#token = next;
+    this.opts.onReload?.();
+    return true;
+  }
+
+  /** Polls the file's metadata against the version last read; a difference triggers reload(). */
+  watch(): void {
+    if (this.#timer) return;
+    this.#timer = setInterval(() => {
+      let sig: string;
+      try {
+        sig = signatureOf(statSync(this.path));
+      } catch {
+        sig = "missing"; // mid-replace or removed: keep the token, report once
+      }
+      if (sig !== this.#signature) this.reload();
+    }, this.opts.pollMs ?? 2000);
+    this.#timer.unref();
+  }
+
+  close(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+}
