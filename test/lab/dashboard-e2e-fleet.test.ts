@@ -3,15 +3,15 @@
 // charts plot non-zero rates under the lab's traffic; the DR readiness check finds a broken
 // real server through its realserver agent and "Apply fix" repairs it; every page renders
 // (screenshots in test-results/screenshots/).
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { restartAgent, setTrafficRate } from "../../lab/api.ts";
 import type { Dashboard } from "../../lab/dashboard.ts";
-import { eventually, GROUP, openBrowser, screenshot, signIn, startLabDashboard } from "./dashboard-harness.ts";
+import { type DashboardSession, eventually, GROUP, openDashboardSession, screenshot } from "./dashboard-harness.ts";
 import { director, labInstance, ok, quiet, resetRules, run } from "./lab.ts";
 
+let session: DashboardSession;
 let dash: Dashboard;
-let browser: Browser;
 let page: Page;
 const NAT = encodeURIComponent("tcp:172.16.0.100:80");
 const DR = "tcp:172.16.0.200:80";
@@ -19,15 +19,12 @@ const DR = "tcp:172.16.0.200:80";
 beforeAll(async () => {
   for (const d of ["dir1", "dir2"]) await resetRules(d);
   await setTrafficRate(labInstance(), "dir2", 5);
-  dash = await startLabDashboard();
-  browser = await openBrowser();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  await signIn(page, dash);
+  session = await openDashboardSession();
+  ({ dash, page } = session);
 }, 240_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await dash?.stop();
+  await session?.close();
   await quiet("dir2");
   // the readiness test may have failed half-way: put the lab's DR setup back
   await run("dir1-rs1", ["ip", "addr", "add", "172.16.0.200/32", "dev", "lo"]);
@@ -84,7 +81,8 @@ describe("DR readiness", () => {
     await screenshot(page, "sysctls-not-ready");
     await fix.click();
     await eventually("VIP back on lo", async () => (await ok("dir1-rs1", ["ip", "-4", "-o", "addr", "show", "dev", "lo"])).includes("172.16.0.200/32"), 15_000);
-    await expect.poll(async () => await rs.getByRole("button", { name: "Apply fix" }).count(), { timeout: 15_000 }).toBe(0);
+    // the panel re-asks the realserver agent; under load that takes a while
+    await expect.poll(async () => await rs.getByRole("button", { name: "Apply fix" }).count(), { timeout: 60_000, interval: 1000 }).toBe(0);
     await screenshot(page, "sysctls");
   }, 120_000);
 });
@@ -92,7 +90,14 @@ describe("DR readiness", () => {
 describe("every page", () => {
   it("renders the connection table, the audit log and the dark theme", async () => {
     await page.goto(`${dash.url}/directors/dir2/connections`);
-    await expect.poll(async () => (await page.getByTestId("conn-summary").textContent()) ?? "", { timeout: 60_000 }).toMatch(/entries match/);
+    try {
+      await page.getByTestId("conn-summary").waitFor({ timeout: 90_000 });
+    } catch (e) {
+      // say what the page showed instead (an error box, a stuck progress bar)
+      await screenshot(page, "connections-failed");
+      throw new Error(`no connection summary; the page said: ${(await page.locator("main").textContent())?.slice(0, 600)}`, { cause: e });
+    }
+    expect(await page.getByTestId("conn-summary").textContent()).toMatch(/entries match/);
     await screenshot(page, "connections");
 
     await page.goto(`${dash.url}/audit`);
@@ -105,5 +110,5 @@ describe("every page", () => {
     await page.getByRole("button", { name: "Dark theme" }).click();
     await expect.poll(async () => await page.evaluate(() => document.documentElement.classList.contains("dark"))).toBe(true);
     await screenshot(page, "director-dark");
-  }, 120_000);
+  }, 200_000);
 });

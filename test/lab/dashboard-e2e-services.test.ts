@@ -2,10 +2,10 @@
 // servers through the dashboard (ipvsadm -S -n is the oracle), drain one (kernel weight 0
 // within 2 s, new requests avoid it while an open connection continues, the countdown ends
 // in "drained"), undrain it, and import rules with a diff preview that applies what it showed.
-import type { Browser, Locator, Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Dashboard } from "../../lab/dashboard.ts";
-import { eventually, openBrowser, screenshot, signIn, startLabDashboard } from "./dashboard-harness.ts";
+import { type DashboardSession, eventually, openDashboardSession, screenshot } from "./dashboard-harness.ts";
 import { ipvsadm, ok, quiet, resetRules, run, sh } from "./lab.ts";
 
 const DIR = "dir1";
@@ -13,8 +13,8 @@ const CLIENT = `${DIR}-c`;
 const VIP = "172.16.0.150";
 const SVC = `tcp:${VIP}:80`;
 
+let session: DashboardSession;
 let dash: Dashboard;
-let browser: Browser;
 let page: Page;
 
 /** weight of a real server of SVC in the kernel, from ipvsadm -S -n */
@@ -33,15 +33,12 @@ beforeAll(async () => {
   await resetRules(DIR);
   // the new service's VIP must be answered on the client segment
   await run(DIR, ["ip", "addr", "add", `${VIP}/32`, "dev", "br0"]);
-  dash = await startLabDashboard();
-  browser = await openBrowser();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  await signIn(page, dash);
+  session = await openDashboardSession();
+  ({ dash, page } = session);
 }, 240_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await dash?.stop();
+  await session?.close();
   await run(DIR, ["ip", "addr", "del", `${VIP}/32`, "dev", "br0"]);
   await resetRules(DIR);
 }, 120_000);

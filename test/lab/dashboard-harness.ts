@@ -40,6 +40,31 @@ export async function openBrowser(): Promise<Browser> {
   });
 }
 
+export interface DashboardSession {
+  dash: Dashboard;
+  browser: Browser;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/** The lab's dashboard, a browser and a page signed in as the admin: what every browser test
+ * file starts with. */
+export async function openDashboardSession(): Promise<DashboardSession> {
+  const dash = await startLabDashboard();
+  const browser = await openBrowser();
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  await signIn(page, dash);
+  return {
+    dash,
+    browser,
+    page,
+    async close() {
+      await browser.close();
+      await dash.stop();
+    },
+  };
+}
+
 /** Signs the page in through the sign-in form as the dashboard's admin, back on `path`. */
 export async function signIn(page: Page, dash: Dashboard, path = "/"): Promise<void> {
   await page.goto(`${dash.url}/login?next=${encodeURIComponent(path)}`);
