@@ -1,4 +1,5 @@
-// The one place that owns netlink sockets. It speaks whole messages: a request goes out as
+// The one place that owns netlink sockets (with its per-socket Channel, channel.ts). It speaks
+// whole messages: a request goes out as
 // bytes, and the reply messages of its sequence number come back as bytes, up to and including
 // the NLMSG_DONE or NLMSG_ERROR that ends it. Everything above is pure byte handling, so unit
 // tests plug in a fake Transport that answers with recorded bytes.
@@ -7,9 +8,11 @@
 // bottleneck of listings, and its errors lose the numeric errno. The core is callback-based
 // with one lazily re-armed watchdog timer per socket, because under TCG every promise and
 // timer per request shows up in the time to list 5,000 services.
-import netlink from "netlink";
-import type { RawNetlinkSocket } from "netlink";
-import { repliesFailed } from "./genl.ts";
+import { Channel } from "./channel.ts";
+import { NLMSG_HDRLEN, repliesFailed } from "./genl.ts";
+import { TransportError } from "./transport-error.ts";
+
+export { TransportError };
 
 export interface TransportRequestOptions {
   /** per request; falls back to the transport's default */
@@ -54,15 +57,7 @@ export interface BatchRequestOptions extends TransportRequestOptions {
 }
 
 
-export class TransportError extends Error {
-  override name = "TransportError";
-}
 
-const NETLINK_GENERIC = 16;
-const NLMSG_HDRLEN = 16;
-const NLMSG_ERROR = 2;
-const NLMSG_DONE = 3;
-const SOCKET_BUFFER = 4 << 20;
 /**
  * Messages per write in requestBatch. Every ACK queues a small skb (under 1 KiB of truesize)
  * on our receive buffer while the kernel runs the whole write; the buffer is capped by
@@ -70,144 +65,6 @@ const SOCKET_BUFFER = 4 << 20;
  * below that and already makes the per-write cost negligible.
  */
 export const BATCH_WRITE_MESSAGES = 64;
-
-type Done = (err: Error | null, replies: Buffer[][]) => void;
-
-/** One socket, one write (one request or a batch of them) in flight. */
-class Channel {
-  private readonly sock: RawNetlinkSocket;
-  private seq = (Math.random() * 0x3fffffff) >>> 0;
-  /** sequence number of message 0 of the write in flight; message i has firstSeq + i */
-  private firstSeq = 0;
-  private replies: Buffer[][] = [];
-  /** per message of the write: 1 once its DONE or ERROR arrived (a plain array: cheaper than a typed one per dump) */
-  private ended: number[] = [];
-  private pending = 0;
-  private done: Done | null = null;
-  private startedAt = 0;
-  private timeoutMs = 0;
-  private watchdog: NodeJS.Timeout | null = null;
-  private active = false;
-  /** set by the pool from acquisition until released */
-  busy = false;
-  closed = false;
-
-  constructor(private readonly onBroken: (c: Channel) => void) {
-    this.sock = new netlink.RawNetlinkSocket(NETLINK_GENERIC, {
-      recvBufferSize: SOCKET_BUFFER,
-      sendBufferSize: SOCKET_BUFFER,
-    });
-    this.sock.unref();
-    this.sock.on("message", (datagram) => this.receive(datagram));
-    this.sock.on("error", (err) => this.fail(new TransportError(`netlink socket: ${err.message}`)));
-  }
-
-  /** Keeps the process alive only while requests are in flight. */
-  setActive(on: boolean): void {
-    if (on === this.active || this.closed) return;
-    this.active = on;
-    if (on) this.sock.ref();
-    else this.sock.unref();
-  }
-
-  /** Sends the messages in one write; `done` gets one reply list per message. */
-  start(messages: Buffer[], timeoutMs: number, done: Done): void {
-    if (this.closed) {
-      done(new TransportError("transport closed"), []);
-      return;
-    }
-    const n = messages.length;
-    // consecutive numbers that never wrap inside one write and never use 0
-    if (this.seq + n >= 0xffffffff) this.seq = 0;
-    this.firstSeq = this.seq + 1;
-    this.seq += n;
-    for (let i = 0; i < n; i++) messages[i]!.writeUInt32LE(this.firstSeq + i, 8);
-    // a dump is a write of one message: keep that path free of extra allocations
-    if (n === 1) {
-      this.replies = [[]];
-      this.ended = [0];
-    } else {
-      this.replies = Array.from({ length: n }, () => []);
-      this.ended = new Array<number>(n).fill(0);
-    }
-    this.pending = n;
-    this.done = done;
-    this.startedAt = Date.now();
-    this.timeoutMs = timeoutMs;
-    if (!this.watchdog) this.arm(timeoutMs);
-    this.setActive(true);
-    this.sock.send(n === 1 ? messages[0]! : messages, {}, (err) => {
-      if (err) this.fail(new TransportError(`send: ${err.message}`));
-    });
-  }
-
-  /** The watchdog fires at most once per timeout period and re-arms only while busy. */
-  private arm(ms: number): void {
-    this.watchdog = setTimeout(() => {
-      this.watchdog = null;
-      if (!this.done) return;
-      const left = this.startedAt + this.timeoutMs - Date.now();
-      if (left <= 0) this.fail(new TransportError(`no reply within ${this.timeoutMs} ms`));
-      else this.arm(left);
-    }, ms);
-    this.watchdog.unref();
-  }
-
-  private receive(datagram: Buffer): void {
-    if (!this.done) return;
-    const first = this.firstSeq;
-    const n = this.replies.length;
-    let at = 0;
-    while (datagram.length - at >= NLMSG_HDRLEN) {
-      const len = datagram.readUInt32LE(at);
-      if (len < NLMSG_HDRLEN || len > datagram.length - at) {
-        this.fail(new TransportError(`malformed datagram: message of ${len} bytes at ${at}`));
-        return;
-      }
-      // Late replies of a timed-out request, or stray ACKs, carry other sequence numbers.
-      const i = datagram.readUInt32LE(at + 8) - first;
-      if (i >= 0 && i < n && this.ended[i] === 0) {
-        this.replies[i]!.push(datagram.subarray(at, at + len));
-        const type = datagram.readUInt16LE(at + 4);
-        // A doit GET answers with a plain message and then the ACK; a dump ends with DONE.
-        if (type === NLMSG_DONE || type === NLMSG_ERROR) {
-          this.ended[i] = 1;
-          if (--this.pending === 0) {
-            const done = this.done;
-            this.done = null;
-            done(null, this.replies);
-            return;
-          }
-        }
-      }
-      at += (len + 3) & ~3;
-    }
-  }
-
-  /** The socket's state is unknown after a failure: report, close, let the pool replace it. */
-  private fail(err: Error): void {
-    const done = this.done;
-    this.done = null;
-    this.close();
-    this.onBroken(this);
-    done?.(err, []);
-  }
-
-  /** Closing with a request in flight fails it, so no caller waits forever. */
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    if (this.watchdog) clearTimeout(this.watchdog);
-    try {
-      this.sock.close();
-    } catch {
-      // already closed by the native side
-    }
-    const done = this.done;
-    this.done = null;
-    done?.(new TransportError("transport closed"), []);
-  }
-}
 
 export interface NetlinkTransportOptions {
   /** how many sockets may carry requests at once (dumps in flight); default 1 */
