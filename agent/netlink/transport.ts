@@ -1,7 +1,6 @@
 // The one place that owns netlink sockets (with its per-socket Channel, channel.ts). It speaks
-// whole messages: a request goes out as
-// bytes, and the reply messages of its sequence number come back as bytes, up to and including
-// the NLMSG_DONE or NLMSG_ERROR that ends it. Everything above is pure byte handling, so unit
+// whole messages: a request goes out as bytes, and the reply messages of its sequence number
+// come back as bytes, up to and including the NLMSG_DONE or NLMSG_ERROR that ends it. Everything above is pure byte handling, so unit
 // tests plug in a fake Transport that answers with recorded bytes.
 //
 // We use the raw socket of npm `netlink` (not its request()): its per-request JS work was the
