@@ -12,6 +12,9 @@ export interface AuditedAction {
   request: unknown;
   /** the state this action changes (a service's view, sysctl values, the rules text) */
   state?: () => unknown;
+  /** for actions that report a refusal in their result rather than by failing (an import
+   * the agent rolled back answers `applied: false`): whether the result is a success */
+  succeeded?: (result: unknown) => boolean;
 }
 
 async function snapshot(a: AuditedAction): Promise<unknown> {
@@ -25,12 +28,12 @@ async function snapshot(a: AuditedAction): Promise<unknown> {
 }
 
 export async function audited<T>(app: Dashboard, principal: Principal | null, a: AuditedAction, run: () => Promise<T>): Promise<T> {
-  const { state: _state, ...entry } = a;
+  const { state: _state, succeeded, ...entry } = a;
   const before = await snapshot(a);
   const id = app.audit.begin({ user: principal?.user.username ?? "anonymous", ...entry, before });
   try {
     const result = await run();
-    app.audit.finish(id, true, result ?? null, await snapshot(a));
+    app.audit.finish(id, succeeded ? succeeded(result) : true, result ?? null, await snapshot(a));
     app.hub.poke();
     return result;
   } catch (err) {

@@ -29,6 +29,9 @@ export function rulesRoutes(router: Router, app: Dashboard): void {
       const request = { mode: body.mode, lines: body.text.split("\n").length, text: body.text.slice(0, 64 * 1024) };
       // the whole table before and after, as ipvsadm -S -n text
       const state = () => rulesText(l);
-      return audited(app, principal, { action: "rules.import", director: l.id, target: body.mode, request, state }, () => atVersion(app, l, baseVersion, run));
+      const succeeded = (r: unknown) => (r as { applied?: boolean }).applied !== false;
+      return audited(app, principal, { action: "rules.import", director: l.id, target: body.mode, request, state, succeeded }, () =>
+        atVersion(app, l, baseVersion, run),
+      );
     });
 }

@@ -107,8 +107,16 @@ describe("server host routes", () => {
     expect(text).toContain("-a -t 172.16.0.100:80 -r 10.0.0.12:80 -g -w 2");
     const bad = await s.api<{ error: { code: string } }>("POST", "/api/directors/d1/rules/import", { text: RULES, mode: "sideways" });
     expect(bad.status).toBe(400);
+    // refused by the agent (a real server of a service that does not exist): answered, nothing applied, and
+    // the audit entry says it failed
+    const refused = await s.api<{ applied: boolean; errors: unknown[] }>("POST", "/api/directors/d1/rules/import", {
+      text: "-a -t 10.9.9.9:80 -r 10.0.0.13:80 -m -w 1\n",
+      mode: "merge",
+    });
+    expect(refused.body.applied).toBe(false);
+    expect(refused.body.errors.length).toBeGreaterThan(0);
     const audit = await s.api<{ action: string; ok: boolean }[]>("GET", "/api/audit?action=rules.import");
-    expect(audit.body.map((e) => e.ok)).toEqual([true]);
+    expect(audit.body.map((e) => e.ok)).toEqual([false, true]);
   });
 
   it("conns: NDJSON progress then the result, with server-side filters and aggregates", async () => {
