@@ -6,7 +6,6 @@ import { chmodSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync
 import { hostname } from "node:os";
 import { join } from "node:path";
 import "./reflect-shim.ts";
-import * as x509 from "@peculiar/x509";
 
 export const CERT_FILE = "agent-cert.pem";
 export const KEY_FILE = "agent-key.pem";
@@ -36,6 +35,10 @@ function pem(label: string, der: ArrayBuffer): string {
 }
 
 async function generate(commonName: string): Promise<{ cert: string; key: string }> {
+  // Loaded here, not at the top: in the esbuild bundle (dist/agent.mjs, the lab) an external
+  // package's static import runs before any bundled code, so before the Reflect shim that
+  // @peculiar/x509's tsyringe needs at load; a dynamic import runs after it.
+  const x509 = await import("@peculiar/x509");
   const alg = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" };
   const keys = await webcrypto.subtle.generateKey(alg, true, ["sign", "verify"]);
   const now = Date.now();
