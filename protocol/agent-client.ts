@@ -44,8 +44,11 @@ export interface AgentClientOptions {
   };
   /** false (default) = no reconnect */
   reconnect?: ReconnectOptions | false;
-  /** ws ping interval; no pong by the next ping drops the link (default 15 s, 0 = off) */
+  /** ws ping interval (default 15 s, 0 = off) */
   heartbeatMs?: number;
+  /** no pong for this long drops the link (default heartbeatMs: no pong by the next ping);
+   * longer than the interval tolerates an agent busy for a moment (a large table read) */
+  heartbeatTimeoutMs?: number;
   /** extra wait past a request's deadline before the client gives up on its own */
   deadlineGraceMs?: number;
   onStateChange?: (state: ClientState, err?: ProtocolError) => void;
@@ -197,16 +200,19 @@ export class AgentClient {
   #startHeartbeat(ws: WebSocket): void {
     const every = this.#opts.heartbeatMs ?? 15_000;
     if (every <= 0) return;
-    let alive = true;
+    const timeout = this.#opts.heartbeatTimeoutMs ?? every;
+    // when the oldest unanswered ping went out; null while every ping has its pong
+    let waitingSince: number | null = null;
     ws.on("pong", () => {
-      alive = true;
+      waitingSince = null;
     });
     this.#heartbeat = setInterval(() => {
-      if (!alive) {
+      const now = Date.now();
+      if (waitingSince !== null && now - waitingSince >= timeout) {
         ws.terminate();
         return;
       }
-      alive = false;
+      waitingSince ??= now;
       ws.ping();
     }, every);
   }
