@@ -12,6 +12,7 @@ import { type RuleLine, formatSave, parseRestore } from "../../protocol/ipvsadm/
 import type { RuleSet, RulesSource } from "../../protocol/messages-rules.ts";
 import type { DestinationConfig, ServiceConfig } from "../../protocol/ipvs.ts";
 import { diffRules, diffRulesMerge } from "../../protocol/rules-diff.ts";
+import { ProtocolError } from "../../protocol/errors.ts";
 import type { IpvsClient } from "../ipvs/types.ts";
 import { type ApplyMode, type LineProblem, RulesApplyError, RulesValidationError, applyPlan, previewRules } from "./apply.ts";
 import { countChanges } from "./count-changes.ts";
@@ -108,5 +109,9 @@ export async function importRules(
 export async function diffSource(client: IpvsClient, source: RulesSource) {
   const live = configsOnly(await client.listServices());
   const r = resolve(source, "replace", live);
+  // a diff of text that does not parse would silently leave lines out of the preview
+  if (r.syntaxErrors.length > 0) {
+    throw new ProtocolError("bad_request", r.syntaxErrors.map((p) => `line ${p.line}: ${p.message}`).join("\n"), { errors: r.syntaxErrors });
+  }
   return previewRules(live, r.lines, "replace").changes;
 }

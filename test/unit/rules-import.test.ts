@@ -73,4 +73,12 @@ describe("importRules", () => {
     expect(await diffSource(c, await exportRules(c, "ipvsadm"))).toEqual([]);
     expect((await exportRules(c, "ipvsadm")) as { text: string }).toMatchObject({ text: expect.stringContaining("-A -t 10.0.0.1:80 -s wlc\n") });
   });
+
+  it("diffSource refuses text that does not parse, naming the line, instead of an empty preview", async () => {
+    const c = new FakeIpvsClient();
+    await expect(diffSource(c, { format: "ipvsadm", text: "-A -t 10.0.0.1:80 -s rr\nthis is not a rule\n" })).rejects.toMatchObject({
+      code: "bad_request",
+      message: expect.stringContaining("line 2"),
+    });
+  });
 });
