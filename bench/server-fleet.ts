@@ -16,7 +16,7 @@
 import { guestMemoryMb } from "../lab/api.ts";
 import { startFakeFleetProcs } from "./lib/fleet-fakes-procs.ts";
 import { downFleetLab, upFleetLab } from "./lib/fleet-lab.ts";
-import { type FleetMeasurement, measureFleet } from "./lib/fleet-measure.ts";
+import { type FleetMeasurement, measureFleet, stopRunningDashboard } from "./lib/fleet-measure.ts";
 import type { FleetTableSize } from "./lib/fleet-table.ts";
 import { runAsMain } from "./lib/main.ts";
 import { type BenchResult, newResult } from "./lib/report.ts";
@@ -75,12 +75,6 @@ async function fakeSetup(s: Settings): Promise<FleetMeasurement> {
 }
 
 async function labSetup(s: Settings): Promise<FleetMeasurement> {
-  const onSignal = () => {
-    log(`bench: interrupted, stopping lab ${LAB_INSTANCE}`);
-    downFleetLab(LAB_INSTANCE).finally(() => process.exit(130));
-  };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
   try {
     const state = await upFleetLab({ instance: LAB_INSTANCE, directors: s.directors, perGuest: s.perGuest, size: s.size, trafficRate: s.labRate });
     // directors only: with no real-server namespaces there are no realserver-role agents
@@ -94,8 +88,6 @@ async function labSetup(s: Settings): Promise<FleetMeasurement> {
       windowS: s.windowS,
     });
   } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
     await downFleetLab(LAB_INSTANCE).catch((e: unknown) => log(`bench: stopping ${LAB_INSTANCE} failed: ${String(e)}`));
   }
 }
@@ -136,6 +128,16 @@ export async function serverFleetBench(): Promise<BenchResult> {
   for (const x of setups) if (x !== "fake" && x !== "lab") throw new Error(`BENCH_FLEET_SETUPS: unknown setup "${x}" (fake, lab)`);
   const result = newResult("server-fleet", setups.includes("lab") ? guestMemoryMb(s.perGuest) : 0);
   result.facts.size = { directors: s.directors, ...s.size, perGuest: s.perGuest, labRequestsPerS: s.labRate };
+  // The dashboard runs in its own process group (and the lab's guests outlive us): an
+  // interrupted run stops both before exiting. The fake agents exit when their stdin closes.
+  const onSignal = () => {
+    log(`bench: interrupted, stopping the dashboard and lab ${LAB_INSTANCE}`);
+    stopRunningDashboard()
+      .then(() => downFleetLab(LAB_INSTANCE))
+      .finally(() => process.exit(130));
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
   for (const setup of setups) {
     // a failed lab (boot, agents) must not lose the other setup's measurement
     try {
@@ -147,6 +149,8 @@ export async function serverFleetBench(): Promise<BenchResult> {
       result.facts[`${setup} setup`] = { failed: e instanceof Error ? e.message.slice(0, 2000) : String(e) };
     }
   }
+  process.off("SIGINT", onSignal);
+  process.off("SIGTERM", onSignal);
   return result;
 }
 

@@ -46,6 +46,12 @@ export interface FleetMeasurement {
   loadAverage: number[];
 }
 
+/** Stops the running dashboard (if any): for a signal handler that exits before `finally`. */
+let stopRunning: (() => Promise<void>) | null = null;
+export function stopRunningDashboard(): Promise<void> {
+  return stopRunning?.() ?? Promise.resolve();
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Waits until every director has been seen online with its whole table (not necessarily at
@@ -76,6 +82,8 @@ export async function measureFleet(o: FleetMeasureOptions): Promise<FleetMeasure
   if (!existsSync(join(REPO_ROOT, process.env.NEXT_DIST_DIR ?? ".next", "BUILD_ID"))) ensureBuilt(log);
   const dataDir = mkdtempSync(join(tmpdir(), "lvs-bench-fleet-"));
   const dash = await startDashboard({ dataDir, directors: o.directors, startTimeoutMs: 180_000 });
+  // the server runs in its own process group: an interrupted benchmark must stop it
+  stopRunning = dash.stop;
   let meter: LiveMeter | undefined;
   try {
     const { cookie } = await dashboardLogin(dash);
@@ -137,6 +145,7 @@ export async function measureFleet(o: FleetMeasureOptions): Promise<FleetMeasure
     };
   } finally {
     meter?.close();
+    stopRunning = null;
     await dash.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
