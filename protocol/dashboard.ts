@@ -98,7 +98,9 @@ export const DirectorRegistration = z.object({
 });
 export type DirectorRegistration = z.infer<typeof DirectorRegistration>;
 
-export const LinkState = z.enum(["connecting", "online", "offline", "unauthorized"]);
+/** "untrusted": the agent's TLS certificate is not the pinned one; no token is sent to it
+ * until an admin accepts the presented fingerprint */
+export const LinkState = z.enum(["connecting", "online", "offline", "unauthorized", "untrusted"]);
 export type LinkState = z.infer<typeof LinkState>;
 
 /** Live traffic numbers summed over a director, a service or one real server. */
@@ -317,9 +319,34 @@ export const ApiError = z.object({ error: ErrorBody });
 export const DirectorSettings = DirectorRegistration.omit({ token: true }).extend({ id: DirectorId });
 export type DirectorSettings = z.infer<typeof DirectorSettings>;
 
+/** The agent's certificate as the server sees it: the pin (set by the admin or on first use)
+ * and, while the link is "untrusted", the different fingerprint the agent presents. */
+export const DirectorTrust = z.object({
+  pinned: z.string().nullable(),
+  presented: z.string().nullable(),
+});
+export type DirectorTrust = z.infer<typeof DirectorTrust>;
+
 /** GET/PATCH /api/directors/:id and POST /api/directors answer this. */
-export const DirectorInfo = z.object({ director: DirectorView, settings: DirectorSettings });
+export const DirectorInfo = z.object({ director: DirectorView, settings: DirectorSettings, trust: DirectorTrust.optional() });
 export type DirectorInfo = z.infer<typeof DirectorInfo>;
+
+/** POST /api/directors: a registration whose token may be left out: the server then generates
+ * one and returns it once, in DirectorCreated.issued. */
+export const DirectorCreate = DirectorRegistration.extend({ token: DirectorRegistration.shape.token.optional() });
+export type DirectorCreate = z.input<typeof DirectorCreate>;
+
+/** A generated agent token, shown once: it is never readable again (GET returns no token). */
+export const IssuedToken = z.object({ token: z.string(), installCommand: z.string() });
+export type IssuedToken = z.infer<typeof IssuedToken>;
+
+export const DirectorCreated = DirectorInfo.extend({ issued: IssuedToken.optional() });
+export type DirectorCreated = z.infer<typeof DirectorCreated>;
+
+/** POST /api/directors/:id/trust (admin): accept the certificate the agent now presents. The
+ * fingerprint the admin saw is sent back so a certificate that changed again is not accepted. */
+export const TrustAccept = z.object({ fingerprint256: z.string().min(1).max(200) }).strict();
+export type TrustAccept = z.infer<typeof TrustAccept>;
 
 /** PATCH /api/directors/:id: any registration field; absent fields keep their value (the id
  * never changes, even with a new name). */

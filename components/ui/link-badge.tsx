@@ -5,6 +5,7 @@ const STYLE: Record<LinkState, string> = {
   connecting: "bg-amber-100 text-amber-800 dark:bg-amber-900 dark:text-amber-200",
   offline: "bg-red-100 text-red-800 dark:bg-red-900 dark:text-red-200",
   unauthorized: "bg-fuchsia-100 text-fuchsia-800 dark:bg-fuchsia-900 dark:text-fuchsia-200",
+  untrusted: "bg-orange-100 text-orange-900 dark:bg-orange-900 dark:text-orange-100",
 };
 
 /** A director's link state as a word (never colour alone), with the reason as its title. */

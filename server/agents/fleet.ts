@@ -28,7 +28,7 @@ export class Fleet {
 
   #startLink(id: string, reg: DirectorRegistration): DirectorLink {
     this.#links.get(id)?.stop();
-    const link = new DirectorLink(id, reg, this.linkOptions, this.listener);
+    const link = new DirectorLink(id, reg, this.linkOptions, this.listener, { pin: (fp) => this.#pinFirstUse(id, fp) });
     this.#links.set(id, link);
     link.start();
     this.listener.changed(id);
@@ -71,6 +71,28 @@ export class Fleet {
     const next = DirectorRegistration.parse({ ...current.registration, ...patch });
     this.store.update(id, next);
     return this.#startLink(id, next);
+  }
+
+  /** Trust on first use: stores the fingerprint the link saw first, without restarting it. */
+  #pinFirstUse(id: string, fingerprint256: string): void {
+    const current = this.store.get(id);
+    if (!current || current.registration.fingerprint256) return;
+    this.store.update(id, { ...current.registration, fingerprint256 });
+    this.listener.changed(id);
+  }
+
+  /**
+   * A new token for the director, stored now; the open link keeps running (the agent keeps
+   * authenticated links when its token file changes) and the next connection uses it.
+   */
+  rotateToken(id: string, token: string): DirectorLink {
+    const current = this.store.get(id);
+    if (!current) throw new ProtocolError("not_found", `no director "${id}"`);
+    const next = { ...current.registration, token };
+    this.store.update(id, next);
+    const link = this.get(id);
+    link.registration = { ...link.registration, token };
+    return link;
   }
 
   remove(id: string): void {

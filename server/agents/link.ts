@@ -2,7 +2,10 @@
 // dead agent shows offline within about two heartbeats, and on every (re)connect ipvs.info,
 // service.list and a stats subscription. The table is re-listed after mutations made through
 // the server, when a stats event's key set differs from the known one, and periodically.
-import { AgentClient, type ReconnectOptions, backoffDelay } from "../../protocol/agent-client.ts";
+// Agent trust: a wss:// director without a pin is probed (TLS only, no token sent) and its
+// fingerprint pinned on first use; a certificate that no longer matches the pin makes the
+// link "untrusted" (no token is sent to it) until an admin accepts the presented one.
+import { AgentClient, type ReconnectOptions, backoffDelay, probeAgentCertificate } from "../../protocol/agent-client.ts";
 import type { DirectorRegistration, LinkState } from "../../protocol/dashboard.ts";
 import { ProtocolError } from "../../protocol/errors.ts";
 import type { IpvsInfo } from "../../protocol/ipvs.ts";
@@ -30,12 +33,25 @@ const MUTATIONS = new Set<RequestType>([
   "zero", "flush", "rules.import", "timeouts.set",
 ]);
 
+export interface LinkTrust {
+  /** trust on first use: persist the fingerprint first seen for an unpinned wss:// agent */
+  pin(fingerprint256: string): void;
+}
+
+function fingerprintRefusal(err: unknown): string | null {
+  if (!(err instanceof ProtocolError) || err.code !== "unauthorized") return null;
+  const d = err.details as { reason?: unknown; presented?: unknown } | undefined;
+  return d?.reason === "fingerprint" && typeof d.presented === "string" ? d.presented : null;
+}
+
 export class DirectorLink {
   readonly state = new DirectorState();
   link: LinkState = "connecting";
   linkError: string | null = null;
   since = Date.now();
   info: IpvsInfo | null = null;
+  /** the fingerprint an untrusted agent presented (the pin did not match) */
+  presentedFingerprint256: string | null = null;
   #client: AgentClient | null = null;
   #gen = 0;
   #attempt = 0;
@@ -49,9 +65,11 @@ export class DirectorLink {
 
   constructor(
     readonly id: string,
-    readonly registration: DirectorRegistration,
+    /** replaced in place by a token rotation (the open link keeps working) and by TOFU */
+    public registration: DirectorRegistration,
     readonly opts: LinkOptions,
     readonly listener: LinkListener,
+    readonly trust?: LinkTrust,
   ) {}
 
   start(): void {
@@ -82,39 +100,70 @@ export class DirectorLink {
     if (this.#stopped) return;
     const gen = ++this.#gen;
     let ended = false;
-    const end = (err?: unknown) => {
-      if (ended || gen !== this.#gen) return;
-      ended = true;
-      clearInterval(this.#relistTimer);
-      client.close();
-      if (this.#client === client) this.#client = null;
+    const finish = (err?: unknown) => {
       this.state.clearTraffic();
       const pe = err instanceof ProtocolError ? err : null;
       const unauthorized = pe?.code === "unauthorized";
-      this.#setLink(unauthorized ? "unauthorized" : "offline", pe?.message ?? (err as Error | undefined)?.message ?? "connection to the agent was lost");
+      const presented = fingerprintRefusal(err);
+      this.presentedFingerprint256 = presented;
+      const message = pe?.message ?? (err as Error | undefined)?.message ?? "connection to the agent was lost";
+      this.#setLink(presented ? "untrusted" : unauthorized ? "unauthorized" : "offline", message);
       if (this.#stopped) return;
       const reconnect = this.opts.reconnect ?? { initialDelayMs: 500, maxDelayMs: 10_000 };
       // a refused token will not fix itself quickly: retry at the slowest pace
       const delay = unauthorized ? (reconnect.maxDelayMs ?? 10_000) : backoffDelay(this.#attempt++, reconnect);
       this.#retryTimer = setTimeout(() => this.#connect(), delay);
     };
-    const client = new AgentClient({
-      url: this.registration.url,
-      token: this.registration.token,
-      heartbeatMs: this.opts.heartbeatMs ?? 1000,
-      reconnect: false,
-      ...(this.registration.fingerprint256
-        ? { tls: { fingerprint256: this.registration.fingerprint256 } }
-        : {}),
-      onStateChange: (s, err) => {
-        if (s === "closed") end(err);
-      },
-    });
-    this.#client = client;
-    client
-      .connect()
-      .then(() => this.#init(client, gen))
-      .catch(end);
+    let client: AgentClient | null = null;
+    const make = (): AgentClient => {
+      const c = new AgentClient({
+        url: this.registration.url,
+        token: this.registration.token,
+        heartbeatMs: this.opts.heartbeatMs ?? 1000,
+        reconnect: false,
+        ...(this.registration.fingerprint256 ? { tls: { fingerprint256: this.registration.fingerprint256 } } : {}),
+        onStateChange: (s, err) => {
+          if (s === "closed") end(err);
+        },
+      });
+      client = c;
+      this.#client = c;
+      return c;
+    };
+    const endOf = (err?: unknown) => {
+      if (ended || gen !== this.#gen) return;
+      if (client) return end(err);
+      // failed before a client existed (the first-use probe)
+      ended = true;
+      this.#setLink("offline", (err as Error | undefined)?.message ?? "agent unreachable");
+      if (this.#stopped) return;
+      const delay = backoffDelay(this.#attempt++, this.opts.reconnect ?? { initialDelayMs: 500, maxDelayMs: 10_000 });
+      this.#retryTimer = setTimeout(() => this.#connect(), delay);
+    };
+    const end = (err?: unknown) => {
+      if (ended || gen !== this.#gen) return;
+      ended = true;
+      const c = client!;
+      clearInterval(this.#relistTimer);
+      c.close();
+      if (this.#client === c) this.#client = null;
+      finish(err);
+    };
+    this.#tofu()
+      .then(() => {
+        if (gen !== this.#gen) return;
+        const c = make();
+        return c.connect().then(() => this.#init(c, gen));
+      })
+      .catch(endOf);
+  }
+
+  /** Pins the fingerprint of an unpinned wss:// agent before the first token is sent to it. */
+  async #tofu(): Promise<void> {
+    if (this.registration.fingerprint256 || !this.registration.url.startsWith("wss:")) return;
+    const { fingerprint256 } = await probeAgentCertificate(this.registration.url);
+    this.registration = { ...this.registration, fingerprint256 };
+    this.trust?.pin(fingerprint256);
   }
 
   async #init(client: AgentClient, gen: number): Promise<void> {

@@ -32,6 +32,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   "GET /api/directors/:id": "viewer",
   "PATCH /api/directors/:id": "admin",
   "DELETE /api/directors/:id": "admin",
+  "POST /api/directors/:id/trust": "admin",
+  "POST /api/directors/:id/token": "admin",
   "GET /api/directors/:id/services": "viewer",
   "POST /api/directors/:id/services": "operator",
   "PATCH /api/directors/:id/services/:service": "operator",

@@ -1,6 +1,9 @@
 // /api/directors: registration (the token never leaves the server) and the IPVS table of
 // one director: services and their real servers.
+import { randomBytes } from "node:crypto";
 import {
+  DirectorCreate,
+  type DirectorCreated,
   type DirectorInfo,
   DirectorPatch,
   DirectorRegistration,
@@ -9,7 +12,10 @@ import {
   parseDestinationKeyString,
   parseServiceKeyString,
   serviceKeyString,
+  type IssuedToken,
+  TrustAccept,
 } from "../../protocol/dashboard.ts";
+import { normalizeFingerprint } from "../../protocol/agent-tls.ts";
 import { ProtocolError } from "../../protocol/errors.ts";
 import { Destination, type DestinationKey, Service, type ServiceKey } from "../../protocol/ipvs.ts";
 import { DestinationConfigPatch, ServiceConfigPatch } from "../../protocol/messages-ipvs.ts";
@@ -24,7 +30,19 @@ import { type Router, reply } from "./router.ts";
 
 function info(l: DirectorLink): DirectorInfo {
   const { token: _token, ...rest } = l.registration;
-  return { director: directorView(l), settings: { id: l.id, ...rest } };
+  return {
+    director: directorView(l),
+    settings: { id: l.id, ...rest },
+    trust: { pinned: l.registration.fingerprint256 ?? null, presented: l.presentedFingerprint256 },
+  };
+}
+
+/** 256 bits, URL-safe: fits a token file and a shell argument without quoting. */
+function issueToken(): IssuedToken {
+  const token = randomBytes(32).toString("base64url");
+  const installCommand =
+    `install -m 600 /dev/null /etc/lvs-agent/token && printf '%s\\n' '${token}' > /etc/lvs-agent/token`;
+  return { token, installCommand };
 }
 
 const withoutToken = (r: Record<string, unknown>) => ({ ...r, ...(r.token === undefined ? {} : { token: "(redacted)" }) });
@@ -52,16 +70,44 @@ export function directorRoutes(router: Router, app: Dashboard): void {
   router
     .on("GET", "/api/directors", () => app.topicView("fleet"))
     .on("POST", "/api/directors", async ({ req, principal }) => {
-      const reg = await readJson(req, DirectorRegistration, "director registration");
+      const body = await readJson(req, DirectorCreate, "director registration");
+      // no token given: a strong one is generated and returned once, outside the audited result
+      const issued = body.token === undefined ? issueToken() : undefined;
+      const reg = DirectorRegistration.parse({ ...body, token: body.token ?? issued!.token });
       const id = directorIdOf(reg.name);
       const state = () => settingsState(fleet.links().find((l) => l.id === id));
       const created = await audited(
         app,
         principal,
-        { action: "director.create", director: id, target: reg.name, request: withoutToken(reg), state },
+        { action: "director.create", director: id, target: reg.name, request: withoutToken(body), state },
         async () => info(fleet.register(reg)),
       );
-      return reply(201, created);
+      return reply(201, { ...created, ...(issued ? { issued } : {}) } satisfies DirectorCreated);
+    })
+    .on("POST", "/api/directors/:id/trust", async ({ req, params, principal }) => {
+      const l = fleet.get(params.id!);
+      const { fingerprint256 } = await readJson(req, TrustAccept, "certificate acceptance");
+      const fp = normalizeFingerprint(fingerprint256);
+      if (!fp) throw new ProtocolError("bad_request", "fingerprint256 must be a SHA-256 fingerprint (AB:CD:... 32 bytes)");
+      const presented = l.presentedFingerprint256;
+      if (!presented || normalizeFingerprint(presented) !== fp) {
+        throw new ProtocolError("conflict", `director ${l.id} does not present the certificate ${fp}${presented ? ` (it presents ${presented})` : ""}`, {
+          presented,
+        });
+      }
+      const state = () => settingsState(fleet.get(l.id));
+      return audited(app, principal, { action: "director.trust", director: l.id, target: fp, request: { fingerprint256: fp }, state }, async () =>
+        info(fleet.update(l.id, { fingerprint256: fp })),
+      );
+    })
+    .on("POST", "/api/directors/:id/token", async ({ params, principal }) => {
+      const l = fleet.get(params.id!);
+      const issued = issueToken();
+      await audited(app, principal, { action: "director.token", director: l.id, target: l.id, request: null, state: () => null }, async () => {
+        fleet.rotateToken(l.id, issued.token);
+        return { rotated: true };
+      });
+      return issued;
     })
     .on("GET", "/api/directors/:id", ({ params }) => info(fleet.get(params.id!)))
     .on("PATCH", "/api/directors/:id", async ({ req, params, principal }) => {

@@ -7,13 +7,14 @@ import fc from "fast-check";
 import { z } from "zod";
 import {
   DirectorPatch,
-  DirectorRegistration,
+  DirectorCreate,
   DrainRequest,
   LoginRequest,
   ReadinessFixRequest,
   Password,
   RulesTextRequest,
   UserCreate,
+  TrustAccept,
   UserPatch,
 } from "../../protocol/dashboard.ts";
 import { Destination, Service } from "../../protocol/ipvs.ts";
@@ -114,9 +115,13 @@ export function routeFuzz(): Record<string, RouteFuzz> {
     "DELETE /api/users/:id": { expect: "error", cases: req("DELETE", userId.map((u) => `/api/users/${u}`)) },
 
     "GET /api/directors": { expect: "read", cases: req("GET", query(["x"]).map((q) => `/api/directors${q}`)) },
-    "POST /api/directors": { expect: "error", cases: req("POST", c("/api/directors"), invalidFor(DirectorRegistration, reg, { required: ["name", "url", "token"], special: urlSpecial }).filter((t) => !t.includes('"name":"d1"'))) },
+    "POST /api/directors": { expect: "error", cases: req("POST", c("/api/directors"), invalidFor(DirectorCreate, reg, { required: ["name", "url"], special: urlSpecial }).filter((t) => !t.includes('"name":"d1"'))) },
     "GET /api/directors/:id": { expect: "error", cases: req("GET", id.map((i) => `/api/directors/${i}`)) },
     "PATCH /api/directors/:id": { expect: "error", cases: fc.oneof(req("PATCH", c("/api/directors/d1"), invalidFor(DirectorPatch, { group: "g", url: "ws://127.0.0.1:9" }, { strict: true, special: urlSpecial })), req("PATCH", id.map((i) => `/api/directors/${i}`), anyBody({ group: "g" }))) },
+    // d1 is a ws:// director that presents no certificate: any fingerprint is a conflict
+    "POST /api/directors/:id/trust": { expect: "error", cases: fc.oneof(req("POST", c("/api/directors/d1/trust"), invalidFor(TrustAccept, { fingerprint256: `${"AB:".repeat(31)}AB` }, { strict: true, required: ["fingerprint256"] })), req("POST", id.map((i) => `/api/directors/${i}/trust`), anyBody({ fingerprint256: "AB" }))) },
+    // only unknown directors: rotating d1's token would be a success, not an error case
+    "POST /api/directors/:id/token": { expect: "error", cases: req("POST", id.map((i) => `/api/directors/${i}/token`), anyBody({})) },
     "DELETE /api/directors/:id": { expect: "error", cases: req("DELETE", id.map((i) => `/api/directors/${i}`)) },
     "GET /api/directors/:id/services": { expect: "error", cases: req("GET", id.map((i) => `/api/directors/${i}/services`)) },
     "POST /api/directors/:id/services": { expect: "error", cases: fc.oneof(req("POST", c("/api/directors/d1/services"), invalidFor(Service, SVC, { required: ["key"], special: serviceSpecial })), req("POST", id.map((i) => `/api/directors/${i}/services`), anyBody(SVC)), req("POST", c("/api/directors/d1/services"), c(JSON.stringify(SVC)))) },
