@@ -1,6 +1,7 @@
 "use client";
 // The director pages' header: name, link state with its reason, IPVS version, group and role,
 // from the live fleet topic (cheap, and already open on most pages).
+import { AcceptCertificateButton, RotateTokenButton } from "../fleet/trust-actions.tsx";
 import { useFleet } from "../hooks/use-fleet.ts";
 import { formatAgo } from "../lib/format.ts";
 import { LinkBadge } from "../ui/link-badge.tsx";
@@ -25,6 +26,8 @@ export function DirectorHeader({ id }: { id: string }) {
         <span className="text-xs text-zinc-500" suppressHydrationWarning>
           since {formatAgo(d.since, Date.now())}
         </span>
+        {d.link === "untrusted" && <AcceptCertificateButton id={d.id} name={d.name} />}
+        <RotateTokenButton id={d.id} name={d.name} />
       </div>
       <p className="text-xs text-zinc-500">
         {d.url} · {d.role}

@@ -1,9 +1,10 @@
 "use client";
 // Registers a director (or a realserver agent): validated in the browser with the protocol's
-// DirectorRegistration schema, then POST /api/directors. The token is sent once and never shown.
+// DirectorCreate schema, then POST /api/directors. A token typed here is sent once and never
+// shown; left empty, the server generates one and it is shown once with its install command.
 import { type FormEvent, useState } from "react";
 import { useSWRConfig } from "swr";
-import { AgentRole, DirectorRegistration } from "../../protocol/dashboard.ts";
+import { AgentRole, DirectorCreate, type DirectorCreated, type IssuedToken } from "../../protocol/dashboard.ts";
 import { useAction } from "../hooks/use-action.ts";
 import { sendJson } from "../lib/api.ts";
 import { type FieldErrors, fieldErrors, splitList } from "../lib/form-errors.ts";
@@ -11,15 +12,18 @@ import { api } from "../lib/paths.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage, SuccessMessage } from "../ui/error-message.tsx";
 import { SelectField, TextField } from "../ui/field.tsx";
+import { IssuedTokenNotice } from "./issued-token.tsx";
 
 const EMPTY = { name: "", url: "", token: "", group: "", role: "director", addresses: "", fingerprint256: "" };
 
 export function RegisterDirectorForm() {
   const [form, setForm] = useState(EMPTY);
   const [errors, setErrors] = useState<FieldErrors>({});
+  const [issued, setIssued] = useState<IssuedToken | null>(null);
   const { mutate } = useSWRConfig();
-  const action = useAction(async (body: DirectorRegistration) => {
-    const r = await sendJson<unknown>("POST", api.directors(), body);
+  const action = useAction(async (body: DirectorCreate) => {
+    const r = await sendJson<DirectorCreated>("POST", api.directors(), body);
+    setIssued(r.issued ?? null);
     await mutate(api.directors());
     return r;
   });
@@ -28,10 +32,10 @@ export function RegisterDirectorForm() {
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const parsed = DirectorRegistration.safeParse({
+    const parsed = DirectorCreate.safeParse({
       name: form.name,
       url: form.url.trim(),
-      token: form.token,
+      ...(form.token ? { token: form.token } : {}),
       group: form.group,
       role: form.role,
       addresses: splitList(form.addresses),
@@ -52,7 +56,7 @@ export function RegisterDirectorForm() {
     <form onSubmit={submit} aria-label="Register a director" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
       <TextField label="Name" value={form.name} onChange={set("name")} error={errors["name"]} placeholder="dir1" required />
       <TextField label="Agent URL" value={form.url} onChange={set("url")} error={errors["url"]} placeholder="ws://10.0.0.2:9400" required />
-      <TextField label="Token" type="password" autoComplete="off" value={form.token} onChange={set("token")} error={errors["token"]} required />
+      <TextField label="Token" type="password" autoComplete="off" value={form.token} onChange={set("token")} error={errors["token"]} hint="empty: the server generates one and shows it once" />
       <TextField label="Group" value={form.group} onChange={set("group")} error={errors["group"]} hint="HA pair or any grouping; empty for none" />
       <SelectField label="Role" value={form.role} onChange={set("role")} options={AgentRole.options} error={errors["role"]} />
       <TextField
@@ -64,6 +68,7 @@ export function RegisterDirectorForm() {
       />
       <TextField
         label="TLS fingerprint (SHA-256, optional)"
+        hint="wss:// only; empty: the first certificate seen is pinned"
         value={form.fingerprint256}
         onChange={set("fingerprint256")}
         error={errors["fingerprint256"]}
@@ -74,6 +79,11 @@ export function RegisterDirectorForm() {
         </Button>
         {action.result !== undefined && !action.busy && !action.error && <SuccessMessage>Registered; the link state appears above.</SuccessMessage>}
       </div>
+      {issued ? (
+        <div className="sm:col-span-3">
+          <IssuedTokenNotice issued={issued} onDone={() => setIssued(null)} />
+        </div>
+      ) : null}
       {action.error ? <ErrorMessage error={action.error} className="sm:col-span-3" /> : null}
     </form>
   );

@@ -1,0 +1,57 @@
+"use client";
+// Admin actions on an agent's trust: accept the certificate an untrusted agent presents (after
+// showing its fingerprint, which the admin compares with the agent's start-up log line) and
+// rotate the agent token (the new one is shown once).
+import { useState } from "react";
+import { useSWRConfig } from "swr";
+import type { DirectorInfo, IssuedToken } from "../../protocol/dashboard.ts";
+import { useCan } from "../auth/session.tsx";
+import { useAction } from "../hooks/use-action.ts";
+import { getJson, sendJson } from "../lib/api.ts";
+import { api } from "../lib/paths.ts";
+import { Button } from "../ui/button.tsx";
+import { ErrorMessage } from "../ui/error-message.tsx";
+import { IssuedTokenNotice } from "./issued-token.tsx";
+
+export function AcceptCertificateButton({ id, name }: { id: string; name: string }) {
+  const { mutate } = useSWRConfig();
+  const action = useAction(async () => {
+    const info = await getJson<DirectorInfo>(api.director(id));
+    const presented = info.trust?.presented;
+    if (!presented) return;
+    const ok = window.confirm(
+      `Accept the new certificate of ${name}?\n\nPresented fingerprint (SHA-256):\n${presented}\n\n` +
+        `Previously pinned:\n${info.trust?.pinned ?? "(none)"}\n\nCompare it with the "agent tls fingerprint" line the agent logged at start.`,
+    );
+    if (!ok) return;
+    await sendJson("POST", `${api.director(id)}/trust`, { fingerprint256: presented });
+    await mutate(api.directors());
+  });
+  if (!useCan("admin")) return null;
+  return (
+    <div className="flex flex-col gap-1">
+      <Button size="sm" variant="primary" busy={action.busy} onClick={() => void action.run()}>
+        Accept new certificate
+      </Button>
+      {action.error ? <ErrorMessage error={action.error} /> : null}
+    </div>
+  );
+}
+
+export function RotateTokenButton({ id, name }: { id: string; name: string }) {
+  const [issued, setIssued] = useState<IssuedToken | null>(null);
+  const action = useAction(async () => {
+    if (!window.confirm(`Generate a new agent token for ${name}? The open link stays up; install the new token on the agent next.`)) return;
+    setIssued(await sendJson<IssuedToken>("POST", `${api.director(id)}/token`));
+  });
+  if (!useCan("admin")) return null;
+  return (
+    <div className="flex flex-col gap-1">
+      <Button size="sm" variant="secondary" busy={action.busy} onClick={() => void action.run()}>
+        Rotate token
+      </Button>
+      {issued ? <IssuedTokenNotice issued={issued} onDone={() => setIssued(null)} /> : null}
+      {action.error ? <ErrorMessage error={action.error} /> : null}
+    </div>
+  );
+}
