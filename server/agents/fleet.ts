@@ -60,6 +60,12 @@ export class Fleet {
   upsert(reg: DirectorRegistration): string {
     const id = directorIdOf(reg.name);
     if (id === "") throw new ProtocolError("bad_request", `director name "${reg.name}" has no letter or digit`);
+    // a config entry without a fingerprint keeps the one pinned on first use (or accepted by an
+    // admin) for the same URL: re-pinning at every start would defeat the pin
+    const stored = this.store.get(id)?.registration;
+    if (!reg.fingerprint256 && stored?.fingerprint256 && stored.url === reg.url) {
+      reg = { ...reg, fingerprint256: stored.fingerprint256 };
+    }
     this.store.upsert(id, reg);
     if (this.#links.has(id)) this.#startLink(id, reg);
     return id;

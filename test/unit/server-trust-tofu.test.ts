@@ -48,6 +48,11 @@ describe("agent certificate trust", () => {
     const pinned = await infoOf("tofu");
     expect(pinned.trust).toEqual({ pinned: first.fingerprint256, presented: null });
     expect(pinned.settings.fingerprint256).toBe(first.fingerprint256);
+    // stored, so it survives a restart; a config-file entry without a fingerprint keeps it
+    expect(server.app.fleet.store.get("tofu")?.registration.fingerprint256).toBe(first.fingerprint256);
+    server.app.fleet.upsert({ name: "tofu", url: a.server.url, token: TOKEN, group: "", role: "director", addresses: [] });
+    expect(server.app.fleet.store.get("tofu")?.registration.fingerprint256).toBe(first.fingerprint256);
+    await until(async () => (await infoOf("tofu")).director.link === "online", 10_000, "online after upsert");
 
     // the agent comes back on the same address with another certificate
     const port = a.server.port;
