@@ -22,7 +22,7 @@ const io: CliIo = {
 };
 
 async function main(argv: string[]): Promise<number> {
-  const { agent, tokenFile, rest } = splitLvsctlArgs(argv, process.env);
+  const { agent, tokenFile, fingerprint, rest } = splitLvsctlArgs(argv, process.env);
   let cmd: ReturnType<typeof parseIpvsadmArgs>;
   try {
     cmd = parseIpvsadmArgs(rest);
@@ -46,7 +46,13 @@ async function main(argv: string[]): Promise<number> {
     io.err(`lvsctl: cannot read token file ${tokenFile}: ${(e as Error).message}\n`);
     return 2;
   }
-  const client = new AgentClient({ url: agent, token, reconnect: false, heartbeatMs: 0 });
+  const client = new AgentClient({
+    url: agent,
+    token,
+    reconnect: false,
+    heartbeatMs: 0,
+    ...(fingerprint ? { tls: { fingerprint256: fingerprint } } : {}),
+  });
   try {
     await client.connect();
     return await runCommand(cmd, client, io);

@@ -4,9 +4,11 @@ export const VERSION = "lvsctl 0.1.0 (ipvsadm v1.31 command syntax and output fo
 export const USAGE = `${VERSION}Usage:
   lvsctl --agent URL --token-file FILE <ipvsadm options>
 
-lvsctl options (anywhere on the line; or LVSCTL_AGENT / LVSCTL_TOKEN_FILE):
-  --agent URL          agent WebSocket URL, e.g. ws://10.0.0.1:9400
+lvsctl options (anywhere on the line; or LVSCTL_AGENT / LVSCTL_TOKEN_FILE / LVSCTL_FINGERPRINT):
+  --agent URL          agent WebSocket URL, e.g. ws://10.0.0.1:9400 or wss://10.0.0.1:9400
   --token-file FILE    file holding the agent's bearer token
+  --fingerprint FP     wss:// only: the SHA-256 fingerprint the agent printed at start
+                       (AB:CD:...); checked before the token is sent
 
 ipvsadm syntax:
   -A|E virtual-service [-s scheduler] [-p [timeout]] [-M netmask] [--pe engine] [-b sched-flags]

@@ -126,3 +126,12 @@ describe("AgentClient pinning", () => {
     }
   });
 });
+
+describe("lvsctl --fingerprint", () => {
+  it("is parsed from the line or the environment and absent otherwise", async () => {
+    const { splitLvsctlArgs } = await import("../../cli/args.ts");
+    expect(splitLvsctlArgs(["--fingerprint", "AB", "-Ln"]).fingerprint).toBe("AB");
+    expect(splitLvsctlArgs(["-Ln"], { LVSCTL_FINGERPRINT: "CD" }).fingerprint).toBe("CD");
+    expect("fingerprint" in splitLvsctlArgs(["-Ln"])).toBe(false);
+  });
+});
