@@ -116,6 +116,16 @@ export const TrafficPoint = z.object({
 export type TrafficPoint = z.infer<typeof TrafficPoint>;
 
 export const SPARKLINE_POINTS = 60;
+const SparklinePoints = z.record(z.string().regex(/^\d+$/), z.number());
+
+/** A sparkline's values oldest first (keys are increasing event counters). */
+export function sparklineValues(points: Record<string, number> | undefined): number[] {
+  if (!points) return [];
+  return Object.keys(points)
+    .map(Number)
+    .sort((a, b) => a - b)
+    .map((k) => points[String(k)]!);
+}
 
 export const DirectorView = z.object({
   id: DirectorId,
@@ -133,8 +143,9 @@ export const DirectorView = z.object({
   serviceCount: z.number(),
   destinationCount: z.number(),
   traffic: TrafficPoint,
-  /** last SPARKLINE_POINTS seconds, oldest first */
-  sparklines: z.object({ cps: z.array(z.number()), bps: z.array(z.number()), activeConns: z.array(z.number()) }),
+  /** the last SPARKLINE_POINTS stats events, keyed by a counter (not arrays: each event's
+   * merge patch then adds one key and drops one); sparklineValues() orders them */
+  sparklines: z.object({ cps: SparklinePoints, bps: SparklinePoints, activeConns: SparklinePoints }),
 });
 export type DirectorView = z.infer<typeof DirectorView>;
 

@@ -1,7 +1,7 @@
 "use client";
 // The fleet overview: every director grouped by group with its link state and live numbers.
 import Link from "next/link";
-import type { DirectorView } from "../../protocol/dashboard.ts";
+import { type DirectorView, sparklineValues } from "../../protocol/dashboard.ts";
 import { useFleet } from "../hooks/use-fleet.ts";
 import { formatBitRate, formatCount, formatSi } from "../lib/format.ts";
 import { pages } from "../lib/paths.ts";
@@ -64,7 +64,11 @@ export function FleetOverview() {
 function DirectorRow({ d }: { d: DirectorView }) {
   const reason = d.linkError ?? null; // merge patches drop nulls: read nullable fields with ??
   const bps = (d.traffic?.inBps ?? 0) + (d.traffic?.outBps ?? 0);
-  const spark = d.sparklines ?? { cps: [], bps: [], activeConns: [] };
+  const spark = {
+    cps: sparklineValues(d.sparklines?.cps),
+    bps: sparklineValues(d.sparklines?.bps),
+    activeConns: sparklineValues(d.sparklines?.activeConns),
+  };
   return (
     <tr className="border-t border-zinc-200 dark:border-zinc-800" data-testid={`director-row-${d.id}`}>
       <td className="px-3 py-2">

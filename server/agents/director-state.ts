@@ -50,7 +50,10 @@ export function addTraffic(a: TrafficPoint, b: TrafficPoint): TrafficPoint {
 export class DirectorState {
   /** keyed by serviceKeyString */
   services = new Map<string, ServiceEntry>();
-  readonly sparklines = { cps: [] as number[], bps: [] as number[], activeConns: [] as number[] };
+  /** the last SPARKLINE_POINTS totals by push number: keyed, so that each second's merge
+   * patch to a browser adds one key and drops one instead of resending whole arrays */
+  readonly sparklines = { cps: new Map<number, number>(), bps: new Map<number, number>(), activeConns: new Map<number, number>() };
+  #sparkSeq = 0;
   /** changes whenever the configuration seen here changes (table-version.ts) */
   version = tableVersion(this.services);
 
@@ -107,9 +110,10 @@ export class DirectorState {
     // a weight set outside the server (ipvsadm -e) is a table change too
     if (weightChanged) this.version = tableVersion(this.services);
     const t = this.total();
-    push(this.sparklines.cps, t.cps);
-    push(this.sparklines.bps, t.inBps + t.outBps);
-    push(this.sparklines.activeConns, t.activeConns);
+    const n = ++this.#sparkSeq;
+    push(this.sparklines.cps, n, t.cps);
+    push(this.sparklines.bps, n, t.inBps + t.outBps);
+    push(this.sparklines.activeConns, n, t.activeConns);
     return same;
   }
 
@@ -134,7 +138,7 @@ export class DirectorState {
   }
 }
 
-function push(arr: number[], v: number): void {
-  arr.push(v);
-  if (arr.length > SPARKLINE_POINTS) arr.splice(0, arr.length - SPARKLINE_POINTS);
+function push(points: Map<number, number>, n: number, v: number): void {
+  points.set(n, v);
+  points.delete(n - SPARKLINE_POINTS);
 }

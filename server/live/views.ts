@@ -31,9 +31,9 @@ export function directorView(l: DirectorLink): DirectorView {
     destinationCount: s.destinationCount(),
     traffic: s.total(),
     sparklines: {
-      cps: [...s.sparklines.cps],
-      bps: [...s.sparklines.bps],
-      activeConns: [...s.sparklines.activeConns],
+      cps: Object.fromEntries(s.sparklines.cps),
+      bps: Object.fromEntries(s.sparklines.bps),
+      activeConns: Object.fromEntries(s.sparklines.activeConns),
     },
   };
 }
