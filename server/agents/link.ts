@@ -1,5 +1,5 @@
 // One director's link: an AgentClient kept connected with backoff, a ws heartbeat so that a
-// dead agent shows offline within about two heartbeats, and on every (re)connect ipvs.info,
+// dead agent shows offline within 3 s (a hung one included), and on every (re)connect ipvs.info,
 // service.list and a stats subscription. The table is re-listed after mutations made through
 // the server, when a stats event's key set differs from the known one, and periodically.
 // Agent trust: a wss:// director without a pin is probed (TLS only, no token sent) and its
@@ -14,8 +14,9 @@ import type { StatsSnapshot } from "../../protocol/messages-ipvs.ts";
 import { DirectorState } from "./director-state.ts";
 
 export interface LinkOptions {
-  /** ws ping interval; a missed pong drops the link (default 1000) */
+  /** ws ping interval (default 500 ms; a ping unanswered for heartbeatTimeoutMs, default 2.5 s, drops the link) */
   heartbeatMs?: number;
+  heartbeatTimeoutMs?: number;
   statsIntervalMs?: number;
   /** periodic service.list (default 10 s) */
   relistMs?: number;
@@ -119,7 +120,11 @@ export class DirectorLink {
       const c = new AgentClient({
         url: this.registration.url,
         token: this.registration.token,
-        heartbeatMs: this.opts.heartbeatMs ?? 1000,
+        // A ping every 500 ms, and a link is dropped once a ping has waited 2.5 s for its pong:
+        // a dead or hung agent shows offline within 3 s, while an agent busy for a moment (a
+        // large table read, a loaded TCG guest) keeps its link.
+        heartbeatMs: this.opts.heartbeatMs ?? 500,
+        heartbeatTimeoutMs: this.opts.heartbeatTimeoutMs ?? (this.opts.heartbeatMs === undefined ? 2500 : undefined),
         reconnect: false,
         ...(this.registration.fingerprint256 ? { tls: { fingerprint256: this.registration.fingerprint256 } } : {}),
         onStateChange: (s, err) => {
