@@ -83,6 +83,10 @@ describe("server drains", () => {
     expect(weightOf(h)).toBe(9);
     const audit = await s.api<{ action: string; ok: boolean }[]>("GET", "/api/audit?limit=6");
     expect(audit.body.map((e) => [e.action, e.ok]).slice(0, 3)).toEqual([["drain.undrain", true], ["drain.start", true], ["dest.create", true]]);
+    // the weights before and after each drain step are in the audit
+    const [undrained, drained] = audit.body as unknown as { before: Record<string, { weight: number }>; after: Record<string, { weight: number }> }[];
+    expect(drained).toMatchObject({ before: { d1: { weight: 9 } }, after: { d1: { weight: 0 } } });
+    expect(undrained).toMatchObject({ before: { d1: { weight: 0 } }, after: { d1: { weight: 9 } } });
   });
 
   it("a group drain drains every director that has the real server, and rolls back if one fails", async () => {
