@@ -65,6 +65,12 @@ export function agentSaveFile(d: DirectorRecord): string {
   return `/var/lib/lvs-lab/${d.name}/ipvs.rules`;
 }
 
+/** Where the agent persists sysctls (sysctl.set with persist): /etc is not kept across a
+ * guest reboot here, the persistent share is. */
+export function agentSysctlFile(d: DirectorRecord): string {
+  return `/var/lib/lvs-lab/${d.name}/sysctl.conf`;
+}
+
 /**
  * Starts (or restarts) the director's agent in its namespace and relays it to the host port.
  * Like a production install, it keeps its rules in a save file and restores them into the
@@ -80,6 +86,9 @@ export async function startAgent(c: ControlClient, d: DirectorRecord, bundle: st
     "--token-file", tokenFile,
     "--save-file", agentSaveFile(d),
     "--restore",
+    // persisted sysctls live on the persistent share too, and are applied at start
+    "--sysctl-file", agentSysctlFile(d),
+    "--apply-sysctl-file",
     ...extraArgs,
   ]);
   await c.proxy(GUEST_AGENT_BASE_PORT + d.index, `10.254.${d.index}.2`, 9400);

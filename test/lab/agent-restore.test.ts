@@ -5,10 +5,10 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reboot, requireState, restartAgent } from "../../lab/api.ts";
-import { agentSaveFile } from "../../lab/directors.ts";
+import { agentSaveFile, agentSysctlFile } from "../../lab/directors.ts";
 import { instanceDir } from "../../lab/paths.ts";
 import type { AgentClient } from "../../protocol/agent-client.ts";
-import { clearAll, connectAgent, director, ipvsadm, labInstance, quiet, resetRules } from "./lab.ts";
+import { clearAll, connectAgent, director, ipvsadm, labInstance, ok, quiet, resetRules } from "./lab.ts";
 
 const RULES = `-A -t 172.16.0.100:80 -s wrr -p 300 -M 255.255.255.0
 -a -t 172.16.0.100:80 -r 10.0.0.11:80 -m -w 3 -x 100 -y 20
@@ -24,6 +24,7 @@ const RULES = `-A -t 172.16.0.100:80 -s wrr -p 300 -M 255.255.255.0
 `;
 
 const d = director(1);
+const SYSCTL = "net.ipv4.vs.expire_quiescent_template";
 
 /** The save file as the host sees it, through the guest's persistent 9p share. */
 function hostSaveFile(): string {
@@ -60,6 +61,8 @@ describe("agent restart and guest reboot", () => {
     expect(before).toContain("-A -f 77 -s lc");
   });
   afterAll(async () => {
+    await withAgent((c) => c.request("sysctl.set", { name: SYSCTL, value: "0", persist: true }));
+    await ok(d.name, ["rm", "-f", agentSysctlFile(d)]);
     // the reboot emptied every director of the guest: give them the lab's defaults again
     for (const x of requireState(labInstance()).directors.filter((y) => y.guest === d.guest)) await resetRules(x.name);
   });
@@ -84,15 +87,19 @@ describe("agent restart and guest reboot", () => {
     expect(await snapshot()).toBe(before);
   });
 
-  it("after a guest reboot the agent restores the rules byte-identical", async () => {
+  it("after a guest reboot the agent restores the rules and its persisted sysctls byte-identical", async () => {
     // the deletion above went around the agent: make one change through it so the file is current
     await withAgent((c) => c.request("rules.import", { source: { format: "ipvsadm", text: RULES }, mode: "replace" }));
     expect(await snapshot()).toBe(before);
+    // a sysctl persisted through the agent (default 0; a new namespace after the reboot starts at 0)
+    await withAgent((c) => c.request("sysctl.set", { name: SYSCTL, value: "1", persist: true }));
+    expect((await ok(d.name, ["sysctl", "-n", SYSCTL])).trim()).toBe("1");
     await new Promise((r) => setTimeout(r, 1000));
     await reboot(labInstance(), d.guest, () => {});
     const deadline = Date.now() + 30_000;
     while ((await ipvsadm(d.name, "-S", "-n")) === "" && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
     expect(await snapshot()).toBe(before);
     expect(await withAgent((c) => c.request("service.list", {}))).toHaveLength(5);
+    expect((await ok(d.name, ["sysctl", "-n", SYSCTL])).trim()).toBe("1");
   });
 });

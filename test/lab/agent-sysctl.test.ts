@@ -1,14 +1,16 @@
 // sysctl.get / sysctl.set through the agent's WebSocket on a real director, with `sysctl -n`
 // in the same network namespace as the oracle: values agree both ways, a refused name or value
-// changes nothing, persist writes the sysctl.d file. Director 2; every value is put back.
+// changes nothing, persist writes the agent's sysctl file. Director 2; every value is put back.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentClient } from "../../protocol/agent-client.ts";
 import { ProtocolError } from "../../protocol/errors.ts";
+import { agentSysctlFile } from "../../lab/directors.ts";
 import { connectAgent, director, ok, run } from "./lab.ts";
 
 const d = director(2);
 const NAMES = ["net.ipv4.vs.expire_nodest_conn", "net.ipv4.vs.sync_threshold", "net.ipv4.conf.br0.arp_ignore", "net.ipv4.conf.all.arp_announce", "net.ipv4.ip_forward"];
-const PERSIST_FILE = "/etc/sysctl.d/90-lvs-agent.conf";
+// the lab's agents persist to their --sysctl-file on the persistent share (lab/directors.ts)
+const PERSIST_FILE = agentSysctlFile(d);
 let client: AgentClient;
 const original = new Map<string, string>();
 
@@ -51,7 +53,7 @@ describe("sysctl through the agent on a real director", () => {
     expect((await ok(director(1).name, ["sysctl", "-n", "net.ipv4.conf.br0.arp_ignore"])).trim()).not.toBe("2");
   });
 
-  it("persist:true writes the sysctl.d file as well", async () => {
+  it("persist:true writes the agent's sysctl file as well", async () => {
     await client.request("sysctl.set", { name: "net.ipv4.conf.all.arp_announce", value: "2", persist: true });
     expect(await sysctlN("net.ipv4.conf.all.arp_announce")).toBe("2");
     expect(await ok(d.name, ["cat", PERSIST_FILE])).toMatch(/^net\.ipv4\.conf\.all\.arp_announce = 2$/m);
