@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSy
 import { join } from "node:path";
 import { REPO_ROOT } from "./paths.ts";
 import { freePorts } from "./ports.ts";
+import { stopProcessGroup } from "./process-group.ts";
 import type { LabState } from "./state.ts";
 
 /** next.config.ts reads NEXT_DIST_DIR too; the server process inherits it. */
@@ -109,22 +110,7 @@ export async function startDashboard(o: StartDashboardOptions): Promise<Dashboar
   proc.stderr?.on("data", (b) => (out += String(b)));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + (o.startTimeoutMs ?? 60_000);
-  const stop = async () => {
-    if (proc.exitCode !== null || proc.signalCode !== null) return;
-    const exited = new Promise<void>((r) => proc.once("exit", () => r()));
-    try {
-      process.kill(-proc.pid!, "SIGTERM");
-    } catch {
-      return;
-    }
-    const t = setTimeout(() => {
-      try {
-        process.kill(-proc.pid!, "SIGKILL");
-      } catch {}
-    }, 5000);
-    await exited;
-    clearTimeout(t);
-  };
+  const stop = () => stopProcessGroup(proc);
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`the dashboard server exited (${proc.exitCode}):\n${out}`);
     try {

@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { DashboardDirector } from "../../lab/dashboard.ts";
+import { stopProcessGroup } from "../../lab/process-group.ts";
 import type { FleetTableSize } from "./fleet-table.ts";
 import { BenchError, REPO_ROOT } from "./session.ts";
 
@@ -34,22 +35,7 @@ function startChild(count: number, size: FleetTableSize, first: number, group: s
   });
 }
 
-async function stopChild(proc: ChildProcess): Promise<void> {
-  if (proc.exitCode !== null || proc.signalCode !== null) return;
-  const exited = new Promise<void>((r) => proc.once("exit", () => r()));
-  try {
-    process.kill(-proc.pid!, "SIGTERM");
-  } catch {
-    return;
-  }
-  const t = setTimeout(() => {
-    try {
-      process.kill(-proc.pid!, "SIGKILL");
-    } catch {}
-  }, 5000);
-  await exited;
-  clearTimeout(t);
-}
+
 
 /** `count` fake agents in `processes` children, `perGroup` per dashboard group. */
 export async function startFakeFleetProcs(count: number, size: FleetTableSize, processes: number, perGroup: number): Promise<FakeFleetProcs> {
@@ -62,14 +48,14 @@ export async function startFakeFleetProcs(count: number, size: FleetTableSize, p
       started.push(await startChild(n, size, first, `group-${Math.floor(first / perGroup) + 1}`, first + 1));
     }
   } catch (e) {
-    await Promise.all(started.map((s) => stopChild(s.proc)));
+    await Promise.all(started.map((s) => stopProcessGroup(s.proc)));
     throw e;
   }
   return {
     directors: started.flatMap((s) => s.directors),
     pgids: started.map((s) => s.proc.pid!),
     close: async () => {
-      await Promise.all(started.map((s) => stopChild(s.proc)));
+      await Promise.all(started.map((s) => stopProcessGroup(s.proc)));
     },
   };
 }
