@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DirectorInfo, DrainJob, History } from "../../protocol/dashboard.ts";
 import { type RunningServer, createServer } from "../../server/http/server.ts";
 import { restartAgent } from "../../lab/api.ts";
+import { ADMIN, type Client, login } from "../unit/server-helpers.ts";
 import { director, ipvsadm, labInstance, labState, resetRules, sh } from "./lab.ts";
 
 const d = director(1);
@@ -18,12 +19,12 @@ const KEY = encodeURIComponent(SVC);
 let server: RunningServer;
 let dataDir: string;
 
+let admin: Client;
+
+/** REST as the signed-in admin (session cookie and CSRF header). */
 async function api<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
-  });
-  return { status: res.status, body: (await res.json()) as T };
+  const r = await admin.api<T>(method, path, body);
+  return { status: r.status, body: r.body };
 }
 
 async function until<T>(check: () => Promise<T> | T, timeoutMs: number, what: string): Promise<NonNullable<T>> {
@@ -48,7 +49,8 @@ describe("dashboard server with the lab's real agents", () => {
   beforeAll(async () => {
     await cleanup();
     dataDir = mkdtempSync(join(tmpdir(), "server-lab-"));
-    server = await createServer({ port: 0, dataDir, link: { heartbeatMs: 1000, statsIntervalMs: 1000 } });
+    server = await createServer({ port: 0, dataDir, auth: { initialAdmin: ADMIN }, link: { statsIntervalMs: 1000 } });
+    admin = await login(server.url, ADMIN.username, ADMIN.password);
     const r = await api<DirectorInfo>("POST", "/api/directors", { name: d.name, url: d.agentUrl, token: d.agentToken });
     expect(r.status).toBe(201);
     await until(() => server.app.fleet.get(d.name).online, 30_000, `${d.name} online`);
