@@ -30,6 +30,8 @@ export interface DashboardOptions {
 export class Dashboard {
   readonly db: Db;
   readonly audit: AuditLog;
+  /** audit entries an earlier run left running, completed as interrupted at construction */
+  readonly interruptedAudits: number;
   readonly auth: Auth;
   readonly history: HistoryStore;
   readonly fleet: Fleet;
@@ -40,6 +42,8 @@ export class Dashboard {
   constructor(opts: DashboardOptions) {
     this.db = openDatabase(opts.dataDir);
     this.audit = new AuditLog(this.db);
+    // before this process can begin any entry: every running one is an earlier run's
+    this.interruptedAudits = this.audit.interruptPending();
     this.auth = new Auth(this.db, opts.auth);
     this.history = new HistoryStore(this.db);
     this.hub = new LiveHub((topic) => this.topicView(topic), opts.live);

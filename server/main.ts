@@ -34,6 +34,9 @@ async function main(): Promise<void> {
     },
   });
   console.log(`lvs-fleet dashboard listening on ${server.url} (data ${resolve(args.dataDir)}, ${server.app.fleet.links().length} directors)`);
+  if (server.app.interruptedAudits > 0) {
+    console.log(`audit: ${server.app.interruptedAudits} entries left running by the previous run are marked interrupted`);
+  }
   const code = server.app.auth.setupCode;
   if (code !== null) {
     console.log(`no dashboard user yet: open ${server.url}/setup and enter the setup code ${code}, or run \`npm run setup-admin\``);

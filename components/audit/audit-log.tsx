@@ -2,7 +2,7 @@
 // The audit log: who changed what on which director, newest first, filtered by director and
 // action on the server; "Older entries" pages back with the last id seen.
 import { useState } from "react";
-import type { AuditEntry } from "../../protocol/dashboard.ts";
+import { type AuditEntry, type AuditOutcome, auditErrorMessage, auditOutcome } from "../../protocol/dashboard.ts";
 import { useAudit } from "../hooks/use-audit.ts";
 import { useFleet } from "../hooks/use-fleet.ts";
 import { formatTimestamp } from "../lib/format.ts";
@@ -114,8 +114,17 @@ export function AuditLog() {
   );
 }
 
+const OUTCOME_CLASS: Record<AuditOutcome, string> = {
+  pending: "text-zinc-500",
+  ok: "text-emerald-700 dark:text-emerald-400",
+  failed: "text-red-700 dark:text-red-400",
+  interrupted: "text-red-700 dark:text-red-400",
+};
+
 function AuditRow({ e }: { e: AuditEntry }) {
-  const ok = e.ok ?? null;
+  const outcome = auditOutcome(e);
+  // an interrupted entry's reason is the whole story (no agent answer), so it is shown inline
+  const reason = outcome === "interrupted" ? auditErrorMessage(e) : null;
   return (
     <tr className="border-t border-zinc-200 align-top dark:border-zinc-800" data-testid={`audit-${e.id}`}>
       <td className="px-2 py-1.5 font-mono text-xs whitespace-nowrap">{formatTimestamp(e.time)}</td>
@@ -124,9 +133,8 @@ function AuditRow({ e }: { e: AuditEntry }) {
       <td className="px-2 py-1.5">{e.director ?? "—"}</td>
       <td className="px-2 py-1.5 font-mono text-xs">{e.target ?? "—"}</td>
       <td className="px-2 py-1.5">
-        <span className={ok === false ? "text-red-700 dark:text-red-400" : ok ? "text-emerald-700 dark:text-emerald-400" : "text-zinc-500"}>
-          {ok === null ? "pending" : ok ? "ok" : "failed"}
-        </span>
+        <span className={OUTCOME_CLASS[outcome]}>{outcome}</span>
+        {reason && <p className="max-w-xs text-xs text-red-700 dark:text-red-400">{reason}</p>}
         <details className="text-xs">
           <summary className="cursor-pointer text-zinc-500">details</summary>
           <pre className="max-w-xl overflow-auto whitespace-pre-wrap">{JSON.stringify({ request: e.request ?? null, result: e.result ?? null, before: e.before ?? null, after: e.after ?? null }, null, 2)}</pre>

@@ -1,8 +1,9 @@
 // The audit log: every mutation is written before it runs (ok = NULL) and completed after
 // (ok + result or error), so a crash mid-action still leaves the request on record.
 // Append-only: SQLite triggers (store/db.ts) refuse a DELETE and any UPDATE other than
-// completing a running entry once.
-import type { AuditEntry } from "../../protocol/dashboard.ts";
+// completing a running entry once, which is also how interruptPending() closes the entries a
+// crash left running.
+import { AUDIT_INTERRUPTED_RESULT, type AuditEntry } from "../../protocol/dashboard.ts";
 import type { Db } from "./db.ts";
 
 export interface AuditStart {
@@ -56,6 +57,13 @@ export class AuditLog {
     this.#db
       .prepare("UPDATE audit SET ok = ?, result = ?, after_state = ? WHERE id = ?")
       .run(ok ? 1 : 0, JSON.stringify(result ?? null), JSON.stringify(after ?? null), id);
+  }
+
+  /** Completes every running entry as interrupted (ok false, AUDIT_INTERRUPTED_RESULT, no
+   * after-state): for the server's start, when any running entry was left by an earlier run
+   * whose process stopped before the action finished. Returns how many there were. */
+  interruptPending(): number {
+    return this.#db.prepare("UPDATE audit SET ok = 0, result = ? WHERE ok IS NULL").run(JSON.stringify(AUDIT_INTERRUPTED_RESULT)).changes;
   }
 
   /** An event that is complete when written (logins, refused requests). */
