@@ -121,6 +121,13 @@ export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
+/** The server tests' teardown: close the server, remove its data dir, then close the agents. */
+export async function closeTestServer(s: TestServer | undefined, harnesses: readonly Harness[]): Promise<void> {
+  await s?.close();
+  if (s) removeDir(s.dataDir);
+  for (const h of harnesses) await h.close();
+}
+
 /** Polls until `check` returns a truthy value or the time is up. */
 export async function until<T>(check: () => T | Promise<T>, timeoutMs = 10_000, what = "condition"): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;

@@ -7,14 +7,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import { type DirectorDetailView, type DrainJob, VersionConflictDetails } from "../../protocol/dashboard.ts";
 import type { Harness } from "./agent-ws-harness.ts";
 import { startHarness } from "./agent-ws-harness.ts";
-import { type TestServer, agents, registration, removeDir, startServer, until } from "./server-helpers.ts";
+import { type TestServer, agents, closeTestServer, registration, startServer, until } from "./server-helpers.ts";
 
 let s: TestServer | undefined;
 let hs: Harness[] = [];
 afterEach(async () => {
-  await s?.close();
-  if (s) removeDir(s.dataDir);
-  for (const h of hs) await h.close();
+  await closeTestServer(s, hs);
   s = undefined;
   hs = [];
 });
