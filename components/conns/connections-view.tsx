@@ -1,8 +1,10 @@
 "use client";
 // The connection table of one director: server-side filters and paging, a progress bar while
-// the agent reads /proc/net/ip_vs_conn, aggregates, and the virtualized rows.
+// the agent reads /proc/net/ip_vs_conn, aggregates, and the virtualized rows; read again when
+// the director comes back online.
 import { type FormEvent, useEffect, useState } from "react";
 import { useConns } from "../hooks/use-conns.ts";
+import { useOnReconnect } from "../hooks/use-on-reconnect.ts";
 import { formatBytes, formatCount } from "../lib/format.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage } from "../ui/error-message.tsx";
@@ -21,6 +23,8 @@ export function ConnectionsView({ director }: { director: string }) {
   useEffect(() => {
     void read(connsQueryParams(applied, page));
   }, [read, applied, page]);
+  // a read while the director was offline failed: read again when it is back
+  useOnReconnect(director, () => void read(connsQueryParams(applied, page)));
 
   const text = (k: keyof ConnFilters) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
   const submit = (e: FormEvent) => {
