@@ -12,7 +12,7 @@ function service(st: ParseState): Service {
   return {
     key: serviceKey(st),
     config: {
-      // finishParse has checked the name against the known schedulers
+      // a kernel scheduler name, maybe outside Scheduler: see scheduler-name.ts
       scheduler: st.scheduler as Scheduler,
       schedulerFlags: st.schedFlags,
       persistence: st.persistent === null ? null : { timeout: st.persistent, netmask: st.netmask },

@@ -1,10 +1,10 @@
 // The checks ipvsadm makes once every option is read (reference 5.2), in ipvsadm's order,
-// plus the scheduler and persistence-engine names the domain types allow.
-import { SCHEDULERS, type Scheduler } from "../ipvs.ts";
+// plus the scheduler and persistence-engine names we can read.
 import { checkCommandOptions, checkTunnelOptions, type OptName, schedFlagBits } from "./args-checks.ts";
 import { timeoutOrFail } from "./args-values.ts";
 import type { ParseState } from "./args.ts";
 import { IpvsadmUsageError } from "./command.ts";
+import { isKernelSchedulerName } from "./scheduler-name.ts";
 
 /** The checks ipvsadm makes after reading all options, in its order. */
 export function finishParse(st: ParseState): void {
@@ -49,12 +49,11 @@ export function finishParse(st: ParseState): void {
     )
       throw new IpvsadmUsageError("options conflicts in the list command");
   }
-  if ((cmd === "add-service" || cmd === "edit-service") && !isScheduler(st.scheduler!))
+  // Any name the kernel could have is kept as typed, also outside the domain model's Scheduler:
+  // exports print such a name (`-s twos`, as ipvsadm -S does) and reading it back must not turn
+  // it into another scheduler. Writing it is refused where commands run (scheduler-name.ts).
+  if ((cmd === "add-service" || cmd === "edit-service") && !isKernelSchedulerName(st.scheduler!))
     throw new IpvsadmUsageError(`Scheduler or persistence engine not found (unknown scheduler \`${st.scheduler}')`, 255);
   if ((cmd === "add-service" || cmd === "edit-service") && st.pe !== null && st.pe !== "sip")
     throw new IpvsadmUsageError(`Scheduler or persistence engine not found (unknown persistence engine \`${st.pe}')`, 255);
-}
-
-function isScheduler(s: string): s is Scheduler {
-  return s === "none" || (SCHEDULERS as readonly string[]).includes(s);
 }

@@ -20,6 +20,7 @@ import {
   type ServiceRules,
   tunnelOf,
 } from "./names.ts";
+import { asIpvsadmSees, type MaybeUnknownScheduler } from "./scheduler-name.ts";
 import { sortDestinationsLikeIpvsadm, sortServicesLikeIpvsadm } from "./sort.ts";
 import type { Destination, Service } from "../ipvs.ts";
 
@@ -30,7 +31,9 @@ export interface SaveOptions {
   thresholds?: boolean;
 }
 
-export function formatServiceRule(svc: Service): string {
+/** A listed service (`unknownScheduler`, see scheduler-name.ts) prints its kernel scheduler name. */
+export function formatServiceRule(listed: MaybeUnknownScheduler<Service>): string {
+  const svc = asIpvsadmSees(listed);
   const c = svc.config;
   let line = `-A ${ruleServiceName(svc.key)} -s ${c.scheduler}`;
   if (c.persistence) {
@@ -61,7 +64,7 @@ export function formatDestinationRule(svc: Service, d: Destination, opts: SaveOp
 }
 
 /** The whole `ipvsadm -S -n` text, one "\n"-terminated line per rule. */
-export function formatSave(services: readonly ServiceRules[], opts: SaveOptions = {}): string {
+export function formatSave(services: readonly MaybeUnknownScheduler<ServiceRules>[], opts: SaveOptions = {}): string {
   const sort = opts.sort ?? true;
   const out: string[] = [];
   for (const svc of sort ? sortServicesLikeIpvsadm(services) : services) {

@@ -63,6 +63,22 @@ describe("ipvsadm -S / -R round trip", () => {
   });
 });
 
+describe("a scheduler outside the known ones", () => {
+  it("saves by its kernel name, as ipvsadm -S does, and reads back as that name", () => {
+    const listed = {
+      key: { protocol: "udp" as const, address: "10.1.1.2", port: 53 },
+      config: { scheduler: "none" as const, schedulerFlags: ["flag-1" as const], persistence: null, pe: null, onePacket: true },
+      unknownScheduler: "twos",
+      destinations: [],
+    };
+    const text = formatSave([listed]);
+    expect(text).toBe("-A -u 10.1.1.2:53 -s twos -o -b flag-1\n");
+    expect(restore(text)[0]!.config.scheduler).toBe("twos");
+    // a service the kernel really has unbound stays "none"
+    expect(formatSave([{ ...listed, unknownScheduler: undefined }])).toBe("-A -u 10.1.1.2:53 -s none -o -b flag-1\n");
+  });
+});
+
 describe("parseRestore", () => {
   it("reports every bad line with its number and keeps the good ones", () => {
     const text = [
