@@ -7,11 +7,21 @@
 // bottleneck of listings, and its errors lose the numeric errno. The core is callback-based
 // with one lazily re-armed watchdog timer per socket, because under TCG every promise and
 // timer per request shows up in the time to list 5,000 services.
-import { Channel } from "./channel.ts";
+import { Channel, type Done, type MessageSink } from "./channel.ts";
 import { NLMSG_HDRLEN, repliesFailed } from "./genl.ts";
 import { TransportError } from "./transport-error.ts";
 
 export { TransportError };
+export type { MessageSink };
+
+/**
+ * Many requests in one buffer: request i starts at bytes[starts[i]] (its nlmsg_len says how
+ * long it is); starts has one more entry, the end of the last one's padding.
+ */
+export interface RequestBlock {
+  bytes: Buffer;
+  starts: number[];
+}
 
 export interface TransportRequestOptions {
   /** per request; falls back to the transport's default */
@@ -41,6 +51,13 @@ export interface Transport {
    */
   requestAll(messages: Buffer[], options?: RequestAllOptions): Promise<Buffer[][]>;
   /**
+   * Optional: the requests of a block (their seq fields are overwritten), pipelined like
+   * requestAll, but every reply message goes to `sink` in place and none is kept (see
+   * MessageSink: valid only during the call). The listing hot path: no copy and no object per
+   * message. Callers fall back to requestAll when a transport lacks it.
+   */
+  streamAll?(block: RequestBlock, sink: MessageSink, options?: TransportRequestOptions): Promise<void>;
+  /**
    * Optional: many do-requests (no dumps) in order on ONE socket, several per sendmsg, so the
    * kernel runs them back to back without a round trip each. Result i answers message i; null
    * means not sent (stopOnError after an earlier failure). The kernel does not stop inside
@@ -65,11 +82,19 @@ export interface BatchRequestOptions extends TransportRequestOptions {
  */
 export const BATCH_WRITE_MESSAGES = 64;
 
+/** Longest stretch requestAll runs synchronous requests without letting the event loop in. */
+const YIELD_AFTER_MS = 20;
+
 export interface NetlinkTransportOptions {
   /** how many sockets may carry requests at once (dumps in flight); default 1 */
   sockets?: number;
   /** default per-request timeout; default 10 s */
   timeoutMs?: number;
+  /**
+   * read and write the sockets with synchronous syscalls when their descriptors can be found
+   * (channel.ts explains why); false keeps the addon's asynchronous I/O. Default true.
+   */
+  synchronousIo?: boolean;
 }
 
 /** A small pool of generic netlink sockets with a FIFO of waiting requests. */
@@ -77,10 +102,12 @@ export class NetlinkTransport implements Transport {
   private readonly channels: Channel[] = [];
   private readonly waiting: Array<(ch: Channel) => void> = [];
   private readonly timeoutMs: number;
+  private readonly synchronousIo: boolean;
   private closed = false;
 
   constructor(options: NetlinkTransportOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.synchronousIo = options.synchronousIo ?? true;
     const n = Math.max(1, options.sockets ?? 1);
     for (let i = 0; i < n; i++) this.channels.push(this.newChannel());
   }
@@ -89,7 +116,7 @@ export class NetlinkTransport implements Transport {
     return new Channel((broken) => {
       const i = this.channels.indexOf(broken);
       if (i >= 0 && !this.closed) this.channels[i] = this.newChannel();
-    });
+    }, this.synchronousIo);
   }
 
   private idle(): Channel | undefined {
@@ -123,51 +150,106 @@ export class NetlinkTransport implements Transport {
 
   async requestAll(messages: Buffer[], options: RequestAllOptions = {}): Promise<Buffer[][]> {
     for (const m of messages) if (m.length < NLMSG_HDRLEN) throw new TransportError("short request");
-    if (messages.length === 0) return [];
-    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
-    // One channel is awaited; any others idle right now join in.
+    const results = new Array<Buffer[]>(messages.length);
+    const onReplies = options.onReplies;
+    await this.pipeline(
+      messages.length,
+      options.timeoutMs ?? this.timeoutMs,
+      (ch, i, timeoutMs, done) => ch.start([messages[i]!], timeoutMs, done),
+      (i, replies) => {
+        if (onReplies) {
+          results[i] = [];
+          onReplies(i, replies[0]!);
+        } else results[i] = replies[0]!;
+      },
+    );
+    return results;
+  }
+
+  async streamAll(block: RequestBlock, sink: MessageSink, options: TransportRequestOptions = {}): Promise<void> {
+    const { bytes, starts } = block;
+    const count = starts.length - 1;
+    const lengths = new Array<number>(count);
+    for (let i = 0; i < count; i++) {
+      const at = starts[i]!;
+      const len = at + 4 <= bytes.length ? bytes.readUInt32LE(at) : 0;
+      if (len < NLMSG_HDRLEN || at + len > bytes.length) throw new TransportError(`request ${i} of the block is malformed`);
+      lengths[i] = len;
+    }
+    await this.pipeline(
+      count,
+      options.timeoutMs ?? this.timeoutMs,
+      (ch, i, timeoutMs, done) => ch.startAt(bytes, starts[i]!, lengths[i]!, i, timeoutMs, done, sink),
+      () => {},
+    );
+  }
+
+  /**
+   * Runs `count` requests over the pool: one channel is awaited, any others idle right now
+   * join in, and each keeps taking the next request until none is left. `answered` runs for
+   * each completed request (a throw fails the call). A loop, not recursion: on the
+   * synchronous path each request is answered inside start(). Every YIELD_AFTER_MS the loop
+   * steps aside (setImmediate) so the agent's other work, its heartbeats first, runs during a
+   * long listing.
+   */
+  private async pipeline(
+    count: number,
+    timeoutMs: number,
+    start: (ch: Channel, i: number, timeoutMs: number, done: Done) => void,
+    answered: (i: number, replies: Buffer[][]) => void,
+  ): Promise<void> {
+    if (count === 0) return;
     const first = await this.acquire();
     const mine = [first];
-    for (let ch = this.idle(); ch && mine.length < messages.length; ch = this.idle()) {
+    for (let ch = this.idle(); ch && mine.length < count; ch = this.idle()) {
       ch.busy = true;
       mine.push(ch);
     }
-    const results = new Array<Buffer[]>(messages.length);
     return new Promise((resolve, reject) => {
       let next = 0;
       let finished = 0;
       let failed = false;
-      const pump = (ch: Channel): void => {
-        if (failed || this.closed || next >= messages.length) {
+      /** handles one request's answer; false when the whole call is over */
+      const settle = (ch: Channel, i: number, err: Error | null, replies: Buffer[][]): boolean => {
+        if (failed) return false;
+        try {
+          if (err) throw err;
+          answered(i, replies);
+        } catch (e) {
+          failed = true;
           this.release(ch);
-          if (!failed && this.closed && finished < messages.length) {
-            failed = true;
-            reject(new TransportError("transport closed"));
-          }
-          return;
+          reject(e);
+          return false;
         }
-        const i = next++;
-        ch.start([messages[i]!], timeoutMs, (err, replies) => {
-          if (err) {
-            failed = true;
+        if (++finished === count) resolve();
+        return true;
+      };
+      const pump = (ch: Channel): void => {
+        const sliceEnd = performance.now() + YIELD_AFTER_MS;
+        for (;;) {
+          if (failed || this.closed || next >= count) {
             this.release(ch);
-            reject(err);
+            if (!failed && this.closed && finished < count) {
+              failed = true;
+              reject(new TransportError("transport closed"));
+            }
             return;
           }
-          if (options.onReplies) {
-            results[i] = [];
-            try {
-              options.onReplies(i, replies[0]!);
-            } catch (e) {
-              failed = true;
-              this.release(ch);
-              reject(e);
-              return;
-            }
-          } else results[i] = replies[0]!;
-          if (++finished === messages.length) resolve(results);
-          pump(ch);
-        });
+          const i = next++;
+          let answeredNow = false;
+          let inStart = true;
+          start(ch, i, timeoutMs, (err, replies) => {
+            answeredNow = true;
+            if (settle(ch, i, err, replies) && !inStart) pump(ch);
+          });
+          inStart = false;
+          if (!answeredNow || failed) return; // the asynchronous answer continues the pump
+          // a clock read per request would cost as much as the kernel's work under emulation
+          if ((i & 31) === 31 && performance.now() >= sliceEnd) {
+            setImmediate(() => pump(ch));
+            return;
+          }
+        }
       };
       for (const ch of mine) pump(ch);
     });
@@ -196,6 +278,11 @@ export class NetlinkTransport implements Transport {
       this.release(ch);
     }
     return results;
+  }
+
+  /** True when every socket is read synchronously. */
+  get synchronous(): boolean {
+    return this.channels.every((c) => c.synchronous);
   }
 
   close(): void {

@@ -1,5 +1,7 @@
 // NetlinkTransport on the host's real generic netlink (nlctrl exists on every Linux kernel;
-// IPVS does not exist here): framing, sequence matching, pipelining, errors and close.
+// IPVS does not exist here): framing, sequence matching, pipelining, errors and close, on both
+// I/O paths: synchronous syscalls on the socket's descriptor (the default) and the addon's
+// asynchronous delivery (synchronousIo: false, also the fallback when a read finds nothing).
 import { describe, expect, it } from "vitest";
 import { AttrWriter } from "../../agent/netlink/attrs.ts";
 import { encodeGenlRequest, GENL_ID_CTRL, interpretReplies, NetlinkError, repliesFailed, resolveFamily } from "../../agent/netlink/genl.ts";
@@ -8,9 +10,21 @@ import { BATCH_WRITE_MESSAGES, NetlinkTransport, TransportError } from "../../ag
 const getFamily = (name: string) =>
   encodeGenlRequest({ family: GENL_ID_CTRL, cmd: 3, attrs: new AttrWriter().string(2, name).finish() });
 
-describe("NetlinkTransport (host nlctrl)", () => {
+describe.each([
+  { mode: "synchronous I/O", synchronousIo: true },
+  { mode: "the addon's asynchronous I/O", synchronousIo: false },
+])("NetlinkTransport (host nlctrl) over $mode", ({ synchronousIo }) => {
+  it("uses the I/O path it was asked for", () => {
+    const t = new NetlinkTransport({ sockets: 2, synchronousIo });
+    try {
+      expect(t.synchronous).toBe(synchronousIo);
+    } finally {
+      t.close();
+    }
+  });
+
   it("resolves nlctrl itself and reports ENOENT for a missing family", async () => {
-    const t = new NetlinkTransport({ sockets: 2, timeoutMs: 5000 });
+    const t = new NetlinkTransport({ sockets: 2, timeoutMs: 5000, synchronousIo });
     try {
       expect(await resolveFamily(t, "nlctrl")).toMatchObject({ id: GENL_ID_CTRL, name: "nlctrl" });
       await expect(resolveFamily(t, "NO_SUCH_FAM")).rejects.toMatchObject({ errno: 2, code: "ENOENT" });
@@ -20,7 +34,7 @@ describe("NetlinkTransport (host nlctrl)", () => {
   });
 
   it("pipelines many requests over a pool and answers each with its own replies", async () => {
-    const t = new NetlinkTransport({ sockets: 3, timeoutMs: 5000 });
+    const t = new NetlinkTransport({ sockets: 3, timeoutMs: 5000, synchronousIo });
     try {
       const names = Array.from({ length: 60 }, (_, i) => (i % 3 === 0 ? "nlctrl" : `missing${i}`));
       const replies = await t.requestAll(names.map(getFamily));
@@ -37,7 +51,7 @@ describe("NetlinkTransport (host nlctrl)", () => {
   });
 
   it("requestBatch: many requests per write, each answered in order; stopOnError skips later writes", async () => {
-    const t = new NetlinkTransport({ sockets: 2, timeoutMs: 5000 });
+    const t = new NetlinkTransport({ sockets: 2, timeoutMs: 5000, synchronousIo });
     try {
       // 150 requests = 3 writes of up to BATCH_WRITE_MESSAGES; index 70 (second write) fails
       const names = Array.from({ length: 150 }, (_, i) => (i === 70 ? "NO_SUCH_FAM" : i % 2 ? "nlctrl" : "NO_SUCH_FAM_OK"));
@@ -65,7 +79,7 @@ describe("NetlinkTransport (host nlctrl)", () => {
   });
 
   it("requestAll onReplies: each request's replies as soon as complete, none kept; a throw fails the call", async () => {
-    const t = new NetlinkTransport({ sockets: 3, timeoutMs: 5000 });
+    const t = new NetlinkTransport({ sockets: 3, timeoutMs: 5000, synchronousIo });
     try {
       const names = Array.from({ length: 20 }, (_, i) => (i % 2 ? "nlctrl" : `missing${i}`));
       const seen = new Map<number, number>();
@@ -87,7 +101,7 @@ describe("NetlinkTransport (host nlctrl)", () => {
   });
 
   it("a dump ends with DONE", async () => {
-    const t = new NetlinkTransport();
+    const t = new NetlinkTransport({ synchronousIo });
     try {
       const r = await t.request(encodeGenlRequest({ family: GENL_ID_CTRL, cmd: 3, flags: 0x300 }));
       expect(r.at(-1)!.readUInt16LE(4)).toBe(3);
@@ -98,7 +112,7 @@ describe("NetlinkTransport (host nlctrl)", () => {
   });
 
   it("fails requests after close instead of hanging", async () => {
-    const t = new NetlinkTransport();
+    const t = new NetlinkTransport({ synchronousIo });
     t.close();
     await expect(t.request(getFamily("nlctrl"))).rejects.toBeInstanceOf(TransportError);
   });
