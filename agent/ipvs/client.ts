@@ -21,8 +21,9 @@ import { AttrWriter } from "../netlink/attrs.ts";
 import { type GenlMessage, GenlFamily, NetlinkError, genlAttrs, resolveFamily } from "../netlink/genl.ts";
 import { NetlinkTransport, type Transport } from "../netlink/transport.ts";
 import { writeDestFull, writeDestKey } from "./codec-dest.ts";
-import { decodeDestDump, decodeDestDumpRows } from "./codec-dest-fast.ts";
-import { decodeServiceMessageFast, serviceKeyAttrsFromMessage } from "./codec-service-fast.ts";
+import { decodeDestDump, decodeDestFast, decodeDestRow } from "./codec-dest-fast.ts";
+import { decodeServiceFast } from "./codec-service-fast.ts";
+import { listTable } from "./listing.ts";
 import { daemonStateCode, decodeDaemon, decodeInfo, decodeTimeouts, encodeDaemon, encodeTimeouts } from "./codec-misc.ts";
 import { type DecodedService, decodeService, encodeServiceFull, encodeServiceKey, serviceFamily, writeServiceKey } from "./codec-service.ts";
 import { K } from "./constants.ts";
@@ -36,9 +37,13 @@ export interface IpvsClientOptions {
   sockets?: number;
   /** per-request timeout in ms (default 10 s) */
   timeoutMs?: number;
+  /** synchronous socket I/O (NetlinkTransportOptions.synchronousIo; default true) */
+  synchronousIo?: boolean;
   /** a ready transport (tests plug a message-level fake here); the client closes it */
   transport?: Transport;
 }
+
+const familyOfDecoded = (s: DecodedService): Family => serviceFamily(s.service.key);
 
 /** A decoded service with its destinations, in the shape of the protocol's ListedService. */
 function listed(s: DecodedService, destinations: DestinationState[]): ListedService {
@@ -53,7 +58,7 @@ export class NetlinkIpvsClient implements IpvsClient {
   /** Opens the socket pool and resolves the IPVS family (IpvsError ENOENT without IPVS). */
   static async open(options: IpvsClientOptions = {}): Promise<NetlinkIpvsClient> {
     const transport =
-      options.transport ?? new NetlinkTransport({ sockets: options.sockets ?? 4, timeoutMs: options.timeoutMs });
+      options.transport ?? new NetlinkTransport({ sockets: options.sockets ?? 4, timeoutMs: options.timeoutMs, synchronousIo: options.synchronousIo });
     try {
       const info = await resolveFamily(transport, K.IPVS_GENL_NAME, options.timeoutMs);
       return new NetlinkIpvsClient(new GenlFamily(transport, info, options.timeoutMs));
@@ -105,33 +110,20 @@ export class NetlinkIpvsClient implements IpvsClient {
 
   listServices(): Promise<ServiceState[]> {
     return this.run("listServices", async () => {
-      const msgs = await this.fam.dump("listServices", K.IPVS_CMD_GET_SERVICE);
-      const services = msgs.map((m) => decodeServiceMessageFast(m.raw));
-      const requests = msgs.map((m) => serviceKeyAttrsFromMessage(m.raw));
-      const families = services.map((s) => serviceFamily(s.service.key));
-      const dests = await this.destDumps(requests, families);
-      return services.map((s, i) => listed(s, dests[i]!));
+      const entries = await listTable(this.fam, { service: decodeServiceFast, family: familyOfDecoded, dest: decodeDestFast });
+      return entries.map((e) => listed(e.service, e.dests));
     });
   }
 
   /** The same table as compact rows (service.list.compact), decoded without objects per destination. */
   listServiceRows(): Promise<ServiceRow[]> {
     return this.run("listServices", async () => {
-      const msgs = await this.fam.dump("listServices", K.IPVS_CMD_GET_SERVICE);
-      const services = msgs.map((m) => decodeServiceMessageFast(m.raw));
-      const dests = await this.fam.dumpManyDecoded(K.IPVS_CMD_GET_DEST, msgs.map((m) => serviceKeyAttrsFromMessage(m.raw)), (i, r) =>
-        decodeDestDumpRows("listServices", r, serviceFamily(services[i]!.service.key)),
-      );
-      return services.map((s, i): ServiceRow => {
+      const entries = await listTable(this.fam, { service: decodeServiceFast, family: familyOfDecoded, dest: decodeDestRow });
+      return entries.map(({ service: s, dests }): ServiceRow => {
         const c = s.service.config;
-        return [s.service.key, s.unknownScheduler ?? c.scheduler, c.schedulerFlags, c.persistence, c.pe, c.onePacket, statsToRow(s.stats), dests[i]!];
+        return [s.service.key, s.unknownScheduler ?? c.scheduler, c.schedulerFlags, c.persistence, c.pe, c.onePacket, statsToRow(s.stats), dests];
       });
     });
-  }
-
-  /** All GET_DEST dumps pipelined over the socket pool, decoded straight from the bytes. */
-  private destDumps(requests: Buffer[], families: Family[]): Promise<DestinationState[][]> {
-    return this.fam.dumpManyDecoded(K.IPVS_CMD_GET_DEST, requests, (i, r) => decodeDestDump("listServices", r, families[i]!));
   }
 
   /** GET_SERVICE doit; null on ESRCH. */

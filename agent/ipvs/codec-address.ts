@@ -42,6 +42,24 @@ export function formatIPv4(buf: Buffer, at = 0): string {
   return `${buf[at]}.${buf[at + 1]}.${buf[at + 2]}.${buf[at + 3]}`;
 }
 
+/**
+ * formatIPv4 through a small cache: a listing formats the same few real-server addresses once
+ * per service (20,000 times for 5,000 services), and a lookup is several times cheaper than
+ * building the text, and shares one string. Bounded: cleared when full.
+ */
+const ipv4Texts = new Map<number, string>();
+const IPV4_CACHE_MAX = 4096;
+export function formatIPv4Cached(buf: Buffer, at: number): string {
+  const key = buf[at]! * 0x1000000 + ((buf[at + 1]! << 16) | (buf[at + 2]! << 8) | buf[at + 3]!);
+  let text = ipv4Texts.get(key);
+  if (text === undefined) {
+    text = formatIPv4(buf, at);
+    if (ipv4Texts.size >= IPV4_CACHE_MAX) ipv4Texts.clear();
+    ipv4Texts.set(key, text);
+  }
+  return text;
+}
+
 /** IPv6 text as glibc's inet_ntop prints it (formatIPv6Groups in protocol/ip.ts). */
 export function formatIPv6(buf: Buffer, at = 0): string {
   const w: number[] = [];

@@ -4,8 +4,9 @@
 import type { DestinationState, Family, Forwarding, Stats, Tunnel } from "../../protocol/ipvs.ts";
 import type { DestinationRow, StatsRow } from "../../protocol/messages-compact.ts";
 import { AttrError } from "../netlink/attrs.ts";
+import { u16be, u16le, u32le } from "../netlink/bytes.ts";
 import { GENL_HDRLEN, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, interpretReplies } from "../netlink/genl.ts";
-import { formatIPv4, formatIPv6 } from "./codec-address.ts";
+import { formatIPv4Cached, formatIPv6 } from "./codec-address.ts";
 import { IpvsDecodeError } from "./codec-service.ts";
 import { zeroStats } from "./codec-stats.ts";
 import { K } from "./constants.ts";
@@ -21,10 +22,11 @@ function need(len: number, size: number, type: number): void {
 /** The ten counters of a STATS64 (wide) or legacy STATS container, in STATS_FIELDS order. */
 function readStatsValues(b: Buffer, start: number, end: number, wide: boolean, out: Float64Array): void {
   out.fill(0);
+  if (end > b.length) throw new AttrError("stats container past the end of the message");
   let at = start;
   while (end - at >= 4) {
-    const len = b.readUInt16LE(at);
-    const type = b.readUInt16LE(at + 2) & 0x3fff;
+    const len = u16le(b, at);
+    const type = u16le(b, at + 2) & 0x3fff;
     if (len < 4 || len > end - at) throw new AttrError(`stats attribute at ${at} has length ${len}`);
     const p = at + 4;
     const plen = len - 4;
@@ -32,10 +34,10 @@ function readStatsValues(b: Buffer, start: number, end: number, wide: boolean, o
     if (type >= 1 && type <= 10) {
       if (wide || type === K.IPVS_STATS_ATTR_INBYTES || type === K.IPVS_STATS_ATTR_OUTBYTES) {
         need(plen, 8, type);
-        out[type - 1] = b.readUInt32LE(p) + b.readUInt32LE(p + 4) * U32;
+        out[type - 1] = u32le(b, p) + u32le(b, p + 4) * U32;
       } else {
         need(plen, 4, type);
-        out[type - 1] = b.readUInt32LE(p);
+        out[type - 1] = u32le(b, p);
       }
     }
     at += (len + 3) & ~3;
@@ -69,27 +71,28 @@ function scanDest(b: Buffer, start: number, end: number): void {
   d.addrAt = -1; d.addrLen = 0; d.port = -1; d.fwd = -1; d.weight = -1; d.upper = 0; d.lower = 0;
   d.active = 0; d.inactive = 0; d.persist = 0; d.af = 0; d.tunType = 0; d.tunPort = 0; d.tunFlags = 0;
   d.s64At = -1; d.s64End = 0; d.sAt = -1; d.sEnd = 0;
+  if (end > b.length) throw new AttrError("dest container past the end of the message");
   let at = start;
   while (end - at >= 4) {
-    const len = b.readUInt16LE(at);
-    const type = b.readUInt16LE(at + 2) & 0x3fff;
+    const len = u16le(b, at);
+    const type = u16le(b, at + 2) & 0x3fff;
     if (len < 4 || len > end - at) throw new AttrError(`dest attribute at ${at} has length ${len}`);
     const p = at + 4;
     const plen = len - 4;
     switch (type) {
       case K.IPVS_DEST_ATTR_ADDR: d.addrAt = p; d.addrLen = plen; break;
-      case K.IPVS_DEST_ATTR_PORT: need(plen, 2, type); d.port = b.readUInt16BE(p); break;
-      case K.IPVS_DEST_ATTR_FWD_METHOD: need(plen, 4, type); d.fwd = b.readUInt32LE(p); break;
-      case K.IPVS_DEST_ATTR_WEIGHT: need(plen, 4, type); d.weight = b.readUInt32LE(p); break;
-      case K.IPVS_DEST_ATTR_U_THRESH: need(plen, 4, type); d.upper = b.readUInt32LE(p); break;
-      case K.IPVS_DEST_ATTR_L_THRESH: need(plen, 4, type); d.lower = b.readUInt32LE(p); break;
-      case K.IPVS_DEST_ATTR_ACTIVE_CONNS: need(plen, 4, type); d.active = b.readUInt32LE(p); break;
-      case K.IPVS_DEST_ATTR_INACT_CONNS: need(plen, 4, type); d.inactive = b.readUInt32LE(p); break;
-      case K.IPVS_DEST_ATTR_PERSIST_CONNS: need(plen, 4, type); d.persist = b.readUInt32LE(p); break;
-      case K.IPVS_DEST_ATTR_ADDR_FAMILY: need(plen, 2, type); d.af = b.readUInt16LE(p); break;
+      case K.IPVS_DEST_ATTR_PORT: need(plen, 2, type); d.port = u16be(b, p); break;
+      case K.IPVS_DEST_ATTR_FWD_METHOD: need(plen, 4, type); d.fwd = u32le(b, p); break;
+      case K.IPVS_DEST_ATTR_WEIGHT: need(plen, 4, type); d.weight = u32le(b, p); break;
+      case K.IPVS_DEST_ATTR_U_THRESH: need(plen, 4, type); d.upper = u32le(b, p); break;
+      case K.IPVS_DEST_ATTR_L_THRESH: need(plen, 4, type); d.lower = u32le(b, p); break;
+      case K.IPVS_DEST_ATTR_ACTIVE_CONNS: need(plen, 4, type); d.active = u32le(b, p); break;
+      case K.IPVS_DEST_ATTR_INACT_CONNS: need(plen, 4, type); d.inactive = u32le(b, p); break;
+      case K.IPVS_DEST_ATTR_PERSIST_CONNS: need(plen, 4, type); d.persist = u32le(b, p); break;
+      case K.IPVS_DEST_ATTR_ADDR_FAMILY: need(plen, 2, type); d.af = u16le(b, p); break;
       case K.IPVS_DEST_ATTR_TUN_TYPE: need(plen, 1, type); d.tunType = b[p]!; break;
-      case K.IPVS_DEST_ATTR_TUN_PORT: need(plen, 2, type); d.tunPort = b.readUInt16BE(p); break;
-      case K.IPVS_DEST_ATTR_TUN_FLAGS: need(plen, 2, type); d.tunFlags = b.readUInt16LE(p); break;
+      case K.IPVS_DEST_ATTR_TUN_PORT: need(plen, 2, type); d.tunPort = u16be(b, p); break;
+      case K.IPVS_DEST_ATTR_TUN_FLAGS: need(plen, 2, type); d.tunFlags = u16le(b, p); break;
       case K.IPVS_DEST_ATTR_STATS64: d.s64At = p; d.s64End = p + plen; break;
       case K.IPVS_DEST_ATTR_STATS: d.sAt = p; d.sEnd = p + plen; break;
     }
@@ -110,7 +113,7 @@ function scannedParts(b: Buffer, serviceFamily: Family): { address: string; forw
     if (!type) throw new IpvsDecodeError(`unknown tunnel type ${d.tunType}`);
     tunnel = { type, port: d.tunPort, checksum: d.tunFlags & 2 ? "remcsum" : d.tunFlags & 1 ? "csum" : "nocsum" };
   }
-  const address = family === "ipv6" ? formatIPv6(b, d.addrAt) : formatIPv4(b, d.addrAt);
+  const address = family === "ipv6" ? formatIPv6(b, d.addrAt) : formatIPv4Cached(b, d.addrAt);
   return { address, forwarding, tunnel };
 }
 
@@ -138,21 +141,7 @@ export function decodeDestRow(b: Buffer, start: number, end: number, serviceFami
 
 /** All destinations of one GET_DEST dump's raw replies; kernel errors throw NetlinkError. */
 export function decodeDestDump(op: string, replies: Buffer[], serviceFamily: Family): DestinationState[] {
-  return decodeDestDumpWith(op, replies, serviceFamily, decodeDestFast);
-}
-
-/** The same as compact rows. */
-export function decodeDestDumpRows(op: string, replies: Buffer[], serviceFamily: Family): DestinationRow[] {
-  return decodeDestDumpWith(op, replies, serviceFamily, decodeDestRow);
-}
-
-function decodeDestDumpWith<T>(
-  op: string,
-  replies: Buffer[],
-  serviceFamily: Family,
-  decode: (b: Buffer, start: number, end: number, f: Family) => T,
-): T[] {
-  const out: T[] = [];
+  const out: DestinationState[] = [];
   for (const msg of replies) {
     const type = msg.readUInt16LE(4);
     if (type === NLMSG_DONE || type === NLMSG_ERROR) {
@@ -166,7 +155,7 @@ function decodeDestDumpWith<T>(
       const len = msg.readUInt16LE(at);
       if (len < 4 || len > end - at) throw new AttrError(`attribute at ${at} has length ${len}`);
       if ((msg.readUInt16LE(at + 2) & 0x3fff) === K.IPVS_CMD_ATTR_DEST) {
-        out.push(decode(msg, at + 4, at + len, serviceFamily));
+        out.push(decodeDestFast(msg, at + 4, at + len, serviceFamily));
       }
       at += (len + 3) & ~3;
     }

@@ -2,7 +2,7 @@
 // codec-dest-fast.ts. Must agree with decodeService (codec-service.ts); unit tests check both.
 import type { Family, SchedulerFlag, Service, ServiceKey } from "../../protocol/ipvs.ts";
 import { AttrError } from "../netlink/attrs.ts";
-import { GENL_HDRLEN, NLMSG_HDRLEN } from "../netlink/genl.ts";
+import { u16be, u16le, u32be, u32le } from "../netlink/bytes.ts";
 import { formatIPv4, formatIPv6, u32ToIPv4Mask } from "./codec-address.ts";
 import { decodeStatsAt } from "./codec-dest-fast.ts";
 import { type DecodedService, IpvsDecodeError, schedulerOf } from "./codec-service.ts";
@@ -42,23 +42,24 @@ export function decodeServiceFast(b: Buffer, start: number, end: number): Decode
   let s64End = 0;
   let st = -1;
   let stEnd = 0;
+  if (end > b.length) throw new AttrError("service container past the end of the message");
   let at = start;
   while (end - at >= 4) {
-    const len = b.readUInt16LE(at);
-    const type = b.readUInt16LE(at + 2) & 0x3fff;
+    const len = u16le(b, at);
+    const type = u16le(b, at + 2) & 0x3fff;
     if (len < 4 || len > end - at) throw new AttrError(`service attribute at ${at} has length ${len}`);
     const p = at + 4;
     const plen = len - 4;
     switch (type) {
-      case K.IPVS_SVC_ATTR_AF: need(plen, 2, type); af = b.readUInt16LE(p); break;
-      case K.IPVS_SVC_ATTR_PROTOCOL: need(plen, 2, type); proto = b.readUInt16LE(p); break;
+      case K.IPVS_SVC_ATTR_AF: need(plen, 2, type); af = u16le(b, p); break;
+      case K.IPVS_SVC_ATTR_PROTOCOL: need(plen, 2, type); proto = u16le(b, p); break;
       case K.IPVS_SVC_ATTR_ADDR: addrAt = p; addrLen = plen; break;
-      case K.IPVS_SVC_ATTR_PORT: need(plen, 2, type); port = b.readUInt16BE(p); break;
-      case K.IPVS_SVC_ATTR_FWMARK: need(plen, 4, type); fwmark = b.readUInt32LE(p); break;
+      case K.IPVS_SVC_ATTR_PORT: need(plen, 2, type); port = u16be(b, p); break;
+      case K.IPVS_SVC_ATTR_FWMARK: need(plen, 4, type); fwmark = u32le(b, p); break;
       case K.IPVS_SVC_ATTR_SCHED_NAME: sched = cstring(b, p, plen); break;
       case K.IPVS_SVC_ATTR_PE_NAME: pe = cstring(b, p, plen); break;
-      case K.IPVS_SVC_ATTR_FLAGS: need(plen, 4, type); flags = b.readUInt32LE(p); break;
-      case K.IPVS_SVC_ATTR_TIMEOUT: need(plen, 4, type); timeout = b.readUInt32LE(p); break;
+      case K.IPVS_SVC_ATTR_FLAGS: need(plen, 4, type); flags = u32le(b, p); break;
+      case K.IPVS_SVC_ATTR_TIMEOUT: need(plen, 4, type); timeout = u32le(b, p); break;
       case K.IPVS_SVC_ATTR_NETMASK: need(plen, 4, type); netmaskAt = p; break;
       case K.IPVS_SVC_ATTR_STATS64: s64 = p; s64End = p + plen; break;
       case K.IPVS_SVC_ATTR_STATS: st = p; stEnd = p + plen; break;
@@ -84,7 +85,7 @@ export function decodeServiceFast(b: Buffer, start: number, end: number): Decode
     if (netmaskAt < 0) throw new AttrError("persistent service without NETMASK");
     persistence = {
       timeout,
-      netmask: family === "ipv6" ? String(b.readUInt32LE(netmaskAt)) : u32ToIPv4Mask(b.readUInt32BE(netmaskAt)),
+      netmask: family === "ipv6" ? String(u32le(b, netmaskAt)) : u32ToIPv4Mask(u32be(b, netmaskAt)),
     };
   }
   const schedulerFlags: SchedulerFlag[] = [];
@@ -99,54 +100,33 @@ export function decodeServiceFast(b: Buffer, start: number, end: number): Decode
   };
 }
 
-/** The SERVICE container of one NEW_SERVICE reply message. */
-export function decodeServiceMessageFast(msg: Buffer): DecodedService {
-  let at = NLMSG_HDRLEN + GENL_HDRLEN;
-  while (msg.length - at >= 4) {
-    const len = msg.readUInt16LE(at);
-    if (len < 4 || len > msg.length - at) throw new AttrError(`attribute at ${at} has length ${len}`);
-    if ((msg.readUInt16LE(at + 2) & 0x3fff) === K.IPVS_CMD_ATTR_SERVICE) return decodeServiceFast(msg, at + 4, at + len);
-    at += (len + 3) & ~3;
-  }
-  throw new AttrError("reply without a SERVICE attribute");
-}
-
 const KEY_ATTRS = new Set<number>([
   K.IPVS_SVC_ATTR_AF, K.IPVS_SVC_ATTR_PROTOCOL, K.IPVS_SVC_ATTR_ADDR, K.IPVS_SVC_ATTR_PORT, K.IPVS_SVC_ATTR_FWMARK,
 ]);
 
-/**
- * The attributes of a GET_DEST request for the service of one NEW_SERVICE reply message: its
- * key attributes copied byte for byte (the kernel sends either FWMARK or PROTOCOL, ADDR and
- * PORT, with AF), so listing 5,000 services does not format and re-parse 5,000 addresses.
- */
-export function serviceKeyAttrsFromMessage(msg: Buffer): Buffer {
-  let at = NLMSG_HDRLEN + GENL_HDRLEN;
-  while (msg.length - at >= 4) {
-    const len = msg.readUInt16LE(at);
-    if (len < 4 || len > msg.length - at) throw new AttrError(`attribute at ${at} has length ${len}`);
-    if ((msg.readUInt16LE(at + 2) & 0x3fff) === K.IPVS_CMD_ATTR_SERVICE) return copyKeyAttrs(msg, at + 4, at + len);
-    at += (len + 3) & ~3;
-  }
-  throw new AttrError("reply without a SERVICE attribute");
-}
+/** Room a service key container can need: AF, PROTOCOL, ADDR (16), PORT, FWMARK, padded. */
+export const SERVICE_KEY_CONTAINER_MAX = 4 + 8 + 8 + 20 + 8 + 8;
 
-function copyKeyAttrs(b: Buffer, start: number, end: number): Buffer {
-  const out = Buffer.allocUnsafe(4 + (end - start));
-  let w = 4;
-  for (let at = start; end - at >= 4; ) {
-    const len = b.readUInt16LE(at);
-    if (len < 4 || len > end - at) throw new AttrError(`service attribute at ${at} has length ${len}`);
+/**
+ * Writes a SERVICE container holding the key attributes of the SERVICE container b[start, end)
+ * at out[at..] and returns where it ends: a GET_DEST request's attributes, copied byte for byte.
+ */
+export function writeServiceKeyContainer(b: Buffer, start: number, end: number, out: Buffer, at: number): number {
+  let w = at + 4;
+  for (let p = start; end - p >= 4; ) {
+    const len = b.readUInt16LE(p);
+    if (len < 4 || len > end - p) throw new AttrError(`service attribute at ${p} has length ${len}`);
     const padded = (len + 3) & ~3;
-    if (KEY_ATTRS.has(b.readUInt16LE(at + 2) & 0x3fff)) {
-      const n = Math.min(padded, end - at);
-      b.copy(out, w, at, at + n);
+    if (KEY_ATTRS.has(b.readUInt16LE(p + 2) & 0x3fff)) {
+      if (w + padded - at > SERVICE_KEY_CONTAINER_MAX) throw new AttrError("service key attributes too long");
+      const n = Math.min(padded, end - p);
+      b.copy(out, w, p, p + n);
       out.fill(0, w + n, w + padded); // padding of a last attribute the container cut short
       w += padded;
     }
-    at += padded;
+    p += padded;
   }
-  out.writeUInt16LE(w, 0);
-  out.writeUInt16LE(K.IPVS_CMD_ATTR_SERVICE, 2); // no NLA_F_NESTED, like AttrWriter.nested
-  return out.subarray(0, w);
+  out.writeUInt16LE(w - at, at);
+  out.writeUInt16LE(K.IPVS_CMD_ATTR_SERVICE, at + 2); // no NLA_F_NESTED, like AttrWriter.nested
+  return w;
 }

@@ -278,24 +278,6 @@ export class GenlFamily {
     return this.transport.requestAll(this.dumpRequests(cmd, attrsList), { timeoutMs: this.timeoutMs });
   }
 
-  /** dumpMany, each dump decoded by `decode` as soon as it is complete (its bytes then die young). */
-  async dumpManyDecoded<T>(cmd: number, attrsList: Buffer[], decode: (index: number, replies: Buffer[]) => T): Promise<T[]> {
-    const out = new Array<T>(attrsList.length);
-    const done = new Uint8Array(attrsList.length);
-    const replies = await this.transport.requestAll(this.dumpRequests(cmd, attrsList), {
-      timeoutMs: this.timeoutMs,
-      onReplies: (i, r) => {
-        out[i] = decode(i, r);
-        done[i] = 1;
-      },
-    });
-    // a transport that ignores onReplies (test fakes) returned them instead
-    replies.forEach((r, i) => {
-      if (done[i] === 0) out[i] = decode(i, r);
-    });
-    return out;
-  }
-
   private dumpRequests(cmd: number, attrsList: Buffer[]): Buffer[] {
     const version = this.info.version || 1;
     return attrsList.map((attrs) => encodeGenlRequest({ family: this.info.id, cmd, version, flags: NLM_F_DUMP, attrs }));
