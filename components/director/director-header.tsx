@@ -26,7 +26,7 @@ export function DirectorHeader({ id }: { id: string }) {
         <span className="text-xs text-zinc-500" suppressHydrationWarning>
           since {formatAgo(d.since, Date.now())}
         </span>
-        {d.link === "untrusted" && <AcceptCertificateButton id={d.id} name={d.name} />}
+        <AcceptCertificateButton id={d.id} name={d.name} link={d.link} />
         <RotateTokenButton id={d.id} name={d.name} />
       </div>
       <p className="text-xs text-zinc-500">

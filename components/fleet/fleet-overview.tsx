@@ -1,5 +1,6 @@
 "use client";
-// The fleet overview: every director grouped by group with its link state and live numbers.
+// The fleet overview: every director grouped by group with its link state and live numbers;
+// an untrusted director's row offers admins "Accept new certificate" as its page header does.
 import Link from "next/link";
 import { type DirectorView, sparklineValues } from "../../protocol/dashboard.ts";
 import { useFleet } from "../hooks/use-fleet.ts";
@@ -11,6 +12,7 @@ import { Sparkline } from "../ui/sparkline.tsx";
 import { DeleteDirectorButton } from "./delete-director-button.tsx";
 import { groupDirectors } from "./group-directors.ts";
 import { RequireRole } from "../auth/session.tsx";
+import { AcceptCertificateButton } from "./trust-actions.tsx";
 
 const COLUMN_WIDTHS = ["w-[17%]", "w-[15%]", "w-[7%]", "w-[7%]", "w-[16%]", "w-[18%]", "w-[14%]", "w-[6%]"];
 
@@ -61,7 +63,7 @@ export function FleetOverview() {
   );
 }
 
-function DirectorRow({ d }: { d: DirectorView }) {
+export function DirectorRow({ d }: { d: DirectorView }) {
   const reason = d.linkError ?? null; // merge patches drop nulls: read nullable fields with ??
   const bps = (d.traffic?.inBps ?? 0) + (d.traffic?.outBps ?? 0);
   const spark = {
@@ -83,6 +85,7 @@ function DirectorRow({ d }: { d: DirectorView }) {
       <td className="px-3 py-2">
         <LinkBadge state={d.link} reason={reason} />
         {reason && d.link !== "online" && <div className="mt-1 max-w-56 text-xs text-zinc-500">{reason}</div>}
+        <AcceptCertificateButton id={d.id} name={d.name} link={d.link} className="mt-1 max-w-56 items-start" />
       </td>
       <td className="px-3 py-2 text-xs">{d.ipvsVersion ?? "—"}</td>
       <td className="px-3 py-2 text-right tabular-nums">{formatCount(d.serviceCount)}</td>

@@ -1,10 +1,11 @@
 "use client";
 // Admin actions on an agent's trust: accept the certificate an untrusted agent presents (after
 // showing its fingerprint, which the admin compares with the agent's start-up log line) and
-// rotate the agent token (the new one is shown once).
+// rotate the agent token (the new one is shown once). Used on the director page's header and
+// on the fleet overview's rows.
 import { useState } from "react";
 import { useSWRConfig } from "swr";
-import type { DirectorInfo, IssuedToken } from "../../protocol/dashboard.ts";
+import type { DirectorInfo, IssuedToken, LinkState } from "../../protocol/dashboard.ts";
 import { useCan } from "../auth/session.tsx";
 import { useAction } from "../hooks/use-action.ts";
 import { getJson, sendJson } from "../lib/api.ts";
@@ -12,8 +13,10 @@ import { api } from "../lib/paths.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage } from "../ui/error-message.tsx";
 import { IssuedTokenNotice } from "./issued-token.tsx";
+import { offersCertificateAcceptance } from "./trust-state.ts";
 
-export function AcceptCertificateButton({ id, name }: { id: string; name: string }) {
+/** Renders nothing unless offersCertificateAcceptance(): every place passes the link as it is. */
+export function AcceptCertificateButton({ id, name, link, className = "" }: { id: string; name: string; link: LinkState; className?: string }) {
   const { mutate } = useSWRConfig();
   const action = useAction(async () => {
     const info = await getJson<DirectorInfo>(api.director(id));
@@ -27,9 +30,9 @@ export function AcceptCertificateButton({ id, name }: { id: string; name: string
     await sendJson("POST", `${api.director(id)}/trust`, { fingerprint256: presented });
     await mutate(api.directors());
   });
-  if (!useCan("admin")) return null;
+  if (!offersCertificateAcceptance(useCan("admin"), link)) return null;
   return (
-    <div className="flex flex-col gap-1">
+    <div className={`flex flex-col gap-1 ${className}`}>
       <Button size="sm" variant="primary" busy={action.busy} onClick={() => void action.run()}>
         Accept new certificate
       </Button>
