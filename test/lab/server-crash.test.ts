@@ -17,7 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Dashboard, dashboardLogin, labDirectorsForDashboard, startDashboard } from "../../lab/dashboard.ts";
-import type { AuditEntry, DrainJob, FleetView } from "../../protocol/dashboard.ts";
+import { AUDIT_INTERRUPTED_RESULT, type AuditEntry, type DrainJob, type FleetView } from "../../protocol/dashboard.ts";
 import { ipvsHandlers } from "../../agent/handlers/ipvs.ts";
 import { HandlerRegistry } from "../../agent/handlers/registry.ts";
 import { statsHandlers } from "../../agent/handlers/stats.ts";
@@ -142,17 +142,17 @@ describe("dashboard server kill -9 and restart (real agents)", () => {
     await until(allOnline, 5_000, "every agent online within 5 s of the restart", 50);
     expect(Date.now() - up).toBeLessThan(5_000);
 
-    // the audit: everything written before the kill, unchanged (complete entries) or still
-    // incomplete (ok null: the action's outcome was not recorded), never dropped
+    // the audit: everything written before the kill, unchanged (complete entries) or, when its
+    // outcome was never recorded, completed at start as interrupted; never dropped
     const after = (await api<AuditEntry[]>("GET", "/api/audit?limit=1000")).body;
     const byId = new Map(after.map((e) => [e.id, e]));
     for (const e of before) {
       const now = byId.get(e.id);
       expect(now, `audit entry ${e.id} (${e.action}) lost`).toBeDefined();
       if (e.ok !== null) expect(now).toEqual(e);
-      else expect([now!.action, now!.time, now!.user]).toEqual([e.action, e.time, e.user]);
+      else expect(now).toMatchObject({ action: e.action, time: e.time, user: e.user, ok: false, result: AUDIT_INTERRUPTED_RESULT });
     }
-    expect(byId.get(inFlight.id)).toMatchObject({ action: "service.create", ok: null, director: "stub", result: null });
+    expect(byId.get(inFlight.id)).toMatchObject({ action: "service.create", ok: false, director: "stub", result: AUDIT_INTERRUPTED_RESULT });
 
     // the drain resumes from SQLite: still draining, the count falls, the job finishes
     const resumed = (await api<DrainJob>("GET", `/api/drains/${job.body.id}`)).body;
