@@ -9,9 +9,10 @@
 import type { RuleCommand } from "../../protocol/ipvsadm/command.ts";
 import type { ServiceRules } from "../../protocol/ipvsadm/names.ts";
 import { type RuleLine, formatSave, parseRestore } from "../../protocol/ipvsadm/save.ts";
+import { protocolConfig } from "../../protocol/ipvsadm/scheduler-name.ts";
 import type { RuleSet, RulesSource } from "../../protocol/messages-rules.ts";
 import type { DestinationConfig, ServiceConfig } from "../../protocol/ipvs.ts";
-import { diffRules, diffRulesMerge } from "../../protocol/rules-diff.ts";
+import { type RuleDiffEntry, diffRules, diffRulesMerge } from "../../protocol/rules-diff.ts";
 import { ProtocolError } from "../../protocol/errors.ts";
 import type { IpvsClient } from "../ipvs/types.ts";
 import { type ApplyMode, type LineProblem, RulesApplyError, RulesValidationError, applyPlan, previewRules } from "./apply.ts";
@@ -45,9 +46,20 @@ function mergeLines(live: ServiceRules[], proposed: RuleSet["services"]): RuleLi
   });
 }
 
+/**
+ * The text names a scheduler outside the known ones by its kernel name, as ipvsadm -S does;
+ * JSON can only carry the protocol's placeholder "none" (which an import would write as is).
+ */
 export async function exportRules(client: IpvsClient, format: "ipvsadm" | "json"): Promise<RulesSource> {
   const services = configsOnly(await client.listServices());
-  return format === "json" ? { format, rules: { services } } : { format, text: formatSave(services, { thresholds: true }) };
+  if (format === "ipvsadm") return { format, text: formatSave(services, { thresholds: true }) };
+  return { format, rules: { services: services.map((s) => ({ ...s, config: protocolConfig(s.config) })) } };
+}
+
+/** Changes leave in the protocol's terms: a scheduler outside the known ones as "none". */
+function protocolChanges(changes: RuleDiffEntry[]): RuleDiffEntry[] {
+  const svc = (c: RuleDiffEntry["before"]) => c && protocolConfig(c as ServiceConfig);
+  return changes.map((c) => (c.destination ? c : { ...c, before: svc(c.before), after: svc(c.after) }));
 }
 
 interface Resolved {
@@ -84,7 +96,7 @@ export async function importRules(
   const timeouts = r.lines.some((o) => o.command.kind === "set-timeouts") ? await client.getTimeouts() : null;
   const plan = planRules(live, timeouts, r.lines, r.mode);
   const proposed = plan.model.toRules();
-  const changes = report === "counts" ? [] : diffRules(live, proposed);
+  const changes = report === "counts" ? [] : protocolChanges(diffRules(live, proposed));
   const counts = report === "counts" ? countChanges(live, proposed) : { create: 0, update: 0, delete: 0 };
   if (report === "changes") for (const c of changes) counts[c.action]++;
   const preview = { changes, counts };
@@ -113,5 +125,5 @@ export async function diffSource(client: IpvsClient, source: RulesSource) {
   if (r.syntaxErrors.length > 0) {
     throw new ProtocolError("bad_request", r.syntaxErrors.map((p) => `line ${p.line}: ${p.message}`).join("\n"), { errors: r.syntaxErrors });
   }
-  return previewRules(live, r.lines, "replace").changes;
+  return protocolChanges(previewRules(live, r.lines, "replace").changes);
 }

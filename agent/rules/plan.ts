@@ -7,6 +7,7 @@ import type { RuleCommand } from "../../protocol/ipvsadm/command.ts";
 import type { ServiceRules } from "../../protocol/ipvsadm/names.ts";
 import { RuleModel, RuleRejectedError, destKeyString } from "../../protocol/ipvsadm/ruleset.ts";
 import type { RuleLine } from "../../protocol/ipvsadm/save.ts";
+import { unwritableScheduler } from "../../protocol/ipvsadm/scheduler-name.ts";
 import { IpvsValidationError } from "../ipvs/errors.ts";
 import type { IpvsChange } from "../ipvs/types.ts";
 import { validateDestination, validateService } from "../ipvs/validate.ts";
@@ -39,6 +40,8 @@ export function recreate(s: ServiceRules): IpvsChange[] {
 function tryLine(model: RuleModel, cmd: RuleCommand): string | null {
   try {
     model.apply(cmd);
+    const unwritable = unwritableAfter(model, cmd);
+    if (unwritable !== null) return unwritable;
     validateAgainst(model, cmd);
     return null;
   } catch (e) {
@@ -46,6 +49,20 @@ function tryLine(model: RuleModel, cmd: RuleCommand): string | null {
     if (e instanceof RuleRejectedError) return e.message;
     throw e;
   }
+}
+
+/**
+ * A line that creates or changes a service with a scheduler outside the known ones (read as
+ * typed, e.g. `-s twos` from an export, or kept from the live table by an -E without -s) is
+ * refused, naming the line, before anything is sent. Passing the name on to the kernel would
+ * be ipvsadm's way, but the domain model's Scheduler is a closed set checked on every write
+ * (agent/ipvs/validate.ts, the protocol's schemas), and an undo could not write it back
+ * either. The model keeps the line's service, so a diff of an unchanged table stays empty.
+ */
+function unwritableAfter(model: RuleModel, cmd: RuleCommand): string | null {
+  if (cmd.kind !== "add-service" && cmd.kind !== "edit-service") return null;
+  const svc = model.getService(cmd.service.key);
+  return svc ? unwritableScheduler(svc.config) : null;
 }
 
 /** Field checks of the config the kernel will actually get (after edits are merged). */

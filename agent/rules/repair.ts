@@ -3,14 +3,19 @@
 // difference. Returns true when the table matches the snapshot at the end.
 import type { DestinationConfig, ServiceConfig, Timeouts } from "../../protocol/ipvs.ts";
 import type { ServiceRules } from "../../protocol/ipvsadm/names.ts";
+import { asIpvsadmSees, type MaybeUnknownScheduler } from "../../protocol/ipvsadm/scheduler-name.ts";
 import { diffRules } from "../../protocol/rules-diff.ts";
 import type { IpvsClient } from "../ipvs/types.ts";
 
-/** Keys and configs only (drops counters), the shape the diff and the model use. */
-export function configsOnly(rules: readonly ServiceRules[]): ServiceRules[] {
+/**
+ * Keys and configs only (drops counters), the shape the diff and the model use. A scheduler
+ * outside the known ones comes in by its kernel name (asIpvsadmSees): the placeholder "none"
+ * would make `-s none` look unchanged and `-s twos` look like a change.
+ */
+export function configsOnly(rules: readonly MaybeUnknownScheduler<ServiceRules>[]): ServiceRules[] {
   return rules.map((s) => ({
     key: s.key,
-    config: s.config,
+    config: asIpvsadmSees(s).config,
     destinations: s.destinations.map((d) => ({ key: d.key, config: d.config })),
   }));
 }

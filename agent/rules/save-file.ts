@@ -1,6 +1,9 @@
 // The agent's own save file: the applied rules in `ipvsadm -S -n` syntax plus -x/-y (which
 // ipvsadm-save drops), so `ipvsadm-restore` can read it too. Written atomically (temp file in
-// the same directory, fsync, rename) after each change, and restored at start.
+// the same directory, fsync, rename) after each change, and restored at start. A scheduler
+// outside the known ones is saved by its kernel name (`-s twos`, as ipvsadm -S writes it, not
+// the placeholder "none" that would unbind it on restore); restoring that line is refused with
+// its line number (agent/rules/plan.ts), so only ipvsadm-restore can bring that service back.
 import { randomBytes } from "node:crypto";
 import { open, readFile, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
