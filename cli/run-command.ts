@@ -2,13 +2,14 @@
 // Exit codes as ipvsadm: 0 ok, 2 syntax/usage (ours, before anything is sent), 255 refused by
 // the kernel/agent, 1 for `-L -t` of a service that does not exist.
 import { ProtocolError } from "../protocol/errors.ts";
-import type { Destination, Scheduler, ServiceKey, ServiceState } from "../protocol/ipvs.ts";
+import type { Destination, Service, ServiceKey, ServiceState } from "../protocol/ipvs.ts";
 import type { IpvsadmCommand } from "../protocol/ipvsadm/command.ts";
 import { formatConnList } from "../protocol/ipvsadm/conn.ts";
 import { formatDaemons, formatListAll, formatListOne, formatTimeouts } from "../protocol/ipvsadm/list.ts";
 import { mergeServerEdit, mergeServiceEdit, MergeError } from "../protocol/ipvsadm/merge.ts";
 import { destKeyString } from "../protocol/ipvsadm/ruleset.ts";
 import { formatSave, parseRestore } from "../protocol/ipvsadm/save.ts";
+import { asIpvsadmSees, unwritableScheduler } from "../protocol/ipvsadm/scheduler-name.ts";
 import type { RequestInput, RequestType, ResultData } from "../protocol/messages.ts";
 import { expandServiceRows } from "../protocol/messages-compact.ts";
 import type { ListedService } from "../protocol/messages-ipvs.ts";
@@ -50,11 +51,17 @@ export async function listAll(agent: AgentLike): Promise<ServiceState[]> {
     if (!(e instanceof ProtocolError && e.code === "unsupported")) throw e;
     services = await agent.request("service.list", {}, { deadlineMs: 300_000 });
   }
-  return services.map(asIpvsadmSees);
+  return services.map((s) => asIpvsadmSees(s));
 }
 
-function asIpvsadmSees(s: ListedService): ServiceState {
-  return s.unknownScheduler === undefined ? s : { ...s, config: { ...s.config, scheduler: s.unknownScheduler as Scheduler } };
+/**
+ * The parser reads any kernel scheduler name (`-s twos`), and an -E without -s keeps the live
+ * one; the agent writes only the known ones, so say so before sending anything.
+ */
+function writable(svc: Service): Service {
+  const refusal = unwritableScheduler(svc.config);
+  if (refusal !== null) throw new CommandFailed(refusal, 255);
+  return svc;
 }
 
 async function getService(agent: AgentLike, key: ServiceKey, missing: string): Promise<ServiceState> {
@@ -125,11 +132,11 @@ async function dispatch(cmd: IpvsadmCommand, agent: AgentLike, io: CliIo): Promi
       io.out(VERSION);
       return 0;
     case "add-service":
-      await agent.request("service.create", cmd.service);
+      await agent.request("service.create", writable(cmd.service));
       return 0;
     case "edit-service": {
-      const live = await getService(agent, cmd.service.key, "No such service");
-      const next = merged(() => mergeServiceEdit(live, cmd));
+      const live = asIpvsadmSees(await getService(agent, cmd.service.key, "No such service"));
+      const next = writable(merged(() => mergeServiceEdit(live, cmd)));
       await agent.request("service.update", { key: next.key, config: next.config });
       return 0;
     }
