@@ -10,10 +10,10 @@ import { applyAndSave, restoreRules, saveRules } from "../../agent/rules/save-fi
 import type { ServiceRules } from "../../protocol/ipvsadm/names.ts";
 import { formatSave, parseRestore } from "../../protocol/ipvsadm/save.ts";
 import { serviceRulesArb } from "./ipvsadm-arbitraries.ts";
-import { BatchingFakeIpvsClient, FakeIpvsClient } from "./rules-fake-client.ts";
+import { BatchingFakeIpvs, FakeIpvs } from "./agent-ws-fakes.ts";
 
-async function seeded(rules: ServiceRules[], batching = false): Promise<FakeIpvsClient> {
-  const c = batching ? new BatchingFakeIpvsClient() : new FakeIpvsClient();
+async function seeded(rules: ServiceRules[], batching = false): Promise<FakeIpvs> {
+  const c = batching ? new BatchingFakeIpvs({ kernelOrder: true }) : new FakeIpvs({ kernelOrder: true });
   for (const s of rules) {
     await c.createService({ key: s.key, config: s.config });
     for (const d of [...s.destinations].reverse()) await c.createDestination(s.key, d);
@@ -23,7 +23,7 @@ async function seeded(rules: ServiceRules[], batching = false): Promise<FakeIpvs
   return c;
 }
 
-const state = async (c: FakeIpvsClient) => ({ services: await c.listServices(), timeouts: await c.getTimeouts() });
+const state = async (c: FakeIpvs) => ({ services: await c.listServices(), timeouts: await c.getTimeouts() });
 const ops = (text: string) => {
   const p = parseRestore(text);
   expect(p.errors).toEqual([]);
@@ -60,7 +60,7 @@ describe("applyRules", () => {
   it("batched (several changes per write, the kernel going on after a refusal): same all-or-nothing outcome", async () => {
     await fc.assert(
       fc.asyncProperty(serviceRulesArb(4, 4), serviceRulesArb(4, 4), fc.integer({ min: 1, max: 40 }), fc.boolean(), async (live, proposed, n, replace) => {
-        const client = (await seeded(live, true)) as BatchingFakeIpvsClient;
+        const client = (await seeded(live, true)) as BatchingFakeIpvs;
         const before = await state(client);
         const lines = ops(formatSave(proposed, { thresholds: true }) + "--set 10 0 30\n");
         client.failOn = n;
@@ -100,7 +100,7 @@ describe("applyRules", () => {
 -Z
 -C`);
     for (let n = 1; n <= 9; n++) {
-      const client = new FakeIpvsClient();
+      const client = new FakeIpvs({ kernelOrder: true });
       await applyRules(client, live);
       const before = await state(client);
       client.failOn = client.mutations + n;
@@ -120,7 +120,7 @@ describe("applyRules", () => {
   });
 
   it("keeps the fields an -e did not name (no ipvsadm -e reset)", async () => {
-    const client = new FakeIpvsClient();
+    const client = new FakeIpvs({ kernelOrder: true });
     await applyRules(client, ops("-A -t 10.0.0.1:80 -s rr\n-a -t 10.0.0.1:80 -r 10.0.0.4:8080 -m -w 7 -x 10 -y 5"));
     await applyRules(client, ops("-e -t 10.0.0.1:80 -r 10.0.0.4:8080 -w 0"));
     const d = (await client.listServices())[0]!.destinations[0]!;
@@ -164,12 +164,12 @@ describe("save file", () => {
     const dir = await mkdtemp(join(tmpdir(), "rules-save-"));
     dirs.push(dir);
     const path = join(dir, "rules");
-    const client = new FakeIpvsClient();
+    const client = new FakeIpvs({ kernelOrder: true });
     await applyAndSave(client, "-A -t 10.0.0.1:80 -s rr\n-a -t 10.0.0.1:80 -r 10.0.0.4:8080 -m -w 7 -x 10 -y 5\n", "merge", path);
     const text = await readFile(path, "utf8");
     expect(text).toContain("-a -t 10.0.0.1:80 -r 10.0.0.4:8080 -m -w 7 -x 10 -y 5\n");
     expect(await readdir(dir)).toEqual(["rules"]);
-    const fresh = new FakeIpvsClient();
+    const fresh = new FakeIpvs({ kernelOrder: true });
     await fresh.createService({ key: { protocol: "udp", address: "10.9.9.9", port: 53 }, config: { scheduler: "rr", schedulerFlags: [], persistence: null, pe: null, onePacket: false } });
     await restoreRules(fresh, path);
     expect(await fresh.listServices()).toEqual(await client.listServices());

@@ -2,12 +2,12 @@
 import { describe, expect, it } from "vitest";
 import { diffSource, exportRules, importRules } from "../../agent/rules/import.ts";
 import type { RulesSource } from "../../protocol/messages-rules.ts";
-import { FakeIpvsClient } from "./rules-fake-client.ts";
+import { FakeIpvs } from "./agent-ws-fakes.ts";
 
 const text = (t: string): RulesSource => ({ format: "ipvsadm", text: t });
 
-async function table(lines: string): Promise<FakeIpvsClient> {
-  const c = new FakeIpvsClient();
+async function table(lines: string): Promise<FakeIpvs> {
+  const c = new FakeIpvs({ kernelOrder: true });
   const r = await importRules(c, text(lines), "merge", false);
   expect(r.errors).toEqual([]);
   c.mutations = 0;
@@ -75,7 +75,7 @@ describe("importRules", () => {
   });
 
   it("diffSource refuses text that does not parse, naming the line, instead of an empty preview", async () => {
-    const c = new FakeIpvsClient();
+    const c = new FakeIpvs({ kernelOrder: true });
     await expect(diffSource(c, { format: "ipvsadm", text: "-A -t 10.0.0.1:80 -s rr\nthis is not a rule\n" })).rejects.toMatchObject({
       code: "bad_request",
       message: expect.stringContaining("line 2"),
