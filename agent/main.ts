@@ -104,6 +104,8 @@ async function main(): Promise<number> {
         mode: "replace",
       });
       console.error(`agent: restored ${args.saveFile}: ${r.changes.length} changes, ${r.errors.length} errors`);
+      // an operator at boot needs the reasons, not a count (the first few: each names its line)
+      for (const e of r.errors.slice(0, 20)) console.error(`agent: restore: ${e.line === undefined ? "" : `line ${e.line}: `}${e.message}`);
     }
   }
 
