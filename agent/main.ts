@@ -1,13 +1,14 @@
 // Agent entry point: parse arguments, read the token, open IPVS (directors only), load the
 // handler modules, serve WebSocket, and on SIGTERM/SIGINT save the table (if asked) and stop.
 // The only place in the agent that logs or exits.
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import type { RequestInput, RequestType, ResultData } from "../protocol/messages.ts";
 import { CATALOG, PROTOCOL_VERSION } from "../protocol/messages.ts";
 import { dispatch } from "./handlers/dispatch.ts";
 import { buildRegistry } from "./handlers/plugins.ts";
 import type { HandlerRegistry } from "./handlers/registry.ts";
 import type { IpvsClient } from "./ipvs/types.ts";
+import { restoreLeavingOutRefused } from "./rules/boot-restore.ts";
 import { type SavingIpvsClient, withSaveFile } from "./rules/saving-client.ts";
 import { loadOrCreateIdentity } from "./tls/self-signed.ts";
 import { ArgsError, USAGE, parseAgentArgs } from "./ws/agent-args.ts";
@@ -99,12 +100,18 @@ async function main(): Promise<number> {
     } else if (text === null) {
       console.error(`agent: no save file ${args.saveFile} yet; starting with the current table`);
     } else {
-      const r = await callLocal(registry, "rules.import", {
-        source: { format: "ipvsadm", text },
-        mode: "replace",
-      });
+      // what the kernel or the agent refuses is left out and named; the rest is restored
+      const { result: r, leftOut } = await restoreLeavingOutRefused(text, (t) =>
+        callLocal(registry, "rules.import", { source: { format: "ipvsadm", text: t }, mode: "replace" }),
+      );
       console.error(`agent: restored ${args.saveFile}: ${r.changes.length} changes, ${r.errors.length} errors`);
-      // an operator at boot needs the reasons, not a count (the first few: each names its line)
+      for (const l of leftOut) console.error(`agent: restore: left out line ${l.line} (${l.text}): ${l.reason}`);
+      if (leftOut.length > 0) {
+        // the save file now holds what was restored: keep the lines left out where an operator finds them
+        const kept = `${args.saveFile}.before-restore`;
+        writeFileSync(kept, text, { mode: 0o600 });
+        console.error(`agent: restore: the save file as it was before this restore is in ${kept}`);
+      }
       for (const e of r.errors.slice(0, 20)) console.error(`agent: restore: ${e.line === undefined ? "" : `line ${e.line}: `}${e.message}`);
     }
   }
