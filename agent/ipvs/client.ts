@@ -1,8 +1,7 @@
 // NetlinkIpvsClient: IpvsClient over generic netlink. Validation runs before any request,
 // kernel errors become IpvsError with ipvsadm's wording.
 // Listing is the hot path (5,000 services + 20,000 dests must list at least as fast as
-// `ipvsadm -Ln`): one service dump, then every GET_DEST dump fired at once so the transport's
-// socket pool keeps several in flight, decoded straight from the received bytes.
+// `ipvsadm -Ln`): one streamed pass in listing.ts, every reply decoded in place.
 import type {
   Destination,
   DestinationKey,
@@ -33,7 +32,10 @@ import type { IpvsBatchOptions, IpvsBatchOutcome, IpvsChange, IpvsClient } from 
 import { validateDaemon, validateDestination, validateService, validateServiceKey, validateTimeouts } from "./validate.ts";
 
 export interface IpvsClientOptions {
-  /** sockets in the pool, i.e. dumps in flight during listServices (default 4) */
+  /**
+   * sockets in the pool (default 4): concurrent callers run on separate sockets, e.g. a
+   * request while a long listing steps aside; on the asynchronous path also dumps in flight
+   */
   sockets?: number;
   /** per-request timeout in ms (default 10 s) */
   timeoutMs?: number;

@@ -4,9 +4,11 @@
 // tests plug in a fake Transport that answers with recorded bytes.
 //
 // We use the raw socket of npm `netlink` (not its request()): its per-request JS work was the
-// bottleneck of listings, and its errors lose the numeric errno. The core is callback-based
-// with one lazily re-armed watchdog timer per socket, because under TCG every promise and
-// timer per request shows up in the time to list 5,000 services.
+// bottleneck of listings, and its errors lose the numeric errno. The channels read and write
+// the sockets synchronously where they can (channel.ts says why that is sound and what it
+// saves). The core is callback-based with one lazily re-armed watchdog timer per socket,
+// because under TCG every promise and timer per request shows up in the time to list 5,000
+// services.
 import { Channel, type Done, type MessageSink } from "./channel.ts";
 import { NLMSG_HDRLEN, repliesFailed } from "./genl.ts";
 import { TransportError } from "./transport-error.ts";
