@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dashboardLogin } from "../../lab/dashboard.ts";
 import { ApiError } from "../../protocol/dashboard.ts";
 import { type RunningServer, createServer } from "../../server/http/server.ts";
 import type { FuzzRequest } from "../unit/server-fuzz-kit.ts";
@@ -54,8 +55,7 @@ describe(`REST fuzz against a real agent (${RUNS} cases per route)`, () => {
     await cleanup();
     dataDir = mkdtempSync(join(tmpdir(), "server-fuzz-lab-"));
     server = await createServer({ port: 0, dataDir, auth: { initialAdmin: ADMIN }, link: { heartbeatMs: 5000 } });
-    const login = await fetch(`${server.url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(ADMIN) });
-    session = { cookie: login.headers.getSetCookie().map((c) => c.split(";")[0]).join("; "), csrf: ((await login.json()) as { csrfToken: string }).csrfToken };
+    session = await dashboardLogin({ url: server.url, admin: ADMIN });
     // the fixture the cases name: director "d1" (dir1's agent), SVC with DEST
     expect((await api("POST", "/api/directors", { name: "d1", url: d.agentUrl, token: d.agentToken })).status).toBe(201);
     const deadline = Date.now() + 30_000;

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dashboardLogin } from "../../lab/dashboard.ts";
 import { type RunningServer, createServer } from "../../server/http/server.ts";
 import { director, ipvsadm } from "./lab.ts";
 
@@ -56,8 +57,7 @@ describe("rollback through the server (real kernel)", () => {
       auth: { initialAdmin: ADMIN },
       link: { heartbeatMs: 1000, statsIntervalMs: 600_000, relistMs: 600_000 },
     });
-    const login = await fetch(`${server.url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(ADMIN) });
-    session = { cookie: login.headers.getSetCookie().map((c) => c.split(";")[0]).join("; "), csrf: ((await login.json()) as { csrfToken: string }).csrfToken };
+    session = await dashboardLogin({ url: server.url, admin: ADMIN });
     for (const d of [d1, d2]) {
       expect((await api("POST", "/api/directors", { name: d.name, url: d.agentUrl, token: d.agentToken, group: "ha" })).status).toBe(201);
       await until(() => server.app.fleet.get(d.name).online, 30_000, `${d.name} online`);
