@@ -9,6 +9,7 @@
 import { ErrorBody } from "./errors.ts";
 import * as C from "./conntable.ts";
 import * as CP from "./messages-compact.ts";
+import * as HA from "./ha.ts";
 import * as H from "./messages-host.ts";
 import * as I from "./messages-ipvs.ts";
 import * as R from "./messages-rules.ts";
@@ -76,6 +77,14 @@ export const CATALOG = {
   "rules.export": entry(R.RulesExport, R.RulesExported),
   "rules.import": entry(R.RulesImport, R.RulesImported),
   "rules.diff": entry(R.RulesDiff, R.RulesDiffResult),
+  /** HA (protocol/ha.ts): keepalived's VRRP driven by the agent, sync daemons switched with it */
+  "ha.get": entry(I.Empty, HA.HaStatus),
+  "ha.configure": entry(HA.HaConfigure, HA.HaStatus),
+  "ha.subscribe": {
+    ...entry(I.Empty, HA.HaSubscribed),
+    event: { topic: "ha", data: HA.HaStatus },
+  },
+  "ha.unsubscribe": entry(HA.HaUnsubscribe, I.Ack),
 } satisfies Record<string, CatalogEntry>;
 
 type Catalog = typeof CATALOG;
