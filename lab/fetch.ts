@@ -13,9 +13,19 @@ const HOST_PACKAGES: Record<string, string> = {
   cpio: "/usr/bin/cpio",
   kmod: "/usr/bin/kmod",
   iproute2: "/usr/sbin/ip",
+  // engines the product drives or is checked against; the guests run them from the 9p root,
+  // the host never starts them (see SERVICE_PACKAGES)
+  keepalived: "/usr/sbin/keepalived",
+  "prometheus-node-exporter": "/usr/bin/prometheus-node-exporter",
+  prometheus: "/usr/bin/promtool",
   // not for the guest: the dashboard's browser tests drive Debian's Chromium (playwright-core)
   chromium: "/usr/bin/chromium",
 };
+
+/** Packages whose maintainer scripts would start a daemon on the host: installed under a
+ * policy-rc.d that forbids it (the guests start what they need themselves). */
+const SERVICE_PACKAGES = new Set(["keepalived", "prometheus-node-exporter", "prometheus"]);
+const POLICY_RC_D = "/usr/sbin/policy-rc.d";
 
 export class LabSetupError extends Error {}
 
@@ -49,7 +59,13 @@ export function ensurePackages(
   }
   log(`lab: installing ${missing.join(" ")}`);
   run("apt-get", ["update", "-qq"]);
-  run("apt-get", ["install", "-y", "-qq", ...missing]);
+  const ownPolicy = missing.some((p) => SERVICE_PACKAGES.has(p)) && !existsSync(POLICY_RC_D);
+  if (ownPolicy) writeFileSync(POLICY_RC_D, "#!/bin/sh\n# lvs-fleet lab: never start services on the host\nexit 101\n", { mode: 0o755 });
+  try {
+    run("apt-get", ["install", "-y", "-qq", ...missing]);
+  } finally {
+    if (ownPolicy) rmSync(POLICY_RC_D, { force: true });
+  }
 }
 
 /** The versioned image the metapackage linux-image-amd64 points at (generic, with 9p). */
