@@ -5,11 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  # `npm install` follows the lock file; `npm ci` would refuse it here because the registry
-  # this machine reaches lacks some other platforms' optional packages (biome's win32/darwin
-  # binaries), which the lock therefore cannot list.
+  # `npm ci` installs exactly the lock file (which lists every platform's optional packages),
+  # so an install is reproducible and leaves the tree clean.
   echo "bootstrap: installing npm dependencies"
-  npm install --no-audit --no-fund
+  npm ci --no-audit --no-fund
 fi
 
 # The lab fetches qemu, ipvsadm, busybox, kmod, iproute2 and the Debian kernel on first use.
