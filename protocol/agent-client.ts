@@ -322,8 +322,8 @@ export class AgentClient {
     return Date.now() - t0;
   }
 
-  /** Subscribe (stats.subscribe); re-subscribed automatically after a reconnect. */
-  async subscribe<T extends "stats.subscribe">(
+  /** Subscribe (stats.subscribe, ha.subscribe); re-subscribed automatically after a reconnect. */
+  async subscribe<T extends "stats.subscribe" | "ha.subscribe">(
     type: T,
     payload: RequestInput<T>,
     onEvent: (data: z.output<NonNullable<(typeof CATALOG)[T]["event"]>["data"]>) => void,
@@ -344,7 +344,8 @@ export class AgentClient {
         this.#subs.delete(rec);
         const id = rec.id;
         rec.id = null;
-        if (id && this.#state === "open") await this.request("stats.unsubscribe", { subscription: id });
+        const unsubscribe = type === "ha.subscribe" ? "ha.unsubscribe" : "stats.unsubscribe";
+        if (id && this.#state === "open") await this.request(unsubscribe, { subscription: id });
       },
     };
   }

@@ -28,6 +28,9 @@ export const DrainJob = z.object({
   etaSeconds: z.number().nullable(),
   /** persistence templates keep clients on the server; see expire_quiescent_template */
   persistent: z.boolean(),
+  /** group drains: members of the group left out, with why (no such service or real server
+   * there); absent in jobs stored before this field */
+  skipped: z.record(DirectorId, z.string()).optional(),
 });
 export type DrainJob = z.infer<typeof DrainJob>;
 

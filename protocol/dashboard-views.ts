@@ -3,6 +3,7 @@
 // they carry, and the versions of a director's table used for optimistic concurrency.
 // Views are keyed objects (not arrays) so a JSON merge patch can express a change as a delta.
 import { DestinationConfig, ServiceConfig } from "./ipvs.ts";
+import { DirectorHaView } from "./dashboard-ha.ts";
 import { DirectorId } from "./dashboard-keys.ts";
 import { z } from "zod";
 
@@ -56,6 +57,9 @@ export const DirectorView = z.object({
   /** the last SPARKLINE_POINTS stats events, keyed by a counter (not arrays: each event's
    * merge patch then adds one key and drops one); sparklineValues() orders them */
   sparklines: z.object({ cps: SparklinePoints, bps: SparklinePoints, activeConns: SparklinePoints }),
+  /** VRRP state, VIPs held and keepalived's health (dashboard-ha.ts); null for realserver
+   * agents. A merge patch drops a null: read it with `?? null`. */
+  ha: DirectorHaView.nullable(),
 });
 export type DirectorView = z.infer<typeof DirectorView>;
 

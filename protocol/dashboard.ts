@@ -35,6 +35,30 @@ export {
   DrainTargetStatus,
   DrainsView,
 } from "./dashboard-drains.ts";
+export {
+  AdoptRequest,
+  DesiredDestination,
+  DesiredService,
+  DesiredSource,
+  DesiredSummary,
+  DirectorHaView,
+  DriftStatus,
+  GroupChangeRefusal,
+  GroupDetailView,
+  GroupDrift,
+  GroupMemberView,
+  GroupVersionConflict,
+  GroupView,
+  GroupsView,
+  HaLinkStatus,
+  HaTransitionAudit,
+  KeepalivedView,
+  MakeIdenticalRequest,
+  MakeIdenticalResult,
+  MemberDrift,
+  MemberIdentical,
+  VrrpInstanceView,
+} from "./dashboard-ha.ts";
 export { History, HistoryRange, SeriesColumns, ServiceLiveView } from "./dashboard-history.ts";
 export { LiveClientMessage, LiveServerMessage, Topic } from "./dashboard-live.ts";
 export {

@@ -5,13 +5,17 @@
 // Agent trust: a wss:// director without a pin is probed (TLS only, no token sent) and its
 // fingerprint pinned on first use; a certificate that no longer matches the pin makes the
 // link "untrusted" (no token is sent to it) until an admin accepts the presented one.
+// HA: once online, a director link subscribes to ha (keepalived's VRRP state, ha-state.ts);
+// an agent answering `unsupported` has no HA, which is not an error.
 import { AgentClient, type ReconnectOptions, backoffDelay, probeAgentCertificate } from "../../protocol/agent-client.ts";
 import type { DirectorRegistration, LinkState } from "../../protocol/dashboard.ts";
 import { ProtocolError } from "../../protocol/errors.ts";
 import type { IpvsInfo } from "../../protocol/ipvs.ts";
 import type { RequestInput, RequestType, ResultData } from "../../protocol/messages.ts";
 import type { StatsSnapshot } from "../../protocol/messages-ipvs.ts";
+import type { VrrpTransition } from "../../protocol/ha.ts";
 import { DirectorState } from "./director-state.ts";
+import { HaLinkState } from "./ha-state.ts";
 
 export interface LinkOptions {
   /** ws ping interval (default 500 ms; a ping unanswered for heartbeatTimeoutMs, default 2.5 s, drops the link) */
@@ -27,6 +31,8 @@ export interface LinkListener {
   /** link state or table changed (counters arrive through stats) */
   changed(id: string): void;
   stats(id: string, snap: StatsSnapshot, state: DirectorState): void;
+  /** the HA state changed (link.ha); `transitions` are the VRRP transitions not seen before */
+  ha?(id: string, transitions: VrrpTransition[]): void;
 }
 
 const MUTATIONS = new Set<RequestType>([
@@ -47,6 +53,7 @@ function fingerprintRefusal(err: unknown): string | null {
 
 export class DirectorLink {
   readonly state = new DirectorState();
+  readonly ha = new HaLinkState();
   link: LinkState = "connecting";
   linkError: string | null = null;
   since = Date.now();
@@ -185,6 +192,26 @@ export class DirectorLink {
     if (gen !== this.#gen) return;
     this.#attempt = 0;
     this.#setLink("online", null);
+    if (this.registration.role === "director") void this.#initHa(client, gen);
+  }
+
+  /** Subscribes to the agent's HA state; not awaited by the link (HA never holds it back). */
+  async #initHa(client: AgentClient, gen: number): Promise<void> {
+    this.ha.relinked();
+    const take = (s: Parameters<HaLinkState["apply"]>[0]) => {
+      if (gen !== this.#gen) return;
+      const transitions = this.ha.apply(s);
+      this.listener.ha?.(this.id, transitions);
+    };
+    try {
+      await client.subscribe("ha.subscribe", {}, take);
+      // the current status, in case the agent sends its first event only on a change
+      take(await client.request("ha.get", {}));
+    } catch (err) {
+      if (gen !== this.#gen) return;
+      this.ha.failed(err);
+      this.listener.ha?.(this.id, []);
+    }
   }
 
   #onStats(snap: StatsSnapshot): void {

@@ -35,6 +35,7 @@ export function directorView(l: DirectorLink): DirectorView {
       bps: Object.fromEntries(s.sparklines.bps),
       activeConns: Object.fromEntries(s.sparklines.activeConns),
     },
+    ha: r.role === "director" ? l.ha.view() : null,
   };
 }
 
