@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { z } from "zod";
 import { DirectorRegistration, Password } from "../protocol/dashboard.ts";
+import { parseTrustedProxy } from "./auth/client-address.ts";
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
@@ -19,6 +20,8 @@ export interface ServerArgs {
   secureCookies: boolean;
   /** the browser-facing origin when a proxy rewrites Host (Origin checks) */
   publicOrigin: string | null;
+  /** CIDRs of reverse proxies whose X-Forwarded-For is believed (--trusted-proxy, repeated) */
+  trustedProxies: string[];
   sessionIdleMinutes: number;
   sessionMaxHours: number;
   /** first start only: create this admin when no user exists (password read from a file) */
@@ -33,6 +36,7 @@ export const USAGE = `usage: npm start -- [--host ADDR] [--port N] [--data DIR] 
   --config  JSON file with {"directors": [...]} upserted at start (or LVS_FLEET_CONFIG)
   --secure-cookies          mark cookies Secure (TLS terminated by a proxy in front)
   --public-origin URL       the origin browsers use (https://lvs.example.com) when a proxy rewrites Host
+  --trusted-proxy CIDR      a reverse proxy whose X-Forwarded-For names the client (repeat for several)
   --session-idle-minutes N  sign out after N minutes without a request (default 60)
   --session-max-hours N     sign out N hours after signing in at the latest (default 12)
   --admin-password-file F   first start only: create the admin (--admin-username, default admin)
@@ -46,6 +50,7 @@ export function parseServerArgs(argv: readonly string[], env: Record<string, str
     configFile: env.LVS_FLEET_CONFIG || null,
     secureCookies: false,
     publicOrigin: null,
+    trustedProxies: [],
     sessionIdleMinutes: 60,
     sessionMaxHours: 12,
     adminUsername: env.LVS_FLEET_ADMIN_USERNAME || "admin",
@@ -65,6 +70,7 @@ export function parseServerArgs(argv: readonly string[], env: Record<string, str
     else if (name === "--config") out.configFile = value();
     else if (name === "--secure-cookies") out.secureCookies = true;
     else if (name === "--public-origin") out.publicOrigin = value();
+    else if (name === "--trusted-proxy") out.trustedProxies.push(cidr(value()));
     else if (name === "--session-idle-minutes") out.sessionIdleMinutes = positive(name, value());
     else if (name === "--session-max-hours") out.sessionMaxHours = positive(name, value());
     else if (name === "--admin-username") out.adminUsername = value();
@@ -78,6 +84,15 @@ export function parseServerArgs(argv: readonly string[], env: Record<string, str
     throw new ConfigError("--public-origin must be scheme://host[:port], e.g. https://lvs.example.com");
   }
   return out;
+}
+
+function cidr(v: string): string {
+  try {
+    parseTrustedProxy(v);
+  } catch (err) {
+    throw new ConfigError(`--trusted-proxy: ${(err as Error).message}`);
+  }
+  return v;
 }
 
 function positive(name: string, v: string): number {

@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     next: (req, res) => handle(req, res),
     auth: {
       secureCookies: args.secureCookies,
+      trustedProxies: args.trustedProxies,
       ...(args.publicOrigin ? { publicOrigin: args.publicOrigin } : {}),
       session: { idleMs: args.sessionIdleMinutes * 60_000, absoluteMs: args.sessionMaxHours * 3_600_000 },
       ...(args.adminPasswordFile ? { initialAdmin: { username: args.adminUsername, password: readAdminPassword(args.adminPasswordFile) } } : {}),

@@ -8,6 +8,7 @@ import type { UserView } from "../../protocol/dashboard.ts";
 import { ProtocolError } from "../../protocol/errors.ts";
 import type { Db } from "../store/db.ts";
 import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, readCookies, serializeCookie } from "./cookies.ts";
+import { ClientAddresses } from "./client-address.ts";
 import { dummyHash, hashPassword, verifyPassword } from "./passwords.ts";
 import { type Access, roleAllows } from "./policy.ts";
 import { LoginLimiter, type RateLimitOptions } from "./rate-limit.ts";
@@ -23,6 +24,8 @@ export interface AuthOptions {
   initialAdmin?: { username: string; password: string };
   /** the browser-facing origin ("https://lvs.example.com") when a proxy rewrites Host */
   publicOrigin?: string;
+  /** proxies (CIDRs) whose X-Forwarded-For names the client (throttling, audit) */
+  trustedProxies?: readonly string[];
 }
 
 export interface Principal {
@@ -37,6 +40,7 @@ export class Auth {
   readonly users: UserStore;
   readonly sessions: SessionStore;
   readonly limiter: LoginLimiter;
+  readonly #addresses: ClientAddresses;
   readonly #opts: AuthOptions;
   /** the one-time code the first-run page asks for; null once a user exists */
   #setupCode: string | null = null;
@@ -46,6 +50,12 @@ export class Auth {
     this.users = new UserStore(db);
     this.sessions = new SessionStore(db, { ...DEFAULT_SESSION_LIMITS, ...opts.session });
     this.limiter = new LoginLimiter(opts.rateLimit);
+    this.#addresses = new ClientAddresses(opts.trustedProxies);
+  }
+
+  /** The client's address: the socket's, or X-Forwarded-For's from a trusted proxy. */
+  clientAddress(req: IncomingMessage): string {
+    return this.#addresses.of(req);
   }
 
   /** Creates the configured first admin if nobody exists; otherwise arms the setup code. */

@@ -10,12 +10,10 @@ import type { Guard, RouteInfo } from "./router.ts";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-export const clientAddress = (req: IncomingMessage): string => req.socket.remoteAddress ?? "unknown";
-
 export function createGuard(auth: Auth, audit: AuditLog): Guard {
   const refuse = (req: IncomingMessage, user: string, action: string, route: RouteInfo, err: ProtocolError): never => {
     audit.record(
-      { user, action, director: null, target: `${route.method} ${route.pattern}`, request: { address: clientAddress(req), path: req.url?.slice(0, 500) ?? "" } },
+      { user, action, director: null, target: `${route.method} ${route.pattern}`, request: { address: auth.clientAddress(req), path: req.url?.slice(0, 500) ?? "" } },
       false,
       { error: err.toBody() },
     );

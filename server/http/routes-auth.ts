@@ -1,5 +1,5 @@
 // /api/auth: sign in and out, who am I, the first-run setup, and changing one's own password.
-// Logins are throttled per client address and per username and audited, successes and
+// Logins are throttled (server/auth/rate-limit.ts) and audited, successes and
 // failures; passwords never reach the log or the audit.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { LoginRequest, Password, type SessionView, SetupRequest } from "../../protocol/dashboard.ts";
@@ -10,7 +10,6 @@ import type { Principal } from "../auth/auth.ts";
 import { hashPassword } from "../auth/passwords.ts";
 import type { StoredUser } from "../auth/users.ts";
 import { userView } from "../auth/users.ts";
-import { clientAddress } from "./guard.ts";
 import { readJson, sendJson } from "./respond.ts";
 import type { Router } from "./router.ts";
 
@@ -36,28 +35,34 @@ function signIn(app: Dashboard, req: IncomingMessage, res: ServerResponse, user:
 export function authRoutes(router: Router, app: Dashboard): void {
   const auth = app.auth;
   const record = (user: string, action: string, req: IncomingMessage, ok: boolean, result: unknown) =>
-    app.audit.record({ user, action, director: null, target: user, request: { address: clientAddress(req) } }, ok, result);
+    app.audit.record({ user, action, director: null, target: user, request: { address: auth.clientAddress(req) } }, ok, result);
 
   router
     .on("GET", "/api/auth/session", ({ principal }) => sessionView(app, principal))
     .on("POST", "/api/auth/login", async ({ req, res }) => {
       const { username, password } = await readJson(req, LoginRequest, "login");
-      const keys = [`ip:${clientAddress(req)}`, `user:${username.toLowerCase()}`];
-      const wait = auth.limiter.retryAfterMs(keys);
-      if (wait > 0) {
-        const seconds = Math.ceil(wait / 1000);
+      // counted before the verify: simultaneous guesses cannot all slip past the limit
+      const admission = auth.limiter.begin(auth.clientAddress(req), username);
+      if ("retryAfterMs" in admission) {
+        const seconds = Math.max(1, Math.ceil(admission.retryAfterMs / 1000));
         record(username, "auth.login", req, false, { error: { code: "throttled", retryAfterSeconds: seconds } });
         res.setHeader("retry-after", String(seconds));
         sendJson(res, httpStatusOf("rate_limited"), { error: { code: "rate_limited", message: `too many failed sign-ins: try again in ${seconds} s`, details: { retryAfterSeconds: seconds } } });
         return undefined;
       }
-      const user = await auth.checkPassword(username, password);
+      const { attempt } = admission;
+      let user: StoredUser | null = null;
+      try {
+        // a name under attack from elsewhere is slowed down here, not refused
+        if (attempt.delayMs > 0) await new Promise((r) => setTimeout(r, attempt.delayMs));
+        user = await auth.checkPassword(username, password);
+      } finally {
+        attempt.done(user !== null);
+      }
       if (!user) {
-        auth.limiter.failure(keys);
         record(username, "auth.login", req, false, { error: { code: "unauthorized" } });
         throw new ProtocolError("unauthorized", "wrong username or password");
       }
-      auth.limiter.success(keys);
       record(user.username, "auth.login", req, true, { role: user.role });
       return signIn(app, req, res, user);
     })
