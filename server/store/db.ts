@@ -90,6 +90,16 @@ const MIGRATIONS: readonly string[] = [
     OR NEW.before_state IS NOT OLD.before_state
   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: only a running entry can be completed, once'); END;
   `,
+  // 3: HA groups: the desired IPVS table of each group (server/groups/)
+  `
+  CREATE TABLE ha_groups (
+    name TEXT PRIMARY KEY,               -- the directors' group label
+    desired TEXT NOT NULL,               -- DesiredTable JSON: services with their real servers
+    source TEXT NOT NULL,                -- DesiredSource: seeded-master, seeded-first, adopted, changed
+    from_director TEXT,                  -- the member it was copied from (seeded, adopted)
+    updated_at INTEGER NOT NULL
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
