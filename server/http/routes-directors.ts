@@ -8,25 +8,30 @@ import {
   DirectorPatch,
   DirectorRegistration,
   directorIdOf,
-  destinationKeyString,
-  parseDestinationKeyString,
-  parseServiceKeyString,
-  serviceKeyString,
   type IssuedToken,
   TrustAccept,
 } from "../../protocol/dashboard.ts";
 import { normalizeFingerprint } from "../../protocol/agent-tls.ts";
 import { ProtocolError } from "../../protocol/errors.ts";
-import { Destination, type DestinationKey, Service, type ServiceKey } from "../../protocol/ipvs.ts";
-import { DestinationConfigPatch, ServiceConfigPatch } from "../../protocol/messages-ipvs.ts";
 import type { Dashboard } from "../app.ts";
 import type { DirectorLink } from "../agents/link.ts";
+import { opDestination, opService, opTarget, runOp } from "../agents/table-ops.ts";
 import { directorDetailView, directorView, serviceViews } from "../live/views.ts";
 import { serviceState, settingsState } from "./audit-state.ts";
 import { audited } from "./audited.ts";
-import { atVersion, readBasesOnly, readJsonWithBase } from "./base-version.ts";
+import { atVersion } from "./base-version.ts";
 import { readJson } from "./respond.ts";
-import { type Router, reply } from "./router.ts";
+import { type RouteHandler, type Router, reply } from "./router.ts";
+import {
+  type TableRequest,
+  type TableRequestReader,
+  readDestCreate,
+  readDestDelete,
+  readDestUpdate,
+  readServiceCreate,
+  readServiceDelete,
+  readServiceUpdate,
+} from "./table-requests.ts";
 
 function info(l: DirectorLink): DirectorInfo {
   const { token: _token, ...rest } = l.registration;
@@ -47,17 +52,7 @@ function issueToken(): IssuedToken {
 
 const withoutToken = (r: Record<string, unknown>) => ({ ...r, ...(r.token === undefined ? {} : { token: "(redacted)" }) });
 
-export function serviceKeyParam(s: string): ServiceKey {
-  const k = parseServiceKeyString(s);
-  if (!k) throw new ProtocolError("bad_request", `"${s}" is not a service key (e.g. tcp:10.0.0.1:80, udp:[2001:db8::1]:53, fwmark:ipv4:1)`);
-  return k;
-}
-
-export function destKeyParam(s: string): DestinationKey {
-  const k = parseDestinationKeyString(s);
-  if (!k) throw new ProtocolError("bad_request", `"${s}" is not a real server key (e.g. 10.0.0.11:80, [2001:db8::11]:80)`);
-  return k;
-}
+export { destKeyParam, serviceKeyParam } from "./table-requests.ts";
 
 function serviceView(app: Dashboard, l: DirectorLink, key: string) {
   const v = serviceViews(l, app.drainOf)[key];
@@ -128,76 +123,36 @@ export function directorRoutes(router: Router, app: Dashboard): void {
       return { ok: true };
     })
     .on("GET", "/api/directors/:id/services", ({ params }) => directorDetailView(fleet.get(params.id!), app.drainOf))
-    .on("POST", "/api/directors/:id/services", async ({ req, params, principal }) => {
-      const l = fleet.get(params.id!);
-      const { body: svc, baseVersion } = await readJsonWithBase(req, Service, "service");
-      const key = serviceKeyString(svc.key);
-      const state = () => serviceState(l, key);
-      await audited(app, principal, { action: "service.create", director: l.id, target: key, request: svc, state }, () =>
-        atVersion(app, l, baseVersion, () => l.request("service.create", svc)),
-      );
-      return reply(201, serviceView(app, l, key));
-    })
-    .on("PATCH", "/api/directors/:id/services/:service", async ({ req, params, principal }) => {
-      const l = fleet.get(params.id!);
-      const key = serviceKeyParam(params.service!);
-      const { body: config, baseVersion } = await readJsonWithBase(req, ServiceConfigPatch.strict(), "service patch");
-      const ks = serviceKeyString(key);
-      const state = () => serviceState(l, ks);
-      await audited(app, principal, { action: "service.update", director: l.id, target: ks, request: config, state }, () =>
-        atVersion(app, l, baseVersion, () => l.request("service.update", { key, config })),
-      );
-      return serviceView(app, l, ks);
-    })
-    .on("DELETE", "/api/directors/:id/services/:service", async ({ req, params, principal }) => {
-      const l = fleet.get(params.id!);
-      const key = serviceKeyParam(params.service!);
-      const { baseVersion } = await readBasesOnly(req, "service delete");
-      const ks = serviceKeyString(key);
-      const state = () => serviceState(l, ks);
-      await audited(app, principal, { action: "service.delete", director: l.id, target: ks, request: null, state }, () =>
-        atVersion(app, l, baseVersion, () => l.request("service.delete", { key })),
-      );
-      return { ok: true };
-    })
-    .on("POST", "/api/directors/:id/services/:service/destinations", async ({ req, params, principal }) => {
-      const l = fleet.get(params.id!);
-      const service = serviceKeyParam(params.service!);
-      const { body: destination, baseVersion } = await readJsonWithBase(req, Destination, "real server");
-      const ks = serviceKeyString(service);
-      const dk = destinationKeyString(destination.key);
-      const state = () => serviceState(l, ks);
-      await audited(app, principal, { action: "dest.create", director: l.id, target: `${ks} ${dk}`, request: destination, state }, () =>
-        atVersion(app, l, baseVersion, () => l.request("dest.create", { service, destination })),
-      );
-      return reply(201, destView(app, l, ks, dk));
-    })
-    .on("PATCH", "/api/directors/:id/services/:service/destinations/:dest", async ({ req, params, principal }) => {
-      const l = fleet.get(params.id!);
-      const service = serviceKeyParam(params.service!);
-      const key = destKeyParam(params.dest!);
-      const { body: config, baseVersion } = await readJsonWithBase(req, DestinationConfigPatch.strict(), "real server patch");
-      const ks = serviceKeyString(service);
-      const dk = destinationKeyString(key);
-      const state = () => serviceState(l, ks);
-      await audited(app, principal, { action: "dest.update", director: l.id, target: `${ks} ${dk}`, request: config, state }, () =>
-        atVersion(app, l, baseVersion, () => l.request("dest.update", { service, key, config })),
-      );
-      return destView(app, l, ks, dk);
-    })
-    .on("DELETE", "/api/directors/:id/services/:service/destinations/:dest", async ({ req, params, principal }) => {
-      const l = fleet.get(params.id!);
-      const service = serviceKeyParam(params.service!);
-      const key = destKeyParam(params.dest!);
-      const ks = serviceKeyString(service);
-      const target = `${ks} ${destinationKeyString(key)}`;
-      const { baseVersion } = await readBasesOnly(req, "real server delete");
-      const state = () => serviceState(l, ks);
-      await audited(app, principal, { action: "dest.delete", director: l.id, target, request: null, state }, () =>
-        atVersion(app, l, baseVersion, () => l.request("dest.delete", { service, key })),
-      );
-      return { ok: true };
-    });
+    .on("POST", "/api/directors/:id/services", tableRoute(app, readServiceCreate, (l, t) => reply(201, serviceView(app, l, opService(t.op)))))
+    .on("PATCH", "/api/directors/:id/services/:service", tableRoute(app, readServiceUpdate, (l, t) => serviceView(app, l, opService(t.op))))
+    .on("DELETE", "/api/directors/:id/services/:service", tableRoute(app, readServiceDelete, () => ({ ok: true })))
+    .on(
+      "POST",
+      "/api/directors/:id/services/:service/destinations",
+      tableRoute(app, readDestCreate, (l, t) => reply(201, destView(app, l, opService(t.op), opDestination(t.op)!))),
+    )
+    .on(
+      "PATCH",
+      "/api/directors/:id/services/:service/destinations/:dest",
+      tableRoute(app, readDestUpdate, (l, t) => destView(app, l, opService(t.op), opDestination(t.op)!)),
+    )
+    .on("DELETE", "/api/directors/:id/services/:service/destinations/:dest", tableRoute(app, readDestDelete, () => ({ ok: true })));
+}
+
+/** A table mutation of one director: read, audited (the service's state before and after),
+ * run at its base version, answered with `answer` (the new state). The group routes run the
+ * same readers and ops on every member (routes-groups.ts). */
+function tableRoute(app: Dashboard, read: TableRequestReader, answer: (l: DirectorLink, t: TableRequest) => unknown): RouteHandler {
+  return async ({ req, params, principal }) => {
+    const l = app.fleet.get(params.id!);
+    const t = await read(req, params);
+    const ks = opService(t.op);
+    const state = () => serviceState(l, ks);
+    await audited(app, principal, { action: t.op.type, director: l.id, target: opTarget(t.op), request: t.request, state }, () =>
+      atVersion(app, l, t.bases.baseVersion, () => runOp(l, t.op)),
+    );
+    return answer(l, t);
+  };
 }
 
 function destView(app: Dashboard, l: DirectorLink, ks: string, dk: string) {
