@@ -1,39 +1,51 @@
-// The import preview diff: applying its changes to the live set gives the proposed set, the
-// order does not depend on input order, and changed fields are named.
+// The import preview diff: its changes, applied by the agent's code to a table holding the live
+// set, give the proposed set; the order does not depend on input order; changed fields are named.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ServiceRules } from "../../protocol/ipvsadm/names.ts";
-import { RuleModel, destKeyString, serviceKeyString } from "../../protocol/ipvsadm/ruleset.ts";
+import { destKeyString, serviceKeyString } from "../../protocol/ipvsadm/ruleset.ts";
 import { diffRules } from "../../protocol/rules-diff.ts";
-import type { RuleDiffEntry } from "../../protocol/rules-diff.ts";
-import type { DestinationConfig, ServiceConfig } from "../../protocol/ipvs.ts";
-import { serviceRulesArb } from "./ipvsadm-arbitraries.ts";
+import { importRules } from "../../agent/rules/import.ts";
+import { configsOnly, repairTo } from "../../agent/rules/repair.ts";
+import { FakeIpvs } from "./agent-ws-fakes.ts";
+import { serviceArb, serviceRulesArb } from "./ipvsadm-arbitraries.ts";
 
-/** Applies diff entries to a copy of `live` with plain map operations. */
-function applyDiff(live: ServiceRules[], changes: RuleDiffEntry[]): ServiceRules[] {
-  const model = RuleModel.from(live);
-  for (const c of changes) {
-    if (!c.destination) {
-      if (c.action === "create") model.apply({ kind: "add-service", service: { key: c.service, config: c.after as ServiceConfig } });
-      if (c.action === "delete") model.apply({ kind: "delete-service", service: c.service });
-      if (c.action === "update") {
-        model.apply({ kind: "delete-service", service: c.service });
-        const old = live.find((s) => serviceKeyString(s.key) === serviceKeyString(c.service))!;
-        model.apply({ kind: "add-service", service: { key: c.service, config: c.after as ServiceConfig } });
-        for (const d of [...old.destinations].reverse()) model.apply({ kind: "add-server", service: c.service, destination: d });
-      }
-    } else {
-      const dest = { key: c.destination, config: c.after as DestinationConfig };
-      if (c.action === "create") model.apply({ kind: "add-server", service: c.service, destination: dest });
-      if (c.action === "delete") model.apply({ kind: "delete-server", service: c.service, destination: c.destination });
-      if (c.action === "update") {
-        model.apply({ kind: "delete-server", service: c.service, destination: c.destination });
-        model.apply({ kind: "add-server", service: c.service, destination: dest });
-      }
-    }
+/** A fake kernel table holding `rules` (servers in list order). */
+async function tableOf(rules: readonly ServiceRules[]): Promise<FakeIpvs> {
+  const ipvs = new FakeIpvs();
+  for (const s of rules) {
+    await ipvs.createService({ key: s.key, config: s.config });
+    for (const d of s.destinations) await ipvs.createDestination(s.key, d);
   }
-  return model.toRules();
+  return ipvs;
 }
+
+/**
+ * A live set and a proposal made from it (services kept, re-configured or dropped; servers
+ * kept, re-weighted or dropped) plus new services: independent sets rarely share a key, and
+ * then the diff would never update anything.
+ */
+const editedPairArb = fc
+  .tuple(serviceRulesArb(), serviceRulesArb(3, 3))
+  .chain(([live, extra]) => {
+    const liveKeys = new Set(live.map((s) => serviceKeyString(s.key)));
+    const destEdit = (d: ServiceRules["destinations"][number]) =>
+      fc
+        .record({ keep: fc.constantFrom("same", "edit", "drop"), weight: fc.integer({ min: 0, max: 65535 }), upper: fc.integer({ min: 0, max: 1000 }) })
+        .map(({ keep, weight, upper }) =>
+          keep === "drop" ? null : keep === "same" ? d : { ...d, config: { ...d.config, weight, upperThreshold: upper, lowerThreshold: Math.floor(upper / 2) } },
+        );
+    const serviceEdit = (s: ServiceRules) =>
+      fc
+        .tuple(fc.constantFrom("same", "edit", "drop"), serviceArb(s.key), fc.tuple(...s.destinations.map(destEdit)))
+        .map(([keep, other, dests]): ServiceRules | null =>
+          keep === "drop" ? null : { key: s.key, config: keep === "edit" ? other.config : s.config, destinations: dests.filter((d) => d !== null) },
+        );
+    return fc.tuple(fc.constant(live), fc.tuple(...live.map(serviceEdit))).map(([l, edited]) => ({
+      live: l,
+      proposed: [...edited.filter((s) => s !== null), ...extra.filter((s) => !liveKeys.has(serviceKeyString(s.key)))],
+    }));
+  });
 
 const asSet = (rules: ServiceRules[]) =>
   Object.fromEntries(
@@ -44,10 +56,34 @@ const asSet = (rules: ServiceRules[]) =>
   );
 
 describe("diffRules", () => {
-  it("live + diff == proposed", () => {
-    fc.assert(
-      fc.property(serviceRulesArb(), serviceRulesArb(), (live, proposed) => {
-        expect(asSet(applyDiff(live, diffRules(live, proposed)))).toEqual(asSet(proposed));
+  // The diff applied by the agent's own code, on a table that only the kernel calls change:
+  // repairTo (the rollback's repair) sends diffRules(live, target) change by change, and a JSON
+  // merge import sends diffRulesMerge through the planner and applyPlan.
+  it("live + diff == proposed, applied by the agent's repair to a fake kernel table", async () => {
+    await fc.assert(
+      fc.asyncProperty(editedPairArb, async ({ live, proposed }) => {
+        const ipvs = await tableOf(live);
+        const errors: string[] = [];
+        await repairTo(ipvs, proposed, null, errors);
+        expect(errors).toEqual([]);
+        expect(asSet(configsOnly(await ipvs.listServices()))).toEqual(asSet(proposed));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("live + merge diff == live overlaid with proposed, applied by the agent's JSON merge import", async () => {
+    await fc.assert(
+      fc.asyncProperty(editedPairArb, async ({ live, proposed }) => {
+        const ipvs = await tableOf(live);
+        const r = await importRules(ipvs, { format: "json", rules: { services: proposed } }, "merge", false);
+        expect(r.errors).toEqual([]);
+        expect(r.applied).toBe(true);
+        // what merge means, stated without the diff: every proposed service and server with
+        // the proposed config; everything else of the live table untouched
+        const want = asSet(live);
+        for (const [k, v] of Object.entries(asSet(proposed))) want[k] = { config: v.config, dests: { ...(want[k]?.dests ?? {}), ...v.dests } };
+        expect(asSet(configsOnly(await ipvs.listServices()))).toEqual(want);
       }),
       { numRuns: 200 },
     );
