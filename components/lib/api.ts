@@ -71,7 +71,8 @@ export async function errorFromResponse(res: Response): Promise<ApiRequestError>
  * cookie itself is httpOnly); every mutation echoes it in X-CSRF-Token. */
 export function csrfToken(): string {
   if (typeof document === "undefined") return "";
-  const m = /(?:^|;\s*)lvs_csrf=([^;]*)/.exec(document.cookie);
+  // __Host-lvs_csrf when served over TLS (server/auth/cookies.ts)
+  const m = /(?:^|;\s*)(?:__Host-)?lvs_csrf=([^;]*)/.exec(document.cookie);
   return m ? decodeURIComponent(m[1]!) : "";
 }
 

@@ -7,7 +7,7 @@ import type { TLSSocket } from "node:tls";
 import type { UserView } from "../../protocol/dashboard.ts";
 import { ProtocolError } from "../../protocol/errors.ts";
 import type { Db } from "../store/db.ts";
-import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, readCookies, serializeCookie } from "./cookies.ts";
+import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, cookieName, readCookies, serializeCookie } from "./cookies.ts";
 import { ClientAddresses } from "./client-address.ts";
 import { dummyHash, hashPassword, verifyPassword } from "./passwords.ts";
 import { type Access, roleAllows } from "./policy.ts";
@@ -88,7 +88,8 @@ export class Auth {
   }
 
   principalOf(req: IncomingMessage, touch = true): { principal: Principal } | { failure: AuthFailure } {
-    const cookie = readCookies(req).get(SESSION_COOKIE);
+    // over TLS only the __Host- cookie counts: an unprefixed one may have been planted
+    const cookie = readCookies(req).get(cookieName(SESSION_COOKIE, this.secure(req)));
     if (!cookie) return { failure: "none" };
     const found = this.sessions.lookup(sessionKeyOf(cookie), touch);
     if ("failure" in found) return found;
@@ -148,17 +149,19 @@ export class Auth {
   /** Set-Cookie values for a new session, or (cookie null) for ending one. */
   cookies(req: IncomingMessage, s: { cookie: string; session: Session } | null): string[] {
     const secure = this.secure(req);
+    const session = cookieName(SESSION_COOKIE, secure);
+    const csrf = cookieName(CSRF_COOKIE, secure);
     if (!s) {
       return [
-        serializeCookie(SESSION_COOKIE, "", { secure, httpOnly: true, maxAge: 0 }),
-        serializeCookie(CSRF_COOKIE, "", { secure, httpOnly: false, maxAge: 0 }),
+        serializeCookie(session, "", { secure, httpOnly: true, maxAge: 0 }),
+        serializeCookie(csrf, "", { secure, httpOnly: false, maxAge: 0 }),
       ];
     }
     // browser cookies live as long as the absolute limit; the server enforces idle expiry
     const maxAge = Math.floor(this.sessions.limits.absoluteMs / 1000);
     return [
-      serializeCookie(SESSION_COOKIE, s.cookie, { secure, httpOnly: true, maxAge }),
-      serializeCookie(CSRF_COOKIE, s.session.csrf, { secure, httpOnly: false, maxAge }),
+      serializeCookie(session, s.cookie, { secure, httpOnly: true, maxAge }),
+      serializeCookie(csrf, s.session.csrf, { secure, httpOnly: false, maxAge }),
     ];
   }
 }

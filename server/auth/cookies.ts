@@ -1,11 +1,17 @@
 // The two cookies: the session (httpOnly: scripts never see it) and the CSRF token (readable
 // by the page, which echoes it in the X-CSRF-Token header). SameSite=Strict: no other site's
-// page makes the browser send them; Secure when served over TLS or told so.
+// page makes the browser send them; Secure when served over TLS or told so, and then named
+// with the __Host- prefix: the browser keeps such a cookie only if it is Secure, Path=/ and
+// has no Domain, so no subdomain or plain-HTTP page can plant or shadow it.
 import type { IncomingMessage } from "node:http";
 
 export const SESSION_COOKIE = "lvs_session";
 export const CSRF_COOKIE = "lvs_csrf";
 export const CSRF_HEADER = "x-csrf-token";
+export const HOST_PREFIX = "__Host-";
+
+/** The cookie's name as sent: __Host- prefixed when secure. */
+export const cookieName = (name: string, secure: boolean): string => (secure ? `${HOST_PREFIX}${name}` : name);
 
 export function readCookies(req: IncomingMessage): Map<string, string> {
   const out = new Map<string, string>();

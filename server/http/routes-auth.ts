@@ -24,8 +24,14 @@ export function sessionView(app: Dashboard, p: Principal | null): SessionView {
   };
 }
 
-/** Starts a session for the user: cookies on the response, the session view as the body. */
+/** Starts a session for the user: cookies on the response, the session view as the body.
+ * The session the browser came with (if any) ends: one browser, one session. */
 function signIn(app: Dashboard, req: IncomingMessage, res: ServerResponse, user: StoredUser): undefined {
+  const previous = app.auth.principalOf(req, false);
+  if ("principal" in previous) {
+    app.auth.sessions.delete(previous.principal.session.key);
+    app.hub.revalidate();
+  }
   const s = app.auth.sessions.create(user.id);
   for (const c of app.auth.cookies(req, s)) res.appendHeader("set-cookie", c);
   sendJson(res, 200, sessionView(app, { user: userView(user), session: s.session }));
