@@ -17,6 +17,8 @@ import {
 } from "./directors.ts";
 import { bundle } from "../scripts/build-agent.ts";
 import { ensureAll } from "./fetch.ts";
+import { haNamespaces } from "./ha.ts";
+import { HA_CLIENT, haAgentArgs, setupHaGuest } from "./ha-setup.ts";
 import { type GuestRecord, isAlive, startQemu, tailOf, consoleLogPath, waitForControl } from "./guest.ts";
 import { ensureInitramfs } from "./initramfs.ts";
 import { instanceDir, REPO_ROOT } from "./paths.ts";
@@ -91,6 +93,7 @@ export function requireState(instance: string): LabState {
 /** A director name, or a namespace of it (dir1-c, dir1-rs2), or a guest name (its root namespace). */
 export function resolveTarget(s: LabState, target: string): { guest: string; netns?: string } {
   if (s.guests.some((g) => g.name === target)) return { guest: target };
+  if (s.namespaces?.includes(target)) return { guest: s.guests[0]!.name, netns: target };
   const d = s.directors.find((x) => target === x.name || target.startsWith(`${x.name}-`));
   if (!d) throw new LabCommandError(`no director or guest named "${target}" (have: ${s.directors.map((x) => x.name).join(", ")})`);
   return { guest: d.guest, netns: target };
@@ -126,14 +129,15 @@ export async function waitForProcess(c: ControlClient, name: string, timeoutMs: 
 async function setupGuest(s: LabState, g: GuestRecord, opts: { rules: boolean }, log: (l: string) => void): Promise<void> {
   const c = controlFor(s, g.name);
   const mine = s.directors.filter((d) => d.guest === g.name);
-  for (const d of mine) {
+  if (s.topology === "ha") await setupHaGuest(c, s, { ...opts, agentBundle: bundlePaths(s.instance).agent });
+  for (const d of s.topology === "ha" ? [] : mine) {
     await buildNetwork(c, d, s.realServers);
     if (opts.rules) await loadDefaultRules(c, d, s.topology, s.realServers);
     await setTraffic(c, d, s.trafficRate, defaultTargets(s.topology));
   }
   if (!s.withAgents) return;
   for (const d of mine) {
-    await startAgent(c, d, bundlePaths(s.instance).agent);
+    if (s.topology !== "ha") await startAgent(c, d, bundlePaths(s.instance).agent);
     if (d.realServerAgent) await startRealServerAgent(c, d, d.realServerAgent, bundlePaths(s.instance).agent);
   }
   for (const d of mine) {
@@ -152,7 +156,9 @@ async function bootGuest(s: LabState, g: GuestRecord, timeoutMs: number): Promis
   await waitForControl(g, readControlToken(s), timeoutMs);
 }
 
-export async function up(o: UpOptions): Promise<LabState> {
+export async function up(opts: UpOptions): Promise<LabState> {
+  // ha: the pair dir1 + dir2 in one guest, on one segment
+  const o = opts.topology === "ha" ? { ...opts, directors: 2, directorsPerGuest: 2 } : opts;
   const existing = readState(o.instance);
   if (existing?.guests.some((g) => isAlive(g.pid))) {
     throw new LabCommandError(`lab "${o.instance}" is already up (npm run lab -- status; down to stop it)`);
@@ -181,6 +187,7 @@ export async function up(o: UpOptions): Promise<LabState> {
     controlTokenFile: control.file,
     guests: [],
     directors: [],
+    ...(o.topology === "ha" ? { namespaces: haNamespaces(o.realServers) } : {}),
   };
   for (let gi = 0; gi < guestCount; gi++) {
     const count = Math.min(o.directorsPerGuest, o.directors - gi * o.directorsPerGuest);
@@ -200,10 +207,11 @@ export async function up(o: UpOptions): Promise<LabState> {
         agentPort: port,
         agentToken: newToken(),
         agentUrl: `ws://127.0.0.1:${port}`,
-        ...(o.realServers > 0
+        // ha: one realserver-role agent, on rs1 (the real servers are shared by the pair)
+        ...(o.realServers > 0 && (o.topology !== "ha" || n === 1)
           ? {
               realServerAgent: {
-                name: `dir${n}-rs1`,
+                name: o.topology === "ha" ? "rs1" : `dir${n}-rs1`,
                 address: REAL_SERVER_IPS(1)[0]!,
                 listen: `10.253.${i + 1}.2`,
                 port: rsPort,
@@ -261,7 +269,7 @@ export async function restartAgent(instance: string, director: string, opts: { s
     await new Promise((res) => setTimeout(res, 200));
   }
   if (opts.stopOnly) return;
-  await startAgent(c, d, bundlePaths(instance).agent);
+  await startAgent(c, d, bundlePaths(instance).agent, s.topology === "ha" ? haAgentArgs(d) : []);
   await waitForAgent(c, d, 120_000);
 }
 
@@ -269,6 +277,8 @@ export async function setTrafficRate(instance: string, director: string, rate: n
   const s = requireState(instance);
   const d = s.directors.find((x) => x.name === director);
   if (!d) throw new LabCommandError(`no director named ${director}`);
+  // ha: the pair's one client sends to the VIPs, whichever director holds them
+  if (s.topology === "ha") return setTraffic(controlFor(s, d.guest), s.directors[0]!, rate, targets ?? defaultTargets(s.topology), HA_CLIENT);
   await setTraffic(controlFor(s, d.guest), d, rate, targets ?? defaultTargets(s.topology));
 }
 

@@ -2,19 +2,28 @@
 import { parseArgs } from "node:util";
 import { down, exec, reboot, setTrafficRate, status, UP_DEFAULTS, up } from "./api.ts";
 import { ensureAll } from "./fetch.ts";
+import { FAIL_MODES, type FailMode, failDirector, haStatus, healDirector } from "./ha-ops.ts";
 import { DEFAULT_INSTANCE, type Topology } from "./state.ts";
 
 const USAGE = `usage: npm run lab -- <verb> [options]
   fetch                          install Debian packages and the guest kernel (first use)
-  up [--directors N] [--directors-per-guest K] [--topology nat|dr|mixed]
+  up [--directors N] [--directors-per-guest K] [--topology nat|dr|mixed|ha]
      [--real-servers R] [--rate RPS] [--no-agent]
                                  boot guests, build directors, print agent URLs and tokens
+                                 (ha: the pair dir1/dir2 on one segment, VIPs by keepalived)
   status                         guests and directors, alive or not, with ports
   exec [-i] <director|ns|guest> -- <command...>
                                  run a command in that namespace (-i: pass our stdin to it);
                                  prints its output and exits with its code
   traffic <director> --rate R [--service VIP:PORT]...
                                  change the traffic generator (0 stops it)
+  fail <director> [--mode links|keepalived]
+                                 ha: links (default) sets the director's segment link down, a
+                                 dead box to its peer; keepalived sends SIGTERM to its keepalived
+                                 (VIPs released, the agent does not restart it)
+  heal <director> [--mode links|keepalived]
+                                 undoes fail: links up; or ha.configure with the current spec
+                                 (the agent starts keepalived again)
   reboot <guest>                 reboot a guest (IPVS rules are lost, as on a real reboot)
   down                           stop every guest of the instance
 options for every verb: --instance NAME (default "${DEFAULT_INSTANCE}", or $LVS_LAB_INSTANCE)`;
@@ -43,6 +52,7 @@ async function main(argv: string[]): Promise<number> {
       "no-agent": { type: "boolean" },
       stdin: { type: "boolean", short: "i" },
       json: { type: "boolean" },
+      mode: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -59,7 +69,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case "up": {
       const topology = (values.topology ?? UP_DEFAULTS.topology) as Topology;
-      if (!["nat", "dr", "mixed"].includes(topology)) throw new Error(`--topology must be nat, dr or mixed`);
+      if (!["nat", "dr", "mixed", "ha"].includes(topology)) throw new Error(`--topology must be nat, dr, mixed or ha`);
       const s = await up({
         ...UP_DEFAULTS,
         instance,
@@ -84,8 +94,9 @@ async function main(argv: string[]): Promise<number> {
     }
     case "status": {
       const st = await status(instance);
+      const ha = st.state.topology === "ha" && st.guests.every((g) => g.responding) ? await haStatus(st.state) : undefined;
       if (values.json) {
-        console.log(JSON.stringify(st, null, 2));
+        console.log(JSON.stringify({ ...st, ...(ha ? { ha } : {}) }, null, 2));
         return 0;
       }
       for (const g of st.guests) {
@@ -94,7 +105,9 @@ async function main(argv: string[]): Promise<number> {
         for (const d of st.state.directors.filter((x) => x.guest === g.name)) {
           const agent = g.processes.find((p) => p.name === `agent-${d.name}`);
           const a = !st.state.withAgents ? "no agent" : agent?.alive ? `agent up ${d.agentUrl}` : "agent DOWN";
-          console.log(`  ${d.name}  ${a}`);
+          const h = ha?.find((x) => x.name === d.name);
+          const vrrp = h ? `  vrrp ${h.vrrp}  vips ${h.vipsHeld.join(" ") || "-"}${h.segmentLink === "down" ? "  segment link DOWN" : ""}` : "";
+          console.log(`  ${d.name}  ${a}${vrrp}`);
         }
       }
       return st.guests.every((g) => g.alive && g.responding) ? 0 : 1;
@@ -109,6 +122,14 @@ async function main(argv: string[]): Promise<number> {
     case "traffic": {
       if (!target || values.rate === undefined) throw new Error("usage: traffic <director> --rate R [--service VIP:PORT]");
       await setTrafficRate(instance, target, int(values.rate, "rate", 0), values.service);
+      return 0;
+    }
+    case "fail":
+    case "heal": {
+      const mode = (values.mode ?? "links") as FailMode;
+      if (!target || !FAIL_MODES.includes(mode)) throw new Error(`usage: ${verb} <director> [--mode links|keepalived]`);
+      await (verb === "fail" ? failDirector : healDirector)(instance, target, mode);
+      console.log(`${target}: ${verb === "fail" ? "failed" : "healed"} (${mode})`);
       return 0;
     }
     case "reboot":

@@ -50,10 +50,12 @@ export async function loadDefaultRules(c: ControlClient, d: DirectorRecord, topo
   check(`loading rules in ${d.name}`, await c.exec(d.name, ["ipvsadm", "-R"], { stdin: defaultRules(topology, realServers) }));
 }
 
-export async function setTraffic(c: ControlClient, d: DirectorRecord, rate: number, targets: string[]): Promise<void> {
+/** The traffic loop of a director, run in its client namespace (the ha topology's one client
+ * is client1). */
+export async function setTraffic(c: ControlClient, d: DirectorRecord, rate: number, targets: string[], clientNs = `${d.name}-c`): Promise<void> {
   await c.stop(`traffic-${d.name}`);
   if (rate <= 0) return;
-  await c.spawn(`traffic-${d.name}`, `${d.name}-c`, ["sh", join(GUEST_DIR, "traffic.sh"), String(rate), ...targets]);
+  await c.spawn(`traffic-${d.name}`, clientNs, ["sh", join(GUEST_DIR, "traffic.sh"), String(rate), ...targets]);
 }
 
 export function agentAvailable(): boolean {

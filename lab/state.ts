@@ -6,7 +6,8 @@ import { join } from "node:path";
 import type { GuestRecord } from "./guest.ts";
 import { instanceDir } from "./paths.ts";
 
-export type Topology = "nat" | "dr" | "mixed";
+/** ha: two directors on one segment, VIPs floated by keepalived (lab/guest/director-ha.sh) */
+export type Topology = "nat" | "dr" | "mixed" | "ha";
 
 export interface DirectorRecord {
   name: string;
@@ -43,6 +44,8 @@ export interface LabState {
   controlTokenFile: string;
   guests: GuestRecord[];
   directors: DirectorRecord[];
+  /** namespaces that are not a director's (ha topology: lan, client1, rs1..), all in guests[0] */
+  namespaces?: string[];
 }
 
 export const DEFAULT_INSTANCE = "default";
