@@ -5,9 +5,11 @@ import { readFileSync, writeFileSync } from "node:fs";
 import type { RequestInput, RequestType, ResultData } from "../protocol/messages.ts";
 import { CATALOG, PROTOCOL_VERSION } from "../protocol/messages.ts";
 import { dispatch } from "./handlers/dispatch.ts";
+import { type HaManager, createHaManager, readSpecFile } from "./ha/index.ts";
 import { buildRegistry } from "./handlers/plugins.ts";
 import type { HandlerRegistry } from "./handlers/registry.ts";
 import type { IpvsClient } from "./ipvs/types.ts";
+import { ipRunner } from "./realserver/ip-command.ts";
 import { restoreLeavingOutRefused } from "./rules/boot-restore.ts";
 import { type SavingIpvsClient, withSaveFile } from "./rules/saving-client.ts";
 import { loadOrCreateIdentity } from "./tls/self-signed.ts";
@@ -87,7 +89,32 @@ async function main(): Promise<number> {
     console.error(`agent: applied ${report.applied.length} sysctls from ${report.file}`);
     for (const f of report.failed) console.error(`agent: could not apply ${f.name} = ${f.value}: ${f.error}`);
   }
-  const { registry, loaded } = await buildRegistry({ role: args.role, ipvs, host });
+  // VRRP through keepalived (agent/ha/): directors only; idle until a spec is configured
+  const ha: HaManager | null = ipvs
+    ? createHaManager({
+        ipvs,
+        runIp: ipRunner(),
+        mode: args.keepalivedMode,
+        keepalivedBin: args.keepalivedBin,
+        keepalivedDir: args.keepalivedDir,
+        keepalivedConf: args.keepalivedConf,
+        specFile: args.haSpecFile,
+        onNote: (m) => console.error(`agent: ha: ${m}`),
+      })
+    : null;
+  const { registry, loaded } = await buildRegistry({ role: args.role, ipvs, host, ...(ha ? { ha } : {}) });
+  if (ha && args.haSpecFile) {
+    // a bad or unapplicable spec file is logged, not fatal: the agent still serves ha.configure
+    try {
+      const spec = await readSpecFile(args.haSpecFile);
+      if (spec) {
+        const s = await ha.configure(spec, { persist: false });
+        console.error(`agent: ha: applied ${args.haSpecFile} (${spec.instances.length} VRRP instances, keepalived ${s.keepalived?.running ? `pid ${s.keepalived.pid}` : `not running: ${s.keepalived?.error}`})`);
+      } else console.error(`agent: ha: no spec in ${args.haSpecFile} yet; waiting for ha.configure`);
+    } catch (err) {
+      console.error(`agent: ha: ${args.haSpecFile} not applied: ${(err as Error).message}`);
+    }
+  }
 
   if (args.restore && args.saveFile && ipvs) {
     // Like the ipvsadm service at boot: restore into an empty table only. A restart of the
@@ -136,6 +163,8 @@ async function main(): Promise<number> {
       console.error(`agent: ${signal}, shutting down`);
       token.close();
       await server.close();
+      // a managed keepalived is stopped with SIGTERM: it releases its VIPs for the peer
+      await ha?.shutdown().catch((e: Error) => console.error(`agent: ha: shutdown: ${e.message}`));
       await saving?.saved(); // changes already made reach the file before we exit
       ipvs?.close();
       resolve(0);

@@ -2,6 +2,7 @@
 // sysctl, VIP/readiness), each exporting createHandlers(deps). They are imported statically so the
 // agent bundles into one file (npm run build:agent) that starts fast on a director.
 import type { Role } from "../../protocol/messages.ts";
+import { type HaManager, haHandlers } from "../ha/index.ts";
 import type { IpvsClient } from "../ipvs/types.ts";
 import type { RunIp } from "../realserver/ip-command.ts";
 import * as conns from "./conns.ts";
@@ -30,6 +31,8 @@ export interface HandlerDeps {
   /** null on a realserver agent, which does not open IPVS */
   ipvs: IpvsClient | null;
   host?: HostDeps;
+  /** a director's keepalived/VRRP manager (agent/ha/); without it ha.* stay unsupported */
+  ha?: HaManager;
 }
 
 export interface HandlerModule {
@@ -50,6 +53,7 @@ export async function buildRegistry(
 ): Promise<{ registry: HandlerRegistry; loaded: string[] }> {
   const registry = new HandlerRegistry();
   if (deps.ipvs) registry.use(ipvsHandlers(deps.ipvs)).use(statsHandlers(deps.ipvs));
+  if (deps.ha) registry.use(haHandlers(deps.ha));
   for (const m of modules) registry.use(await m.createHandlers(deps));
   return { registry, loaded: modules.map((m) => m.name) };
 }

@@ -23,13 +23,32 @@ export interface AgentArgs {
   sysctlFile: string | null;
   /** re-apply that file at start (values survive a reboot) */
   applySysctlFile: boolean;
+  /** --ha-spec FILE: the HA spec, applied at start when present, rewritten by ha.configure */
+  haSpecFile: string | null;
+  /** --keepalived: the agent's child process (managed) or the system's unit (systemd) */
+  keepalivedMode: "managed" | "systemd";
+  /** --keepalived-bin PATH; null: keepalived on PATH */
+  keepalivedBin: string | null;
+  /** --keepalived-dir DIR: notify fifo, managed mode's config and pid files */
+  keepalivedDir: string;
+  /** --keepalived-conf FILE: the config the systemd unit reads; null: /etc/keepalived/keepalived.conf */
+  keepalivedConf: string | null;
 }
 
 export const USAGE =
   "usage: agent/main.ts --listen HOST:PORT --token-file FILE\n" +
   "                     [--tls-auto DIR | --tls-cert FILE --tls-key FILE] [--tls-client-ca FILE]\n" +
   "                     [--role director|realserver] [--save-file FILE] [--restore]\n" +
-  "                     [--sysctl-file FILE] [--apply-sysctl-file]";
+  "                     [--sysctl-file FILE] [--apply-sysctl-file]\n" +
+  "                     [--ha-spec FILE] [--keepalived managed|systemd] [--keepalived-bin PATH]\n" +
+  "                     [--keepalived-dir DIR] [--keepalived-conf FILE]";
+
+/** Paths keepalived.conf names (notify_fifo) are rendered unquoted: no blanks or parser characters. */
+function keepalivedPath(flag: string, p: string | undefined): string | undefined {
+  if (p === undefined) return undefined;
+  if (!/^\/[A-Za-z0-9_./@+-]*$/.test(p)) throw new ArgsError(`${flag} must be an absolute path of letters, digits and _ . / @ + -, got ${JSON.stringify(p)}`);
+  return p;
+}
 
 /** "127.0.0.1:9400", "[::1]:9400", "0.0.0.0:0" */
 export function parseListen(s: string): { host: string; port: number } {
@@ -59,6 +78,11 @@ export function parseAgentArgs(argv: string[]): AgentArgs {
         restore: { type: "boolean", default: false },
         "sysctl-file": { type: "string" },
         "apply-sysctl-file": { type: "boolean", default: false },
+        "ha-spec": { type: "string" },
+        keepalived: { type: "string", default: "managed" },
+        "keepalived-bin": { type: "string" },
+        "keepalived-dir": { type: "string" },
+        "keepalived-conf": { type: "string" },
       },
     }));
   } catch (err) {
@@ -90,6 +114,12 @@ export function parseAgentArgs(argv: string[]): AgentArgs {
   const restore = values.restore === true;
   if (restore && !saveFile) throw new ArgsError("--restore needs --save-file");
   if (saveFile && role === "realserver") throw new ArgsError("--save-file is for directors (realservers have no IPVS table)");
+  const keepalivedMode = str("keepalived");
+  if (keepalivedMode !== "managed" && keepalivedMode !== "systemd") {
+    throw new ArgsError(`--keepalived must be managed or systemd, got ${JSON.stringify(keepalivedMode)}`);
+  }
+  const haSpecFile = str("ha-spec") ?? null;
+  if (haSpecFile && role === "realserver") throw new ArgsError("--ha-spec is for directors (VRRP moves a director's VIPs)");
   return {
     ...parseListen(listen),
     tokenFile,
@@ -101,6 +131,11 @@ export function parseAgentArgs(argv: string[]): AgentArgs {
     restore,
     sysctlFile: str("sysctl-file") ?? null,
     applySysctlFile: values["apply-sysctl-file"] === true,
+    haSpecFile,
+    keepalivedMode,
+    keepalivedBin: str("keepalived-bin") ?? null,
+    keepalivedDir: keepalivedPath("--keepalived-dir", str("keepalived-dir")) ?? "/var/lib/lvs-agent/keepalived",
+    keepalivedConf: keepalivedPath("--keepalived-conf", str("keepalived-conf")) ?? null,
   };
 }
 
