@@ -7,7 +7,7 @@ import type { Destination, ServiceKey } from "../../protocol/ipvs.ts";
 import { useAction } from "../hooks/use-action.ts";
 import { sendJson } from "../lib/api.ts";
 import type { FieldErrors } from "../lib/form-errors.ts";
-import { api } from "../lib/paths.ts";
+import type { TablePaths } from "../lib/paths.ts";
 import { useDirectorVersion, withBaseVersion } from "./director-version.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage } from "../ui/error-message.tsx";
@@ -22,7 +22,7 @@ const FORWARDING = [
   { value: "bypass", label: "bypass" },
 ];
 
-export function DestinationForm({ director, service, existing, onDone }: { director: string; service: ServiceKey; existing?: Destination; onDone: () => void }) {
+export function DestinationForm({ table, service, existing, onDone }: { table: TablePaths; service: ServiceKey; existing?: Destination; onDone: () => void }) {
   const [form, setForm] = useState<DestinationFormState>(existing ? formFromDestination(existing) : newDestination(service));
   const [errors, setErrors] = useState<FieldErrors>({});
   const svc = serviceKeyString(service);
@@ -31,8 +31,8 @@ export function DestinationForm({ director, service, existing, onDone }: { direc
   const [baseVersion] = useState(openedOn);
   const action = useAction(async (d: Destination) =>
     existing
-      ? sendJson("PATCH", api.destination(director, svc, destinationKeyString(existing.key)), withBaseVersion(d.config, baseVersion))
-      : sendJson("POST", api.destinations(director, svc), withBaseVersion(d, baseVersion)),
+      ? sendJson("PATCH", table.destination(svc, destinationKeyString(existing.key)), withBaseVersion(d.config, baseVersion))
+      : sendJson("POST", table.destinations(svc), withBaseVersion(d, baseVersion)),
   );
   const text = (k: keyof DestinationFormState) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
 

@@ -8,7 +8,7 @@ import { DrainControls } from "../drain/drain-controls.tsx";
 import { useAction } from "../hooks/use-action.ts";
 import { sendJson } from "../lib/api.ts";
 import { formatBitRate, formatCount, formatSi } from "../lib/format.ts";
-import { api } from "../lib/paths.ts";
+import { api, directorTable } from "../lib/paths.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage } from "../ui/error-message.tsx";
 import { DestinationForm } from "./destination-form.tsx";
@@ -68,7 +68,7 @@ export function DestinationRow({ director, group, service, serviceKey, persisten
         <tr>
           <td colSpan={10} className="px-2 py-2">
             <DestinationForm
-              director={director}
+              table={directorTable(director)}
               service={serviceKey}
               existing={{ key: { address: dest.address, port: dest.port }, config: dest.config }}
               onDone={() => setEditing(false)}

@@ -5,6 +5,7 @@ import { useState } from "react";
 import { parseServiceKeyString, type ServiceView } from "../../protocol/dashboard.ts";
 import { compareServiceKeysNumeric } from "../../protocol/rules-diff.ts";
 import { useDirector } from "../hooks/use-director.ts";
+import { directorTable } from "../lib/paths.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage } from "../ui/error-message.tsx";
 import { DirectorVersionContext } from "./director-version.ts";
@@ -42,7 +43,7 @@ export function DirectorServices({ id }: { id: string }) {
           </RequireRole>
           <ExportButton director={id} />
         </div>
-        {creating && <ServiceForm director={id} onDone={() => setCreating(false)} />}
+        {creating && <ServiceForm table={directorTable(id)} onDone={() => setCreating(false)} />}
         {importing && (
           <section aria-label="Import ipvsadm rules" className="rounded-lg border border-zinc-200 p-4 dark:border-zinc-800">
             <h2 className="mb-2 font-semibold">Import ipvsadm rules</h2>

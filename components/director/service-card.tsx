@@ -8,7 +8,7 @@ import { compareDestinationKeysNumeric } from "../../protocol/rules-diff.ts";
 import { useAction } from "../hooks/use-action.ts";
 import { sendJson } from "../lib/api.ts";
 import { formatBitRate, formatCount, formatSi } from "../lib/format.ts";
-import { api, pages } from "../lib/paths.ts";
+import { api, directorTable, pages } from "../lib/paths.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage } from "../ui/error-message.tsx";
 import { DestinationForm } from "./destination-form.tsx";
@@ -58,12 +58,12 @@ export function ServiceCard({ director, group, svc }: { director: string; group:
       <ErrorMessage error={del.error} className="m-2" />
       {mode === "edit" && (
         <div className="p-3">
-          <ServiceForm director={director} existing={{ key, config: svc.config }} onDone={() => setMode("view")} />
+          <ServiceForm table={directorTable(director)} existing={{ key, config: svc.config }} onDone={() => setMode("view")} />
         </div>
       )}
       {mode === "add" && (
         <div className="p-3">
-          <DestinationForm director={director} service={key} onDone={() => setMode("view")} />
+          <DestinationForm table={directorTable(director)} service={key} onDone={() => setMode("view")} />
         </div>
       )}
       {dests.length === 0 ? (

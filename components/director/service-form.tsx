@@ -8,7 +8,7 @@ import { SCHEDULERS, type SchedulerFlag, type Service } from "../../protocol/ipv
 import { useAction } from "../hooks/use-action.ts";
 import { sendJson } from "../lib/api.ts";
 import type { FieldErrors } from "../lib/form-errors.ts";
-import { api } from "../lib/paths.ts";
+import type { TablePaths } from "../lib/paths.ts";
 import { useDirectorVersion, withBaseVersion } from "./director-version.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage } from "../ui/error-message.tsx";
@@ -25,7 +25,8 @@ import {
 
 const FLAGS: SchedulerFlag[] = ["flag-1", "flag-2", "flag-3"];
 
-export function ServiceForm({ director, existing, onDone }: { director: string; existing?: Service; onDone: () => void }) {
+/** `table`: a director's (directorTable) or an HA group's (groupTable); the validation is the same. */
+export function ServiceForm({ table, existing, onDone }: { table: TablePaths; existing?: Service; onDone: () => void }) {
   const [form, setForm] = useState<ServiceFormState>(existing ? formFromService(existing) : NEW_SERVICE);
   const [errors, setErrors] = useState<FieldErrors>({});
   // the table this form was opened on
@@ -33,8 +34,8 @@ export function ServiceForm({ director, existing, onDone }: { director: string; 
   const [baseVersion] = useState(openedOn);
   const action = useAction(async (svc: Service) =>
     existing
-      ? sendJson("PATCH", api.service(director, serviceKeyString(existing.key)), withBaseVersion(svc.config, baseVersion))
-      : sendJson("POST", api.services(director), withBaseVersion(svc, baseVersion)),
+      ? sendJson("PATCH", table.service(serviceKeyString(existing.key)), withBaseVersion(svc.config, baseVersion))
+      : sendJson("POST", table.services, withBaseVersion(svc, baseVersion)),
   );
   const set = <K extends keyof ServiceFormState>(k: K, v: ServiceFormState[K]) => setForm((f) => ({ ...f, [k]: v }));
   const text = (k: keyof ServiceFormState) => (e: { target: { value: string } }) => set(k, e.target.value as never);

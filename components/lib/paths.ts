@@ -29,6 +29,11 @@ export const api = {
     const s = p.toString();
     return s ? `/api/audit?${s}` : "/api/audit";
   },
+  groups: () => "/api/groups",
+  group: (name: string) => `/api/groups/${enc(name)}`,
+  groupDrift: (name: string) => `/api/groups/${enc(name)}/drift`,
+  groupIdentical: (name: string) => `/api/groups/${enc(name)}/identical`,
+  groupAdopt: (name: string) => `/api/groups/${enc(name)}/adopt`,
   drains: () => "/api/drains",
   undrain: (job: string) => `/api/drains/${enc(job)}/undrain`,
   removeDrained: (job: string) => `/api/drains/${enc(job)}/remove`,
@@ -41,7 +46,36 @@ export const pages = {
   connections: (id: string) => `/directors/${enc(id)}/connections`,
   sysctls: (id: string) => `/directors/${enc(id)}/sysctls`,
   audit: () => "/audit",
+  group: (name: string) => `/groups/${enc(name)}`,
 };
+
+/** Where the service and real-server forms send a table's changes: one director's table, or
+ * an HA group's desired table (applied to every member, rolled back on all if one refuses). */
+export interface TablePaths {
+  services: string;
+  service: (svc: string) => string;
+  destinations: (svc: string) => string;
+  destination: (svc: string, dest: string) => string;
+}
+
+export function directorTable(id: string): TablePaths {
+  return {
+    services: api.services(id),
+    service: (svc) => api.service(id, svc),
+    destinations: (svc) => api.destinations(id, svc),
+    destination: (svc, dest) => api.destination(id, svc, dest),
+  };
+}
+
+export function groupTable(name: string): TablePaths {
+  const base = `/api/groups/${enc(name)}/services`;
+  return {
+    services: base,
+    service: (svc) => `${base}/${enc(svc)}`,
+    destinations: (svc) => `${base}/${enc(svc)}/destinations`,
+    destination: (svc, dest) => `${base}/${enc(svc)}/destinations/${enc(dest)}`,
+  };
+}
 
 /** A dynamic route segment back to its original text (Next hands params over still encoded). */
 export function decodeSegment(s: string): string {
