@@ -1,5 +1,5 @@
-// The dashboard's core, without HTTP: the store, the fleet's links, stats history, drain jobs
-// and the live hub's topics, wired together. server/http/server.ts puts it behind one port.
+// The dashboard's core, without HTTP: the store, the fleet's links, stats history, drain jobs,
+// HA groups and the live hub's topics, wired together. server/http/server.ts puts it behind one port.
 import { join } from "node:path";
 import type { DirectorRegistration } from "../protocol/dashboard.ts";
 import { ProtocolError } from "../protocol/errors.ts";
@@ -8,13 +8,16 @@ import { Fleet } from "./agents/fleet.ts";
 import { Auth, type AuthOptions } from "./auth/auth.ts";
 import type { LinkOptions } from "./agents/link.ts";
 import { DrainManager } from "./drain/manager.ts";
+import { GroupManager, type GroupManagerOptions } from "./groups/manager.ts";
 import { HistoryStore, type SeriesPoint } from "./history/store.ts";
 import { LiveHub, type LiveHubOptions } from "./live/hub.ts";
 import { directorDetailView, fleetView, serviceLiveView } from "./live/views.ts";
 import { AuditLog } from "./store/audit.ts";
 import { type Db, openDatabase } from "./store/db.ts";
 import { DirectorStore } from "./store/directors.ts";
+import { SecretBox, type SecretKeySource } from "./store/secrets.ts";
 import { DrainStore } from "./store/drains.ts";
+import { GroupStore } from "./store/groups.ts";
 
 export interface DashboardOptions {
   dataDir: string;
@@ -25,6 +28,10 @@ export interface DashboardOptions {
   /** history flush and retention timers (default 5 s and 60 s) */
   historyFlushMs?: number;
   pruneMs?: number;
+  /** the key that seals agent tokens in the store (default: the file beside the data folder) */
+  secretKey?: SecretKeySource;
+  /** HA groups: the drift re-list interval */
+  groups?: GroupManagerOptions;
 }
 
 export class Dashboard {
@@ -36,11 +43,13 @@ export class Dashboard {
   readonly history: HistoryStore;
   readonly fleet: Fleet;
   readonly drains: DrainManager;
+  readonly groups: GroupManager;
   readonly hub: LiveHub;
   readonly #timers: ReturnType<typeof setInterval>[] = [];
 
   constructor(opts: DashboardOptions) {
     this.db = openDatabase(opts.dataDir);
+    const secrets = SecretBox.load(opts.dataDir, opts.secretKey);
     this.audit = new AuditLog(this.db);
     // before this process can begin any entry: every running one is an earlier run's
     this.interruptedAudits = this.audit.interruptPending();
@@ -49,10 +58,15 @@ export class Dashboard {
     this.hub = new LiveHub((topic) => this.topicView(topic), opts.live);
     // a live socket lives only as long as its login session (checked without extending it)
     this.hub.requireSessions((key) => this.auth.principalByKey(key, false) !== null);
-    this.fleet = new Fleet(new DirectorStore(this.db), opts.link ?? {}, {
-      changed: () => this.hub.poke(),
+    this.fleet = new Fleet(new DirectorStore(this.db, secrets), opts.link ?? {}, {
+      changed: (id) => {
+        this.groups.onChange(id);
+        this.hub.poke();
+      },
       stats: (id, _snap, state) => this.#onStats(id, state),
+      ha: (id, transitions) => this.groups.onHa(id, transitions),
     });
+    this.groups = new GroupManager(this.fleet, new GroupStore(this.db), this.audit, () => this.hub.poke(), opts.groups);
     this.drains = new DrainManager(this.fleet, new DrainStore(this.db), () => this.hub.poke());
     this.#timers.push(
       setInterval(() => this.history.flush(), opts.historyFlushMs ?? 5_000),
@@ -81,6 +95,8 @@ export class Dashboard {
     }
     this.history.record(id, Date.now(), points);
     this.drains.onStats(id, state);
+    // a weight changed by hand (ipvsadm -e) arrives here first: follow the group's drift now
+    this.groups.onChange(id);
   }
 
   drainOf = (director: string, service: string, destination: string): string | null =>
@@ -90,6 +106,7 @@ export class Dashboard {
   topicView(topic: string): unknown {
     if (topic === "fleet") return fleetView(this.fleet.links());
     if (topic === "drains") return this.drains.view();
+    if (topic === "groups") return this.groups.view();
     const d = /^director:([a-z0-9-]+)$/.exec(topic);
     if (d) return directorDetailView(this.fleet.get(d[1]!), this.drainOf);
     const s = /^service:([a-z0-9-]+):(.+)$/.exec(topic);
@@ -104,6 +121,7 @@ export class Dashboard {
   /** Closes links and the hub, writes the history buffers, closes the database. */
   close(): void {
     for (const t of this.#timers) clearInterval(t);
+    this.groups.stop();
     this.fleet.stop();
     this.hub.close();
     this.history.flush(Date.now(), true);

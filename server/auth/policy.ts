@@ -52,6 +52,18 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   "GET /api/readiness": "viewer",
   "POST /api/readiness/fix": "operator",
 
+  "GET /api/groups": "viewer",
+  "GET /api/groups/:group": "viewer",
+  "GET /api/groups/:group/drift": "viewer",
+  "POST /api/groups/:group/identical": "admin",
+  "POST /api/groups/:group/adopt": "admin",
+  "POST /api/groups/:group/services": "operator",
+  "PATCH /api/groups/:group/services/:service": "operator",
+  "DELETE /api/groups/:group/services/:service": "operator",
+  "POST /api/groups/:group/services/:service/destinations": "operator",
+  "PATCH /api/groups/:group/services/:service/destinations/:dest": "operator",
+  "DELETE /api/groups/:group/services/:service/destinations/:dest": "operator",
+
   "GET /api/drains": "viewer",
   "POST /api/drains": "operator",
   "GET /api/drains/:job": "viewer",

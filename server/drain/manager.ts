@@ -1,6 +1,6 @@
 // Drain jobs: set a real server's weight to 0 on one director (or on every director of a
-// group that has that service and real server, rolling back those already drained if one
-// fails), follow its active/inactive connections from the stats events, and mark it drained
+// group that has that service and real server, naming the members that do not in `skipped`,
+// and rolling back those already drained if one fails), follow its active/inactive connections from the stats events, and mark it drained
 // when both reach 0 everywhere. Undrain restores each previous weight; remove deletes the
 // real server once drained. Jobs are persisted on every status change, so a restarted
 // server resumes following the ones still draining (their weight is already 0 in the kernel).
@@ -67,14 +67,19 @@ export class DrainManager {
     if (!destKey) throw new ProtocolError("bad_request", `"${req.destination}" is not a real server key`);
     const service = serviceKeyString(svcKey);
     const destination = destinationKeyString(destKey);
-    const targets =
-      req.director !== undefined
-        ? [this.fleet.get(req.director)]
-        : this.fleet
-            .links()
-            .filter((l) => l.registration.group === req.group && l.state.services.get(service)?.destinations.has(destination));
+    // a group drain: every member that has the real server; the others are named (skipped),
+    // never left out silently (an HA member without the service is drift: see the group)
+    const members = req.director !== undefined ? [] : this.fleet.links().filter((l) => l.registration.role === "director" && l.registration.group === req.group);
+    const skipped: Record<string, string> = {};
+    for (const l of members) {
+      const svc = l.state.services.get(service);
+      if (!svc) skipped[l.id] = `${l.id} has no service ${service}`;
+      else if (!svc.destinations.has(destination)) skipped[l.id] = `${l.id} has no real server ${destination} in ${service}`;
+    }
+    const targets = req.director !== undefined ? [this.fleet.get(req.director)] : members.filter((l) => !(l.id in skipped));
     if (targets.length === 0) {
-      throw new ProtocolError("not_found", `no director of group "${req.group}" has ${destination} in ${service}`);
+      const why = Object.values(skipped);
+      throw new ProtocolError("not_found", `no director of group "${req.group}" has ${destination} in ${service}${why.length ? `: ${why.join("; ")}` : ""}`, { skipped });
     }
     for (const t of targets) {
       const other = this.jobOf(t.id, service, destination);
@@ -92,6 +97,7 @@ export class DrainManager {
       finishedAt: null,
       etaSeconds: null,
       persistent: false,
+      ...(Object.keys(skipped).length > 0 ? { skipped } : {}),
     };
     const done: { link: (typeof targets)[number]; weight: number }[] = [];
     try {

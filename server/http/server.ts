@@ -11,11 +11,13 @@ import { auditRoutes } from "./routes-audit.ts";
 import { authRoutes } from "./routes-auth.ts";
 import { directorRoutes } from "./routes-directors.ts";
 import { drainRoutes } from "./routes-drains.ts";
+import { groupRoutes } from "./routes-groups.ts";
 import { hostRoutes } from "./routes-host.ts";
 import { historyRoutes } from "./routes-history.ts";
 import { rulesRoutes } from "./routes-rules.ts";
 import { userRoutes } from "./routes-users.ts";
 import { sendError } from "./respond.ts";
+import { applySecurityHeaders } from "./security-headers.ts";
 import { Router } from "./router.ts";
 
 export type NextHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
@@ -52,10 +54,13 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
   historyRoutes(router, app);
   hostRoutes(router, app);
   drainRoutes(router, app);
+  groupRoutes(router, app);
 
   const http = createHttpServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
-    if (url.pathname === "/api" || url.pathname.startsWith("/api/")) {
+    const api = url.pathname === "/api" || url.pathname.startsWith("/api/");
+    applySecurityHeaders(req, res, api ? "api" : "page", app.auth.secure(req));
+    if (api) {
       void router.handle(req, res, url);
       return;
     }

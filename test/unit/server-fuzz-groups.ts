@@ -3,3 +3,5 @@
 export const isTableRoute = (route: string): boolean => /^\S+ \/api\/directors(\/:id(\/services(\/:service(\/destinations(\/:dest)?)?)?)?)?$/.test(route);
 /** rules, history, conns, sysctls of a director */
 export const isHostRoute = (route: string): boolean => /^\S+ \/api\/directors\/:id\/(rules|history|conns|sysctls)/.test(route);
+/** HA groups (/api/groups...) */
+export const isGroupRoute = (route: string): boolean => /^\S+ \/api\/groups/.test(route);

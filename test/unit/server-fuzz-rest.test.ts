@@ -1,14 +1,16 @@
 // REST fuzz (see server-fuzz-suite.ts), part 1: every registered route has cases; sign-in,
-// users, drains, audit, readiness, and unknown paths/methods. Parts 2 and 3:
-// server-fuzz-rest-tables.test.ts (directors, services, real servers) and
-// server-fuzz-rest-host.test.ts (rules, history, conns, sysctls).
+// users, drains, audit, readiness, and unknown paths/methods. Parts 2 to 4:
+// server-fuzz-rest-tables.test.ts (directors, services, real servers),
+// server-fuzz-rest-host.test.ts (rules, history, conns, sysctls) and
+// server-fuzz-rest-ha.test.ts (HA groups).
 import { describe, expect, it } from "vitest";
 import { describeRouteFuzz, fuzz, fuzzFixture, RUNS, routesMatching } from "./server-fuzz-suite.ts";
 import { routeFuzz, unknownRoutes } from "./server-fuzz-routes.ts";
-import { isHostRoute, isTableRoute } from "./server-fuzz-groups.ts";
+import { groupRouteFuzz } from "./server-fuzz-routes-groups.ts";
+import { isGroupRoute, isHostRoute, isTableRoute } from "./server-fuzz-groups.ts";
 
 const f = fuzzFixture();
-const all = routeFuzz();
+const all = { ...routeFuzz(), ...groupRouteFuzz() };
 
 describe("REST fuzz coverage", () => {
   it("has cases for every registered route", () => {
@@ -17,7 +19,7 @@ describe("REST fuzz coverage", () => {
   });
 });
 
-describeRouteFuzz("REST fuzz: auth, users, drains, audit, readiness", f, routesMatching(all, (r) => !isTableRoute(r) && !isHostRoute(r)));
+describeRouteFuzz("REST fuzz: auth, users, drains, audit, readiness", f, routesMatching(all, (r) => !isTableRoute(r) && !isHostRoute(r) && !isGroupRoute(r)));
 
 describe("REST fuzz: unknown paths", () => {
   it(`unknown paths and methods: ${RUNS} cases, 404 / 405 / 413`, async () => {

@@ -43,7 +43,7 @@ export interface RouteFuzz {
 }
 
 /** Bodies that fail `schema`: broken templates, random JSON, non-JSON, deep, huge. */
-function invalidFor(schema: z.ZodType, template: Record<string, unknown>, opts: Parameters<typeof brokenBody>[1] = {}): fc.Arbitrary<string> {
+export function invalidFor(schema: z.ZodType, template: Record<string, unknown>, opts: Parameters<typeof brokenBody>[1] = {}): fc.Arbitrary<string> {
   return bodyText(brokenBody(template, opts)).filter((text) => {
     try {
       // the server reads an empty body as {}
@@ -55,10 +55,10 @@ function invalidFor(schema: z.ZodType, template: Record<string, unknown>, opts: 
 }
 
 /** Bodies of any kind, valid ones included (for targets that do not exist). */
-const anyBody = (template: unknown) => fc.oneof(fc.constant(JSON.stringify(template)), bodyText(fc.jsonValue()));
+export const anyBody = (template: unknown) => fc.oneof(fc.constant(JSON.stringify(template)), bodyText(fc.jsonValue()));
 
 /** Segments that are not the real id / key (the real one would be a valid target). */
-const notReal = (...real: string[]) => badSegment.filter((s) => !real.includes(s) && !real.includes(decodeURIComponentSafe(s)));
+export const notReal = (...real: string[]) => badSegment.filter((s) => !real.includes(s) && !real.includes(decodeURIComponentSafe(s)));
 function decodeURIComponentSafe(s: string): string {
   try {
     return decodeURIComponent(s);
@@ -67,16 +67,16 @@ function decodeURIComponentSafe(s: string): string {
   }
 }
 /** Well-formed keys of services / real servers that do not exist on d1. */
-const otherService = fc.constantFrom("tcp:10.9.0.2:80", "udp:10.9.0.1:80", "fwmark:ipv4:7", "tcp:[2001:db8::1]:443").map(encodeURIComponent);
-const otherDest = fc.constantFrom("10.0.0.12:80", "[2001:db8::11]:80", "10.0.0.11:81").map(encodeURIComponent);
+export const otherService = fc.constantFrom("tcp:10.9.0.2:80", "udp:10.9.0.1:80", "fwmark:ipv4:7", "tcp:[2001:db8::1]:443").map(encodeURIComponent);
+export const otherDest = fc.constantFrom("10.0.0.12:80", "[2001:db8::11]:80", "10.0.0.11:81").map(encodeURIComponent);
 const badQueryValue = fc.oneof(fc.string({ maxLength: 30 }).map(encodeURIComponent), badSegment, fc.constantFrom("-1", "1e400", "0x10", "NaN", "%zz"));
-const query = (names: string[]) =>
+export const query = (names: string[]) =>
   fc.array(fc.tuple(fc.oneof(fc.constantFrom(...names), fc.string({ maxLength: 8 })), badQueryValue), { maxLength: 5 }).map((kv) =>
     kv.length ? `?${kv.map(([k, v]) => `${encodeURIComponent(k)}=${v}`).join("&")}` : "",
   );
-const serviceSpecial = (p: string) =>
+export const serviceSpecial = (p: string) =>
   p.endsWith("address") ? badAddress : p.endsWith("port") ? badPort : p.endsWith("scheduler") ? badScheduler : p.endsWith("protocol") ? fc.constantFrom("TCP", "icmp", "", "fwmark") : null;
-const destSpecial = (p: string) =>
+export const destSpecial = (p: string) =>
   p.endsWith("address") ? badAddress : p.endsWith("port") ? badPort : p.endsWith("forwarding") ? fc.constantFrom("nat", "", "dr", "ROUTE") : p.endsWith("weight") ? fc.constantFrom(-1, 65536, 1.5, 2 ** 31) : null;
 /** ipvsadm -R text the agent must refuse (an unknown option on every line). */
 const badRulesText = fc.array(fc.string({ maxLength: 30 }), { minLength: 1, maxLength: 5 }).map((ls) => ls.map((l) => `-A -t 10.9.0.5:80 --bogus ${l}`).join("\n"));
@@ -88,7 +88,7 @@ function validAuditParam(name: string, v: string): boolean {
   return v === "" || (Number.isInteger(n) && n >= 1 && n <= (name === "limit" ? 1000 : Number.MAX_SAFE_INTEGER));
 }
 
-function req(method: string, path: fc.Arbitrary<string>, body?: fc.Arbitrary<string>): fc.Arbitrary<FuzzRequest> {
+export function req(method: string, path: fc.Arbitrary<string>, body?: fc.Arbitrary<string>): fc.Arbitrary<FuzzRequest> {
   return body ? fc.record({ method: fc.constant(method), path, body }) : fc.record({ method: fc.constant(method), path });
 }
 const c = fc.constant;

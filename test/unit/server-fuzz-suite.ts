@@ -27,8 +27,9 @@ export interface FuzzFixture {
   h: Harness;
 }
 
-/** Starts the fixture before the file's tests and stops it after; read `.s`/`.h` in tests. */
-export function fuzzFixture(): FuzzFixture {
+/** Starts the fixture before the file's tests and stops it after; read `.s`/`.h` in tests.
+ * `group`: d1 is registered in that HA group (the group routes' fixture). */
+export function fuzzFixture(opts: { group?: string } = {}): FuzzFixture {
   const f = {} as FuzzFixture;
   let agentDir = "";
   beforeAll(async () => {
@@ -44,10 +45,12 @@ export function fuzzFixture(): FuzzFixture {
     f.h = await startHarness({ registry });
     // a slow heartbeat: generating and checking big cases may block the loop for a while
     f.s = await startServer({ link: { ...FAST.link, heartbeatMs: 10_000 } });
-    expect((await f.s.api("POST", "/api/directors", registration(f.h, "d1"))).status).toBe(201);
+    expect((await f.s.api("POST", "/api/directors", registration(f.h, "d1", opts.group ? { group: opts.group } : {}))).status).toBe(201);
     await until(() => f.s.app.fleet.get("d1").online, 10_000, "d1 online");
     expect((await f.s.api("POST", "/api/directors/d1/services", SVC)).status).toBe(201);
     expect((await f.s.api("POST", `/api/directors/d1/services/${encodeURIComponent(SVC_KEY)}/destinations`, DEST)).status).toBe(201);
+    // the group's desired table is the fixture's table (seeded before the fixture was made)
+    if (opts.group) expect((await f.s.api("POST", `/api/groups/${opts.group}/adopt`, { director: "d1" })).status).toBe(200);
   });
   afterAll(async () => {
     await f.s?.close();

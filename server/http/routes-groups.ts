@@ -1,0 +1,105 @@
+// /api/groups: HA groups (server/groups/). Reads: the groups, one group with its desired
+// table, the drift of each member. Changes: the per-director service and real-server routes
+// on the whole group (the same readers and ops, table-requests.ts), audited as one entry
+// naming the group and its members; "Make identical" (with its dry run, the preview) and
+// "adopt this member's table" for admins.
+import { AdoptRequest, type GroupDetailView, MakeIdenticalRequest } from "../../protocol/dashboard.ts";
+import { ProtocolError } from "../../protocol/errors.ts";
+import type { Dashboard } from "../app.ts";
+import type { DirectorLink } from "../agents/link.ts";
+import { opService, opTarget } from "../agents/table-ops.ts";
+import type { StateOf } from "../agents/versioned.ts";
+import { applyGroupChange, checkGroupVersion, withGroupLocked } from "../groups/change.ts";
+import { tableOfState } from "../groups/desired.ts";
+import { checkMembers, groupDrift, liveText, makeIdentical } from "../groups/identical.ts";
+import { directorDetailView } from "../live/views.ts";
+import { serviceState } from "./audit-state.ts";
+import { audited } from "./audited.ts";
+import { readJsonWithBase } from "./base-version.ts";
+import { type RouteHandler, type Router, reply } from "./router.ts";
+import {
+  type TableRequestReader,
+  readDestCreate,
+  readDestDelete,
+  readDestUpdate,
+  readServiceCreate,
+  readServiceDelete,
+  readServiceUpdate,
+} from "./table-requests.ts";
+
+const G = "/api/groups/:group";
+
+/** Every member's table as rules.export text (the audit's before/after of whole-table changes). */
+async function membersText(members: readonly DirectorLink[]): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const l of members) out[l.id] = await liveText(l).catch((e: Error) => `(unavailable: ${e.message})`);
+  return out;
+}
+
+export function groupRoutes(router: Router, app: Dashboard): void {
+  const groups = app.groups;
+  const stateOf: StateOf = (l) => directorDetailView(l, app.drainOf);
+
+  /** A group-wide table change: one audit entry, every member or none. */
+  const change = (read: TableRequestReader, status: number): RouteHandler =>
+    async ({ req, params, principal }) => {
+      const name = params.group!;
+      const members = groups.require(name);
+      const t = await read(req, params, true);
+      const ks = opService(t.op);
+      const ids = members.map((l) => l.id);
+      const state = () => ({
+        desiredVersion: groups.desired(name)?.version ?? null,
+        members: Object.fromEntries(groups.members(name).map((l) => [l.id, serviceState(l, ks)])),
+      });
+      const request = { group: name, members: ids, change: t.op.type, body: t.request };
+      await audited(app, principal, { action: `group.${t.op.type}`, director: null, target: `${name} ${opTarget(t.op)}`, request, state }, () =>
+        applyGroupChange(groups, name, t.op, t.bases, stateOf),
+      );
+      const detail: GroupDetailView = groups.detail(name);
+      return status === 201 ? reply(201, detail) : detail;
+    };
+
+  router
+    .on("GET", "/api/groups", () => groups.view())
+    .on("GET", G, ({ params }) => groups.detail(params.group!))
+    .on("GET", `${G}/drift`, ({ params }) => groupDrift(groups, params.group!))
+    .on("POST", `${G}/identical`, async ({ req, params, principal }) => {
+      const name = params.group!;
+      const members = groups.require(name);
+      const { body, baseVersion } = await readJsonWithBase(req, MakeIdenticalRequest, "make-identical request");
+      // refused requests are not worth an audit entry: check what can be checked first
+      checkMembers(groups, name, body.members);
+      checkGroupVersion(groups, name, baseVersion);
+      const run = () => makeIdentical(groups, name, { members: body.members, dryRun: body.dryRun, baseVersion }, stateOf);
+      // the preview changes nothing: no audit entry
+      if (body.dryRun) return run();
+      const touched = members.filter((l) => body.members === undefined || body.members.includes(l.id));
+      const succeeded = (r: unknown) => !Object.values((r as Awaited<ReturnType<typeof run>>).members).some((m) => m.status === "failed");
+      const request = { group: name, members: body.members ?? null, desiredVersion: groups.desired(name)?.version ?? null };
+      return audited(app, principal, { action: "group.identical", director: null, target: name, request, state: () => membersText(touched), succeeded }, run);
+    })
+    .on("POST", `${G}/adopt`, async ({ req, params, principal }) => {
+      const name = params.group!;
+      const members = groups.require(name);
+      const { body } = await readJsonWithBase(req, AdoptRequest, "adopt request");
+      const from = members.find((l) => l.id === body.director);
+      if (!from) throw new ProtocolError("bad_request", `director ${body.director} is not a member of group ${name}`);
+      const state = () => groups.detail(name).desired?.text ?? null;
+      await audited(app, principal, { action: "group.adopt", director: from.id, target: name, request: { group: name, director: from.id }, state }, () =>
+        withGroupLocked(groups, name, {}, stateOf, async () => {
+          if (!from.online) throw new ProtocolError("unavailable", `director ${from.id} is ${from.link}: its table cannot be read now`);
+          await from.relist();
+          groups.setDesired(name, tableOfState(from.state), "adopted", from.id);
+          return { version: groups.desired(name)!.version };
+        }, false),
+      );
+      return groups.detail(name);
+    })
+    .on("POST", `${G}/services`, change(readServiceCreate, 201))
+    .on("PATCH", `${G}/services/:service`, change(readServiceUpdate, 200))
+    .on("DELETE", `${G}/services/:service`, change(readServiceDelete, 200))
+    .on("POST", `${G}/services/:service/destinations`, change(readDestCreate, 201))
+    .on("PATCH", `${G}/services/:service/destinations/:dest`, change(readDestUpdate, 200))
+    .on("DELETE", `${G}/services/:service/destinations/:dest`, change(readDestDelete, 200));
+}
