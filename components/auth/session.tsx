@@ -4,6 +4,7 @@
 import type { ReactNode } from "react";
 import useSWR from "swr";
 import type { Role, SessionView } from "../../protocol/dashboard.ts";
+import { sameOriginPath } from "../../protocol/safe-redirect.ts";
 import { getJson } from "../lib/api.ts";
 
 export const SESSION_PATH = "/api/auth/session";
@@ -31,5 +32,6 @@ export function RequireRole({ min, children }: { min: Role; children: ReactNode 
 
 /** A path of this site to return to after signing in (never another site: no open redirect). */
 export function safeNext(next: string | null): string {
-  return next?.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
+  // parsed as the browser will ("/\t/evil.com" is "//evil.com" to it), not prefix-matched
+  return sameOriginPath(next);
 }
