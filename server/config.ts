@@ -22,6 +22,8 @@ export interface ServerArgs {
   publicOrigin: string | null;
   /** CIDRs of reverse proxies whose X-Forwarded-For is believed (--trusted-proxy, repeated) */
   trustedProxies: string[];
+  /** the key file that seals agent tokens (null: beside the data folder; LVS_FLEET_SECRET_KEY wins) */
+  secretKeyFile: string | null;
   sessionIdleMinutes: number;
   sessionMaxHours: number;
   /** first start only: create this admin when no user exists (password read from a file) */
@@ -36,6 +38,8 @@ export const USAGE = `usage: npm start -- [--host ADDR] [--port N] [--data DIR] 
   --config  JSON file with {"directors": [...]} upserted at start (or LVS_FLEET_CONFIG)
   --secure-cookies          mark cookies Secure (TLS terminated by a proxy in front)
   --public-origin URL       the origin browsers use (https://lvs.example.com) when a proxy rewrites Host
+  --secret-key-file F       the key sealing agent tokens in the store, outside --data (default DIR.key beside
+                            it, created 0600; or LVS_FLEET_SECRET_KEY_FILE; LVS_FLEET_SECRET_KEY=base64 wins)
   --trusted-proxy CIDR      a reverse proxy whose X-Forwarded-For names the client (repeat for several)
   --session-idle-minutes N  sign out after N minutes without a request (default 60)
   --session-max-hours N     sign out N hours after signing in at the latest (default 12)
@@ -51,6 +55,7 @@ export function parseServerArgs(argv: readonly string[], env: Record<string, str
     secureCookies: false,
     publicOrigin: null,
     trustedProxies: [],
+    secretKeyFile: env.LVS_FLEET_SECRET_KEY_FILE || null,
     sessionIdleMinutes: 60,
     sessionMaxHours: 12,
     adminUsername: env.LVS_FLEET_ADMIN_USERNAME || "admin",
@@ -70,6 +75,7 @@ export function parseServerArgs(argv: readonly string[], env: Record<string, str
     else if (name === "--config") out.configFile = value();
     else if (name === "--secure-cookies") out.secureCookies = true;
     else if (name === "--public-origin") out.publicOrigin = value();
+    else if (name === "--secret-key-file") out.secretKeyFile = value();
     else if (name === "--trusted-proxy") out.trustedProxies.push(cidr(value()));
     else if (name === "--session-idle-minutes") out.sessionIdleMinutes = positive(name, value());
     else if (name === "--session-max-hours") out.sessionMaxHours = positive(name, value());

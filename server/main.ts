@@ -5,11 +5,14 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ConfigError, loadConfigFile, parseServerArgs, readAdminPassword } from "./config.ts";
 import { createServer } from "./http/server.ts";
+import { StoreSetupError } from "./store/db.ts";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 async function main(): Promise<void> {
   const args = parseServerArgs(process.argv.slice(2));
+  // every file this process creates (database, -wal/-shm, key, exports) is its user's only
+  process.umask(0o077);
   const directors = args.configFile ? loadConfigFile(args.configFile) : [];
   // next is CommonJS: its module.exports (the factory) is the default export at runtime
   const next = (await import("next")).default as unknown as typeof import("next/dist/server/next.js").default;
@@ -24,6 +27,10 @@ async function main(): Promise<void> {
     host: args.host,
     port: args.port,
     dataDir: resolve(args.dataDir),
+    secretKey: {
+      ...(process.env.LVS_FLEET_SECRET_KEY ? { key: process.env.LVS_FLEET_SECRET_KEY } : {}),
+      ...(args.secretKeyFile ? { file: resolve(args.secretKeyFile) } : {}),
+    },
     directors,
     next: (req, res) => handle(req, res),
     auth: {
@@ -57,6 +64,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(`server: ${err instanceof ConfigError ? err.message : (err as Error).stack ?? String(err)}`);
-  process.exit(err instanceof ConfigError ? 2 : 1);
+  const told = err instanceof ConfigError || err instanceof StoreSetupError;
+  console.error(`server: ${told ? (err as Error).message : (err as Error).stack ?? String(err)}`);
+  process.exit(told ? 2 : 1);
 });

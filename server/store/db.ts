@@ -1,10 +1,17 @@
 // The server's SQLite database: one file in the data folder, WAL journal, and schema
 // migrations applied in order by version (PRAGMA user_version), each in its own transaction.
-import { mkdirSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 
 export type Db = Database.Database;
+
+/** The store cannot be opened safely (permissions, key): the message says how to fix it. */
+export class StoreSetupError extends Error {
+  override readonly name = "StoreSetupError";
+}
+
+export const DB_FILE = "lvs-fleet.sqlite";
 
 /** Append only: a released migration never changes, a new schema is a new entry. */
 const MIGRATIONS: readonly string[] = [
@@ -104,13 +111,22 @@ const MIGRATIONS: readonly string[] = [
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
+/** Opens (creating) the store. Refuses a data folder other users can read or enter: it holds
+ * the audit log, sessions and director settings. */
 export function openDatabase(dataDir: string): Db {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const db = new Database(join(dataDir, "lvs-fleet.sqlite"));
+  const mode = statSync(dataDir).mode & 0o777;
+  if ((mode & 0o077) !== 0) {
+    throw new StoreSetupError(`the data folder ${dataDir} is accessible by other users (mode ${mode.toString(8)}): chmod 700 ${dataDir}`);
+  }
+  const file = join(dataDir, DB_FILE);
+  const db = new Database(file);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
   db.pragma("foreign_keys = ON");
   migrate(db);
+  // the -wal and -shm files exist now (WAL mode, after the migration's writes)
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
   return db;
 }
 

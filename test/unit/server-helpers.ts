@@ -119,6 +119,7 @@ export async function startServer(opts: Partial<ServerOptions> & { dataDir?: str
 
 export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
+  rmSync(`${dir}.key`, { force: true }); // the secret key file beside it (server/store/secrets.ts)
 }
 
 /** The server tests' teardown: close the server, remove its data dir, then close the agents. */
