@@ -121,6 +121,11 @@ export function saveTextDiff(live: string, desired: string): string[] {
     if (x !== undefined && x === y) {
       i++;
       j++;
+    } else if (x !== undefined && y !== undefined && !inB.has(x) && !inA.has(y)) {
+      // a changed line: its old and new text side by side
+      out.push(`-${x}`, `+${y}`);
+      i++;
+      j++;
     } else if (x !== undefined && !inB.has(x)) {
       out.push(`-${x}`);
       i++;

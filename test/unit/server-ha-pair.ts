@@ -6,7 +6,7 @@ import type { VrrpState } from "../../protocol/ha.ts";
 import { TOKEN } from "./agent-ws-harness.ts";
 import type { FakeIpvs } from "./agent-ws-fakes.ts";
 import { type HaAgent, haAgent } from "./server-ha-fakes.ts";
-import { type TestServer, removeDir, startServer, until } from "./server-helpers.ts";
+import { FAST, type TestServer, removeDir, startServer, until } from "./server-helpers.ts";
 
 export const GROUP = "ha";
 export const SVC_KEY = "tcp:172.16.0.100:80";
@@ -37,7 +37,8 @@ export interface Pair {
 export async function startPair(states: (VrrpState | null)[] = ["MASTER", "BACKUP"], opts: { seed?: boolean; waitSeeded?: boolean } = {}): Promise<Pair> {
   const agents = await Promise.all(states.map((st) => haAgent(st)));
   if (opts.seed !== false) for (const a of agents) await seedTable(a.ipvs);
-  const s = await startServer({ groups: { driftCheckMs: 500 } });
+  // the production re-list (10 s) and drift check (2.5 s): drift within 5 s is the group's doing
+  const s = await startServer({ link: { ...FAST.link, relistMs: 10_000 } });
   for (const [i, a] of agents.entries()) {
     const r = await s.api("POST", "/api/directors", { name: `dir${i + 1}`, url: a.h.server.url, token: TOKEN, group: GROUP });
     if (r.status !== 201) throw new Error(`register dir${i + 1}: ${r.status} ${JSON.stringify(r.body)}`);
