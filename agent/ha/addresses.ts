@@ -13,6 +13,8 @@ export interface HostAddress {
 export interface HostInterface {
   name: string;
   up: boolean;
+  /** VRRP's multicast adverts need it (ifb, some tunnels have none: use unicast peers there) */
+  multicast?: boolean;
   addresses: HostAddress[];
 }
 
@@ -37,7 +39,7 @@ export function parseIpAddrJson(text: string): HostInterface[] {
       if (a.family !== "inet" && a.family !== "inet6") continue;
       addresses.push({ address: canonicalAddress(a.local), prefixLength: a.prefixlen, family: a.family === "inet" ? "ipv4" : "ipv6" });
     }
-    out.push({ name: l.ifname, up: flags.includes("UP"), addresses });
+    out.push({ name: l.ifname, up: flags.includes("UP"), multicast: flags.includes("MULTICAST"), addresses });
   }
   return out;
 }

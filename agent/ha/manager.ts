@@ -123,6 +123,7 @@ export class HaManager {
     this.#markAll("STOP");
     await this.#switch();
     this.#spec = null;
+    this.#sync = null;
     this.#states.clear();
   }
 

@@ -64,6 +64,8 @@ export function checkSpec(spec: HaSpec, ifs: readonly HostInterface[]): SpecProb
     if (seenNames.has(I)) add("name", "two instances have this name");
     seenNames.add(I);
     need(inst.interface, I, "interface");
+    const own = ifs.find((i) => i.name === inst.interface);
+    if (own?.multicast === false && inst.unicastPeers.length === 0) add("interface", `${inst.interface} has no multicast: give unicastPeers`);
     const vridKey = `${inst.interface}/${inst.virtualRouterId}`;
     const other = vrids.get(vridKey);
     if (other !== undefined) add("virtualRouterId", `${inst.virtualRouterId} is already used on ${inst.interface} by instance ${other}`);
@@ -77,6 +79,7 @@ export function checkSpec(spec: HaSpec, ifs: readonly HostInterface[]): SpecProb
     if (inst.authentication && needsVrrp3(inst)) {
       add("authentication", `VRRPv3 (IPv6 or a fractional advertInt) has no authentication; keepalived would ignore it`);
     }
+    if (inst.authentication?.type === "AH" && inst.initialState === "MASTER") add("authentication", "AH authentication needs initialState BACKUP (keepalived drops AH on a MASTER)");
     if (inst.authentication && /[#!"\\{}]/.test(inst.authentication.password)) {
       add("authentication.password", "keepalived's parser reads # and ! as a comment, \" as a quote and { } \\ specially: use other characters");
     }
@@ -100,7 +103,6 @@ export function checkSpec(spec: HaSpec, ifs: readonly HostInterface[]): SpecProb
     });
     if (inst.unicastSrcIp !== undefined) {
       if (family(inst.unicastSrcIp) !== fam) add("unicastSrcIp", `${inst.unicastSrcIp} is ${family(inst.unicastSrcIp)} but the instance's VIPs are ${fam}`);
-      const own = ifs.find((i) => i.name === inst.interface);
       const src = canonicalAddress(inst.unicastSrcIp);
       if (own && !own.addresses.some((a) => a.address === src)) add("unicastSrcIp", `${inst.unicastSrcIp} is not an address of ${inst.interface}`);
     }
