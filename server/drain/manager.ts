@@ -23,9 +23,15 @@ import { type CountSample, etaSeconds, pushSample } from "./eta.ts";
 
 const SHOW_FINISHED_MS = 60 * 60_000;
 
+/** Answers that say the agent did not make the change; anything else (timeout, unavailable,
+ * internal) leaves it unknown. */
+const REFUSALS: ReadonlySet<string> = new Set(["bad_request", "not_found", "conflict", "forbidden", "kernel_error", "unsupported", "too_large", "version_mismatch"]);
+
 export class DrainManager {
   readonly #jobs = new Map<string, DrainJob>();
   readonly #samples = new Map<string, CountSample[]>();
+  /** jobs whose targets are still being set: not followed or settled yet */
+  readonly #starting = new Set<string>();
 
   constructor(
     readonly fleet: Fleet,
@@ -99,15 +105,18 @@ export class DrainManager {
       persistent: false,
       ...(Object.keys(skipped).length > 0 ? { skipped } : {}),
     };
-    const done: { link: (typeof targets)[number]; weight: number }[] = [];
+    // saved (and known, so a second drain of the same real server conflicts) before the first
+    // change: whatever happens part-way, every target touched is on record
+    this.#jobs.set(job.id, job);
+    this.#starting.add(job.id);
+    this.#save(job);
+    const touched: (typeof targets)[number][] = [];
     try {
       for (const link of targets) {
         const svc = await link.request("service.get", { key: svcKey });
         const dest = svc?.destinations.find((d) => d.key.address === destKey.address && d.key.port === destKey.port);
         if (!svc || !dest) throw new ProtocolError("not_found", `director ${link.id} has no real server ${destination} in ${service}`);
         if (svc.config.persistence !== null) job.persistent = true;
-        await link.request("dest.update", { service: svcKey, key: destKey, config: { weight: 0 } });
-        done.push({ link, weight: dest.config.weight });
         job.targets[link.id] = {
           previousWeight: dest.config.weight,
           activeConns: dest.activeConns,
@@ -115,31 +124,65 @@ export class DrainManager {
           status: "draining",
           error: null,
         };
+        // tracked before the request: a timeout or a link lost after sending leaves the
+        // weight unknown, and that target is put back (or kept on record) like the others
+        touched.push(link);
+        this.#save(job);
+        try {
+          await link.request("dest.update", { service: svcKey, key: destKey, config: { weight: 0 } });
+        } catch (err) {
+          // a definite refusal (the kernel said no) changed nothing there: nothing to put back
+          if (err instanceof ProtocolError && REFUSALS.has(err.code)) {
+            touched.pop();
+            delete job.targets[link.id];
+          }
+          throw err;
+        }
       }
     } catch (err) {
-      // all or nothing: put back the weights already set to 0
-      const rollbackErrors: string[] = [];
-      for (const d of done.reverse()) {
-        await d.link
-          .request("dest.update", { service: svcKey, key: destKey, config: { weight: d.weight } })
-          .catch((e: Error) => rollbackErrors.push(`${d.link.id}: ${e.message}`));
-      }
-      if (rollbackErrors.length > 0 && err instanceof ProtocolError) {
-        throw new ProtocolError(err.code, `${err.message}; rollback failed on ${rollbackErrors.join(", ")}`, err.details);
-      }
-      throw err;
+      this.#starting.delete(job.id);
+      throw await this.#rollBack(job, touched, err, svcKey, destKey);
     }
-    this.#jobs.set(job.id, job);
+    this.#starting.delete(job.id);
     this.#settle(job);
     this.#save(job);
     return job;
+  }
+
+  /** All or nothing: every touched target gets its previous weight back. A target whose
+   * restore fails stays in the job (draining, with the error) for the operator's undrain;
+   * otherwise the job ends as failed. Returns the error to throw. */
+  async #rollBack(job: DrainJob, touched: ReturnType<Fleet["get"]>[], err: unknown, svcKey: ServiceKey, destKey: DestinationKey): Promise<unknown> {
+    const rollbackErrors: string[] = [];
+    for (const link of touched.reverse()) {
+      const t = job.targets[link.id]!;
+      try {
+        await link.request("dest.update", { service: svcKey, key: destKey, config: { weight: t.previousWeight } });
+        t.status = "undrained";
+      } catch (e) {
+        t.error = `rollback failed: ${(e as Error).message}; undrain this job to restore weight ${t.previousWeight}`;
+        rollbackErrors.push(`${link.id}: ${(e as Error).message}`);
+      }
+    }
+    if (rollbackErrors.length === 0) {
+      // stored as failed (the record of what was tried); nothing left to show or follow
+      job.status = "failed";
+      job.finishedAt = Date.now();
+      this.#jobs.delete(job.id);
+    }
+    this.#save(job);
+    this.onChange(job);
+    if (rollbackErrors.length > 0 && err instanceof ProtocolError) {
+      return new ProtocolError(err.code, `${err.message}; rollback failed on ${rollbackErrors.join(", ")} (kept in drain job ${job.id})`, { ...(err.details as object), job: job.id });
+    }
+    return err;
   }
 
   /** Stats of one director: follow the counts of its running targets. */
   onStats(director: string, state: DirectorState, now = Date.now()): void {
     for (const job of this.#jobs.values()) {
       const target = job.targets[director];
-      if (job.status !== "draining" || !target || target.status !== "draining") continue;
+      if (job.status !== "draining" || !target || target.status !== "draining" || this.#starting.has(job.id)) continue;
       const dest = state.services.get(job.service)?.destinations.get(job.destination);
       if (dest) {
         target.activeConns = dest.traffic.activeConns;

@@ -21,7 +21,8 @@ export class DrainStore {
   /** Jobs still running or started after `since` (ms). */
   load(since: number): DrainJob[] {
     const rows = this.#db
-      .prepare("SELECT job FROM drain_jobs WHERE status = 'draining' OR status = 'drained' OR started_at >= ? ORDER BY started_at")
+      // a failed start (rolled back everywhere) is kept as a record only
+      .prepare("SELECT job FROM drain_jobs WHERE (status = 'draining' OR status = 'drained' OR started_at >= ?) AND status <> 'failed' ORDER BY started_at")
       .all(since) as { job: string }[];
     return rows.map((r) => DrainJob.parse(JSON.parse(r.job)));
   }
