@@ -15,7 +15,7 @@ import { ServiceCard } from "./service-card.tsx";
 import { ServiceForm } from "./service-form.tsx";
 import { RequireRole } from "../auth/session.tsx";
 
-export function sortServices(services: Iterable<ServiceView>): ServiceView[] {
+export function sortServices<T extends Pick<ServiceView, "key">>(services: Iterable<T>): T[] {
   const keyed = [...services].map((s) => ({ s, k: parseServiceKeyString(s.key) }));
   return keyed
     .sort((a, b) => (a.k && b.k ? compareServiceKeysNumeric(a.k, b.k) : a.s.key.localeCompare(b.s.key)))

@@ -1,9 +1,12 @@
 "use client";
 // The fleet overview: every director grouped by group with its link state and live numbers;
 // an untrusted director's row offers admins "Accept new certificate" as its page header does.
+// An HA group gets its VRRP block above its table (members' states, VIP owners, drift).
 import Link from "next/link";
 import { type DirectorView, sparklineValues } from "../../protocol/dashboard.ts";
+import { HaGroupBlock, hasHa } from "../ha/ha-group-block.tsx";
 import { useFleet } from "../hooks/use-fleet.ts";
+import { useGroups } from "../hooks/use-groups.ts";
 import { formatBitRate, formatCount, formatSi } from "../lib/format.ts";
 import { pages } from "../lib/paths.ts";
 import { ErrorMessage } from "../ui/error-message.tsx";
@@ -18,6 +21,7 @@ const COLUMN_WIDTHS = ["w-[17%]", "w-[15%]", "w-[7%]", "w-[7%]", "w-[16%]", "w-[
 
 export function FleetOverview() {
   const { directors, error, isLoading } = useFleet();
+  const { groups: haGroups } = useGroups();
   if (error) return <ErrorMessage error={error} />;
   if (isLoading || !directors) return <p className="text-sm text-zinc-500">Loading the fleet…</p>;
   const groups = groupDirectors(Object.values(directors));
@@ -27,6 +31,7 @@ export function FleetOverview() {
       {groups.map((g) => (
         <section key={g.group} data-testid={`group-${g.group || "none"}`}>
           <h2 className="mb-2 text-sm font-semibold tracking-wide text-zinc-500 uppercase">{g.group || "No group"}</h2>
+          {g.group && hasHa(g.directors) && <HaGroupBlock name={g.group} directors={g.directors} view={haGroups?.[g.group]} />}
           <div className="overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
             {/* fixed columns so that every group's table lines up with the others */}
             <table className="w-full min-w-[64rem] table-fixed text-sm">

@@ -2,6 +2,7 @@
 // colour alone) and what the operator reads from a pair's instances: which member holds each
 // VIP, and when the current state began. Pure so that the unit tests check the same rules the
 // fleet blocks, the director header and the group page render.
+import type { HaLinkStatus } from "../../protocol/dashboard.ts";
 import type { HaInstanceStatus, VrrpState } from "../../protocol/ha.ts";
 
 export interface VrrpBadge {
@@ -89,4 +90,20 @@ export function lastChange(instances: readonly Pick<HaInstanceStatus, "since">[]
   let last: number | null = null;
   for (const i of instances) if (i.since !== null && (last === null || i.since > last)) last = i.since;
   return last;
+}
+
+/** What a director's HA status says when there is no live VRRP state to show (null: there is). */
+export function haStatusNote(status: HaLinkStatus, error: string | null): string | null {
+  switch (status) {
+    case "pending":
+      return "VRRP: waiting for the agent's first HA status…";
+    case "unconfigured":
+      return "VRRP: the agent supports HA but has no spec (keepalived not configured)";
+    case "error":
+      return `VRRP state unavailable: ${error ?? "the agent's HA subscription failed"}`;
+    case "none":
+      return "no HA support on this agent";
+    default:
+      return null;
+  }
 }

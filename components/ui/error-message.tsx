@@ -2,6 +2,7 @@
 // A refused request: the server's (or kernel's) message verbatim, then what to do about it.
 import type { ReactNode } from "react";
 import { VersionConflictDetails } from "../../protocol/dashboard.ts";
+import { GROUP_CONFLICT_HINT, groupRefusalLines, isGroupVersionConflict } from "../ha/group-errors.ts";
 import { ApiRequestError, errorHint } from "../lib/api.ts";
 
 export function ErrorMessage({ error, className = "" }: { error: unknown; className?: string }) {
@@ -10,14 +11,25 @@ export function ErrorMessage({ error, className = "" }: { error: unknown; classN
     error instanceof ApiRequestError
       ? error
       : new ApiRequestError(0, "internal", error instanceof Error ? error.message : String(error));
+  const refusal = groupRefusalLines(e.details);
   return (
     <div role="alert" className={`rounded-md border border-red-300 bg-red-50 p-2 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-200 ${className}`}>
       <p className="font-mono break-words whitespace-pre-wrap">{e.message}</p>
+      {/* a group-wide change one member refused: which one, and where it was rolled back */}
+      {refusal && (
+        <ul className="mt-1 list-disc pl-5 text-xs" data-testid="group-refusal">
+          {refusal.map((l) => (
+            <li key={l}>{l}</li>
+          ))}
+        </ul>
+      )}
       <p className="mt-1 text-xs">
         {e.code !== "internal" && e.code !== "network" && <span className="font-semibold">{e.code}: </span>}
         {VersionConflictDetails.safeParse(e.details).success
           ? "The director's table changed since you opened this (another operator or ipvsadm): check the current table, then redo the change."
-          : errorHint(e.code)}
+          : isGroupVersionConflict(e.details)
+            ? GROUP_CONFLICT_HINT
+            : errorHint(e.code)}
       </p>
     </div>
   );
