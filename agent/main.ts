@@ -10,6 +10,9 @@ import { buildRegistry } from "./handlers/plugins.ts";
 import type { HandlerRegistry } from "./handlers/registry.ts";
 import type { IpvsClient } from "./ipvs/types.ts";
 import { ipRunner } from "./realserver/ip-command.ts";
+import { metricsRenderer } from "./metrics/collector.ts";
+import { NetlinkErrorCounts, countingErrors } from "./metrics/netlink-errors.ts";
+import { AGENT_VERSION } from "./metrics/version.ts";
 import { restoreLeavingOutRefused } from "./rules/boot-restore.ts";
 import { type SavingIpvsClient, withSaveFile } from "./rules/saving-client.ts";
 import { loadOrCreateIdentity } from "./tls/self-signed.ts";
@@ -81,7 +84,10 @@ async function main(): Promise<number> {
     kernel && args.saveFile
       ? withSaveFile(kernel, args.saveFile, (e) => console.error(`agent: could not save rules: ${(e as Error).message}`))
       : null;
-  const ipvs = saving ?? kernel;
+  // every failed IPVS call is counted for /metrics (lvs_agent_netlink_errors_total)
+  const netlinkErrors = new NetlinkErrorCounts();
+  const saved = saving ?? kernel;
+  const ipvs = saved ? countingErrors(saved, netlinkErrors) : null;
   const host = args.sysctlFile === null ? {} : { sysctlPersistFile: args.sysctlFile };
   if (args.applySysctlFile) {
     // like systemd-sysctl at boot, for the settings the operator persisted through the agent
@@ -150,6 +156,12 @@ async function main(): Promise<number> {
     role: args.role,
     registry,
     ...(tls ? { tls } : {}),
+    metrics: metricsRenderer({
+      ipvs,
+      info: { version: AGENT_VERSION, role: args.role, startedAt: Date.now() },
+      errors: netlinkErrors,
+      ...(ha ? { haStatus: () => ha.status() } : {}),
+    }),
   });
   const extra = loaded.length ? `; modules ${loaded.map((m) => m.replace(/^\.\/|\.ts$/g, "")).join(",")}` : "";
   const mtls = args.tlsClientCaFile ? "; client certificates required" : "";

@@ -9,6 +9,7 @@ import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
 import type { Role } from "../../protocol/messages.ts";
 import type { HandlerRegistry } from "../handlers/registry.ts";
+import { isMetricsRequest, serveMetrics } from "../metrics/http.ts";
 import { bearerTokenOf, tokenMatches } from "./auth.ts";
 import { AgentConnection } from "./connection.ts";
 
@@ -45,6 +46,8 @@ export interface AgentServerOptions {
   /** ping interval; a peer that missed the previous ping is dropped (default 30 s) */
   heartbeatMs?: number;
   maxInFlight?: number;
+  /** GET /metrics (agent/metrics/): the page builder, served to holders of the token */
+  metrics?: () => Promise<string>;
   /** every upgrade request, after the token check (for logging refused peers, and tests) */
   onUpgradeRequest?: (info: { authorized: boolean; remoteAddress: string | undefined }) => void;
 }
@@ -62,10 +65,14 @@ function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
   socket.destroy();
 }
 
-function plainHttp(req: IncomingMessage, res: ServerResponse): void {
+function plainHttp(req: IncomingMessage, res: ServerResponse, token: () => string, metrics?: () => Promise<string>): void {
   // liveness for systemd/monitoring without the token; it reveals nothing else
   if (req.url === "/healthz") {
     res.writeHead(200, { "content-type": "text/plain" }).end("ok\n");
+    return;
+  }
+  if (metrics && isMetricsRequest(req)) {
+    void serveMetrics(req, res, token, metrics).catch(() => res.destroy());
     return;
   }
   res.writeHead(426, { "content-type": "text/plain", upgrade: "websocket" }).end("WebSocket only\n");
@@ -76,6 +83,7 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
   if (currentToken().length === 0) throw new Error("the agent token must not be empty");
   const maxMessageBytes = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const heartbeatMs = opts.heartbeatMs ?? 30_000;
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => plainHttp(req, res, currentToken, opts.metrics);
   const http: Server = opts.tls
     ? createHttpsServer(
         {
@@ -83,9 +91,9 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
           key: opts.tls.key,
           ...(opts.tls.clientCa ? { ca: opts.tls.clientCa, requestCert: true, rejectUnauthorized: true } : {}),
         },
-        plainHttp,
+        onRequest,
       )
-    : createHttpServer(plainHttp);
+    : createHttpServer(onRequest);
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: opts.hardMaxFrameBytes ?? maxMessageBytes * 4,
