@@ -2,12 +2,12 @@
 // it holds. The VIPs are read with `ip -br addr` in the director's namespace (the oracle); the
 // VRRP state comes from the agent's ha.get.
 import { AgentClient } from "../protocol/agent-client.ts";
-import type { HaSpecInput, HaStatus } from "../protocol/ha.ts";
+import { type HaSpecInput, type HaStatus, VrrpState } from "../protocol/ha.ts";
 import { controlFor, requireState } from "./api.ts";
 import type { ControlClient } from "./control-client.ts";
 import { check, LabCommandError } from "./directors.ts";
 import { agentRunsKeepalived, HA_INTERFACE, HA_VIPS, haSpecFile, keepalivedDir } from "./ha.ts";
-import { startLabKeepalived } from "./ha-setup.ts";
+import { startLabKeepalived, writeHaSpec } from "./ha-setup.ts";
 import type { DirectorRecord, LabState } from "./state.ts";
 
 /** links: the director's segment link set down at the bridge (a dead box, as its peer sees it;
@@ -67,17 +67,33 @@ export async function healDirector(instance: string, name: string, mode: FailMod
     return;
   }
   if (!(s.withAgents && agentRunsKeepalived())) {
-    await c.stop(`keepalived-${d.name}`);
-    // the old keepalived removes its pid file on exit; a new one started before refuses to run
-    const pidFile = `${keepalivedDir(d.name)}/keepalived.pid`;
-    const deadline = Date.now() + 15_000;
-    while ((await c.exec(undefined, ["test", "-e", pidFile])).code === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-    await startLabKeepalived(c, d);
+    await restartLabKeepalived(c, d);
     return;
   }
   // the agent starts keepalived again when given its current spec
   const spec = (await haGet(d)).spec ?? JSON.parse(check("reading the ha spec", await c.exec(undefined, ["cat", haSpecFile(d.name)])).stdout);
   await haConfigure(d, spec);
+}
+
+/** A new spec for the director: ha.configure to its agent, or (keepalived run by the lab) the
+ * spec file rewritten and keepalived restarted on it. */
+export async function reconfigureHa(instance: string, name: string, spec: HaSpecInput): Promise<void> {
+  const { s, d, c } = haDirector(instance, name);
+  if (s.withAgents && agentRunsKeepalived()) {
+    await haConfigure(d, spec);
+    return;
+  }
+  await writeHaSpec(c, d, { overwrite: true, spec });
+  await restartLabKeepalived(c, d);
+}
+
+async function restartLabKeepalived(c: ControlClient, d: DirectorRecord): Promise<void> {
+  await c.stop(`keepalived-${d.name}`);
+  // the old keepalived removes its pid file on exit; a new one started before refuses to run
+  const pidFile = `${keepalivedDir(d.name)}/keepalived.pid`;
+  const deadline = Date.now() + 15_000;
+  while ((await c.exec(undefined, ["test", "-e", pidFile])).code === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  await startLabKeepalived(c, d);
 }
 
 /** The VIPs of the pair bound in the director's namespace now (`ip -br addr`, the oracle). */
@@ -96,15 +112,27 @@ export interface HaDirectorStatus {
   segmentLink: "up" | "down";
 }
 
-async function vrrpOf(s: LabState, c: ControlClient, d: DirectorRecord): Promise<string> {
-  if (!s.withAgents) return "no agent";
-  if (!agentRunsKeepalived()) {
-    // keepalived run by the lab: its last "Entering X STATE" line
-    const log = await c.exec(undefined, ["cat", `/run/lab/logs/keepalived-${d.name}.log`]);
-    const states = [...log.stdout.matchAll(/Entering (\w+) STATE/g)];
-    const running = (await c.procs()).find((p) => p.name === `keepalived-${d.name}`)?.alive;
-    return running ? `${states.at(-1)?.[1] ?? "UNKNOWN"} (keepalived run by the lab)` : "STOP (keepalived run by the lab)";
+/** keepalived run by the lab (no agent that runs it): its last "Entering X STATE" line. */
+async function labKeepalivedState(c: ControlClient, d: DirectorRecord): Promise<VrrpState> {
+  if (!(await c.procs()).find((p) => p.name === `keepalived-${d.name}`)?.alive) return "STOP";
+  const log = await c.exec(undefined, ["cat", `/run/lab/logs/keepalived-${d.name}.log`]);
+  const state = [...log.stdout.matchAll(/Entering (\w+) STATE/g)].at(-1)?.[1];
+  return VrrpState.catch("UNKNOWN").parse(state);
+}
+
+/** The director's VRRP state: its agent's ha.get, or the lab's keepalived's log (fallback). */
+export async function vrrpStateOf(s: LabState, d: DirectorRecord): Promise<VrrpState> {
+  if (s.withAgents && agentRunsKeepalived()) {
+    const i = (await haGet(d)).instances[0];
+    if (!i) throw new LabCommandError(`${d.name}'s agent reports no VRRP instance`);
+    return i.state;
   }
+  return labKeepalivedState(controlFor(s, d.guest), d);
+}
+
+async function vrrpOf(s: LabState, c: ControlClient, d: DirectorRecord): Promise<string> {
+  if (!agentRunsKeepalived()) return `${await labKeepalivedState(c, d)} (keepalived run by the lab)`;
+  if (!s.withAgents) return "no agent";
   try {
     const st = await haGet(d);
     return st.instances.map((i) => i.state).join(",") || "not configured";

@@ -3,7 +3,7 @@
 // VRRP pair: agents started with --ha-spec (they run keepalived), or, while this checkout's
 // agent cannot, keepalived started by the lab with the same settings.
 import { join } from "node:path";
-import { HaSpec } from "../protocol/ha.ts";
+import { HaSpec, type HaSpecInput } from "../protocol/ha.ts";
 import type { ControlClient } from "./control-client.ts";
 import { check, defaultTargets, loadDefaultRules, setTraffic, startAgent } from "./directors.ts";
 import { agentRunsKeepalived, fallbackKeepalivedConf, haSpec, haSpecFile, keepalivedDir } from "./ha.ts";
@@ -22,10 +22,10 @@ export async function buildHaNetwork(c: ControlClient, realServers: number): Pro
 
 /** Writes the director's spec to the persistent share unless one is there (a reboot keeps the
  * spec the director last had). */
-export async function writeHaSpec(c: ControlClient, d: DirectorRecord, opts: { overwrite?: boolean } = {}): Promise<void> {
+export async function writeHaSpec(c: ControlClient, d: DirectorRecord, opts: { overwrite?: boolean; spec?: HaSpecInput } = {}): Promise<void> {
   const file = haSpecFile(d.name);
   const script = opts.overwrite ? `mkdir -p "$(dirname "$1")" && cat > "$1"` : `mkdir -p "$(dirname "$1")" && { [ -f "$1" ] || cat > "$1"; }`;
-  check(`writing ${file}`, await c.exec(undefined, ["sh", "-c", script, "sh", file], { stdin: `${JSON.stringify(haSpec(d.name), null, 2)}\n` }));
+  check(`writing ${file}`, await c.exec(undefined, ["sh", "-c", script, "sh", file], { stdin: `${JSON.stringify(HaSpec.parse(opts.spec ?? haSpec(d.name)), null, 2)}\n` }));
 }
 
 /** The agent's extra flags in the ha topology (none when it does not run keepalived). */
