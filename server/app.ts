@@ -125,6 +125,7 @@ export class Dashboard {
     this.fleet.stop();
     this.hub.close();
     this.history.flush(Date.now(), true);
+    this.audit.close(); // the refusal counts still in memory
     this.db.close();
   }
 }

@@ -1,6 +1,7 @@
 // The check in front of every REST route: a mutation must come from this server's own origin;
 // a non-public route needs a valid session and the route's role; a mutation also needs the
-// session's CSRF token. Refusals are audited (a stale cookie, a forbidden action, a bad token)
+// session's CSRF token. Refusals are audited, aggregated per source and minute (a stale
+// cookie, a forbidden action, a bad token; store/audit-refusals.ts)
 // and a dead session cookie is cleared so the browser sends it only once.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ProtocolError } from "../../protocol/errors.ts";
@@ -12,9 +13,9 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export function createGuard(auth: Auth, audit: AuditLog): Guard {
   const refuse = (req: IncomingMessage, user: string, action: string, route: RouteInfo, err: ProtocolError): never => {
-    audit.record(
-      { user, action, director: null, target: `${route.method} ${route.pattern}`, request: { address: auth.clientAddress(req), path: req.url?.slice(0, 500) ?? "" } },
-      false,
+    const address = auth.clientAddress(req);
+    audit.refused(
+      { user, action, director: null, target: `${route.method} ${route.pattern}`, request: { address, path: req.url?.slice(0, 500) ?? "" }, address },
       { error: err.toBody() },
     );
     throw err;

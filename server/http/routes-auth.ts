@@ -42,6 +42,11 @@ export function authRoutes(router: Router, app: Dashboard): void {
   const auth = app.auth;
   const record = (user: string, action: string, req: IncomingMessage, ok: boolean, result: unknown) =>
     app.audit.record({ user, action, director: null, target: user, request: { address: auth.clientAddress(req) } }, ok, result);
+  // failed and throttled logins come from anyone: aggregated per source and minute
+  const refused = (user: string, req: IncomingMessage, result: unknown) => {
+    const address = auth.clientAddress(req);
+    app.audit.refused({ user, action: "auth.login", director: null, target: user, request: { address }, address }, result);
+  };
 
   router
     .on("GET", "/api/auth/session", ({ principal }) => sessionView(app, principal))
@@ -51,7 +56,7 @@ export function authRoutes(router: Router, app: Dashboard): void {
       const admission = auth.limiter.begin(auth.clientAddress(req), username);
       if ("retryAfterMs" in admission) {
         const seconds = Math.max(1, Math.ceil(admission.retryAfterMs / 1000));
-        record(username, "auth.login", req, false, { error: { code: "throttled", retryAfterSeconds: seconds } });
+        refused(username, req, { error: { code: "throttled", retryAfterSeconds: seconds } });
         res.setHeader("retry-after", String(seconds));
         sendJson(res, httpStatusOf("rate_limited"), { error: { code: "rate_limited", message: `too many failed sign-ins: try again in ${seconds} s`, details: { retryAfterSeconds: seconds } } });
         return undefined;
@@ -66,7 +71,7 @@ export function authRoutes(router: Router, app: Dashboard): void {
         attempt.done(user !== null);
       }
       if (!user) {
-        record(username, "auth.login", req, false, { error: { code: "unauthorized" } });
+        refused(username, req, { error: { code: "unauthorized" } });
         throw new ProtocolError("unauthorized", "wrong username or password");
       }
       record(user.username, "auth.login", req, true, { role: user.role });

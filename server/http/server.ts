@@ -79,7 +79,10 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
       return;
     }
     const refuse = (status: string, action: string | null, user: string, message: string) => {
-      if (action) app.audit.record({ user, action, director: null, target: "live", request: { address: app.auth.clientAddress(req) } }, false, { error: message });
+      if (action) {
+        const address = app.auth.clientAddress(req);
+        app.audit.refused({ user, action, director: null, target: "live", request: { address }, address }, { error: message });
+      }
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`);
       socket.destroy();
     };

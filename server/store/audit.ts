@@ -4,6 +4,7 @@
 // completing a running entry once, which is also how interruptPending() closes the entries a
 // crash left running.
 import { AUDIT_INTERRUPTED_RESULT, type AuditEntry } from "../../protocol/dashboard.ts";
+import { type Refusal, RefusalAggregator } from "./audit-refusals.ts";
 import type { Db } from "./db.ts";
 
 export interface AuditStart {
@@ -42,8 +43,31 @@ const parseJson = (s: string | null): unknown => (s === null ? null : JSON.parse
 
 export class AuditLog {
   readonly #db: Db;
+  readonly #refusals: RefusalAggregator;
+  readonly #timer: ReturnType<typeof setInterval>;
   constructor(db: Db) {
     this.#db = db;
+    this.#refusals = new RefusalAggregator((e, ok, result, now) => this.record(e, ok, result, now));
+    // the counts of a quiet minute are written without waiting for the next refusal
+    this.#timer = setInterval(() => {
+      if (this.#db.open) this.#refusals.flush(Date.now());
+    }, 15_000);
+    this.#timer.unref();
+  }
+
+  /** A refused request from anyone: aggregated per source and minute (audit-refusals.ts). */
+  refused(r: Refusal, result: unknown, now = Date.now()): void {
+    this.#refusals.record(r, result, now);
+  }
+
+  /** Writes the refusal counts still in memory (before reading the log, and at close). */
+  flushRefusals(now = Date.now()): void {
+    this.#refusals.flush(now, true);
+  }
+
+  close(): void {
+    clearInterval(this.#timer);
+    if (this.#db.open) this.flushRefusals();
   }
 
   begin(e: AuditStart, now = Date.now()): number {
@@ -76,6 +100,7 @@ export class AuditLog {
 
   /** Newest first. */
   query(q: AuditQuery = {}): AuditEntry[] {
+    this.flushRefusals();
     const { sql, args } = this.#select(q);
     const limit = Math.max(1, Math.min(q.limit ?? 100, 1000));
     return (this.#db.prepare(`${sql} LIMIT ${limit}`).all(...args) as Row[]).map(toEntry);
@@ -83,6 +108,7 @@ export class AuditLog {
 
   /** Every matching entry, newest first, one at a time (exports of any size). */
   *iterate(q: Omit<AuditQuery, "limit"> = {}): Generator<AuditEntry> {
+    this.flushRefusals();
     const { sql, args } = this.#select(q);
     for (const row of this.#db.prepare(sql).iterate(...args)) yield toEntry(row as Row);
   }

@@ -107,6 +107,33 @@ const MIGRATIONS: readonly string[] = [
     updated_at INTEGER NOT NULL
   );
   `,
+  // 4: audit retention (store/audit-archive.ts): old entries may be deleted only inside the
+  // transaction of an archive, whose row (open while it runs) names the range exported; any
+  // other DELETE is refused as before, and archive rows themselves are append-only
+  `
+  CREATE TABLE audit_archives (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    time INTEGER NOT NULL,
+    user TEXT NOT NULL,
+    before_time INTEGER NOT NULL,        -- entries older than this ...
+    up_to_id INTEGER NOT NULL,           -- ... with an id up to this were exported
+    rows INTEGER NOT NULL,
+    file TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    open INTEGER NOT NULL CHECK (open IN (0, 1))
+  );
+  DROP TRIGGER audit_no_delete;
+  CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+  WHEN NOT EXISTS (SELECT 1 FROM audit_archives a WHERE a.open = 1 AND OLD.id <= a.up_to_id AND OLD.time < a.before_time AND OLD.ok IS NOT NULL)
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+  CREATE TRIGGER audit_archives_no_delete BEFORE DELETE ON audit_archives
+  BEGIN SELECT RAISE(ABORT, 'the audit archive list is append-only'); END;
+  CREATE TRIGGER audit_archives_close_once BEFORE UPDATE ON audit_archives
+  WHEN OLD.open = 0 OR NEW.open <> 0 OR NEW.id IS NOT OLD.id OR NEW.time IS NOT OLD.time OR NEW.user IS NOT OLD.user
+    OR NEW.before_time IS NOT OLD.before_time OR NEW.up_to_id IS NOT OLD.up_to_id OR NEW.rows IS NOT OLD.rows
+    OR NEW.file IS NOT OLD.file OR NEW.sha256 IS NOT OLD.sha256
+  BEGIN SELECT RAISE(ABORT, 'the audit archive list is append-only'); END;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
