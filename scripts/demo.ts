@@ -1,6 +1,7 @@
-// `npm run demo`: two real directors (one guest, to spare the two cores) with traffic and an
-// agent each, in one HA group, and the dashboard serving both. Runs in the foreground; Ctrl-C
-// stops the dashboard and the lab.
+// `npm run demo`: the lab's ha topology (one guest, to spare the two cores): two real directors
+// on one segment as a keepalived VRRP pair (dir1 MASTER), traffic from client1 to both VIPs, an
+// agent each, one HA group in the dashboard serving both. Runs in the foreground; Ctrl-C stops
+// the dashboard and the lab.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { down, status, UP_DEFAULTS, up } from "../lab/api.ts";
@@ -14,13 +15,15 @@ async function main(): Promise<void> {
   ensureBuilt((l) => console.log(l));
   const existing = await status(instance).catch(() => null);
   if (existing?.guests.some((g) => g.alive)) await down(instance);
-  console.log("demo: starting two LVS directors in a QEMU guest (about a minute)...");
-  const s = await up({ ...UP_DEFAULTS, instance, directors: 2, directorsPerGuest: 2, trafficRate: 5, log: (l) => console.log(l) });
-  console.log("\ndemo: directors are up, with live traffic through a NAT and a DR service:");
+  console.log("demo: starting an HA pair of LVS directors in a QEMU guest (about a minute)...");
+  const s = await up({ ...UP_DEFAULTS, instance, topology: "ha", directors: 2, directorsPerGuest: 2, trafficRate: 5, log: (l) => console.log(l) });
+  console.log("\ndemo: the pair is up (dir1 MASTER), with live traffic through a NAT and a DR VIP:");
   for (const d of s.directors) {
     console.log(`  ${d.name}  agent ${s.withAgents ? d.agentUrl : "(not in this checkout)"}  token ${d.agentToken}`);
   }
   console.log(`\n  look inside:   npm run lab -- exec --instance ${instance} dir1 -- ipvsadm -Ln --stats`);
+  console.log(`  VRRP, VIPs:    npm run lab -- status --instance ${instance}`);
+  console.log(`  fail over:     npm run lab -- fail dir1 --instance ${instance}   (then: heal dir1)`);
   if (existsSync(join(REPO_ROOT, "cli", "lvsctl.ts")) && s.withAgents) {
     const d = s.directors[0]!;
     console.log(`  through agent: (umask 077; echo ${d.agentToken} > /tmp/t1) && npm run lvsctl -- --agent ${d.agentUrl} --token-file /tmp/t1 -Ln --stats`);
