@@ -6,6 +6,7 @@ import { ProtocolError } from "../protocol/errors.ts";
 import { parseIpvsadmArgs } from "../protocol/ipvsadm/args.ts";
 import { IpvsadmUsageError } from "../protocol/ipvsadm/command.ts";
 import { splitLvsctlArgs } from "./args.ts";
+import { type HaMember, parseHaArgs, runHa, tokenFileFor } from "./ha.ts";
 import { type CliIo, runCommand } from "./run-command.ts";
 import { USAGE, VERSION } from "./usage.ts";
 
@@ -21,7 +22,43 @@ const io: CliIo = {
   readStdin,
 };
 
+/** lvsctl --ha: every --agent's VRRP state (cli/ha.ts); a member that cannot be reached is printed as such. */
+async function mainHa(argv: string[]): Promise<number> {
+  const a = parseHaArgs(argv, process.env);
+  if (a.rest.length > 0 || a.agents.length === 0) {
+    io.err(`lvsctl --ha takes --agent URL (one or more) and --token-file FILE, nothing else${a.rest.length ? ` (got ${a.rest.join(" ")})` : ""}\n`);
+    return 2;
+  }
+  const clients: AgentClient[] = [];
+  const members: HaMember[] = [];
+  try {
+    for (const [n, url] of a.agents.entries()) {
+      let token: string;
+      try {
+        const file = tokenFileFor(a, n);
+        token = readFileSync(file, "utf8").trim();
+      } catch (e) {
+        io.err(`lvsctl: ${(e as Error).message}\n`);
+        return 2;
+      }
+      const c = new AgentClient({ url, token, reconnect: false, heartbeatMs: 0, ...(a.fingerprint ? { tls: { fingerprint256: a.fingerprint } } : {}) });
+      clients.push(c);
+      try {
+        await c.connect();
+        members.push({ name: url, agent: c });
+      } catch (e) {
+        if (!(e instanceof ProtocolError)) throw e;
+        members.push({ name: url, agent: null, error: e.message });
+      }
+    }
+    return await runHa(members, io);
+  } finally {
+    for (const c of clients) c.close();
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
+  if (argv.includes("--ha")) return mainHa(argv);
   const { agent, tokenFile, fingerprint, rest } = splitLvsctlArgs(argv, process.env);
   let cmd: ReturnType<typeof parseIpvsadmArgs>;
   try {

@@ -3,12 +3,16 @@ export const VERSION = "lvsctl 0.1.0 (ipvsadm v1.31 command syntax and output fo
 
 export const USAGE = `${VERSION}Usage:
   lvsctl --agent URL --token-file FILE <ipvsadm options>
+  lvsctl --ha --agent URL [--agent URL2 ...] --token-file FILE [--token-file FILE2 ...]
 
 lvsctl options (anywhere on the line; or LVSCTL_AGENT / LVSCTL_TOKEN_FILE / LVSCTL_FINGERPRINT):
   --agent URL          agent WebSocket URL, e.g. ws://10.0.0.1:9400 or wss://10.0.0.1:9400
   --token-file FILE    file holding the agent's bearer token
   --fingerprint FP     wss:// only: the SHA-256 fingerprint the agent printed at start
                        (AB:CD:...); checked before the token is sent
+  --ha                 each agent's VRRP state and the VIPs it holds (like ip -br addr),
+                       keepalived's and the sync daemons' state; several --agent allowed,
+                       with one --token-file for all or one per agent
 
 ipvsadm syntax:
   -A|E virtual-service [-s scheduler] [-p [timeout]] [-M netmask] [--pe engine] [-b sched-flags]
