@@ -15,6 +15,7 @@ import { directorDetailView, fleetView, serviceLiveView } from "./live/views.ts"
 import { AuditLog } from "./store/audit.ts";
 import { type Db, openDatabase } from "./store/db.ts";
 import { DirectorStore } from "./store/directors.ts";
+import { StoreHealth } from "./store/health.ts";
 import { SecretBox, type SecretKeySource } from "./store/secrets.ts";
 import { DrainStore } from "./store/drains.ts";
 import { GroupStore } from "./store/groups.ts";
@@ -45,12 +46,16 @@ export class Dashboard {
   readonly drains: DrainManager;
   readonly groups: GroupManager;
   readonly hub: LiveHub;
+  /** store faults caught in timers and events; read-only for mutations while writes fail */
+  readonly storeHealth = new StoreHealth();
   readonly #timers: ReturnType<typeof setInterval>[] = [];
 
   constructor(opts: DashboardOptions) {
     this.db = openDatabase(opts.dataDir);
     const secrets = SecretBox.load(opts.dataDir, opts.secretKey);
     this.audit = new AuditLog(this.db);
+    // a mutation's first write is its audit entry: a full disk shows there first
+    this.audit.onWriteError = (where, err) => this.storeHealth.report(where, err);
     // before this process can begin any entry: every running one is an earlier run's
     this.interruptedAudits = this.audit.interruptPending();
     this.auth = new Auth(this.db, opts.auth);
@@ -63,18 +68,29 @@ export class Dashboard {
         this.groups.onChange(id);
         this.hub.poke();
       },
-      stats: (id, _snap, state) => this.#onStats(id, state),
+      stats: (id, _snap, state) => this.storeHealth.guard("stats", () => this.#onStats(id, state)),
       ha: (id, transitions) => this.groups.onHa(id, transitions),
     });
     this.groups = new GroupManager(this.fleet, new GroupStore(this.db), this.audit, () => this.hub.poke(), opts.groups);
     this.drains = new DrainManager(this.fleet, new DrainStore(this.db), () => this.hub.poke());
     this.#timers.push(
-      setInterval(() => this.history.flush(), opts.historyFlushMs ?? 5_000),
-      setInterval(() => {
-        this.history.prune();
-        this.auth.sessions.prune();
-      }, opts.pruneMs ?? 60_000),
+      setInterval(() => this.#tick("history flush", () => this.history.flush()), opts.historyFlushMs ?? 5_000),
+      setInterval(
+        () =>
+          this.#tick("prune", () => {
+            this.history.prune();
+            this.auth.sessions.prune();
+          }),
+        opts.pruneMs ?? 60_000,
+      ),
     );
+  }
+
+  /** A timer's store work: never throws (a fault is reported); while the store is read-only
+   * it runs only once a probe write succeeds again. */
+  #tick(where: string, work: () => void): void {
+    if (!this.storeHealth.probe(this.db)) return;
+    this.storeHealth.guard(where, work);
   }
 
   static dataFile(dataDir: string): string {
@@ -93,8 +109,9 @@ export class Dashboard {
       points.push({ service: sk, destination: "", point: s.traffic });
       for (const [dk, d] of s.destinations) points.push({ service: sk, destination: dk, point: d.traffic });
     }
-    this.history.record(id, Date.now(), points);
-    this.drains.onStats(id, state);
+    // each part on its own: a failed history write must not stop the drain countdown
+    this.storeHealth.guard("history", () => this.history.record(id, Date.now(), points));
+    this.storeHealth.guard("drains", () => this.drains.onStats(id, state));
     // a weight changed by hand (ipvsadm -e) arrives here first: follow the group's drift now
     this.groups.onChange(id);
   }
@@ -124,8 +141,8 @@ export class Dashboard {
     this.groups.stop();
     this.fleet.stop();
     this.hub.close();
-    this.history.flush(Date.now(), true);
-    this.audit.close(); // the refusal counts still in memory
+    this.storeHealth.guard("close", () => this.history.flush(Date.now(), true));
+    this.storeHealth.guard("close", () => this.audit.close()); // the refusal counts still in memory
     this.db.close();
   }
 }

@@ -7,6 +7,7 @@ import { ConfigError, loadConfigFile, parseServerArgs, readAdminPassword } from 
 import { createServer } from "./http/server.ts";
 import { StoreSetupError } from "./store/db.ts";
 
+import { isStoreError, isWriteFault } from "./store/health.ts";
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 async function main(): Promise<void> {
@@ -43,6 +44,22 @@ async function main(): Promise<void> {
   });
   console.log(`lvs-fleet dashboard listening on ${server.url} (data ${resolve(args.dataDir)}, ${server.app.fleet.links().length} directors)`);
   if (server.app.interruptedAudits > 0) {
+  server.app.storeHealth.on((e) => {
+    if (e.type === "recovered") console.error(`server: the store is writable again (it was read-only since ${new Date(e.after.time).toISOString()})`);
+    else console.error(`server: store fault in ${e.fault.where}: ${e.fault.code} ${e.fault.message}${e.readOnly ? " (read-only: changes are refused until writes succeed)" : ""}`);
+  });
+  // the last line of defence: a store fault somewhere no one caught is reported and survived;
+  // anything else is a bug, and the process ends rather than run in an unknown state
+  const fatal = (err: unknown, what: string) => {
+    if (isStoreError(err) || isWriteFault(err)) {
+      server.app.storeHealth.report(what, err);
+      return;
+    }
+    console.error(`server: ${what}: ${(err as Error)?.stack ?? String(err)}`);
+    process.exit(1);
+  };
+  process.on("uncaughtException", (err) => fatal(err, "uncaught exception"));
+  process.on("unhandledRejection", (err) => fatal(err, "unhandled rejection"));
     console.log(`audit: ${server.app.interruptedAudits} entries left running by the previous run are marked interrupted`);
   }
   const code = server.app.auth.setupCode;

@@ -60,7 +60,13 @@ export class SessionStore {
       return { failure: "expired" };
     }
     // writes at most once a second per session: the live socket and polling stay cheap
-    if (touch && now - r.last_seen >= 1000) this.#db.prepare("UPDATE sessions SET last_seen = ? WHERE id_hash = ?").run(now, key);
+    if (touch && now - r.last_seen >= 1000) {
+      try {
+        this.#db.prepare("UPDATE sessions SET last_seen = ? WHERE id_hash = ?").run(now, key);
+      } catch {
+        // a store that cannot write (disk full) still lets signed-in users read
+      }
+    }
     return { session: { key, userId: r.user_id, csrf: r.csrf, createdAt: r.created_at, lastSeen: touch ? now : r.last_seen } };
   }
 

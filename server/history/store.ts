@@ -125,8 +125,9 @@ export class HistoryStore {
       }
     }
     if (this.#pending.length === 0) return;
+    // the pending minutes are let go only once their transaction commits: a failed write
+    // (disk full) keeps them for the next flush
     const pending = this.#pending;
-    this.#pending = [];
     const sample = this.#db.prepare(
       `INSERT INTO samples_1s (series, minute, data) VALUES (?, ?, ?)
        ON CONFLICT(series, minute) DO UPDATE SET data = merge_samples(data, excluded.data)`,
@@ -142,6 +143,7 @@ export class HistoryStore {
         if (avg) rollup.run(series, buf.minute, ...avg);
       }
     })();
+    this.#pending = this.#pending.slice(pending.length);
   }
 
   /** Deletes what is past retention; returns the rows deleted. */
@@ -154,7 +156,11 @@ export class HistoryStore {
 
   /** The history of a service (or of the director's total when service is ''). */
   query(director: string, service: string, range: HistoryRange, nowMs = Date.now()): History {
-    this.flush(nowMs);
+    try {
+      this.flush(nowMs);
+    } catch {
+      // a store that cannot write still answers what it has (the minutes stay pending)
+    }
     const rows = [...(this.#ids.get(director)?.get(service) ?? new Map<string, Series>())].map(([destination, series]) => ({ series, destination }));
     const fine = range === "15m";
     const step = fine ? 1 : 60;

@@ -7,11 +7,12 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { ProtocolError } from "../../protocol/errors.ts";
 import type { Auth, Principal } from "../auth/auth.ts";
 import type { AuditLog } from "../store/audit.ts";
+import { type StoreHealth, readOnlyMessage } from "../store/health.ts";
 import type { Guard, RouteInfo } from "./router.ts";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-export function createGuard(auth: Auth, audit: AuditLog): Guard {
+export function createGuard(auth: Auth, audit: AuditLog, store?: StoreHealth): Guard {
   const refuse = (req: IncomingMessage, user: string, action: string, route: RouteInfo, err: ProtocolError): never => {
     const address = auth.clientAddress(req);
     audit.refused(
@@ -22,6 +23,9 @@ export function createGuard(auth: Auth, audit: AuditLog): Guard {
   };
   return (req: IncomingMessage, res: ServerResponse, route: RouteInfo): Principal | null => {
     const mutation = !SAFE_METHODS.has(req.method ?? "GET");
+    // a store that cannot write refuses changes up front, with why; reads go on
+    const readOnly = store?.readOnly;
+    if (mutation && readOnly) throw new ProtocolError("unavailable", readOnlyMessage(readOnly), { store: "read-only", since: readOnly.time });
     if (mutation && !auth.sameOrigin(req)) {
       refuse(req, "anonymous", "auth.origin", route, new ProtocolError("forbidden", "cross-origin request refused"));
     }

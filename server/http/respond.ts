@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { z } from "zod";
 import { ProtocolError, httpStatusOf } from "../../protocol/errors.ts";
+import { isStoreError, isWriteFault, readOnlyMessage } from "../store/health.ts";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** rules imports carry a whole ipvsadm -S text */
@@ -30,6 +31,9 @@ export function sendText(res: ServerResponse, status: number, text: string): voi
 
 export function toProtocolError(err: unknown): ProtocolError {
   if (err instanceof ProtocolError) return err;
+  // the store failed under a request (disk full, I/O): the request is refused, the server lives
+  if (isWriteFault(err)) return new ProtocolError("unavailable", readOnlyMessage({ where: "request", code: String((err as { code: string }).code), message: (err as Error).message, time: Date.now() }));
+  if (isStoreError(err)) return new ProtocolError("unavailable", `store error: ${(err as Error).message}`);
   return new ProtocolError("internal", err instanceof Error ? err.message : String(err));
 }
 

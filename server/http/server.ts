@@ -3,6 +3,7 @@
 // /api/live are refused; /api/live needs a signed-in session and this server's Origin.
 import { type IncomingMessage, type Server, type ServerResponse, createServer as createHttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import { Dashboard, type DashboardOptions } from "../app.ts";
 import type { DirectorRegistration } from "../../protocol/dashboard.ts";
 import { LIVE_ACCESS } from "../auth/policy.ts";
@@ -45,7 +46,7 @@ export interface RunningServer {
 export async function createServer(opts: ServerOptions): Promise<RunningServer> {
   const app = new Dashboard(opts);
   await app.auth.init();
-  const router = new Router(createGuard(app.auth, app.audit));
+  const router = new Router(createGuard(app.auth, app.audit, app.storeHealth));
   authRoutes(router, app);
   userRoutes(router, app);
   auditRoutes(router, app);
@@ -84,6 +85,16 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
         app.audit.refused({ user, action, director: null, target: "live", request: { address }, address }, { error: message });
       }
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`);
+    try {
+      upgrade(req, socket, head);
+    } catch (err) {
+      // a store fault (the session lookup, the audit) must not take the server down
+      app.storeHealth.report("live upgrade", err);
+      socket.end("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+      socket.destroy();
+    }
+  });
+  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       socket.destroy();
     };
     // browsers always send Origin on a WebSocket: another site's page must not ride the cookie
@@ -110,7 +121,7 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
       http.off("error", reject);
       resolve();
     });
-  });
+  };
   const port = (http.address() as AddressInfo).port;
   const shownHost = host.includes(":") ? `[${host}]` : host;
   let closed: Promise<void> | null = null;

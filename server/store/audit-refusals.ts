@@ -47,8 +47,12 @@ export class RefusalAggregator {
     b.seen++;
     if (b.seen <= INDIVIDUAL_PER_MINUTE) {
       const { address: _a, ...entry } = r;
-      this.write(entry, false, result, now);
-      return;
+      try {
+        this.write(entry, false, result, now);
+        return;
+      } catch {
+        // the store cannot write (disk full): counted below, written with the minute's row
+      }
     }
     if (b.extra === 0) b.first = now;
     b.extra++;
@@ -60,26 +64,31 @@ export class RefusalAggregator {
     b.codes[code] = (b.codes[code] ?? 0) + 1;
   }
 
-  /** Writes the counts of finished minutes (all of them with `all`). */
+  /** Writes the counts of finished minutes (and, with `all`, of the current ones too: their
+   * individual rows stay used, so reading the log does not reopen them). */
   flush(now: number, all = false): void {
     const minute = Math.floor(now / 60_000);
     for (const [key, b] of this.#buckets) {
-      if (!all && b.minute === minute) continue;
-      this.#buckets.delete(key);
-      if (b.extra === 0) continue;
-      const users = [...b.users];
-      this.write(
-        {
-          user: users.length === 1 ? users[0]! : "anonymous",
-          action: b.action,
-          director: null,
-          target: b.targets.size === 1 ? [...b.targets][0]! : null,
-          request: { address: b.address, aggregated: true, minute: new Date(b.minute * 60_000).toISOString() },
-        },
-        false,
-        { error: b.error, count: b.extra, codes: b.codes, first: b.first, last: b.last, users, targets: [...b.targets] },
-        b.last,
-      );
+      const finished = b.minute !== minute;
+      if (!finished && !all) continue;
+      if (b.extra > 0) {
+        const users = [...b.users];
+        this.write(
+          {
+            user: users.length === 1 ? users[0]! : "anonymous",
+            action: b.action,
+            director: null,
+            target: b.targets.size === 1 ? [...b.targets][0]! : null,
+            request: { address: b.address, aggregated: true, minute: new Date(b.minute * 60_000).toISOString() },
+          },
+          false,
+          { error: b.error, count: b.extra, codes: b.codes, first: b.first, last: b.last, users, targets: [...b.targets] },
+          b.last,
+        );
+        // only once written: a failed write (disk full) keeps the count for the next flush
+        Object.assign(b, { extra: 0, codes: {}, users: new Set(), targets: new Set(), error: null });
+      }
+      if (finished) this.#buckets.delete(key);
     }
   }
 }

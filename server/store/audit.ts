@@ -45,12 +45,19 @@ export class AuditLog {
   readonly #db: Db;
   readonly #refusals: RefusalAggregator;
   readonly #timer: ReturnType<typeof setInterval>;
+  /** told of every failed write (store/health.ts) before the error is thrown on */
+  onWriteError: ((where: string, err: unknown) => void) | null = null;
   constructor(db: Db) {
     this.#db = db;
     this.#refusals = new RefusalAggregator((e, ok, result, now) => this.record(e, ok, result, now));
     // the counts of a quiet minute are written without waiting for the next refusal
     this.#timer = setInterval(() => {
-      if (this.#db.open) this.#refusals.flush(Date.now());
+      if (!this.#db.open) return;
+      try {
+        this.#refusals.flush(Date.now());
+      } catch {
+        // kept for the next flush
+      }
     }, 15_000);
     this.#timer.unref();
   }
@@ -65,12 +72,34 @@ export class AuditLog {
     this.#refusals.flush(now, true);
   }
 
+  // reads go on while the store cannot write; the counts wait in memory
+  #tryFlush(): void {
+    try {
+      this.flushRefusals();
+    } catch {
+      // kept for the next flush
+    }
+  }
+
   close(): void {
     clearInterval(this.#timer);
     if (this.#db.open) this.flushRefusals();
   }
 
+  #write<T>(where: string, fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      this.onWriteError?.(where, err);
+      throw err;
+    }
+  }
+
   begin(e: AuditStart, now = Date.now()): number {
+    return this.#write("audit", () => this.#begin(e, now));
+  }
+
+  #begin(e: AuditStart, now: number): number {
     const r = this.#db
       .prepare("INSERT INTO audit (time, user, action, director, target, request, before_state) VALUES (?, ?, ?, ?, ?, ?, ?)")
       .run(now, e.user, e.action, e.director, e.target, JSON.stringify(e.request ?? null), JSON.stringify(e.before ?? null));
@@ -78,6 +107,10 @@ export class AuditLog {
   }
 
   finish(id: number, ok: boolean, result: unknown, after: unknown = null): void {
+    this.#write("audit", () => this.#finish(id, ok, result, after));
+  }
+
+  #finish(id: number, ok: boolean, result: unknown, after: unknown): void {
     this.#db
       .prepare("UPDATE audit SET ok = ?, result = ?, after_state = ? WHERE id = ?")
       .run(ok ? 1 : 0, JSON.stringify(result ?? null), JSON.stringify(after ?? null), id);
@@ -92,6 +125,10 @@ export class AuditLog {
 
   /** An event that is complete when written (logins, refused requests). */
   record(e: AuditStart, ok: boolean, result: unknown, now = Date.now()): number {
+    return this.#write("audit", () => this.#record(e, ok, result, now));
+  }
+
+  #record(e: AuditStart, ok: boolean, result: unknown, now: number): number {
     const r = this.#db
       .prepare("INSERT INTO audit (time, user, action, director, target, request, ok, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
       .run(now, e.user, e.action, e.director, e.target, JSON.stringify(e.request ?? null), ok ? 1 : 0, JSON.stringify(result ?? null));
@@ -100,7 +137,7 @@ export class AuditLog {
 
   /** Newest first. */
   query(q: AuditQuery = {}): AuditEntry[] {
-    this.flushRefusals();
+    this.#tryFlush();
     const { sql, args } = this.#select(q);
     const limit = Math.max(1, Math.min(q.limit ?? 100, 1000));
     return (this.#db.prepare(`${sql} LIMIT ${limit}`).all(...args) as Row[]).map(toEntry);
@@ -108,7 +145,7 @@ export class AuditLog {
 
   /** Every matching entry, newest first, one at a time (exports of any size). */
   *iterate(q: Omit<AuditQuery, "limit"> = {}): Generator<AuditEntry> {
-    this.flushRefusals();
+    this.#tryFlush();
     const { sql, args } = this.#select(q);
     for (const row of this.#db.prepare(sql).iterate(...args)) yield toEntry(row as Row);
   }

@@ -134,6 +134,10 @@ const MIGRATIONS: readonly string[] = [
     OR NEW.file IS NOT OLD.file OR NEW.sha256 IS NOT OLD.sha256
   BEGIN SELECT RAISE(ABORT, 'the audit archive list is append-only'); END;
   `,
+  // 5: the write probe of a read-only store (store/health.ts): one row, rewritten
+  `
+  CREATE TABLE store_probe (id INTEGER PRIMARY KEY, data BLOB, time INTEGER NOT NULL);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -60,7 +60,8 @@ describe("refusals are aggregated", () => {
     s = await startServer();
     for (let i = 0; i < 40; i++) await upgrade(s.url, "lvs_session=forged");
     for (let i = 0; i < 40; i++) await fetch(`${s.url}/api/directors`, { headers: { cookie: "lvs_session=stale" } });
-    expect(count(s, "auth.session")).toBeLessThanOrEqual(6);
+    // 3 as they came and 1 with the count per minute (the loops may cross into a second)
+    expect(count(s, "auth.session")).toBeLessThanOrEqual(7);
     await s.close();
     const db = openDatabase(s.dataDir);
     const rows = db.prepare("SELECT request, result FROM audit WHERE action = 'auth.session'").all() as { request: string; result: string }[];
