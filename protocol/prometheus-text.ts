@@ -1,6 +1,6 @@
-// Prometheus text exposition format 0.0.4: the writer every /metrics page (agent and server)
-// is built with. Names and types are ours (constants at the call sites); label values come
-// from the kernel or from operators (interface and instance names), so they are escaped here.
+// Prometheus text exposition format 0.0.4: the writer of every /metrics page, the agent's
+// (agent/metrics/) and the server's (server/metrics/). Label values come from the kernel or
+// from operators (interface, instance and director names), so they are escaped here.
 
 export type MetricType = "counter" | "gauge" | "histogram" | "untyped";
 

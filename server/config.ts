@@ -29,6 +29,8 @@ export interface ServerArgs {
   /** first start only: create this admin when no user exists (password read from a file) */
   adminUsername: string;
   adminPasswordFile: string | null;
+  /** --metrics-token-file: the bearer token of /metrics and /api/prometheus/targets */
+  metricsTokenFile: string | null;
 }
 
 export const USAGE = `usage: npm start -- [--host ADDR] [--port N] [--data DIR] [--config FILE]
@@ -44,7 +46,9 @@ export const USAGE = `usage: npm start -- [--host ADDR] [--port N] [--data DIR] 
   --session-idle-minutes N  sign out after N minutes without a request (default 60)
   --session-max-hours N     sign out N hours after signing in at the latest (default 12)
   --admin-password-file F   first start only: create the admin (--admin-username, default admin)
-                            with the password in F when no user exists (or LVS_FLEET_ADMIN_PASSWORD_FILE)`;
+                            with the password in F when no user exists (or LVS_FLEET_ADMIN_PASSWORD_FILE)
+  --metrics-token-file F    serve /metrics and /api/prometheus/targets to Prometheus presenting the token
+                            in F as a bearer token (0600, at least 16 characters; re-read when it changes)`;
 
 export function parseServerArgs(argv: readonly string[], env: Record<string, string | undefined> = process.env): ServerArgs {
   const out: ServerArgs = {
@@ -60,6 +64,7 @@ export function parseServerArgs(argv: readonly string[], env: Record<string, str
     sessionMaxHours: 12,
     adminUsername: env.LVS_FLEET_ADMIN_USERNAME || "admin",
     adminPasswordFile: env.LVS_FLEET_ADMIN_PASSWORD_FILE || null,
+    metricsTokenFile: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
@@ -81,6 +86,7 @@ export function parseServerArgs(argv: readonly string[], env: Record<string, str
     else if (name === "--session-max-hours") out.sessionMaxHours = positive(name, value());
     else if (name === "--admin-username") out.adminUsername = value();
     else if (name === "--admin-password-file") out.adminPasswordFile = value();
+    else if (name === "--metrics-token-file") out.metricsTokenFile = value();
     else throw new ConfigError(`unknown option ${flag}\n${USAGE}`);
   }
   if (!Number.isInteger(out.port) || out.port < 0 || out.port > 65535) {

@@ -5,9 +5,10 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ConfigError, loadConfigFile, parseServerArgs, readAdminPassword } from "./config.ts";
 import { createServer } from "./http/server.ts";
+import { metricsTokenSource } from "./metrics/token.ts";
 import { StoreSetupError } from "./store/db.ts";
-
 import { isStoreError, isWriteFault } from "./store/health.ts";
+
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 async function main(): Promise<void> {
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
       ...(args.secretKeyFile ? { file: resolve(args.secretKeyFile) } : {}),
     },
     directors,
+    ...(args.metricsTokenFile ? { metricsToken: metricsTokenSource(resolve(args.metricsTokenFile)) } : {}),
     next: (req, res) => handle(req, res),
     auth: {
       secureCookies: args.secureCookies,
@@ -42,8 +44,6 @@ async function main(): Promise<void> {
       ...(args.adminPasswordFile ? { initialAdmin: { username: args.adminUsername, password: readAdminPassword(args.adminPasswordFile) } } : {}),
     },
   });
-  console.log(`lvs-fleet dashboard listening on ${server.url} (data ${resolve(args.dataDir)}, ${server.app.fleet.links().length} directors)`);
-  if (server.app.interruptedAudits > 0) {
   server.app.storeHealth.on((e) => {
     if (e.type === "recovered") console.error(`server: the store is writable again (it was read-only since ${new Date(e.after.time).toISOString()})`);
     else console.error(`server: store fault in ${e.fault.where}: ${e.fault.code} ${e.fault.message}${e.readOnly ? " (read-only: changes are refused until writes succeed)" : ""}`);
@@ -60,6 +60,8 @@ async function main(): Promise<void> {
   };
   process.on("uncaughtException", (err) => fatal(err, "uncaught exception"));
   process.on("unhandledRejection", (err) => fatal(err, "unhandled rejection"));
+  console.log(`lvs-fleet dashboard listening on ${server.url} (data ${resolve(args.dataDir)}, ${server.app.fleet.links().length} directors)`);
+  if (server.app.interruptedAudits > 0) {
     console.log(`audit: ${server.app.interruptedAudits} entries left running by the previous run are marked interrupted`);
   }
   const code = server.app.auth.setupCode;

@@ -60,6 +60,13 @@ export class Router {
     return this.#routes.map(({ method, pattern, access }) => ({ method, pattern, access }));
   }
 
+  /** The pattern a path matches (the route label of the request metrics), or null. */
+  patternOf(pathname: string): string | null {
+    const segs = pathname.split("/").filter(Boolean);
+    for (const r of this.#routes) if (this.#match(r, segs)) return r.pattern;
+    return null;
+  }
+
   #match(route: Route, segs: string[]): Record<string, string> | null {
     if (route.parts.length !== segs.length) return null;
     const params: Record<string, string> = {};

@@ -18,6 +18,7 @@ import { historyRoutes } from "./routes-history.ts";
 import { rulesRoutes } from "./routes-rules.ts";
 import { userRoutes } from "./routes-users.ts";
 import { sendError } from "./respond.ts";
+import { ServerMetrics } from "../metrics/handler.ts";
 import { applySecurityHeaders } from "./security-headers.ts";
 import { Router } from "./router.ts";
 
@@ -29,6 +30,9 @@ export interface ServerOptions extends DashboardOptions {
   port?: number;
   /** Next.js's request handler for pages; without it non-API paths answer 404 */
   next?: NextHandler;
+  /** the metrics token of the moment (--metrics-token-file); absent: /metrics and
+   * /api/prometheus/targets answer 404 */
+  metricsToken?: () => string | null;
   /** config-file directors, upserted at start */
   directors?: readonly DirectorRegistration[];
 }
@@ -57,11 +61,19 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
   drainRoutes(router, app);
   groupRoutes(router, app);
 
+  const metrics = new ServerMetrics(app, opts.metricsToken ?? (() => null));
   const http = createHttpServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     const api = url.pathname === "/api" || url.pathname.startsWith("/api/");
     applySecurityHeaders(req, res, api ? "api" : "page", app.auth.secure(req));
+    // Prometheus's endpoints: the metrics token, no session (server/metrics/)
+    if (metrics.handle(req, res, url)) return;
     if (api) {
+      const started = performance.now();
+      res.once("finish", () => {
+        const route = router.patternOf(url.pathname) ?? "unmatched";
+        metrics.http.observe(req.method ?? "", route, res.statusCode, (performance.now() - started) / 1000);
+      });
       void router.handle(req, res, url);
       return;
     }
@@ -73,6 +85,16 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
   });
   http.on("upgrade", (req, socket, head) => {
     socket.on("error", () => socket.destroy());
+    try {
+      upgrade(req, socket, head);
+    } catch (err) {
+      // a store fault (the session lookup, the audit) must not take the server down
+      app.storeHealth.report("live upgrade", err);
+      socket.end("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+      socket.destroy();
+    }
+  });
+  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
     if (path !== "/api/live") {
       socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
@@ -85,16 +107,6 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
         app.audit.refused({ user, action, director: null, target: "live", request: { address }, address }, { error: message });
       }
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`);
-    try {
-      upgrade(req, socket, head);
-    } catch (err) {
-      // a store fault (the session lookup, the audit) must not take the server down
-      app.storeHealth.report("live upgrade", err);
-      socket.end("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
-      socket.destroy();
-    }
-  });
-  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       socket.destroy();
     };
     // browsers always send Origin on a WebSocket: another site's page must not ride the cookie
@@ -111,7 +123,7 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
       return refuse("403 Forbidden", "auth.denied", found.principal.user.username, "the live WebSocket needs the viewer role");
     }
     app.hub.handleUpgrade(req, socket, head, found.principal.session.key);
-  });
+  };
 
   app.start(opts.directors ?? []);
   const host = opts.host ?? "127.0.0.1";
@@ -121,7 +133,7 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
       http.off("error", reject);
       resolve();
     });
-  };
+  });
   const port = (http.address() as AddressInfo).port;
   const shownHost = host.includes(":") ? `[${host}]` : host;
   let closed: Promise<void> | null = null;
