@@ -282,6 +282,16 @@ export async function setTrafficRate(instance: string, director: string, rate: n
   await setTraffic(controlFor(s, d.guest), d, rate, targets ?? defaultTargets(s.topology));
 }
 
+/** Stops (or starts again) a real server's httpd: `rs-down dir1-rs2` / `rs-up` (ha: `rs2`). */
+export async function setRealServerUp(instance: string, target: string, running: boolean): Promise<void> {
+  const s = requireState(instance);
+  if (!/^(dir\d+-)?rs\d+$/.test(target)) throw new LabCommandError(`"${target}" is not a real server (dir1-rs2, or rs2 in an ha lab)`);
+  const t = resolveTarget(s, target);
+  const c = controlFor(s, t.guest);
+  if (!running) return void (await c.stop(`httpd-${target}`));
+  await c.spawn(`httpd-${target}`, target, ["busybox", "httpd", "-f", "-p", "80", "-h", `/run/lab/www/${target}`]);
+}
+
 export interface GuestStatus {
   name: string;
   pid?: number;

@@ -1,6 +1,6 @@
 // `npm run lab -- <verb>`: real LVS directors in QEMU guests. See docs/lab.md.
 import { parseArgs } from "node:util";
-import { down, exec, reboot, setTrafficRate, status, UP_DEFAULTS, up } from "./api.ts";
+import { down, exec, reboot, setRealServerUp, setTrafficRate, status, UP_DEFAULTS, up } from "./api.ts";
 import { ensureAll } from "./fetch.ts";
 import { FAIL_MODES, type FailMode, failDirector, haStatus, healDirector } from "./ha-ops.ts";
 import { DEFAULT_INSTANCE, type Topology } from "./state.ts";
@@ -24,6 +24,7 @@ const USAGE = `usage: npm run lab -- <verb> [options]
   heal <director> [--mode links|keepalived]
                                  undoes fail: links up; or ha.configure with the current spec
                                  (the agent starts keepalived again)
+  rs-down <real server>          stop that real server's httpd (dir1-rs2; ha: rs2); rs-up starts it
   reboot <guest>                 reboot a guest (IPVS rules are lost, as on a real reboot)
   down                           stop every guest of the instance
 options for every verb: --instance NAME (default "${DEFAULT_INSTANCE}", or $LVS_LAB_INSTANCE)`;
@@ -132,6 +133,12 @@ async function main(argv: string[]): Promise<number> {
       console.log(`${target}: ${verb === "fail" ? "failed" : "healed"} (${mode})`);
       return 0;
     }
+    case "rs-down":
+    case "rs-up":
+      if (!target) throw new Error(`usage: ${verb} <real server>`);
+      await setRealServerUp(instance, target, verb === "rs-up");
+      console.log(`${target}: httpd ${verb === "rs-up" ? "started" : "stopped"}`);
+      return 0;
     case "reboot":
       if (!target) throw new Error("usage: reboot <guest>");
       await reboot(instance, target, log);
