@@ -48,13 +48,13 @@ const VRRP_STATES = ["MASTER", "BACKUP", "FAULT", "STOP", "UNKNOWN"] as const;
 
 export function writeVrrp(out: Exposition, ha: HaStatus): void {
   const name = "lvs_vrrp_state";
-  out.family(name, "gauge", "1 for the VRRP instance's current state (keepalived's notify_fifo), 0 for the others.");
+  out.family(name, "gauge", "1 for the VRRP instance's current state (keepalived's notify_fifo), 0 for the others (vrrp_instance: Prometheus owns the instance label).");
   const labelsOf = (i: HaStatus["instances"][number], state: string) =>
-    renderLabels([["instance", i.name], ["interface", i.interface], ["state", state], ["virtual_router_id", String(i.virtualRouterId)]]);
+    renderLabels([["interface", i.interface], ["state", state], ["virtual_router_id", String(i.virtualRouterId)], ["vrrp_instance", i.name]]);
   for (const i of ha.instances) for (const s of VRRP_STATES) out.sample(name, labelsOf(i, s), i.state === s ? 1 : 0);
   const held = "lvs_vrrp_vips_held";
   out.family(held, "gauge", "Configured VIPs of the VRRP instance bound on this director now.");
-  for (const i of ha.instances) out.sample(held, renderLabels([["instance", i.name], ["virtual_router_id", String(i.virtualRouterId)]]), i.vipsHeld.length);
+  for (const i of ha.instances) out.sample(held, renderLabels([["virtual_router_id", String(i.virtualRouterId)], ["vrrp_instance", i.name]]), i.vipsHeld.length);
   if (ha.keepalived) {
     out.family("lvs_keepalived_running", "gauge", "1 when keepalived runs (managed by the agent or its systemd unit).");
     out.sample("lvs_keepalived_running", renderLabels([["mode", ha.keepalived.mode]]), ha.keepalived.running ? 1 : 0);

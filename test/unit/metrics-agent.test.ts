@@ -126,8 +126,8 @@ describe("agent /metrics page", () => {
       realServers: [{ service: { protocol: "tcp" as const, address: "10.0.0.100", port: 80 }, key: { address: "10.0.1.1", port: 80 }, state: "down", lastResult: { latencyMs: 250 }, consecutiveFailures: 3 }],
     };
     const text = await page({ haStatus: async () => ha, healthStatus: async () => health });
-    expect(text).toContain('lvs_vrrp_state{instance="VI_1",interface="eth0",state="MASTER",virtual_router_id="51"} 1\n');
-    expect(text).toContain('lvs_vrrp_state{instance="VI_1",interface="eth0",state="BACKUP",virtual_router_id="51"} 0\n');
+    expect(text).toContain('lvs_vrrp_state{interface="eth0",state="MASTER",virtual_router_id="51",vrrp_instance="VI_1"} 1\n');
+    expect(text).toContain('lvs_vrrp_state{interface="eth0",state="BACKUP",virtual_router_id="51",vrrp_instance="VI_1"} 0\n');
     expect(text).toContain('lvs_keepalived_running{mode="managed"} 1\n');
     const rs = 'rs="10.0.1.1:80"';
     const vs = 'vs="tcp/10.0.0.100:80"';
