@@ -73,15 +73,15 @@ export const DnsCheck = Timed.extend({
   /** the query name; keepalived's default is the root "." */
   name: z.string().max(253).regex(/^([A-Za-z0-9_-]{1,63}\.?)*$|^\.$/, { message: "a DNS name" }).default("."),
 });
-export const MiscCheck = CheckTiming.extend({
+export const MiscCheck = CheckTiming.omit({ connectTimeout: true }).extend({
   kind: z.literal("MISC_CHECK"),
   /** the command and its arguments, run without a shell; exit 0 = up */
   miscPath: z.array(z.string().min(1).max(4096).regex(/^[^\0]*$/)).min(1).max(64)
     .refine((a) => a[0]!.startsWith("/"), { message: "the command is an absolute path" }),
   /** seconds before the script is killed and counted as failed (default delay_loop) */
   miscTimeout: z.number().int().min(1).max(3600).optional(),
-  /** run as this user (default: keepalived_script if it exists, else root; here: nobody) */
-  user: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/).optional(),
+  /** run as this user (keepalived's default is keepalived_script; ours is nobody, never root) */
+  user: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/).default("nobody"),
 });
 export const Checker = z.discriminatedUnion("kind", [TcpCheck, HttpCheck, DnsCheck, MiscCheck]);
 export type Checker = z.infer<typeof Checker>;

@@ -9,7 +9,7 @@ import { withHealthIntent } from "../../agent/health/intent-client.ts";
 import { FakeIpvs } from "./agent-ws-fakes.ts";
 import { FakeClock, scriptedChecks } from "./health-fakes.ts";
 
-const SVC: ServiceKey = { protocol: "tcp", address: "10.0.0.100", port: 80 };
+const SVC = { protocol: "tcp", address: "10.0.0.100", port: 80 } satisfies ServiceKey;
 const RS = ["10.0.0.11", "10.0.0.12", "10.0.0.13"];
 const conf = (w = 1) => ({ forwarding: "masq" as const, weight: w, upperThreshold: 0, lowerThreshold: 0, tunnel: null });
 
