@@ -81,6 +81,14 @@ export class LoginLimiter {
           finished = true;
           for (const e of locks) e.inFlight--;
           if (succeeded) for (const k of [...lockKeys, slowKey]) this.#entries.delete(k);
+          else {
+            // the lock runs from the failure's answer, not from the start of a slow verify
+            const end = Date.now();
+            for (const e of locks) {
+              const over = e.attempts - this.#free;
+              if (over > 0) e.lockedUntil = Math.max(e.lockedUntil, end + this.#backoff(over, this.#max));
+            }
+          }
         },
       },
     };
