@@ -30,7 +30,10 @@ export async function bundleSelfContained(repoRoot: string, entry: string, outfi
     external,
     // bundled CommonJS packages (ws) call require() for node built-ins: give ESM one
     banner: { js: `${shebang ? "#!/usr/bin/node\n" : ""}import { createRequire as __lvsCreateRequire } from "node:module"; const require = __lvsCreateRequire(import.meta.url);` },
-    sourcemap: "inline",
+    // no source map and no whitespace: node parses the whole file at every start, which
+    // takes seconds under emulation for the unminified bundle with an inline map
+    minifyWhitespace: true,
+    minifySyntax: true,
     legalComments: "none",
     logLevel: "error",
   });

@@ -35,9 +35,10 @@ export interface LinkListener {
   ha?(id: string, transitions: VrrpTransition[]): void;
 }
 
+/** The table-changing requests the server's routes send (the link relists after each). The
+ * agent's zero, flush and timeouts.set have no route or page, so the server never sends them. */
 const MUTATIONS = new Set<RequestType>([
-  "service.create", "service.update", "service.delete", "dest.create", "dest.update", "dest.delete",
-  "zero", "flush", "rules.import", "timeouts.set",
+  "service.create", "service.update", "service.delete", "dest.create", "dest.update", "dest.delete", "rules.import",
 ]);
 
 export interface LinkTrust {

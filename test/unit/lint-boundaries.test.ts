@@ -1,4 +1,4 @@
-// The folder boundaries of DEVELOPERS.md are enforced by biome (biome.json overrides): this
+// The folder boundaries of docs/architecture.md are enforced by biome (biome.json overrides): this
 // runs the real linter with the project's config on files that cross them, and on files that
 // don't, so a config change that silently drops a rule fails here.
 import { spawnSync } from "node:child_process";
