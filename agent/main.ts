@@ -155,6 +155,11 @@ async function main(): Promise<number> {
     token: () => token.current,
     role: args.role,
     registry,
+    // refusals are bounded by the per-address back-off; the backed-off attempts are not logged
+    onUpgradeRequest: (i) => {
+      if (!i.authorized && !i.reason?.startsWith("backing off")) console.error(`agent: refused upgrade from ${i.remoteAddress ?? "?"}: ${i.reason}`);
+    },
+    onOldTokenClosed: (i) => console.error(`agent: closed a connection from ${i.remoteAddress ?? "?"} opened with the previous token`),
     ...(tls ? { tls } : {}),
     metrics: metricsRenderer({
       ipvs,

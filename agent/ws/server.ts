@@ -10,7 +10,7 @@ import { type WebSocket, WebSocketServer } from "ws";
 import type { Role } from "../../protocol/messages.ts";
 import type { HandlerRegistry } from "../handlers/registry.ts";
 import { isMetricsRequest, serveMetrics } from "../metrics/http.ts";
-import { bearerTokenOf, tokenMatches } from "./auth.ts";
+import { UpgradeBackoff, type UpgradeBackoffOptions, bearerTokenOf, tokenDigest, tokenMatches } from "./auth.ts";
 import { AgentConnection } from "./connection.ts";
 
 /**
@@ -48,8 +48,16 @@ export interface AgentServerOptions {
   maxInFlight?: number;
   /** GET /metrics (agent/metrics/): the page builder, served to holders of the token */
   metrics?: () => Promise<string>;
-  /** every upgrade request, after the token check (for logging refused peers, and tests) */
-  onUpgradeRequest?: (info: { authorized: boolean; remoteAddress: string | undefined }) => void;
+  /** every upgrade request, after the token check (for logging refused peers, and tests);
+   * `reason` says why a refused one was refused */
+  onUpgradeRequest?: (info: { authorized: boolean; remoteAddress: string | undefined; reason?: string }) => void;
+  /** failed upgrades per address before they are backed off, and how long (auth.ts) */
+  upgradeBackoff?: UpgradeBackoffOptions;
+  /** after the token changes, connections opened with the old one are closed this much
+   * later (default 30 s: the dashboard reconnects with the new token in the meantime) */
+  tokenGraceMs?: number;
+  /** a connection opened with an old token was closed (for logging) */
+  onOldTokenClosed?: (info: { remoteAddress: string | undefined }) => void;
 }
 
 export interface AgentServer {
@@ -59,8 +67,8 @@ export interface AgentServer {
   close(): Promise<void>;
 }
 
-function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
-  const extra = status === 401 ? "WWW-Authenticate: Bearer\r\n" : "";
+function refuseUpgrade(socket: Duplex, status: number, reason: string, retryAfterS?: number): void {
+  const extra = (status === 401 ? "WWW-Authenticate: Bearer\r\n" : "") + (retryAfterS ? `Retry-After: ${retryAfterS}\r\n` : "");
   socket.end(`HTTP/1.1 ${status} ${reason}\r\n${extra}Connection: close\r\nContent-Length: 0\r\n\r\n`);
   socket.destroy();
 }
@@ -107,18 +115,68 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
   });
   const alive = new WeakMap<WebSocket, boolean>();
 
+  const backoff = new UpgradeBackoff(opts.upgradeBackoff);
+  /** the digest of the token each connection was opened with */
+  const openedWith = new WeakMap<WebSocket, string>();
   http.on("upgrade", (req, socket, head) => {
     socket.on("error", () => socket.destroy());
-    const authorized = tokenMatches(currentToken(), bearerTokenOf(req.headers.authorization));
-    opts.onUpgradeRequest?.({ authorized, remoteAddress: req.socket.remoteAddress });
+    const remoteAddress = req.socket.remoteAddress;
+    const address = remoteAddress ?? "unknown";
+    const wait = backoff.waitMs(address);
+    if (wait > 0) {
+      const seconds = Math.ceil(wait / 1000);
+      opts.onUpgradeRequest?.({ authorized: false, remoteAddress, reason: `backing off after failed attempts: retry in ${seconds} s` });
+      refuseUpgrade(socket, 429, "Too Many Requests", seconds);
+      return;
+    }
+    const token = currentToken();
+    const presented = bearerTokenOf(req.headers.authorization);
+    const authorized = tokenMatches(token, presented);
     if (!authorized) {
+      backoff.failed(address);
+      opts.onUpgradeRequest?.({ authorized, remoteAddress, reason: presented === undefined ? "no bearer token" : "wrong token" });
       refuseUpgrade(socket, 401, "Unauthorized");
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
+    backoff.succeeded(address);
+    opts.onUpgradeRequest?.({ authorized, remoteAddress });
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      openedWith.set(ws, tokenDigest(token));
+      wss.emit("connection", ws, req);
+    });
   });
 
-  wss.on("connection", (ws: WebSocket) => {
+  // a rotated token ends the connections opened with the old one, after the grace period
+  const graceMs = opts.tokenGraceMs ?? 30_000;
+  const oldSince = new WeakMap<WebSocket, number>();
+  const remotes = new WeakMap<WebSocket, string | undefined>();
+  let lastToken = "";
+  let lastDigest = "";
+  const rotation = setInterval(() => {
+    const token = currentToken();
+    if (token !== lastToken) {
+      lastToken = token;
+      lastDigest = tokenDigest(token);
+    }
+    const now = Date.now();
+    for (const ws of wss.clients) {
+      if (ws.readyState !== ws.OPEN) continue; // closing already
+      if (openedWith.get(ws) === lastDigest) {
+        oldSince.delete(ws);
+        continue;
+      }
+      const since = oldSince.get(ws) ?? now;
+      oldSince.set(ws, since);
+      if (now - since >= graceMs) {
+        ws.close(1008, "the agent token was rotated: reconnect with the new token");
+        opts.onOldTokenClosed?.({ remoteAddress: remotes.get(ws) });
+      }
+    }
+  }, Math.max(50, Math.min(1000, graceMs / 4)));
+  rotation.unref();
+
+  wss.on("connection", (ws: WebSocket, req: IncomingMessage) => {
+    remotes.set(ws, req.socket.remoteAddress);
     alive.set(ws, true);
     ws.on("pong", () => alive.set(ws, true));
     new AgentConnection(ws, {
@@ -160,6 +218,7 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
     },
     close: async () => {
       clearInterval(heartbeat);
+      clearInterval(rotation);
       for (const ws of wss.clients) ws.close(1001, "agent shutting down");
       const closed = new Promise<void>((resolve) => wss.close(() => resolve()));
       // peers that do not finish the close handshake within 2 s are cut
