@@ -15,11 +15,20 @@ export const RuleSet = z.object({
 });
 export type RuleSet = z.infer<typeof RuleSet>;
 
-export const RulesFormat = z.enum(["ipvsadm", "json"]);
+export const RulesFormat = z.enum(["ipvsadm", "json", "keepalived"]);
 export const RulesSource = z.discriminatedUnion("format", [
   /** ipvsadm-restore syntax, as printed by `ipvsadm -S -n` */
   z.object({ format: z.literal("ipvsadm"), text: z.string().max(16 * 1024 * 1024) }),
   z.object({ format: z.literal("json"), rules: RuleSet }),
+  /**
+   * keepalived.conf (protocol/keepalived/): the table, and its health checks on import; the
+   * files it includes travel by name in `files` (the agent reads no file an import names)
+   */
+  z.object({
+    format: z.literal("keepalived"),
+    text: z.string().max(16 * 1024 * 1024),
+    files: z.record(z.string().max(4096), z.string().max(16 * 1024 * 1024)).optional(),
+  }),
 ]);
 export type RulesSource = z.infer<typeof RulesSource>;
 
@@ -57,4 +66,6 @@ export const RulesImported = z.object({
   counts: ChangeCounts.optional(),
   applied: z.boolean(),
   errors: z.array(z.object({ line: z.number().int().optional(), message: z.string() })),
+  /** keepalived format: keywords not carried, each naming its line (absent for other formats) */
+  warnings: z.array(z.object({ line: z.number().int().optional(), message: z.string() })).optional(),
 });

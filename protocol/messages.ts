@@ -10,6 +10,7 @@ import { ErrorBody } from "./errors.ts";
 import * as C from "./conntable.ts";
 import * as CP from "./messages-compact.ts";
 import * as HA from "./ha.ts";
+import * as HC from "./health.ts";
 import * as H from "./messages-host.ts";
 import * as I from "./messages-ipvs.ts";
 import * as R from "./messages-rules.ts";
@@ -85,6 +86,14 @@ export const CATALOG = {
     event: { topic: "ha", data: HA.HaStatus },
   },
   "ha.unsubscribe": entry(HA.HaUnsubscribe, I.Ack),
+  /** health checks (protocol/health.ts): keepalived's checkers run by the agent */
+  "health.get": entry(HC.HealthGet, HC.HealthGot),
+  "health.configure": entry(HC.HealthConfigure, HC.HealthStatus),
+  "health.subscribe": {
+    ...entry(I.Empty, HC.HealthSubscribed),
+    event: { topic: "health", data: HC.HealthStatus },
+  },
+  "health.unsubscribe": entry(HC.HealthUnsubscribe, I.Ack),
 } satisfies Record<string, CatalogEntry>;
 
 type Catalog = typeof CATALOG;

@@ -3,6 +3,8 @@
 // agent bundles into one file (npm run build:agent) that starts fast on a director.
 import type { Role } from "../../protocol/messages.ts";
 import { type HaManager, haHandlers } from "../ha/index.ts";
+import { healthHandlers } from "../health/handlers.ts";
+import type { HealthManager } from "../health/manager.ts";
 import type { IpvsClient } from "../ipvs/types.ts";
 import type { RunIp } from "../realserver/ip-command.ts";
 import * as conns from "./conns.ts";
@@ -33,6 +35,8 @@ export interface HandlerDeps {
   host?: HostDeps;
   /** a director's keepalived/VRRP manager (agent/ha/); without it ha.* stay unsupported */
   ha?: HaManager;
+  /** a director's health checks (agent/health/); without it health.* stay unsupported */
+  health?: HealthManager;
 }
 
 export interface HandlerModule {
@@ -54,6 +58,7 @@ export async function buildRegistry(
   const registry = new HandlerRegistry();
   if (deps.ipvs) registry.use(ipvsHandlers(deps.ipvs)).use(statsHandlers(deps.ipvs));
   if (deps.ha) registry.use(haHandlers(deps.ha));
+  if (deps.health) registry.use(healthHandlers(deps.health));
   for (const m of modules) registry.use(await m.createHandlers(deps));
   return { registry, loaded: modules.map((m) => m.name) };
 }

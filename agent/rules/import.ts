@@ -19,6 +19,15 @@ import { type ApplyMode, type LineProblem, RulesApplyError, RulesValidationError
 import { countChanges } from "./count-changes.ts";
 import { planRules } from "./plan.ts";
 import { configsOnly } from "./repair.ts";
+import type { HealthConfig } from "../../protocol/health.ts";
+import type { KeepalivedParsed } from "../../protocol/keepalived/parse.ts";
+import { exportWithChecks, importWarnings, parseKeepalivedSource } from "./keepalived.ts";
+
+/** What the keepalived format needs of the health manager (agent/health/manager.ts). */
+export interface HealthChecks {
+  config(): HealthConfig;
+  configure(c: HealthConfig): Promise<void>;
+}
 
 const ALL_SERVICE = { scheduler: true, persistence: true, netmask: true, pe: true, onePacket: true, schedulerFlags: true };
 const ALL_DEST = { forwarding: true, weight: true, upperThreshold: true, lowerThreshold: true, tunnel: true };
@@ -50,8 +59,9 @@ function mergeLines(live: ServiceRules[], proposed: RuleSet["services"]): RuleLi
  * The text names a scheduler outside the known ones by its kernel name, as ipvsadm -S does;
  * JSON can only carry the protocol's placeholder "none" (which an import would write as is).
  */
-export async function exportRules(client: IpvsClient, format: "ipvsadm" | "json"): Promise<RulesSource> {
+export async function exportRules(client: IpvsClient, format: RulesSource["format"], health: HealthChecks | null = null): Promise<RulesSource> {
   const services = configsOnly(await client.listServices());
+  if (format === "keepalived") return { format, text: exportWithChecks(services, health?.config() ?? null) };
   if (format === "ipvsadm") return { format, text: formatSave(services, { thresholds: true }) };
   return { format, rules: { services: services.map((s) => ({ ...s, config: protocolConfig(s.config) })) } };
 }
@@ -66,9 +76,16 @@ interface Resolved {
   lines: RuleLine[];
   mode: ApplyMode;
   syntaxErrors: LineProblem[];
+  keepalived?: KeepalivedParsed;
 }
 
 function resolve(source: RulesSource, mode: ApplyMode, live: ServiceRules[]): Resolved {
+  if (source.format === "keepalived") {
+    const { parsed, problem } = parseKeepalivedSource(source);
+    if (!parsed) return { lines: [], mode, syntaxErrors: problem ? [problem] : [] };
+    const rules = parsed.rules.services;
+    return { lines: mode === "merge" ? mergeLines(live, rules) : rulesToLines(rules), mode, syntaxErrors: [], keepalived: parsed };
+  }
   if (source.format === "json")
     return { lines: mode === "merge" ? mergeLines(live, source.rules.services) : rulesToLines(source.rules.services), mode, syntaxErrors: [] };
   const parsed = parseRestore(source.text);
@@ -80,6 +97,14 @@ export interface ImportResult {
   counts: { create: number; update: number; delete: number };
   applied: boolean;
   errors: { line?: number; message: string }[];
+  warnings?: { line?: number; message: string }[];
+}
+
+/** After the table: the file's checks replace all (replace) or those of its services (merge). */
+async function applyChecks(health: HealthChecks, parsed: KeepalivedParsed, mode: ApplyMode): Promise<void> {
+  const mine = new Set(parsed.health.services.map((s) => JSON.stringify(s.key)));
+  const kept = mode === "merge" ? health.config().services.filter((s) => !mine.has(JSON.stringify(s.key))) : [];
+  await health.configure({ services: [...kept, ...parsed.health.services] });
 }
 
 /** The result with the change list, or only its counts (report "counts", no diff ordering). */
@@ -89,6 +114,7 @@ export async function importRules(
   mode: ApplyMode,
   dryRun: boolean,
   report: "changes" | "counts" = "changes",
+  health: HealthChecks | null = null,
 ): Promise<ImportResult> {
   // one listing serves the preview, the plan and the rollback snapshot
   const live = configsOnly(await client.listServices());
@@ -99,12 +125,13 @@ export async function importRules(
   const changes = report === "counts" ? [] : protocolChanges(diffRules(live, proposed));
   const counts = report === "counts" ? countChanges(live, proposed) : { create: 0, update: 0, delete: 0 };
   if (report === "changes") for (const c of changes) counts[c.action]++;
-  const preview = { changes, counts };
+  const preview = { changes, counts, ...(r.keepalived ? { warnings: importWarnings(r.keepalived, health !== null) } : {}) };
   const problems = [...r.syntaxErrors, ...plan.problems].sort((a, b) => a.line - b.line);
   if (problems.length > 0 || dryRun)
     return { ...preview, applied: false, errors: problems.map((p) => ({ line: p.line, message: p.message })) };
   try {
     await applyPlan(client, plan);
+    if (r.keepalived && health) await applyChecks(health, r.keepalived, mode);
     return { ...preview, applied: true, errors: [] };
   } catch (e) {
     if (e instanceof RulesValidationError)

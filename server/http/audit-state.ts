@@ -20,5 +20,5 @@ export function settingsState(l: DirectorLink | undefined): unknown {
 /** The whole table as ipvsadm -S -n text, from the agent (imports). */
 export async function rulesText(l: DirectorLink): Promise<string> {
   const out = await l.request("rules.export", { format: "ipvsadm" });
-  return out.format === "ipvsadm" ? out.text : JSON.stringify(out.rules);
+  return out.format === "json" ? JSON.stringify(out.rules) : out.text;
 }
