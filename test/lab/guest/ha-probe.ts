@@ -71,7 +71,7 @@ while (Date.now() < end) {
 // a gap still open at the end counts up to the end
 for (const t of tallies) {
   const from = t.lastOk ?? start;
-  if (Date.now() - from > t.longestGapMs && t.failed > 0) {
+  if (Date.now() - from > t.longestGapMs) {
     t.longestGapMs = Date.now() - from;
     t.gapFrom = from;
   }
