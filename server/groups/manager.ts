@@ -17,6 +17,8 @@ import { changesToDesired, desiredServices, desiredText, desiredVersion, destina
 export interface GroupManagerOptions {
   /** how often group members' tables are re-listed for drift (default 2500 ms; see below) */
   driftCheckMs?: number;
+  /** how long seeding waits for every member to be online (default 15 s; see #trySeed) */
+  seedGraceMs?: number;
 }
 
 interface Desired extends StoredGroup {
@@ -30,6 +32,9 @@ export class GroupManager {
   /** director -> the drift count for "memberVersion|desiredVersion" */
   readonly #driftCount = new Map<string, { key: string; count: number }>();
   readonly #timer: ReturnType<typeof setInterval>;
+  /** group -> when it was first seen without a desired table */
+  readonly #firstSeen = new Map<string, number>();
+  readonly #seedGraceMs: number;
 
   constructor(
     readonly fleet: Fleet,
@@ -38,6 +43,7 @@ export class GroupManager {
     readonly poke: () => void,
     opts: GroupManagerOptions = {},
   ) {
+    this.#seedGraceMs = opts.seedGraceMs ?? 15_000;
     // Stats events carry weights and the service/real-server key sets, so most hand-made
     // changes show within a second; a scheduler, flag, persistence, forwarding or threshold
     // change made with ipvsadm only shows in a re-list, which links do every 10 s. Members of
@@ -106,13 +112,19 @@ export class GroupManager {
   }
 
   /**
-   * Seeds once every member has been tried (none still "connecting") and every online one has
-   * answered for its HA state: from the online MASTER if there is one, else the first online
-   * member. Nothing online: not yet.
+   * Seeds once every member is online with its HA state known, or, when some member is not
+   * online (a dead box, a link that dropped under load), once the grace period since the group
+   * was first seen is over and no member is still on its first connection attempt: from the
+   * online MASTER if there is one, else the first online member. Waiting for everyone first
+   * keeps a slow MASTER link from handing the seed to the BACKUP. Nothing online: not yet.
    */
-  #trySeed(name: string): void {
+  #trySeed(name: string, now = Date.now()): void {
     const members = this.members(name);
-    if (members.some((l) => l.link === "connecting" || (l.online && l.ha.status === "pending"))) return;
+    const first = this.#firstSeen.get(name) ?? now;
+    this.#firstSeen.set(name, first);
+    if (members.some((l) => l.online && l.ha.status === "pending")) return;
+    const everyone = members.every((l) => l.online);
+    if (!everyone && (now - first < this.#seedGraceMs || members.some((l) => l.link === "connecting"))) return;
     const online = members.filter((l) => l.online);
     const master = online.find((l) => l.ha.role() === "MASTER");
     const from = master ?? online[0];

@@ -4,8 +4,10 @@
 // that answer `unsupported` for ha.* are members without HA, not errors; roles are enforced.
 import { afterEach, describe, expect, it } from "vitest";
 import { type AuditEntry, GroupChangeRefusal, GroupDetailView, GroupVersionConflict, GroupsView } from "../../protocol/dashboard.ts";
-import { D, GROUP, type Pair, S, SVC_KEY, groups, startPair } from "./server-ha-pair.ts";
-import { until } from "./server-helpers.ts";
+import { TOKEN } from "./agent-ws-harness.ts";
+import { haAgent } from "./server-ha-fakes.ts";
+import { D, GROUP, type Pair, S, SVC_KEY, groups, seedTable, startPair } from "./server-ha-pair.ts";
+import { removeDir, startServer, until } from "./server-helpers.ts";
 
 let p: Pair | undefined;
 afterEach(async () => {
@@ -34,6 +36,24 @@ describe("HA groups", () => {
     expect(seeded).toHaveLength(1);
     expect(seeded[0]).toMatchObject({ user: "system", director: "dir2", target: GROUP, ok: true });
     expect((await p.s.api("GET", "/api/groups/nope")).status).toBe(404);
+  });
+
+  it("waits for every member (up to the grace period) before seeding, so a slow MASTER is not passed over", async () => {
+    const a = await haAgent("BACKUP");
+    await seedTable(a.ipvs);
+    const s = await startServer({ groups: { seedGraceMs: 2000 } });
+    p = { s, agents: [a], close: async () => { await s.close(); removeDir(s.dataDir); await a.h.close(); } };
+    const t0 = Date.now();
+    await s.api("POST", "/api/directors", { name: "dir1", url: a.h.server.url, token: TOKEN, group: GROUP });
+    // dir2 never answers (a dead box)
+    await s.api("POST", "/api/directors", { name: "dir2", url: "ws://127.0.0.1:9", token: TOKEN, group: GROUP });
+    await until(() => s.app.fleet.get("dir1").online && s.app.fleet.get("dir1").ha.status === "active", 5000, "dir1 online");
+    expect(s.app.groups.desired(GROUP)).toBeNull();
+    await until(() => s.app.groups.desired(GROUP), 8000, "seeded after the grace period");
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(2000);
+    expect(s.app.groups.desired(GROUP)).toMatchObject({ source: "seeded-first", from: "dir1" });
+    const g = GroupsView.parse(await groups(s)).groups[GROUP]!;
+    expect(g.members.dir2).toMatchObject({ online: false, drift: "unknown", haStatus: "pending" });
   });
 
   it("a change on the group is applied to every member, audited as one entry naming the group and members", async () => {
