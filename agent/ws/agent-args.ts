@@ -33,6 +33,10 @@ export interface AgentArgs {
   keepalivedDir: string;
   /** --keepalived-conf FILE: the config the systemd unit reads; null: /etc/keepalived/keepalived.conf */
   keepalivedConf: string | null;
+  /** --checks-file FILE: the health checks' configuration (default: the save file + ".checks.json") */
+  checksFile: string | null;
+  /** --allow-script-checks: MISC_CHECK scripts may run (opt-in: the agent runs as root) */
+  allowScriptChecks: boolean;
 }
 
 export const USAGE =
@@ -41,7 +45,8 @@ export const USAGE =
   "                     [--role director|realserver] [--save-file FILE] [--restore]\n" +
   "                     [--sysctl-file FILE] [--apply-sysctl-file]\n" +
   "                     [--ha-spec FILE] [--keepalived managed|systemd] [--keepalived-bin PATH]\n" +
-  "                     [--keepalived-dir DIR] [--keepalived-conf FILE]";
+  "                     [--keepalived-dir DIR] [--keepalived-conf FILE]\n" +
+  "                     [--checks-file FILE] [--allow-script-checks]";
 
 /** Paths keepalived.conf names (notify_fifo) are rendered unquoted: no blanks or parser characters. */
 function keepalivedPath(flag: string, p: string | undefined): string | undefined {
@@ -78,6 +83,8 @@ export function parseAgentArgs(argv: string[]): AgentArgs {
         restore: { type: "boolean", default: false },
         "sysctl-file": { type: "string" },
         "apply-sysctl-file": { type: "boolean", default: false },
+        "checks-file": { type: "string" },
+        "allow-script-checks": { type: "boolean", default: false },
         "ha-spec": { type: "string" },
         keepalived: { type: "string", default: "managed" },
         "keepalived-bin": { type: "string" },
@@ -131,6 +138,8 @@ export function parseAgentArgs(argv: string[]): AgentArgs {
     restore,
     sysctlFile: str("sysctl-file") ?? null,
     applySysctlFile: values["apply-sysctl-file"] === true,
+    checksFile: str("checks-file") ?? (saveFile ? `${saveFile}.checks.json` : null),
+    allowScriptChecks: values["allow-script-checks"] === true,
     haSpecFile,
     keepalivedMode,
     keepalivedBin: str("keepalived-bin") ?? null,
