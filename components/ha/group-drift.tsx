@@ -29,11 +29,10 @@ export function GroupDriftSection({ name, group, onChanged }: { name: string; gr
       {members.map((m) => (
         <MemberDriftItem key={m.director} group={name} m={m} onChanged={refresh} />
       ))}
-      {anyDrift && (
-        <RequireRole min="admin">
-          <MakeIdentical group={name} onApplied={refresh} />
-        </RequireRole>
-      )}
+      {/* always mounted for admins: its result stays on screen once the drift is gone */}
+      <RequireRole min="admin">
+        <MakeIdentical group={name} drifted={anyDrift} onApplied={refresh} />
+      </RequireRole>
     </div>
   );
 }

@@ -3,6 +3,7 @@
 // changes each member would get, nothing changed, no audit entry), then "Apply" against the
 // group table version the preview was made on. The result names each member's outcome and,
 // for a member that refused, its error; a refused member's partial changes are rolled back.
+import { useEffect } from "react";
 import type { MakeIdenticalResult } from "../../protocol/dashboard.ts";
 import { changeRows } from "../director/rules-changes.ts";
 import { useAction } from "../hooks/use-action.ts";
@@ -20,7 +21,7 @@ const STATUS: Record<MemberResult["status"], string> = {
   failed: "refused (its changes were rolled back)",
 };
 
-export function MakeIdentical({ group, onApplied }: { group: string; onApplied: () => void }) {
+export function MakeIdentical({ group, drifted, onApplied }: { group: string; drifted: boolean; onApplied: () => void }) {
   const preview = useAction(() => sendJson<MakeIdenticalResult>("POST", api.groupIdentical(group), { dryRun: true }));
   const apply = useAction(async (p: MakeIdenticalResult) => {
     const members = Object.values(p.members).filter((m) => m.status === "would_change").map((m) => m.director);
@@ -28,12 +29,22 @@ export function MakeIdentical({ group, onApplied }: { group: string; onApplied: 
     onApplied();
     return r;
   });
+  // a new drift after a run: the old preview and result no longer describe the tables
+  const { reset: resetPreview } = preview;
+  const { reset: resetApply } = apply;
+  useEffect(() => {
+    if (!drifted) return;
+    resetApply();
+    resetPreview();
+  }, [drifted, resetApply, resetPreview]);
   const p = preview.result;
   const toChange = p ? Object.values(p.members).filter((m) => m.status === "would_change") : [];
   return (
     <section aria-label="Make identical" className="flex flex-col gap-2 rounded-lg border border-zinc-200 p-3 dark:border-zinc-800">
       <h3 className="font-semibold">Make identical</h3>
-      <p className="text-xs text-zinc-600 dark:text-zinc-400">Changes every drifted member's table to the group's, rule by rule (no flush: untouched services keep their connections).</p>
+      <p className="text-xs text-zinc-600 dark:text-zinc-400">
+        {drifted ? "" : "Every member looks identical now. "}Changes every drifted member's table to the group's, rule by rule (no flush: untouched services keep their connections).
+      </p>
       <div className="flex gap-2">
         <Button busy={preview.busy} onClick={() => { apply.reset(); void preview.run(); }}>
           Preview make identical
@@ -69,7 +80,7 @@ function MemberOutcome({ m }: { m: MemberResult }) {
     <div className="mt-1 text-sm" data-testid={`identical-${m.director}`}>
       <p>
         <span className="font-medium">{m.director}</span>: <span data-testid="identical-status">{STATUS[m.status] ?? m.status}</span>
-        {m.status === "changed" || m.status === "failed" ? ` (${m.applied} of ${rows.length} changes applied)` : rows.length > 0 ? ` (${rows.length} changes)` : ""}
+        {m.status === "changed" || m.status === "failed" ? ` (${m.applied} of ${rows.length} changes applied)` : rows.length > 0 ? ` (${rows.length} ${rows.length === 1 ? "change" : "changes"})` : ""}
       </p>
       {error && (
         <p role="alert" className="font-mono text-xs text-red-700 dark:text-red-400">
