@@ -37,12 +37,13 @@ export async function withAgent<T>(d: DirectorRecord, f: (a: AgentClient) => Pro
   }
 }
 
+// generous deadlines: under TCG on a loaded 2-core machine an agent was seen taking over 5 s
 export function haGet(d: DirectorRecord): Promise<HaStatus> {
-  return withAgent(d, (a) => a.request("ha.get", {}, { deadlineMs: 5000 }));
+  return withAgent(d, (a) => a.request("ha.get", {}, { deadlineMs: 20_000 }));
 }
 
 export function haConfigure(d: DirectorRecord, spec: HaSpecInput | null): Promise<HaStatus> {
-  return withAgent(d, (a) => a.request("ha.configure", { spec }, { deadlineMs: 30_000 }));
+  return withAgent(d, (a) => a.request("ha.configure", { spec }, { deadlineMs: 60_000 }));
 }
 
 export async function failDirector(instance: string, name: string, mode: FailMode = "links"): Promise<void> {

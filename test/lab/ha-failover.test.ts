@@ -30,7 +30,7 @@ describe("ha failover (the ha lab's pair)", () => {
   // each test starts from (and the file ends with) dir1 MASTER, both healed, default rules
   afterEach(async () => {
     await restorePair();
-  }, 120_000);
+  }, 240_000);
 
   for (const mode of ["links", "keepalived"] as const) {
     it(`fail dir1 (--mode ${mode}) under traffic: dir2 takes every VIP within 3 x advert_int + 1 s, few requests fail; heal with preempt moves them back`, async () => {
@@ -69,7 +69,7 @@ describe("ha failover (the ha lab's pair)", () => {
         // the real servers behind both directors answered
         expect(Object.keys(t.answers).sort()).toEqual(["rs1", "rs2", "rs3"]);
       }
-    }, 120_000);
+    }, 240_000);
   }
 
   it("nopreempt (ha.configure preempt false, initialState BACKUP on both): after heal the VIPs stay on dir2", async () => {
@@ -86,5 +86,5 @@ describe("ha failover (the ha lab's pair)", () => {
     expect(await vips("dir2")).toEqual(HA_VIPS);
     expect(await vips("dir1")).toEqual([]);
     expect(await vrrpState("dir1")).toBe("BACKUP");
-  }, 120_000);
+  }, 240_000);
 });

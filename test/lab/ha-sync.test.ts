@@ -46,7 +46,7 @@ describe("ha connection sync (the ha lab's pair)", () => {
   }, 60_000);
   afterAll(async () => {
     await restorePair();
-  }, 120_000);
+  }, 240_000);
 
   it("the backup's ipvsadm -Lnc lists the master's established entries; downloads started before `fail dir1` complete through dir2 (NAT and DR)", async () => {
     const downloads = [NAT_VIP, DR_VIP].map((vip) => ({ vip, done: slowDownload(vip) }));

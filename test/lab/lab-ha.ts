@@ -86,7 +86,7 @@ export async function restorePair(): Promise<void> {
     await haOk(name, ["ipvsadm", "-C"]);
     await haOk(name, ["ipvsadm", "-R"], { stdin: defaultRules("ha", haState().realServers) });
   }
-  await until("dir1 MASTER with every VIP again", pairNormal, 20_000, 250);
+  await until("dir1 MASTER with every VIP again", pairNormal, 60_000, 250);
 }
 
 /** The time (the guest's clock, ms since the epoch, as the agent read keepalived's notify_fifo)
