@@ -68,6 +68,7 @@ describe("HA drift against the real kernel", () => {
     expect(g1.members.dir2!.changes).toBe(1);
 
     const drift = GroupDrift.parse((await admin.api("GET", `/api/groups/${GROUP}/drift`)).body);
+    expect(drift.members.dir2!.status, JSON.stringify(drift.members.dir2)).toBe("drifted");
     const changedLine = line.replace(/ -w \d+/, ` -w ${weight + 7}`);
     expect(drift.members.dir2!.diff).toEqual([`-${changedLine}`, `+${line}`]);
     expect(drift.members.dir1!.status).toBe("in_sync");
