@@ -3,6 +3,7 @@
 // but Node's HTTP parser, so 10,000 cases per route stay fast), and arbitraries of bad input:
 // random JSON, wrong types, huge and deeply nested payloads, invalid addresses, ports,
 // schedulers, URL segments.
+import { EventEmitter } from "node:events";
 import type { IncomingMessage, Server } from "node:http";
 import { Readable } from "node:stream";
 import fc from "fast-check";
@@ -23,7 +24,8 @@ export interface FuzzAnswer {
   destroyed: boolean;
 }
 
-class FakeResponse {
+/** Enough of ServerResponse for the server: headers, body, and "finish" (request metrics). */
+class FakeResponse extends EventEmitter {
   statusCode = 200;
   headersSent = false;
   destroyed = false;
@@ -32,6 +34,7 @@ class FakeResponse {
   readonly done: Promise<void>;
   #resolve!: () => void;
   constructor() {
+    super();
     this.done = new Promise((r) => {
       this.#resolve = r;
     });
@@ -63,6 +66,7 @@ class FakeResponse {
     if (chunk !== undefined) this.write(chunk);
     this.headersSent = true;
     this.#resolve();
+    this.emit("finish");
     return this;
   }
   destroy(): this {
