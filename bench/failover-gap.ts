@@ -59,15 +59,15 @@ async function oneRun(instance: string, probeScript: string): Promise<{ gapMs: n
   const margin = Date.now() - failedAt;
   // the run counts only if the pair really failed over (ip addr, the oracle)
   const s = requireState(instance);
-  const held = await vipsHeld(controlFor(s, s.directors[1]!.guest), s.directors[1]!);
+  const held = margin < AFTER_FAIL_MS ? [] : await vipsHeld(controlFor(s, s.directors[1]!.guest), s.directors[1]!);
   await healDirector(instance, "dir1", "links");
-  if (held.length !== HA_VIPS.length) throw new BenchError(`dir2 holds ${held.join(", ") || "no VIP"} after fail dir1`);
-  if (r.code !== 0) throw new BenchError(`the probe failed: ${r.stderr}${r.stdout}`);
-  const tallies = (JSON.parse(r.stdout.trim().split("\n").at(-1)!) as { tallies: Tally[] }).tallies;
   if (margin < AFTER_FAIL_MS) {
     log(`bench failover-gap: the probe ended ${margin} ms after the fail call returned: run not counted`);
     return null;
   }
+  if (held.length !== HA_VIPS.length) throw new BenchError(`dir2 holds ${held.join(", ") || "no VIP"} after fail dir1`);
+  if (r.code !== 0) throw new BenchError(`the probe failed: ${r.stderr}${r.stdout}`);
+  const tallies = (JSON.parse(r.stdout.trim().split("\n").at(-1)!) as { tallies: Tally[] }).tallies;
   return { gapMs: Math.max(...tallies.map((t) => t.longestGapMs)), tallies };
 }
 
