@@ -7,6 +7,7 @@ import { CATALOG, PROTOCOL_VERSION } from "../protocol/messages.ts";
 import { dispatch } from "./handlers/dispatch.ts";
 import { type HaManager, createHaManager, readSpecFile } from "./ha/index.ts";
 import { buildRegistry } from "./handlers/plugins.ts";
+import { createAgentHealth } from "./health/boot.ts";
 import type { HandlerRegistry } from "./handlers/registry.ts";
 import type { IpvsClient } from "./ipvs/types.ts";
 import { ipRunner } from "./realserver/ip-command.ts";
@@ -108,7 +109,12 @@ async function main(): Promise<number> {
         onNote: (m) => console.error(`agent: ha: ${m}`),
       })
     : null;
-  const { registry, loaded } = await buildRegistry({ role: args.role, ipvs, host, ...(ha ? { ha } : {}) });
+  // health checks (agent/health/): the handlers' changes of checked servers become their intent
+  const health = ipvs
+    ? createAgentHealth(ipvs, { checksFile: args.checksFile, allowScriptChecks: args.allowScriptChecks, onError: (e) => console.error(`agent: ${e.message}`) })
+    : null;
+  const handlerIpvs = health ? health.client : ipvs;
+  const { registry, loaded } = await buildRegistry({ role: args.role, ipvs: handlerIpvs, host, ...(ha ? { ha } : {}), ...(health ? { health: health.manager } : {}) });
   if (ha && args.haSpecFile) {
     // a bad or unapplicable spec file is logged, not fatal: the agent still serves ha.configure
     try {
@@ -149,6 +155,9 @@ async function main(): Promise<number> {
     }
   }
 
+  // after the restore, before serving: checks come back with their last configuration and intent
+  for (const line of (await health?.start()) ?? []) console.error(`agent: health: ${line}`);
+
   const server = await startAgentServer({
     host: args.host,
     port: args.port,
@@ -182,6 +191,7 @@ async function main(): Promise<number> {
       await server.close();
       // a managed keepalived is stopped with SIGTERM: it releases its VIPs for the peer
       await ha?.shutdown().catch((e: Error) => console.error(`agent: ha: shutdown: ${e.message}`));
+      await health?.stop();
       await saving?.saved(); // changes already made reach the file before we exit
       ipvs?.close();
       resolve(0);
