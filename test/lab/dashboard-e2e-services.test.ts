@@ -24,6 +24,20 @@ async function kernelWeight(rs: string): Promise<number | null> {
   return m ? Number(m[1]) : null;
 }
 
+/** [ActiveConn, InActConn] of a real server of SVC in the kernel, from ipvsadm -Ln */
+async function kernelCounts(rs: string): Promise<[number, number]> {
+  const lines = (await ipvsadm(DIR, "-Ln")).split("\n");
+  const at = lines.findIndex((l) => l.startsWith(`TCP  ${VIP}:80 `));
+  for (const l of lines.slice(at + 1)) {
+    if (!l.startsWith("  ->")) break;
+    const f = l.trim().split(/\s+/);
+    if (f[1] === `${rs}:80`) return [Number(f[4]), Number(f[5])];
+  }
+  throw new Error(`${rs}:80 is not a real server of ${SVC} in the kernel`);
+}
+
+const COUNTDOWN = /^draining: (\d+) active, (\d+) inactive · (ETA unknown|ETA (?:(\d+)s|(\d+)m (\d\d)s))$/;
+
 function serviceCard(): Locator {
   return page.getByTestId(`service-${SVC}`);
 }
@@ -71,6 +85,9 @@ describe("the dashboard against real directors", () => {
   });
 
   it("drains a real server: weight 0 within 2 s, new requests avoid it, open connections finish, countdown to drained", async () => {
+    // Eight short requests 3 s apart leave four TIME_WAIT entries on each real server that
+    // expire one after another about 2 minutes later: the countdown must fall and get an ETA.
+    await sh(CLIENT, `for i in 1 2 3 4 5 6 7 8; do busybox wget -q -O /dev/null http://${VIP}/; sleep 3; done`);
     // Two connections held open (rr puts one on each real server); each sends its request
     // only after the drain, so its answer proves an established connection kept working.
     await sh(CLIENT, "rm -f /tmp/long*.out");
@@ -90,6 +107,13 @@ describe("the dashboard against real directors", () => {
     const toZeroMs = Date.now() - clicked;
     expect(toZeroMs).toBeLessThanOrEqual(2_000);
     expect(await kernelWeight("10.0.0.12")).toBe(1);
+    // the countdown shows the kernel's numbers: 1 active (the long connection), 4 inactive
+    const status = row.getByTestId("drain-status");
+    const held = await kernelCounts("10.0.0.11");
+    expect(held).toEqual([1, 4]);
+    await expect.poll(async () => (await status.textContent()) ?? "", { timeout: 10_000 }).toBe("draining: 1 active, 4 inactive · ETA unknown");
+    expect(await kernelCounts("10.0.0.11")).toEqual(held);
+    await screenshot(page, "director-draining");
 
     // new requests only reach the other real server
     const answers = await sh(CLIENT, `for i in 1 2 3 4 5 6; do busybox wget -q -O - http://${VIP}/; done`);
@@ -101,10 +125,29 @@ describe("the dashboard against real directors", () => {
     }, 30_000);
     expect(long).toContain(`${DIR}-rs1`);
 
-    const status = row.getByTestId("drain-status");
-    await expect.poll(async () => (await status.textContent()) ?? "", { timeout: 10_000 }).toMatch(/active|inactive|drain/i);
-    await screenshot(page, "director-draining");
-    // inactive entries (FIN/TIME_WAIT) expire on the kernel's timers: up to about 2 minutes
+    // Inactive entries (FIN/TIME_WAIT) expire on the kernel's timers, about 2 minutes after
+    // the short requests: once one has gone, the countdown shows fewer, within the kernel's
+    // recent counts, and an ETA from the falling count.
+    const recent: { t: number; inactive: number }[] = [];
+    const fallenOrNull = await eventually("a falling countdown with an ETA", async () => {
+      const [active, inactive] = await kernelCounts("10.0.0.11");
+      recent.push({ t: Date.now(), inactive });
+      const m = COUNTDOWN.exec((await status.textContent()) ?? "");
+      if (!m || m[3] === "ETA unknown" || active !== 0) return null;
+      const shown = Number(m[2]);
+      const eta = m[4] !== undefined ? Number(m[4]) : Number(m[5]) * 60 + Number(m[6]);
+      return shown < 5 && shown > 0 ? { shownActive: Number(m[1]), shown, eta, kernelNow: inactive } : null;
+    }, 170_000, 1000);
+    const fallen = fallenOrNull!;
+    expect(fallen.shownActive).toBe(0);
+    // the server's count may lag the kernel by a stats push, never lead it
+    expect(fallen.shown).toBeGreaterThanOrEqual(fallen.kernelNow);
+    expect(fallen.shown).toBeLessThanOrEqual(Math.max(...recent.filter((r) => r.t > Date.now() - 10_000).map((r) => r.inactive)));
+    // a least-squares ETA over the last 30 s: after the first expiry it is long (one step in a
+    // flat window), but finite and positive, not "unknown" or "done"
+    expect(fallen.eta).toBeGreaterThan(0);
+    expect(fallen.eta).toBeLessThan(3600);
+    await screenshot(page, "director-draining-eta");
     await expect.poll(async () => (await status.textContent()) ?? "", { timeout: 170_000, interval: 1000 }).toMatch(/drained/i);
     expect(await row.getByTestId("active-conns").textContent()).toBe("0");
     expect(await row.getByTestId("inactive-conns").textContent()).toBe("0");
@@ -112,7 +155,7 @@ describe("the dashboard against real directors", () => {
 
     await row.getByRole("button", { name: "Undrain" }).click();
     await eventually("kernel weight restored", async () => (await kernelWeight("10.0.0.11")) === 1, 5_000, 100);
-  }, 240_000);
+  }, 330_000);
 
   it("imports rules with a diff preview and applies exactly what it showed", async () => {
     const before = await ipvsadm(DIR, "-S", "-n");
