@@ -34,7 +34,9 @@ describe("ha failover (the ha lab's pair)", () => {
 
   for (const mode of ["links", "keepalived"] as const) {
     it(`fail dir1 (--mode ${mode}) under traffic: dir2 takes every VIP within 3 x advert_int + 1 s, few requests fail; heal with preempt moves them back`, async () => {
-      const traffic = probe(22_000, TARGETS);
+      // long enough to span the fail and the heal even when a lab call takes seconds (a fail
+      // call was seen taking 17 s at load average 24)
+      const traffic = probe(40_000, TARGETS);
       await sleep(4000); // requests flow through dir1 first
       const before = await agentNow("dir1");
       const failedAt = Date.now();
