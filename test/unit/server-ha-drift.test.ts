@@ -32,7 +32,7 @@ describe("HA drift", () => {
     const [dir1, dir2] = p.agents.map((a) => a.ipvs);
     peer = await LivePeer.open(p.s.url);
     peer.send({ type: "subscribe", topic: "groups" });
-    await until(() => liveGroups(peer!)?.groups[GROUP]?.members.dir2?.drift === "in_sync", 5000, "in sync on the live topic");
+    await until(() => liveGroups(peer!)?.groups[GROUP]?.members.dir2?.drift === "in_sync", 10_000, "in sync on the live topic");
     // counters that must survive
     dir2!.services.get(SVC_KEY)!.destinations[0]!.stats.conns = 1234;
     dir2!.services.get(SVC2_KEY)!.stats.conns = 77;
@@ -86,7 +86,7 @@ describe("HA drift", () => {
     const t2 = await p.s.api<string>("GET", "/api/directors/dir2/rules");
     expect(t2.body).toBe(t1.body);
     expect(t1.body).toBe(drift.desired);
-    await until(() => liveGroups(peer!)?.groups[GROUP]?.members.dir2?.drift === "in_sync", 5000, "in sync again");
+    await until(() => liveGroups(peer!)?.groups[GROUP]?.members.dir2?.drift === "in_sync", 10_000, "in sync again");
     const audit = (await p.s.api<AuditEntry[]>("GET", "/api/audit?action=group.identical")).body;
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ ok: true, target: GROUP, director: null });
