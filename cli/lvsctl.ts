@@ -7,6 +7,7 @@ import { parseIpvsadmArgs } from "../protocol/ipvsadm/args.ts";
 import { IpvsadmUsageError } from "../protocol/ipvsadm/command.ts";
 import { splitLvsctlArgs } from "./args.ts";
 import { type HaMember, parseHaArgs, runHa, tokenFileFor } from "./ha.ts";
+import { keepalivedRestore, keepalivedSave, takeFormat } from "./keepalived.ts";
 import { type CliIo, runCommand } from "./run-command.ts";
 import { USAGE, VERSION } from "./usage.ts";
 
@@ -57,14 +58,36 @@ async function mainHa(argv: string[]): Promise<number> {
   }
 }
 
+/** keepalived.conf includes, relative to the current directory as keepalived -f - would read them. */
+function readIncluded(path: string): string | null {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return null;
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   if (argv.includes("--ha")) return mainHa(argv);
-  const { agent, tokenFile, fingerprint, rest } = splitLvsctlArgs(argv, process.env);
+  const { agent, tokenFile, fingerprint, rest: all } = splitLvsctlArgs(argv, process.env);
   let cmd: ReturnType<typeof parseIpvsadmArgs>;
+  let format: "ipvsadm" | "keepalived";
   try {
-    cmd = parseIpvsadmArgs(rest);
+    const f = takeFormat(all);
+    format = f.format;
+    if (format === "keepalived" && !f.rest.some((a) => /^(-R|-S|--restore|--save)$/.test(a))) {
+      io.err("--format keepalived goes with -R (restore) or -S (save)\n");
+      return 2;
+    }
+    cmd = parseIpvsadmArgs(f.rest);
   } catch (e) {
-    if (!(e instanceof IpvsadmUsageError)) throw e;
+    if (!(e instanceof IpvsadmUsageError)) {
+      if (e instanceof Error && e.message.startsWith("--format")) {
+        io.err(`${e.message}\n`);
+        return 2;
+      }
+      throw e;
+    }
     io.err(`${e.message}\n`);
     return e.exitCode;
   }
@@ -92,6 +115,8 @@ async function main(argv: string[]): Promise<number> {
   });
   try {
     await client.connect();
+    if (format === "keepalived" && cmd.kind === "restore") return await keepalivedRestore(client, io, readIncluded);
+    if (format === "keepalived" && cmd.kind === "save") return await keepalivedSave(client, io);
     return await runCommand(cmd, client, io);
   } catch (e) {
     if (e instanceof ProtocolError) {
