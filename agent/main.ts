@@ -175,6 +175,7 @@ async function main(): Promise<number> {
       info: { version: AGENT_VERSION, role: args.role, startedAt: Date.now() },
       errors: netlinkErrors,
       ...(ha ? { haStatus: () => ha.status() } : {}),
+      ...(health ? { healthStatus: async () => health.manager.status() } : {}),
     }),
   });
   const extra = loaded.length ? `; modules ${loaded.map((m) => m.replace(/^\.\/|\.ts$/g, "")).join(",")}` : "";
