@@ -60,6 +60,20 @@ export class DebTree {
     if (r.status !== 0) throw new Error(`strip ${path} failed: ${r.error?.message ?? ""}${r.stderr}`);
   }
 
+  /** Installed paths of the files under `path` whose name passes `match`. */
+  find(path: string, match: (name: string) => boolean): string[] {
+    const out: string[] = [];
+    walk(this.at(path), "", (p) => {
+      if (match(p.slice(p.lastIndexOf("/") + 1)) && lstatSync(p).isFile()) out.push(`/${relative(this.root, p)}`);
+    });
+    return out;
+  }
+
+  /** Deletes the files under `path` whose name passes `match`. */
+  prune(path: string, match: (name: string) => boolean): void {
+    for (const p of this.find(path, match)) rmSync(this.at(p));
+  }
+
   link(path: string, target: string): void {
     this.dir(dirname(path));
     symlinkSync(target, this.at(path));
@@ -78,7 +92,7 @@ export class DebTree {
   }
 
   /** Writes control, conffiles and md5sums, then `dpkg-deb --build`; returns the .deb's path. */
-  build(outDir: string): string {
+  build(outDir: string, compress: { type: "xz" | "gzip"; level: number } = { type: "xz", level: 6 }): string {
     const c = this.control;
     const size = Math.ceil(duKb(this.root, join(this.root, "DEBIAN")));
     const fields = { ...c, "Installed-Size": String(size) } as Record<string, string | undefined>;
@@ -99,7 +113,7 @@ export class DebTree {
     }
     mkdirSync(outDir, { recursive: true });
     const out = join(outDir, `${c.Package}_${c.Version}_${c.Architecture}.deb`);
-    const r = spawnSync("dpkg-deb", ["--root-owner-group", "-Zxz", "-z6", "--build", this.root, out], { encoding: "utf8" });
+    const r = spawnSync("dpkg-deb", ["--root-owner-group", `-Z${compress.type}`, `-z${compress.level}`, "--build", this.root, out], { encoding: "utf8" });
     if (r.status !== 0) throw new Error(`dpkg-deb failed (${r.status ?? r.signal}): ${r.error?.message ?? ""}${r.stderr}`);
     return out;
   }

@@ -5,7 +5,7 @@
 // package-lock.json, as installed here), a systemd unit (deploy/lvs-fleet-server.service),
 // /etc/default/lvs-fleet-server and the data directory /var/lib/lvs-fleet (0700).
 import { build } from "esbuild";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { PackageMeta } from "./package-agent.ts";
 import { DebTree } from "./package-deb.ts";
@@ -27,7 +27,20 @@ export function productionPackages(repoRoot: string): string[] {
     .filter(([path]) => !path.slice("node_modules/".length).includes("/node_modules/"))
     .map(([path]) => path)
     // other platforms' optional binaries are listed but not installed
-    .filter((path) => existsSync(join(repoRoot, path)));
+    .filter((path) => existsSync(join(repoRoot, path)))
+    .filter((path) => !RUNTIME_UNUSED.test(path.slice("node_modules/".length)));
+}
+
+/**
+ * Production dependencies the packaged server never loads: tsx and esbuild (the server is
+ * bundled already), sharp and its libvips (next's image optimizer; the dashboard has no
+ * images), and musl builds of the native addons (Debian is glibc).
+ */
+const RUNTIME_UNUSED = /^(tsx|esbuild|@esbuild\/.*|sharp|@img\/.*|.*-musl)$/;
+
+/** Files of npm packages that lintian refuses in a package (and nothing at run time reads). */
+export function isPackagingLeftover(name: string): boolean {
+  return /^(\.npmignore|\.eslintrc(\..*)?|\.eslintignore)$/.test(name);
 }
 
 async function bundleEntry(repoRoot: string, entry: string, outfile: string): Promise<void> {
@@ -84,7 +97,7 @@ export async function packageServer(meta: PackageMeta, stageDir: string, outDir:
     Version: meta.version,
     Architecture: "amd64",
     Maintainer: meta.maintainer,
-    Depends: "nodejs (>= 20)",
+    Depends: "nodejs (>= 20), libc6",
     Section: "net",
     Priority: "optional",
     Description:
@@ -106,6 +119,13 @@ export async function packageServer(meta: PackageMeta, stageDir: string, outDir:
   }
   for (const f of ["next.config.ts", "package.json"]) deb.copy(join(root, f), `${lib}/${f}`);
   for (const p of productionPackages(root)) deb.copy(join(root, p), `${lib}/${p}`);
+  deb.prune(`${lib}/node_modules`, isPackagingLeftover);
+  // native addons as Debian ships shared objects: without debugging symbols
+  for (const so of deb.find(`${lib}/node_modules`, (n) => /\.(node|so(\.\d+)*)$/.test(n))) {
+    // prebuilt addons for other machines (netlink ships arm, arm64, ia32) are never loaded here
+    if (/\/prebuilds\/(?!linux-x64\/)/.test(so)) rmSync(deb.at(so));
+    else deb.strip(so);
+  }
 
   deb.file("/usr/bin/lvs-fleet", LVS_FLEET, 0o755);
   deb.file("/lib/systemd/system/lvs-fleet-server.service", readFileSync(join(root, "deploy", "lvs-fleet-server.service")));
@@ -116,5 +136,6 @@ export async function packageServer(meta: PackageMeta, stageDir: string, outDir:
   deb.script("postinst", POSTINST);
   deb.script("prerm", PRERM);
   deb.script("postrm", POSTRM);
-  return deb.build(outDir);
+  // hundreds of megabytes (next and its SWC binary): fast gzip rather than minutes of xz
+  return deb.build(outDir, { type: "gzip", level: 1 });
 }
