@@ -6,7 +6,7 @@
 //   while locked, login answers 429 without checking the password. Only the attacker's own
 //   address is locked out.
 // - a slow-down key per username (every address): beyond `free` failures a login for that
-//   name waits 1 s, 2 s, ... up to `maxSlowMs` before it is verified, and is then answered
+//   name is spaced 1 s, 2 s, ... up to `maxSlowMs` after the previous one before it is verified, and is then answered
 //   normally, so the right password from another address still signs in (late, not never).
 // A success clears the keys of that address and username. Kept in memory: a restart forgets it.
 export interface RateLimitOptions {
@@ -46,7 +46,7 @@ export class LoginLimiter {
     this.#free = opts.free ?? 5;
     this.#base = opts.baseDelayMs ?? 1000;
     this.#max = opts.maxDelayMs ?? 15 * 60_000;
-    this.#maxSlow = opts.maxSlowMs ?? 10_000;
+    this.#maxSlow = opts.maxSlowMs ?? 5_000;
     this.#maxConcurrent = opts.maxConcurrent ?? 2;
   }
 
@@ -68,10 +68,12 @@ export class LoginLimiter {
       if (over > 0) e.lockedUntil = now + this.#backoff(over, this.#max);
     }
     const slow = this.#entry(slowKey, now);
+    const previous = slow.lastAttempt;
     slow.attempts++;
     slow.lastAttempt = now;
     const slowOver = slow.attempts - 1 - this.#free;
-    const delayMs = slowOver > 0 ? this.#backoff(slowOver, this.#maxSlow) : 0;
+    // attempts on one name are spaced by the slow-down, counted from the previous one
+    const delayMs = slowOver > 0 ? Math.max(0, previous + this.#backoff(slowOver, this.#maxSlow) - now) : 0;
     let finished = false;
     return {
       attempt: {
