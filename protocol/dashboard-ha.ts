@@ -7,7 +7,7 @@
 // embed DirectorHaView without an import cycle.
 import { DirectorId } from "./dashboard-keys.ts";
 import { ErrorBody } from "./errors.ts";
-import { VrrpState, VrrpTransition } from "./ha.ts";
+import { HaInstanceStatus, KeepalivedStatus, VrrpState, VrrpTransition } from "./ha.ts";
 import { DestinationConfig, ServiceConfig } from "./ipvs.ts";
 import { RuleChange } from "./messages-rules.ts";
 import { z } from "zod";
@@ -25,37 +25,13 @@ import { z } from "zod";
 export const HaLinkStatus = z.enum(["pending", "none", "unconfigured", "active", "error"]);
 export type HaLinkStatus = z.infer<typeof HaLinkStatus>;
 
-/** One vrrp_instance of a director. */
-export const VrrpInstanceView = z.object({
-  /** keepalived's vrrp_instance name (the key of DirectorHaView.instances too) */
-  name: z.string(),
-  /** the interface its adverts go out on */
-  interface: z.string(),
-  virtualRouterId: z.number().int(),
-  /** the configured priority (1-255) */
-  priority: z.number().int(),
-  /** the state keepalived reported last (MASTER / BACKUP / FAULT / STOP / UNKNOWN) */
-  state: VrrpState,
-  /** ms since the epoch when this state began; null while UNKNOWN */
-  since: z.number().nullable(),
-  /** the instance's configured VIPs, "address/prefix" */
-  vips: z.array(z.string()),
-  /** those VIPs bound on this director now (read from the kernel by the agent) */
-  vipsHeld: z.array(z.string()),
-});
+/** One vrrp_instance of a director: exactly what its agent reports (protocol/ha.ts). */
+export const VrrpInstanceView = HaInstanceStatus;
 export type VrrpInstanceView = z.infer<typeof VrrpInstanceView>;
 
-/** keepalived's health on one director. */
-export const KeepalivedView = z.object({
-  /** "managed": a child process of the agent; "systemd": the system's keepalived unit */
-  mode: z.enum(["managed", "systemd"]),
-  running: z.boolean(),
-  pid: z.number().int().nullable(),
-  /** ms since the epoch it (last) started; null when not running */
-  startedAt: z.number().nullable(),
-  /** why it is not running (failed to start, died, refused its config); null when fine */
-  error: z.string().nullable(),
-  /** the last lines keepalived logged (at most 20 here; ha.get on the agent has more) */
+/** keepalived's health on one director: the agent's report without its config path, and at
+ * most 20 lines of log here (ha.get on the agent has more). */
+export const KeepalivedView = KeepalivedStatus.omit({ configFile: true }).extend({
   logTail: z.array(z.string()).max(20),
 });
 export type KeepalivedView = z.infer<typeof KeepalivedView>;
