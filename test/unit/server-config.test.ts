@@ -1,26 +1,20 @@
 // `npm start` options and the config file: flags over environment over defaults, token or
 // tokenFile (exactly one), errors that say what is wrong; config directors are upserted.
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { ConfigError, loadConfigFile, parseServerArgs, readAdminPassword } from "../../server/config.ts";
-import { type TestServer, removeDir, startServer } from "./server-helpers.ts";
+import { type TestServer, closeTestServer, startServer, tempDirs } from "./server-helpers.ts";
 
 let s: TestServer | undefined;
-const dirs: string[] = [];
+const dirs = tempDirs("server-config-");
 afterEach(async () => {
-  await s?.close();
-  if (s) removeDir(s.dataDir);
+  await closeTestServer(s, []);
   s = undefined;
-  for (const d of dirs.splice(0)) removeDir(d);
+  dirs.removeAll();
 });
 
-function tmp(): string {
-  const d = mkdtempSync(join(tmpdir(), "server-config-"));
-  dirs.push(d);
-  return d;
-}
+const tmp = dirs.make;
 
 describe("server options", () => {
   it("defaults, environment and flags", () => {

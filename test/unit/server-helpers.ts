@@ -122,6 +122,21 @@ export function removeDir(dir: string): void {
   rmSync(`${dir}.key`, { force: true }); // the secret key file beside it (server/store/secrets.ts)
 }
 
+/** Fresh data folders for one test file (named PREFIX...), all removed by `removeAll()` in its afterEach. */
+export function tempDirs(prefix: string): { make(): string; removeAll(): void } {
+  const made: string[] = [];
+  return {
+    make() {
+      const d = mkdtempSync(join(tmpdir(), prefix));
+      made.push(d);
+      return d;
+    },
+    removeAll() {
+      for (const d of made.splice(0)) removeDir(d);
+    },
+  };
+}
+
 /** The server tests' teardown: close the server, remove its data dir, then close the agents. */
 export async function closeTestServer(s: TestServer | undefined, harnesses: readonly Harness[]): Promise<void> {
   await s?.close();

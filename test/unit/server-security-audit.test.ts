@@ -5,29 +5,23 @@
 // the append-only triggers still refuse every other DELETE or UPDATE.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import WebSocket from "ws";
 import { afterEach, describe, expect, it } from "vitest";
 import { archiveAudit } from "../../server/store/audit-archive.ts";
 import { AuditLog } from "../../server/store/audit.ts";
 import { openDatabase } from "../../server/store/db.ts";
-import { type TestServer, removeDir, startServer } from "./server-helpers.ts";
+import { type TestServer, closeTestServer, startServer, tempDirs } from "./server-helpers.ts";
 
 let s: TestServer | undefined;
-const dirs: string[] = [];
+const dirs = tempDirs("lvs-fleet-audit-");
 afterEach(async () => {
-  await s?.close();
-  if (s) removeDir(s.dataDir);
+  await closeTestServer(s, []);
   s = undefined;
-  for (const d of dirs.splice(0)) removeDir(d);
+  dirs.removeAll();
 });
-const newDir = () => {
-  const d = mkdtempSync(join(tmpdir(), "lvs-fleet-audit-"));
-  dirs.push(d);
-  return d;
-};
+const newDir = dirs.make;
 const count = (srv: TestServer, action: string) =>
   (srv.app.db.prepare("SELECT count(*) AS n FROM audit WHERE action = ?").get(action) as { n: number }).n;
 

@@ -1,30 +1,24 @@
 // Secrets at rest (issue 14 item 6): agent tokens are sealed (AES-256-GCM) in SQLite with a key
 // outside the data folder, rows from before are sealed at start, the database and its -wal/-shm
 // are 0600, and a data folder or key file other users can read is refused with how to fix it.
-import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { Dashboard } from "../../server/app.ts";
 import { openDatabase } from "../../server/store/db.ts";
 import { SecretBox, defaultKeyFile } from "../../server/store/secrets.ts";
-import { type TestServer, removeDir, startServer } from "./server-helpers.ts";
+import { type TestServer, closeTestServer, startServer, tempDirs } from "./server-helpers.ts";
 
 const AGENT_TOKEN = "agent-token-0123456789-abcdef";
 let s: TestServer | undefined;
-const dirs: string[] = [];
+const dirs = tempDirs("lvs-fleet-secrets-");
 afterEach(async () => {
-  await s?.close();
-  if (s) removeDir(s.dataDir);
+  await closeTestServer(s, []);
   s = undefined;
-  for (const d of dirs.splice(0)) removeDir(d);
+  dirs.removeAll();
 });
-const newDir = () => {
-  const d = mkdtempSync(join(tmpdir(), "lvs-fleet-secrets-"));
-  dirs.push(d);
-  return d;
-};
+const newDir = dirs.make;
 const rawRows = (dataDir: string) => {
   const db = new Database(join(dataDir, "lvs-fleet.sqlite"), { readonly: true });
   const rows = db.prepare("SELECT id, registration FROM directors").all() as { id: string; registration: string }[];
