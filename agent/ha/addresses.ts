@@ -73,3 +73,38 @@ export function boundVips(ifs: readonly HostInterface[], vips: readonly string[]
   for (const i of ifs) for (const a of i.addresses) bound.add(a.address);
   return vips.filter((v) => bound.has(canonicalAddress(v.slice(0, v.lastIndexOf("/")))));
 }
+
+/**
+ * `ip -j addr` for status reads, which come on every ha.get and every change pushed to
+ * subscribers: concurrent reads share one `ip` run and a reading younger than `maxAgeMs` is
+ * reused, so a burst of requests on a loaded director costs one process. `invalidate()` on
+ * every VRRP transition or keepalived change, where the VIPs move.
+ */
+export class CachedInterfaces {
+  #reading: Promise<HostInterface[]> | null = null;
+  #at = 0;
+  #generation = 0;
+
+  constructor(
+    private readonly run: RunIp,
+    private readonly maxAgeMs = 500,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  read(): Promise<HostInterface[]> {
+    if (this.#reading && this.now() - this.#at <= this.maxAgeMs) return this.#reading;
+    const generation = ++this.#generation;
+    this.#at = this.now();
+    const reading = readInterfaces(this.run);
+    this.#reading = reading;
+    // a failed reading is not reused
+    reading.catch(() => {
+      if (this.#generation === generation) this.#reading = null;
+    });
+    return reading;
+  }
+
+  invalidate(): void {
+    this.#reading = null;
+  }
+}

@@ -6,7 +6,7 @@ import { ProtocolError } from "../../protocol/errors.ts";
 import type { HaSpec, HaStatus, VrrpState, VrrpTransition } from "../../protocol/ha.ts";
 import type { IpvsClient } from "../ipvs/types.ts";
 import type { RunIp } from "../realserver/ip-command.ts";
-import { boundVips, readInterfaces } from "./addresses.ts";
+import { boundVips, CachedInterfaces, readInterfaces } from "./addresses.ts";
 import { writeFileAtomic } from "./atomic-write.ts";
 import { FifoReader } from "./fifo.ts";
 import type { KeepalivedRunner } from "./keepalived-runner.ts";
@@ -51,9 +51,11 @@ export class HaManager {
   #fifo: FifoReader | null = null;
   #queue: Promise<unknown> = Promise.resolve();
   readonly #listeners = new Set<(s: HaStatus) => void>();
+  readonly #interfaces: CachedInterfaces;
 
   constructor(private readonly o: HaManagerOptions) {
     this.fifoPath = join(o.dir, "notify.fifo");
+    this.#interfaces = new CachedInterfaces(o.runIp);
     o.runner.onChange(() => void this.#serial(() => this.#keepalivedChanged()));
   }
 
@@ -73,6 +75,8 @@ export class HaManager {
   }
 
   async #notify(): Promise<void> {
+    // called where the VIPs may have moved (a transition, keepalived changed, a new spec)
+    this.#interfaces.invalidate();
     if (this.#listeners.size === 0) return;
     const s = await this.status();
     for (const l of this.#listeners) l(s);
@@ -87,6 +91,7 @@ export class HaManager {
         await writeFileAtomic(this.o.specFile, `${JSON.stringify(spec, null, 2)}\n`, 0o600);
       }
       void this.#notify();
+      this.#interfaces.invalidate();
       return this.status();
     });
   }
@@ -188,7 +193,7 @@ export class HaManager {
 
   async status(): Promise<HaStatus> {
     const spec = this.#spec;
-    const ifs = spec ? await readInterfaces(this.o.runIp).catch(() => []) : [];
+    const ifs = spec ? await this.#interfaces.read().catch(() => []) : [];
     const k = this.#used ? await this.o.runner.status() : null;
     if (k && this.#configError) k.error = k.error ? `${this.#configError}; ${k.error}` : this.#configError;
     let sync = this.#sync;
