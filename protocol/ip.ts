@@ -40,12 +40,19 @@ function dotted(n: number): string {
 }
 
 /**
- * Eight 16-bit groups as glibc's inet_ntop writes them, which is what ipvsadm prints:
- * lowercase hex, the first longest run of two or more zero groups as "::", and a dotted tail
- * for IPv4-compatible (::1.2.3.4) and IPv4-mapped (::ffff:1.2.3.4) addresses only
- * (so ::2 and ::100 stay hex). The one formatter for agent, lvsctl and UI.
+ * Whose spelling of an IPv6 address: "glibc" is inet_ntop's, which ipvsadm prints (a dotted
+ * tail for IPv4-compatible ::1.2.3.4 and IPv4-mapped ::ffff:1.2.3.4 only); "go" is Go's
+ * net.IP.String(), which node_exporter's labels carry (an IPv4-mapped address as plain dotted
+ * IPv4, never a dotted tail otherwise: ::1.2.3.4 is ::102:304). Both write lowercase hex and
+ * the first longest run of two or more zero groups as "::".
  */
-export function formatIPv6Groups(g: ArrayLike<number>): string {
+export type IPv6Style = "glibc" | "go";
+
+/**
+ * Eight 16-bit groups as text in the given style (default glibc's, so ::2 and ::100 stay hex).
+ * The one IPv6 formatter for agent, lvsctl, metrics labels and UI.
+ */
+export function formatIPv6Groups(g: ArrayLike<number>, style: IPv6Style = "glibc"): string {
   let bestStart = -1;
   let bestLen = 0;
   for (let i = 0; i < 8; ) {
@@ -61,8 +68,10 @@ export function formatIPv6Groups(g: ArrayLike<number>): string {
     }
     i = j;
   }
+  const mapped = bestStart === 0 && bestLen === 5 && g[5] === 0xffff;
+  if (style === "go" && mapped) return dotted(((g[6]! << 16) | g[7]!) >>> 0);
   if (bestLen < 2) bestStart = -1;
-  const embedsV4 = bestStart === 0 && (bestLen === 6 || (bestLen === 5 && g[5] === 0xffff));
+  const embedsV4 = style === "glibc" && bestStart === 0 && (bestLen === 6 || mapped);
   let out = "";
   for (let i = 0; i < 8; i++) {
     if (bestStart >= 0 && i >= bestStart && i < bestStart + bestLen) {
