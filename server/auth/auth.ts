@@ -9,6 +9,7 @@ import { ProtocolError } from "../../protocol/errors.ts";
 import type { Db } from "../store/db.ts";
 import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, cookieName, readCookies, serializeCookie } from "./cookies.ts";
 import { ClientAddresses } from "./client-address.ts";
+import { ApiTokens } from "./api-tokens.ts";
 import { dummyHash, hashPassword, verifyPassword } from "./passwords.ts";
 import { type Access, roleAllows } from "./policy.ts";
 import { LoginLimiter, type RateLimitOptions } from "./rate-limit.ts";
@@ -30,7 +31,10 @@ export interface AuthOptions {
 
 export interface Principal {
   user: UserView;
+  /** for an API token: a stand-in keyed "api-token:<id>" (no cookie, no CSRF) */
   session: Session;
+  /** set when the request came with a personal API token (api-tokens.ts) */
+  token?: { id: number; name: string };
 }
 
 /** Why a request has no principal; "none" = no cookie at all (not worth an audit entry). */
@@ -40,6 +44,8 @@ export class Auth {
   readonly users: UserStore;
   readonly sessions: SessionStore;
   readonly limiter: LoginLimiter;
+  /** personal API tokens (Authorization: Bearer), throttled like logins */
+  readonly tokens: ApiTokens;
   readonly #addresses: ClientAddresses;
   readonly #opts: AuthOptions;
   /** the one-time code the first-run page asks for; null once a user exists */
@@ -50,6 +56,7 @@ export class Auth {
     this.users = new UserStore(db);
     this.sessions = new SessionStore(db, { ...DEFAULT_SESSION_LIMITS, ...opts.session });
     this.limiter = new LoginLimiter(opts.rateLimit);
+    this.tokens = new ApiTokens(db, this.users, opts.rateLimit);
     this.#addresses = new ClientAddresses(opts.trustedProxies);
   }
 

@@ -21,6 +21,10 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   "POST /api/auth/logout": "public",
   "POST /api/auth/setup": "public",
   "POST /api/auth/password": "viewer",
+  // one's own API tokens (browser session only: auth/api-tokens.ts SESSION_ONLY_ROUTES)
+  "GET /api/auth/tokens": "viewer",
+  "POST /api/auth/tokens": "viewer",
+  "DELETE /api/auth/tokens/:id": "viewer",
 
   "GET /api/users": "admin",
   "POST /api/users": "admin",
@@ -49,6 +53,9 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   "GET /api/directors/:id/conns": "viewer",
   "GET /api/directors/:id/sysctls": "viewer",
   "PUT /api/directors/:id/sysctls": "operator",
+  // lvsctl --server: the agent's reads as they are, and the ipvsadm verbs without a route above
+  "GET /api/directors/:id/ipvsadm/:request": "viewer",
+  "POST /api/directors/:id/ipvsadm/:request": "operator",
   "GET /api/readiness": "viewer",
   "POST /api/readiness/fix": "operator",
 
@@ -57,6 +64,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   "GET /api/groups/:group/drift": "viewer",
   "POST /api/groups/:group/identical": "admin",
   "POST /api/groups/:group/adopt": "admin",
+  "POST /api/groups/:group/ipvsadm/:request": "operator",
   "POST /api/groups/:group/services": "operator",
   "PATCH /api/groups/:group/services/:service": "operator",
   "DELETE /api/groups/:group/services/:service": "operator",

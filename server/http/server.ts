@@ -14,8 +14,10 @@ import { directorRoutes } from "./routes-directors.ts";
 import { drainRoutes } from "./routes-drains.ts";
 import { groupRoutes } from "./routes-groups.ts";
 import { hostRoutes } from "./routes-host.ts";
+import { ipvsadmRoutes } from "./routes-ipvsadm.ts";
 import { historyRoutes } from "./routes-history.ts";
 import { rulesRoutes } from "./routes-rules.ts";
+import { tokenRoutes } from "./routes-tokens.ts";
 import { userRoutes } from "./routes-users.ts";
 import { sendError } from "./respond.ts";
 import { ServerMetrics } from "../metrics/handler.ts";
@@ -60,6 +62,8 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
   hostRoutes(router, app);
   drainRoutes(router, app);
   groupRoutes(router, app);
+  tokenRoutes(router, app);
+  ipvsadmRoutes(router, app);
 
   const metrics = new ServerMetrics(app, opts.metricsToken ?? (() => null));
   const http = createHttpServer((req, res) => {

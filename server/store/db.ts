@@ -138,6 +138,22 @@ const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE store_probe (id INTEGER PRIMARY KEY, data BLOB, time INTEGER NOT NULL);
   `,
+  // 6: personal API tokens (lvsctl --server; store/api-tokens.ts): only the token's SHA-256
+  `
+  CREATE TABLE api_tokens (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('viewer', 'operator', 'admin')),
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER,
+    revoked_at INTEGER,
+    last_used_at INTEGER,
+    last_used_address TEXT
+  );
+  CREATE INDEX api_tokens_user ON api_tokens(user_id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
