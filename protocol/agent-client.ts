@@ -322,8 +322,8 @@ export class AgentClient {
     return Date.now() - t0;
   }
 
-  /** Subscribe (stats.subscribe, ha.subscribe); re-subscribed automatically after a reconnect. */
-  async subscribe<T extends "stats.subscribe" | "ha.subscribe">(
+  /** Subscribe (stats.subscribe, ha.subscribe, health.subscribe); re-subscribed automatically after a reconnect. */
+  async subscribe<T extends "stats.subscribe" | "ha.subscribe" | "health.subscribe">(
     type: T,
     payload: RequestInput<T>,
     onEvent: (data: z.output<NonNullable<(typeof CATALOG)[T]["event"]>["data"]>) => void,
@@ -344,7 +344,7 @@ export class AgentClient {
         this.#subs.delete(rec);
         const id = rec.id;
         rec.id = null;
-        const unsubscribe = type === "ha.subscribe" ? "ha.unsubscribe" : "stats.unsubscribe";
+        const unsubscribe = type === "ha.subscribe" ? "ha.unsubscribe" : type === "health.subscribe" ? "health.unsubscribe" : "stats.unsubscribe";
         if (id && this.#state === "open") await this.request(unsubscribe, { subscription: id });
       },
     };

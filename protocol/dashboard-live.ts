@@ -4,8 +4,9 @@
 import { ErrorBody } from "./errors.ts";
 import { z } from "zod";
 
-/** "fleet" | "drains" | "groups" (HA groups, dashboard-ha.ts) | "director:<id>" | "service:<id>:<serviceKey>" */
-export const Topic = z.string().regex(/^(fleet|drains|groups|director:[a-z0-9-]+|service:[a-z0-9-]+:.+)$/).max(300);
+/** "fleet" | "drains" | "groups" (HA groups, dashboard-ha.ts) | "director:<id>" | "service:<id>:<serviceKey>"
+ * | "health:<id>" | "health:<id>:<serviceKey>" (health checks, dashboard-health.ts) */
+export const Topic = z.string().regex(/^(fleet|drains|groups|director:[a-z0-9-]+|service:[a-z0-9-]+:.+|health:[a-z0-9-]+(:.+)?)$/).max(300);
 
 export const LiveClientMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("subscribe"), topic: Topic }),

@@ -9,6 +9,7 @@ import { Auth, type AuthOptions } from "./auth/auth.ts";
 import type { LinkOptions } from "./agents/link.ts";
 import { DrainManager } from "./drain/manager.ts";
 import { GroupManager, type GroupManagerOptions } from "./groups/manager.ts";
+import { HealthManager, type HealthManagerOptions } from "./health/manager.ts";
 import { HistoryStore, type SeriesPoint } from "./history/store.ts";
 import { LiveHub, type LiveHubOptions } from "./live/hub.ts";
 import { directorDetailView, fleetView, serviceLiveView } from "./live/views.ts";
@@ -33,6 +34,8 @@ export interface DashboardOptions {
   secretKey?: SecretKeySource;
   /** HA groups: the drift re-list interval */
   groups?: GroupManagerOptions;
+  /** health checks: the health.get poll, the audit's flapping window */
+  health?: HealthManagerOptions;
 }
 
 export class Dashboard {
@@ -45,6 +48,7 @@ export class Dashboard {
   readonly fleet: Fleet;
   readonly drains: DrainManager;
   readonly groups: GroupManager;
+  readonly health: HealthManager;
   readonly hub: LiveHub;
   /** store faults caught in timers and events; read-only for mutations while writes fail */
   readonly storeHealth = new StoreHealth();
@@ -66,11 +70,14 @@ export class Dashboard {
     this.fleet = new Fleet(new DirectorStore(this.db, secrets), opts.link ?? {}, {
       changed: (id) => {
         this.groups.onChange(id);
+        this.health.forget(id);
         this.hub.poke();
       },
       stats: (id, _snap, state) => this.storeHealth.guard("stats", () => this.#onStats(id, state)),
       ha: (id, transitions) => this.groups.onHa(id, transitions),
+      health: (id, ev) => this.health.onLink(id, ev),
     });
+    this.health = new HealthManager(this.fleet, this.audit, () => this.hub.poke(), opts.health, (err) => this.storeHealth.report("health audit", err));
     this.groups = new GroupManager(this.fleet, new GroupStore(this.db), this.audit, () => this.hub.poke(), opts.groups);
     this.drains = new DrainManager(this.fleet, new DrainStore(this.db), () => this.hub.poke());
     this.#timers.push(
@@ -126,6 +133,8 @@ export class Dashboard {
     if (topic === "groups") return this.groups.view();
     const d = /^director:([a-z0-9-]+)$/.exec(topic);
     if (d) return directorDetailView(this.fleet.get(d[1]!), this.drainOf);
+    const h = /^health:([a-z0-9-]+)(?::(.+))?$/.exec(topic);
+    if (h) return h[2] === undefined ? this.health.view(h[1]!) : this.health.latencyView(h[1]!, h[2]);
     const s = /^service:([a-z0-9-]+):(.+)$/.exec(topic);
     if (s) {
       const v = serviceLiveView(this.fleet.get(s[1]!), s[2]!);
@@ -139,6 +148,7 @@ export class Dashboard {
   close(): void {
     for (const t of this.#timers) clearInterval(t);
     this.groups.stop();
+    this.health.stop();
     this.fleet.stop();
     this.hub.close();
     this.storeHealth.guard("close", () => this.history.flush(Date.now(), true));

@@ -6,7 +6,8 @@
 // fingerprint pinned on first use; a certificate that no longer matches the pin makes the
 // link "untrusted" (no token is sent to it) until an admin accepts the presented one.
 // HA: once online, a director link subscribes to ha (keepalived's VRRP state, ha-state.ts);
-// an agent answering `unsupported` has no HA, which is not an error.
+// an agent answering `unsupported` has no HA, which is not an error. Health checks the same
+// way (health.subscribe), their state kept by the listener (server/health/).
 import { AgentClient, type ReconnectOptions, backoffDelay, probeAgentCertificate } from "../../protocol/agent-client.ts";
 import type { DirectorRegistration, LinkState } from "../../protocol/dashboard.ts";
 import { ProtocolError } from "../../protocol/errors.ts";
@@ -14,6 +15,7 @@ import type { IpvsInfo } from "../../protocol/ipvs.ts";
 import type { RequestInput, RequestType, ResultData } from "../../protocol/messages.ts";
 import type { StatsSnapshot } from "../../protocol/messages-ipvs.ts";
 import type { VrrpTransition } from "../../protocol/ha.ts";
+import type { HealthStatus } from "../../protocol/health.ts";
 import { DirectorState } from "./director-state.ts";
 import { HaLinkState } from "./ha-state.ts";
 
@@ -33,7 +35,11 @@ export interface LinkListener {
   stats(id: string, snap: StatsSnapshot, state: DirectorState): void;
   /** the HA state changed (link.ha); `transitions` are the VRRP transitions not seen before */
   ha?(id: string, transitions: VrrpTransition[]): void;
+  /** health checks: a new link ("linked"), each status the agent sends, or why it sends none */
+  health?(id: string, ev: HealthLinkEvent): void;
 }
+
+export type HealthLinkEvent = { type: "linked" } | { type: "status"; status: HealthStatus } | { type: "failed"; error: unknown };
 
 /** The table-changing requests the server's routes send (the link relists after each). The
  * agent's zero, flush and timeouts.set have no route or page, so the server never sends them. */
@@ -194,6 +200,21 @@ export class DirectorLink {
     this.#attempt = 0;
     this.#setLink("online", null);
     if (this.registration.role === "director") void this.#initHa(client, gen);
+    if (this.registration.role === "director" && this.listener.health) void this.#initHealth(client, gen);
+  }
+
+  /** Subscribes to the agent's health checks; like HA, never holds the link back. */
+  async #initHealth(client: AgentClient, gen: number): Promise<void> {
+    const emit = (ev: HealthLinkEvent) => {
+      if (gen === this.#gen) this.listener.health?.(this.id, ev);
+    };
+    emit({ type: "linked" });
+    try {
+      await client.subscribe("health.subscribe", {}, (status) => emit({ type: "status", status }));
+      emit({ type: "status", status: await client.request("health.get", {}) });
+    } catch (error) {
+      emit({ type: "failed", error });
+    }
   }
 
   /** Subscribes to the agent's HA state; not awaited by the link (HA never holds it back). */

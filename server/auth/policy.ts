@@ -53,6 +53,12 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   "GET /api/directors/:id/conns": "viewer",
   "GET /api/directors/:id/sysctls": "viewer",
   "PUT /api/directors/:id/sysctls": "operator",
+  "GET /api/directors/:id/health": "viewer",
+  "GET /api/directors/:id/health/config": "viewer",
+  "PUT /api/directors/:id/health/services/:service": "operator",
+  "DELETE /api/directors/:id/health/services/:service": "operator",
+  "PUT /api/directors/:id/health/services/:service/destinations/:dest": "operator",
+  "DELETE /api/directors/:id/health/services/:service/destinations/:dest": "operator",
   // lvsctl --server: the agent's reads as they are, and the ipvsadm verbs without a route above
   "GET /api/directors/:id/ipvsadm/:request": "viewer",
   "POST /api/directors/:id/ipvsadm/:request": "operator",

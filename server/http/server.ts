@@ -13,6 +13,7 @@ import { authRoutes } from "./routes-auth.ts";
 import { directorRoutes } from "./routes-directors.ts";
 import { drainRoutes } from "./routes-drains.ts";
 import { groupRoutes } from "./routes-groups.ts";
+import { healthRoutes } from "./routes-health.ts";
 import { hostRoutes } from "./routes-host.ts";
 import { ipvsadmRoutes } from "./routes-ipvsadm.ts";
 import { historyRoutes } from "./routes-history.ts";
@@ -62,6 +63,7 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
   hostRoutes(router, app);
   drainRoutes(router, app);
   groupRoutes(router, app);
+  healthRoutes(router, app);
   tokenRoutes(router, app);
   ipvsadmRoutes(router, app);
 

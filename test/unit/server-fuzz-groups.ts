@@ -5,3 +5,5 @@ export const isTableRoute = (route: string): boolean => /^\S+ \/api\/directors(\
 export const isHostRoute = (route: string): boolean => /^\S+ \/api\/directors\/:id\/(rules|history|conns|sysctls)/.test(route);
 /** HA groups (/api/groups...) */
 export const isGroupRoute = (route: string): boolean => /^\S+ \/api\/groups/.test(route);
+/** health checks of a director (/api/directors/:id/health...) */
+export const isHealthRoute = (route: string): boolean => /^\S+ \/api\/directors\/:id\/health/.test(route);

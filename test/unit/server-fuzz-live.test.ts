@@ -44,7 +44,7 @@ async function exchange(frame: string | Buffer): Promise<LiveServerMessage> {
 
 const badTopic = fc.oneof(
   fc.string({ maxLength: 40 }),
-  fc.constantFrom("", "Fleet", "fleet ", "director:", "director:D1", "director:nobody", "service:d1:", "service:d1:tcp:10.9.0.9:80", "service:nobody:tcp:10.9.0.1:80", `director:${"a".repeat(400)}`, "drains\n"),
+  fc.constantFrom("", "Fleet", "fleet ", "director:", "director:D1", "director:nobody", "service:d1:", "service:d1:tcp:10.9.0.9:80", "service:nobody:tcp:10.9.0.1:80", `director:${"a".repeat(400)}`, "drains\n", "health:", "health:nobody", "health:d1:", "health:d1:tcp:10.9.0.9:80", `health:nobody:${SVC_KEY}`),
   badSegment.map((k) => `service:d1:${decodeURIComponentSafe(k)}`),
 );
 function decodeURIComponentSafe(s: string): string {
@@ -87,7 +87,7 @@ describe("live WebSocket fuzz", () => {
   }, 600_000);
 
   it("valid and invalid messages interleaved: a snapshot for each good subscribe, an error for each bad one", async () => {
-    const good = fc.constantFrom("fleet", "drains", "director:d1", `service:d1:${SVC_KEY}`).map((topic) => ({ good: true, frame: JSON.stringify({ type: "subscribe", topic }) }));
+    const good = fc.constantFrom("fleet", "drains", "director:d1", `service:d1:${SVC_KEY}`, "health:d1").map((topic) => ({ good: true, frame: JSON.stringify({ type: "subscribe", topic }) }));
     const bad = invalidFrame.map((frame) => ({ good: false, frame }));
     await fc.assert(
       fc.asyncProperty(fc.oneof(good, bad), async ({ good: ok, frame }) => {

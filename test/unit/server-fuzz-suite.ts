@@ -14,6 +14,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiError, type DirectorDetailView } from "../../protocol/dashboard.ts";
 import { buildRegistry } from "../../agent/handlers/plugins.ts";
+import { HealthManager } from "../../agent/health/manager.ts";
 import { type Harness, startHarness } from "./agent-ws-harness.ts";
 import { FakeIpvs } from "./agent-ws-fakes.ts";
 import { type FuzzRequest, dispatch } from "./server-fuzz-kit.ts";
@@ -28,8 +29,9 @@ export interface FuzzFixture {
 }
 
 /** Starts the fixture before the file's tests and stops it after; read `.s`/`.h` in tests.
- * `group`: d1 is registered in that HA group (the group routes' fixture). */
-export function fuzzFixture(opts: { group?: string } = {}): FuzzFixture {
+ * `group`: d1 is registered in that HA group (the group routes' fixture); `health`: d1's agent
+ * runs the real health handlers, with no check configured (the health routes' fixture). */
+export function fuzzFixture(opts: { group?: string; health?: boolean } = {}): FuzzFixture {
   const f = {} as FuzzFixture;
   let agentDir = "";
   beforeAll(async () => {
@@ -37,9 +39,12 @@ export function fuzzFixture(opts: { group?: string } = {}): FuzzFixture {
     mkdirSync(join(agentDir, "sys/net/ipv4/vs"), { recursive: true });
     writeFileSync(join(agentDir, "sys/net/ipv4/vs/conntrack"), "0\n");
     writeFileSync(join(agentDir, "ip_vs_conn"), "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData\n");
+    const ipvs = new FakeIpvs();
+    const health = opts.health ? { health: new HealthManager(ipvs, { runCheck: async () => ({ ok: true, reason: "ok" }) }) } : {};
     const { registry } = await buildRegistry({
       role: "director",
-      ipvs: new FakeIpvs(),
+      ipvs,
+      ...health,
       host: { connTablePath: join(agentDir, "ip_vs_conn"), procSysRoot: join(agentDir, "sys"), sysctlPersistFile: join(agentDir, "sysctl.conf") },
     });
     f.h = await startHarness({ registry });
