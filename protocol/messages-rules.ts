@@ -58,6 +58,12 @@ export const RulesImport = z.object({
    * changes, megabytes of JSON nobody reads when applying, e.g. `lvsctl -R`).
    */
   report: z.enum(["changes", "counts"]).default("changes"),
+  /**
+   * merge of ipvsadm text: what an -A / -a of a service or real server the table already has
+   * does. "fail": the kernel's "already exists", as ipvsadm -R (lvsctl -R); "update": it is
+   * updated to the line (add or update, the dashboard's merge). Other formats always update.
+   */
+  existing: z.enum(["fail", "update"]).default("fail"),
 });
 export const ChangeCounts = z.object({ create: z.number().int(), update: z.number().int(), delete: z.number().int() });
 export const RulesImported = z.object({

@@ -10,7 +10,7 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
   const health = deps.health ?? null;
   return {
     "rules.export": ({ format }) => exportRules(ipvs, format, health),
-    "rules.import": ({ source, mode, dryRun, report }) => importRules(ipvs, source, mode, dryRun, report, health),
+    "rules.import": ({ source, mode, dryRun, report, existing }) => importRules(ipvs, source, mode, dryRun, report, health, existing),
     "rules.diff": async ({ source }) => ({ changes: await diffSource(ipvs, source) }),
   };
 }

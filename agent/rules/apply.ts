@@ -1,7 +1,8 @@
 // Applies a rule set (parsed ipvsadm -R lines) to the kernel as one batch: every line is
 // checked first (field validation from agent/ipvs/validate.ts plus a dry run on an in-memory
 // table built from listServices(), so "Service already exists" and friends are caught before
-// anything is sent); then the lines are sent in order. If the kernel refuses one part-way,
+// anything is sent); then the lines are sent in order (replace mode: only the difference from
+// the live table, see plan-diff.ts, so what is unchanged keeps its counters). If the kernel refuses one part-way,
 // the lines already applied are undone in reverse and the table is compared with the snapshot
 // (and repaired from it if the undo did not converge). Servers come back in their old order;
 // counters zeroed by a "-Z" line cannot be restored, and a re-created service may sit at
@@ -10,11 +11,11 @@ import type { ServiceRules } from "../../protocol/ipvsadm/names.ts";
 import type { RuleLine } from "../../protocol/ipvsadm/save.ts";
 import { type RuleDiffEntry, diffRules } from "../../protocol/rules-diff.ts";
 import type { IpvsChange, IpvsClient } from "../ipvs/types.ts";
-import { type ApplyMode, type LineProblem, type RulePlan, planRules, recreate } from "./plan.ts";
+import { type ApplyMode, type LineProblem, type PlanOptions, type RulePlan, planRules } from "./plan.ts";
 import { configsOnly, repairTo } from "./repair.ts";
 import { runChange } from "./run-change.ts";
 
-export type { ApplyMode, LineProblem, RulePlan };
+export type { ApplyMode, LineProblem, PlanOptions, RulePlan };
 
 /** Nothing was sent: the listed lines would fail. */
 export class RulesValidationError extends Error {
@@ -28,7 +29,7 @@ export class RulesValidationError extends Error {
 export class RulesApplyError extends Error {
   override readonly name = "RulesApplyError";
   constructor(
-    /** null when the failure was the flush of replace mode */
+    /** null for a change no line names (a replace's delete of what the rules leave out) */
     readonly line: number | null,
     readonly text: string,
     /** the kernel's refusal as ipvsadm words it (IpvsError's message) */
@@ -38,7 +39,7 @@ export class RulesApplyError extends Error {
     readonly rolledBack: boolean,
     readonly rollbackErrors: string[],
   ) {
-    super(line === null ? `flush failed: ${kernelMessage}` : `line ${line}: ${kernelMessage}`);
+    super(line === null ? `${text}: ${kernelMessage}` : `line ${line}: ${kernelMessage}`);
   }
 }
 
@@ -50,10 +51,15 @@ export interface ApplyReport {
 }
 
 /** Validate everything, then apply in order; all or nothing (see the file comment). */
-export async function applyRules(client: IpvsClient, ops: readonly RuleLine[], mode: ApplyMode = "merge"): Promise<ApplyReport> {
+export async function applyRules(
+  client: IpvsClient,
+  ops: readonly RuleLine[],
+  mode: ApplyMode = "merge",
+  options: PlanOptions = {},
+): Promise<ApplyReport> {
   const snapshot = configsOnly(await client.listServices());
   const timeouts = ops.some((o) => o.command.kind === "set-timeouts") ? await client.getTimeouts() : null;
-  return applyPlan(client, planRules(snapshot, timeouts, ops, mode));
+  return applyPlan(client, planRules(snapshot, timeouts, ops, mode, options));
 }
 
 /** Changes per applyBatch call: bounds the memory of encoded requests, not the speed. */
@@ -88,15 +94,6 @@ export async function applyPlan(client: IpvsClient, plan: RulePlan): Promise<App
     throw new RulesApplyError(line, text, (err as Error).message, err, rolledBack, rollbackErrors);
   };
 
-  if (plan.mode === "replace") {
-    try {
-      calls++;
-      await client.flush();
-    } catch (e) {
-      return fail(null, "", e);
-    }
-    done.push(snapshot.flatMap(recreate));
-  }
   if (client.applyBatch) {
     for (let at = 0; at < steps.length; at += BATCH_CHANGES) {
       const slice = steps.slice(at, at + BATCH_CHANGES);
@@ -135,8 +132,9 @@ export function previewRules(
   live: readonly ServiceRules[],
   ops: readonly RuleLine[],
   mode: ApplyMode,
+  options: PlanOptions = {},
 ): { problems: LineProblem[]; changes: RuleDiffEntry[]; proposed: ServiceRules[] } {
-  return previewOf(planRules(configsOnly(live), null, ops, mode));
+  return previewOf(planRules(configsOnly(live), null, ops, mode, options));
 }
 
 /** The preview of a plan: its problems and the diff from its snapshot to its result. */

@@ -1,9 +1,11 @@
 // rules.export / rules.import / rules.diff on top of apply.ts. Semantics:
-// - replace: the table becomes exactly what the source builds from an empty table (flush, then
-//   apply, like ipvsadm-restore), rolled back to the snapshot if the kernel refuses a line;
+// - replace: the table becomes exactly what the source builds from an empty table, by sending
+//   only the difference from the live table (unchanged entries keep their counters), rolled
+//   back to the snapshot if the kernel refuses a change;
 // - merge, ipvsadm text: the lines run on top of the live table, like `ipvsadm -R`, but all or
-//   nothing; merge, JSON: missing services/servers are created and differing ones updated,
-//   nothing is deleted.
+//   nothing; with existing "update" (the dashboard) an -A / -a of something the table has
+//   updates it instead of failing; merge, JSON and keepalived: missing services/servers are
+//   created and differing ones updated, nothing is deleted.
 // Export in "ipvsadm" format is `ipvsadm -S -n` plus -x/-y where set (so a save file keeps
 // thresholds; ipvsadm -R accepts them); lvsctl -S formats service.list itself, exactly.
 import type { RuleCommand } from "../../protocol/ipvsadm/command.ts";
@@ -115,12 +117,13 @@ export async function importRules(
   dryRun: boolean,
   report: "changes" | "counts" = "changes",
   health: HealthChecks | null = null,
+  existing: "fail" | "update" = "fail",
 ): Promise<ImportResult> {
   // one listing serves the preview, the plan and the rollback snapshot
   const live = configsOnly(await client.listServices());
   const r = resolve(source, mode, live);
   const timeouts = r.lines.some((o) => o.command.kind === "set-timeouts") ? await client.getTimeouts() : null;
-  const plan = planRules(live, timeouts, r.lines, r.mode);
+  const plan = planRules(live, timeouts, r.lines, r.mode, { existing });
   const proposed = plan.model.toRules();
   const changes = report === "counts" ? [] : protocolChanges(diffRules(live, proposed));
   const counts = report === "counts" ? countChanges(live, proposed) : { create: 0, update: 0, delete: 0 };
@@ -138,7 +141,7 @@ export async function importRules(
       return { ...preview, applied: false, errors: e.problems.map((p) => ({ line: p.line, message: p.message })) };
     if (e instanceof RulesApplyError) {
       const undo = e.rolledBack ? "rolled back" : `ROLLBACK INCOMPLETE: ${e.rollbackErrors.join("; ")}`;
-      const entry = { message: `${e.kernelMessage} (${undo})` };
+      const entry = { message: `${e.line === null ? `${e.text}: ` : ""}${e.kernelMessage} (${undo})` };
       return { ...preview, applied: false, errors: [e.line === null ? entry : { line: e.line, ...entry }] };
     }
     throw e;

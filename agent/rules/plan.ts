@@ -11,6 +11,7 @@ import { unwritableScheduler } from "../../protocol/ipvsadm/scheduler-name.ts";
 import { IpvsValidationError } from "../ipvs/errors.ts";
 import type { IpvsChange } from "../ipvs/types.ts";
 import { validateDestination, validateService } from "../ipvs/validate.ts";
+import { diffCommands, lineKey, upsertOf } from "./plan-diff.ts";
 
 export type ApplyMode = "merge" | "replace";
 
@@ -21,7 +22,8 @@ export interface LineProblem {
 }
 
 export interface Planned {
-  line: number;
+  /** null for a replace's delete of something no line names */
+  line: number | null;
   text: string;
   run: IpvsChange;
   /** undoes `run`, computed from the state before it */
@@ -164,25 +166,88 @@ export interface RulePlan {
   timeouts: Timeouts | null;
   steps: Planned[];
   problems: LineProblem[];
+  /** the table after the steps */
   model: RuleModel;
 }
 
-export function planRules(snapshot: ServiceRules[], timeouts: Timeouts | null, ops: readonly RuleLine[], mode: ApplyMode): RulePlan {
-  const model = RuleModel.from(mode === "replace" ? [] : snapshot);
+export interface PlanOptions {
+  /**
+   * merge only: "update" makes an -A / -a of something the live table has an update (add or
+   * update, the dashboard's merge); "fail" refuses it as the kernel does (ipvsadm -R, lvsctl -R)
+   */
+  existing?: "fail" | "update";
+}
+
+export function planRules(
+  snapshot: ServiceRules[],
+  timeouts: Timeouts | null,
+  ops: readonly RuleLine[],
+  mode: ApplyMode,
+  options: PlanOptions = {},
+): RulePlan {
+  if (mode === "replace") return planReplace(snapshot, timeouts, ops);
+  const run = runLines(RuleModel.from(snapshot), timeouts, ops, options.existing === "update");
+  return { mode, snapshot, timeouts, steps: run.steps, problems: run.problems, model: run.model };
+}
+
+interface LinesRun {
+  model: RuleModel;
+  steps: Planned[];
+  problems: LineProblem[];
+  /** lineKey() -> the last line that added or edited that entry */
+  lines: Map<string, RuleLine>;
+}
+
+function runLines(model: RuleModel, timeouts: Timeouts | null, ops: readonly RuleLine[], upsert: boolean): LinesRun {
   const steps: Planned[] = [];
   const problems: LineProblem[] = [];
+  const lines = new Map<string, RuleLine>();
+  const added = new Set<string>();
   let current = timeouts;
   for (const op of ops) {
-    const cmd = op.command;
+    let cmd = op.command;
+    if (upsert) {
+      const instead = upsertOf(model, cmd, added);
+      if (instead === "skip") continue;
+      if (instead) cmd = instead;
+    }
     const undo = undoOf(model, cmd, current);
     const problem = tryLine(model, cmd);
     if (problem !== null) {
       problems.push({ line: op.line, text: op.text, message: problem });
       continue;
     }
+    const key = lineKey(cmd);
+    if (key !== null) lines.set(key, op);
+    if (key !== null && (cmd.kind === "add-service" || cmd.kind === "add-server")) added.add(key);
     if (cmd.kind === "set-timeouts" && current) current = mergeTimeouts(current, cmd.timeouts);
     steps.push({ line: op.line, text: op.text, run: runOf(model, cmd), undo });
   }
-  return { mode, snapshot, timeouts, steps, problems, model };
+  return { model, steps, problems, lines };
 }
 
+/**
+ * Replace: the lines run on an empty model (their problems, and the table they build); what is
+ * sent is only the difference from the live table to it (plan-diff.ts), then the lines' timeouts
+ * and zeroing (a zero of a service the table no longer has is left out).
+ */
+function planReplace(snapshot: ServiceRules[], timeouts: Timeouts | null, ops: readonly RuleLine[]): RulePlan {
+  const built = runLines(RuleModel.from([]), timeouts, ops, false);
+  // nothing is sent with problems; the model (kept lines included) still gives the preview
+  if (built.problems.length > 0) return { mode: "replace", snapshot, timeouts, steps: [], problems: built.problems, model: built.model };
+  const proposed = built.model.toRules();
+  const model = RuleModel.from(snapshot);
+  const steps: Planned[] = [];
+  const problems = [...built.problems];
+  for (const c of diffCommands(snapshot, proposed, built.lines)) {
+    const undo = undoOf(model, c.command, null);
+    const problem = tryLine(model, c.command);
+    if (problem !== null) problems.push({ line: c.line ?? 0, text: c.text, message: problem });
+    else steps.push({ line: c.line, text: c.text, run: runOf(model, c.command), undo });
+  }
+  for (const s of built.steps) {
+    const r = s.run;
+    if (r.op === "setTimeouts" || (r.op === "zero" && (!r.key || model.getService(r.key)))) steps.push(s);
+  }
+  return { mode: "replace", snapshot, timeouts, steps, problems, model };
+}
