@@ -29,9 +29,10 @@ export function createAgentHealth(
       const log: string[] = [];
       if (o.checksFile) {
         try {
-          const config = await readChecksFile(o.checksFile);
-          if (config) {
-            await manager.configure(config);
+          const file = await readChecksFile(o.checksFile);
+          if (file) {
+            const config = file.config;
+            await manager.configure(config, file.alive);
             const n = config.services.reduce((a, s) => a + s.realServers.length, 0);
             log.push(`checks of ${n} real servers in ${config.services.length} services from ${o.checksFile}`);
           } else log.push(`no checks file ${o.checksFile} yet`);

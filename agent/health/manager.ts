@@ -52,6 +52,9 @@ interface SvcRun {
 export const serviceId = (k: ServiceKey) =>
   k.protocol === "fwmark" ? `fwmark|${k.family}|${k.fwmark}` : `${k.protocol}|${k.address}|${k.port}`;
 
+/** The key of a real server's state in `restored` (configure) */
+export const aliveId = (svc: ServiceKey, key: DestinationKey) => `${serviceId(svc)}#${destId(key)}`;
+
 const errCode = (e: unknown) => (e as { code?: string }).code;
 
 export class HealthManager {
@@ -77,8 +80,12 @@ export class HealthManager {
     this.#onError = o.onError ?? (() => {});
   }
 
-  /** Replaces the whole configuration: every checker starts afresh (alpha, warmup). */
-  async configure(config: HealthConfig): Promise<void> {
+  /**
+   * Replaces the whole configuration: every checker starts afresh (alpha, warmup). `restored`
+   * (the checks file's states, at agent start) overrides alpha per real server: one that was
+   * down stays out until a success, one that was up stays in, so a restart keeps the table.
+   */
+  async configure(config: HealthConfig, restored?: ReadonlyMap<string, boolean>): Promise<void> {
     if (!this.allowScriptChecks) {
       for (const s of config.services)
         for (const r of s.realServers)
@@ -89,18 +96,19 @@ export class HealthManager {
     const gen = ++this.#generation;
     const actions: [SvcRun, PoolAction][] = [];
     for (const cfg of config.services) {
+      const was = (r: RealServerHealth) => restored?.get(aliveId(cfg.key, r.key));
       const members = cfg.realServers.map((r) => ({
         key: r.key,
         intent: r.config,
         inhibit: effectiveInhibit(r, cfg),
-        numFailed: r.checkers.filter((c) => effectiveTiming(c, r, cfg).alpha).length,
+        numFailed: was(r) === undefined ? r.checkers.filter((c) => effectiveTiming(c, r, cfg).alpha).length : was(r) ? 0 : r.checkers.length,
         alive: false,
       }));
       const svc: SvcRun = { cfg, pool: new ServicePool(cfg, members), rss: new Map() };
       for (const r of cfg.realServers) {
         const checkers = r.checkers.map((spec): CheckerRun => {
           const timing = effectiveTiming(spec, r, cfg);
-          return { spec, timing, timer: null, isUp: !timing.alpha, hasRun: false, retryIt: 0 };
+          return { spec, timing, timer: null, isUp: was(r) ?? !timing.alpha, hasRun: false, retryIt: 0 };
         });
         svc.rss.set(destId(r.key), { svc, id: destId(r.key), cfg: r, checkers, lastResult: null, consecutiveFailures: 0, transitions: [], shown: "unknown", inPool: false });
       }
@@ -126,6 +134,11 @@ export class HealthManager {
         realServers: s.cfg.realServers.map((r) => ({ ...r, config: s.pool.members.get(destId(r.key))?.intent ?? r.config })),
       })),
     };
+  }
+
+  /** Whether each checked real server is alive now (the checks file keeps it for a restart). */
+  aliveStates(): { service: ServiceKey; key: DestinationKey; alive: boolean }[] {
+    return [...this.#services.values()].flatMap((s) => [...s.pool.members.values()].map((m) => ({ service: s.cfg.key, key: m.key, alive: m.alive })));
   }
 
   stop(): void {
