@@ -3,7 +3,7 @@
 // Also the guest-side timing helpers every benchmark shares.
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { bundleGuestScript, controlFor, down, exec, guestMemoryMb, requireState, UP_DEFAULTS, up } from "../../lab/api.ts";
+import { bundleGuestScript, controlFor, down, exec, guestMemoryMb, requireState, UP_DEFAULTS, type UpOptions, up } from "../../lab/api.ts";
 import type { ExecResult } from "../../lab/control-client.ts";
 import type { DirectorRecord } from "../../lab/state.ts";
 
@@ -16,6 +16,8 @@ export class BenchError extends Error {
 export interface BenchLab {
   instance: string;
   director: DirectorRecord;
+  /** every director of the lab (one unless the benchmark asked for more) */
+  directors: DirectorRecord[];
   /** the director's guest, e.g. g1 (its root namespace) */
   guest: string;
   memoryMb: number;
@@ -36,10 +38,20 @@ function checked(argv: string[], target: string, r: ExecResult): string {
   return r.stdout;
 }
 
-/** Brings up instance `bench-<name>`, runs `body`, and stops the instance whatever happens. */
-export async function withBenchLab<T>(name: string, body: (lab: BenchLab) => Promise<T>): Promise<T> {
-  const instance = `bench-${name}`;
+/** Lab shape a benchmark may change (default: one director alone in its guest, no traffic). */
+export type BenchLabShape = Partial<Pick<UpOptions, "directors" | "directorsPerGuest" | "realServers">>;
+
+/**
+ * Brings up instance `bench-<name>` (or $BENCH_INSTANCE, for an engineer's own instance name),
+ * runs `body`, and stops the instance whatever happens. With BENCH_REUSE=<instance> it runs in
+ * that lab, already up with the same shape, and leaves it up.
+ */
+export async function withBenchLab<T>(name: string, body: (lab: BenchLab) => Promise<T>, shape: BenchLabShape = {}): Promise<T> {
+  const reuse = process.env.BENCH_REUSE || undefined;
+  const instance = reuse ?? (process.env.BENCH_INSTANCE || `bench-${name}`);
+  const perGuest = shape.directorsPerGuest ?? 1;
   const onSignal = () => {
+    if (reuse) process.exit(130);
     log(`bench: interrupted, stopping lab ${instance}`);
     down(instance).finally(() => process.exit(130));
   };
@@ -47,8 +59,10 @@ export async function withBenchLab<T>(name: string, body: (lab: BenchLab) => Pro
   process.once("SIGTERM", onSignal);
   try {
     const t0 = Date.now();
-    const state = await up({ ...UP_DEFAULTS, instance, directors: 1, directorsPerGuest: 1, trafficRate: 0, log });
-    log(`bench: lab ${instance} up in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    const state = reuse
+      ? requireState(reuse)
+      : await up({ ...UP_DEFAULTS, instance, directors: 1, ...shape, directorsPerGuest: perGuest, trafficRate: 0, log });
+    log(`bench: lab ${instance} ${reuse ? "reused" : "up"} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     const director = state.directors[0]!;
     if (!state.withAgents) throw new BenchError("the lab started without an agent (agent/main.ts missing?)");
     const run: BenchLab["run"] = async (target, argv, opts = {}) =>
@@ -56,8 +70,9 @@ export async function withBenchLab<T>(name: string, body: (lab: BenchLab) => Pro
     const lab: BenchLab = {
       instance,
       director,
+      directors: state.directors,
       guest: director.guest,
-      memoryMb: guestMemoryMb(1),
+      memoryMb: guestMemoryMb(perGuest),
       run,
       sh: (target, script, timeoutMs) => run(target, ["sh", "-c", script], timeoutMs ? { timeoutMs } : {}),
       agentPid: async () => {
@@ -71,7 +86,7 @@ export async function withBenchLab<T>(name: string, body: (lab: BenchLab) => Pro
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
-    await down(instance).catch((e: unknown) => log(`bench: stopping ${instance} failed: ${String(e)}`));
+    if (!reuse) await down(instance).catch((e: unknown) => log(`bench: stopping ${instance} failed: ${String(e)}`));
   }
 }
 
