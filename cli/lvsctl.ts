@@ -1,4 +1,6 @@
-// lvsctl: ipvsadm's command line and output, for any director, through its agent.
+// lvsctl: ipvsadm's command line and output, for any director: through the dashboard (as a
+// user, with its roles, versions and audit) or, for break-glass use, straight to one agent.
+//   npx tsx cli/lvsctl.ts --server https://dash:3000 --token-file api-token -d dir1 -Ln
 //   npx tsx cli/lvsctl.ts --agent ws://host:9400 --token-file token -Ln --stats
 import { readFileSync } from "node:fs";
 import { AgentClient } from "../protocol/agent-client.ts";
@@ -9,6 +11,8 @@ import { splitLvsctlArgs } from "./args.ts";
 import { type HaMember, parseHaArgs, runHa, tokenFileFor } from "./ha.ts";
 import { keepalivedRestore, keepalivedSave, takeFormat } from "./keepalived.ts";
 import { type CliIo, runCommand } from "./run-command.ts";
+import { type ServerArgs, ServerArgsError, splitServerArgs } from "./server-args.ts";
+import { runServerMode } from "./server-mode.ts";
 import { USAGE, VERSION } from "./usage.ts";
 
 async function readStdin(): Promise<string> {
@@ -58,6 +62,51 @@ async function mainHa(argv: string[]): Promise<number> {
   }
 }
 
+/** lvsctl --server URL: through the dashboard with a personal API token (cli/server-mode.ts). */
+async function mainServer(argv: string[]): Promise<number> {
+  const { agent, tokenFile, rest } = splitLvsctlArgs(argv, process.env);
+  let a: ServerArgs;
+  let cmd: ReturnType<typeof parseIpvsadmArgs>;
+  try {
+    a = splitServerArgs(rest, process.env);
+    if (a.rest.includes("--format")) {
+      io.err("--format keepalived is for direct agent mode (--agent): the dashboard imports ipvsadm rules\n");
+      return 2;
+    }
+    cmd = parseIpvsadmArgs(a.rest);
+  } catch (e) {
+    if (e instanceof ServerArgsError) {
+      io.err(`${e.message}\n`);
+      return 2;
+    }
+    if (!(e instanceof IpvsadmUsageError)) throw e;
+    io.err(`${e.message}\n`);
+    return e.exitCode;
+  }
+  if (cmd.kind === "help" || cmd.kind === "version") {
+    io.out(cmd.kind === "help" ? USAGE : VERSION);
+    return 0;
+  }
+  if (agent) {
+    io.err("lvsctl: --server and --agent exclude each other (--agent is the break-glass path straight to one agent)\n");
+    return 2;
+  }
+  let token = process.env.LVSCTL_API_TOKEN?.trim() ?? "";
+  let ca: string | undefined;
+  try {
+    if (tokenFile) token = readFileSync(tokenFile, "utf8").trim();
+    if (a.ca) ca = readFileSync(a.ca, "utf8");
+  } catch (e) {
+    io.err(`lvsctl: ${(e as Error).message}\n`);
+    return 2;
+  }
+  if (!token) {
+    io.err("lvsctl --server needs your API token: --token-file FILE (or LVSCTL_API_TOKEN); create one on your account page in the dashboard\n");
+    return 2;
+  }
+  return runServerMode(cmd, a, token, io, ca);
+}
+
 /** keepalived.conf includes, relative to the current directory as keepalived -f - would read them. */
 function readIncluded(path: string): string | null {
   try {
@@ -69,6 +118,8 @@ function readIncluded(path: string): string | null {
 
 async function main(argv: string[]): Promise<number> {
   if (argv.includes("--ha")) return mainHa(argv);
+  const serverMode = argv.some((x) => x === "--server" || x.startsWith("--server=")) || (process.env.LVSCTL_SERVER ?? "") !== "";
+  if (serverMode) return mainServer(argv);
   const { agent, tokenFile, fingerprint, rest: all } = splitLvsctlArgs(argv, process.env);
   let cmd: ReturnType<typeof parseIpvsadmArgs>;
   let format: "ipvsadm" | "keepalived";

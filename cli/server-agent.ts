@@ -1,0 +1,129 @@
+// lvsctl's requests (cli/run-command.ts's AgentLike) carried out through the dashboard, so the
+// same code prints ipvsadm's output in both modes:
+// - DirectorViaServer: one director. Reads go to GET /api/directors/:id/ipvsadm/:request (the
+//   agent's answer as it is, with the table version); changes go to the dashboard's own routes
+//   (services, real servers, rules import) or /ipvsadm/:request for the table-wide verbs.
+// - GroupViaServer: an HA group. Reads (what -E/-e merge with) come from the member holding
+//   VRRP MASTER; changes go to the group routes, which apply them to every member or none.
+// Versions: a change carries --if-version when given, otherwise the version of the table
+// this command read (the read-modify-write of -E/-e), so a concurrent edit is a 409.
+import { destinationKeyString, serviceKeyString } from "../protocol/dashboard.ts";
+import type { DestinationKey, ServiceKey } from "../protocol/ipvs.ts";
+import type { RequestInput, RequestType, ResultData } from "../protocol/messages.ts";
+import type { AgentLike } from "./run-command.ts";
+import { CommandFailed } from "./run-command.ts";
+import type { ServerClient } from "./server-client.ts";
+
+const READS = new Set<RequestType>(["ipvs.info", "service.list", "service.list.compact", "service.get", "timeouts.get", "daemon.list", "conns.read"]);
+const TABLE_WIDE = new Set<RequestType>(["flush", "zero", "timeouts.set", "daemon.start", "daemon.stop"]);
+
+const enc = encodeURIComponent;
+const svcPath = (k: ServiceKey) => `services/${enc(serviceKeyString(k))}`;
+const destPath = (s: ServiceKey, d: DestinationKey) => `${svcPath(s)}/destinations/${enc(destinationKeyString(d))}`;
+
+type Payload = Record<string, unknown>;
+
+/** Where a change goes under a director's or a group's base path, and its body. */
+function changeRoute(type: RequestType, p: Payload): { method: string; path: string; body: Payload } | null {
+  switch (type) {
+    case "service.create":
+      return { method: "POST", path: "services", body: p };
+    case "service.update":
+      return { method: "PATCH", path: svcPath(p.key as ServiceKey), body: p.config as Payload };
+    case "service.delete":
+      return { method: "DELETE", path: svcPath(p.key as ServiceKey), body: {} };
+    case "dest.create":
+      return { method: "POST", path: `${svcPath(p.service as ServiceKey)}/destinations`, body: p.destination as Payload };
+    case "dest.update":
+      return { method: "PATCH", path: destPath(p.service as ServiceKey, p.key as DestinationKey), body: p.config as Payload };
+    case "dest.delete":
+      return { method: "DELETE", path: destPath(p.service as ServiceKey, p.key as DestinationKey), body: {} };
+    default:
+      return TABLE_WIDE.has(type) ? { method: "POST", path: `ipvsadm/${type}`, body: p } : null;
+  }
+}
+
+const withBase = (body: Payload, base: string | null): Payload => (base === null ? body : { ...body, baseVersion: base });
+
+export class DirectorViaServer implements AgentLike {
+  /** the version of the table the first read of this command showed */
+  version: string | null = null;
+
+  constructor(
+    readonly server: ServerClient,
+    readonly director: string,
+    readonly ifVersion: string | null = null,
+  ) {}
+
+  get #base(): string {
+    return `/api/directors/${enc(this.director)}`;
+  }
+
+  async request<T extends RequestType>(type: T, payload: RequestInput<T>): Promise<ResultData<T>> {
+    const p = payload as Payload;
+    if (READS.has(type)) {
+      const q = Object.keys(p).length === 0 ? "" : `?payload=${enc(JSON.stringify(p))}`;
+      const r = await this.server.get<{ version: string; data: ResultData<T> }>(`${this.#base}/ipvsadm/${type}${q}`);
+      this.version ??= r.version;
+      return r.data;
+    }
+    const base = this.ifVersion ?? this.version;
+    if (type === "rules.import") {
+      const src = p.source as { text: string };
+      const body = withBase({ text: src.text, mode: p.mode ?? "merge", dryRun: p.dryRun ?? false }, base);
+      return this.server.call("POST", `${this.#base}/rules/import`, body);
+    }
+    const route = changeRoute(type, p);
+    if (!route) throw new CommandFailed(`lvsctl --server does not send ${type}`, 2);
+    await this.server.call(route.method, `${this.#base}/${route.path}`, withBase(route.body, base));
+    return { ok: true } as ResultData<T>;
+  }
+}
+
+interface GroupDetail {
+  group: { name: string; members: Record<string, { director: string; vrrp: string | null; online: boolean }>; master: string | null };
+  desired: { version: string } | null;
+}
+
+export class GroupViaServer implements AgentLike {
+  #detail: GroupDetail | null = null;
+  #read = false;
+
+  constructor(
+    readonly server: ServerClient,
+    readonly group: string,
+    readonly ifVersion: string | null = null,
+  ) {}
+
+  /** The group's members, MASTER first (as the group changes run). */
+  async members(): Promise<string[]> {
+    const d = await this.#load();
+    const ids = Object.keys(d.group.members).sort();
+    const m = d.group.master;
+    return m && ids.includes(m) ? [m, ...ids.filter((x) => x !== m)] : ids;
+  }
+
+  async #load(): Promise<GroupDetail> {
+    this.#detail ??= await this.server.get<GroupDetail>(`/api/groups/${enc(this.group)}`);
+    return this.#detail;
+  }
+
+  async request<T extends RequestType>(type: T, payload: RequestInput<T>): Promise<ResultData<T>> {
+    const p = payload as Payload;
+    if (READS.has(type)) {
+      const [first] = await this.members();
+      if (!first) throw new CommandFailed(`group ${this.group} has no members`, 255);
+      this.#read = true;
+      return new DirectorViaServer(this.server, first).request(type, payload);
+    }
+    if (type === "rules.import") {
+      throw new CommandFailed(`-R on group ${this.group}: restore into one member with -d, then "Make identical" in the dashboard (or -S from it and -A/-a through -g)`, 2);
+    }
+    const route = changeRoute(type, p);
+    if (!route) throw new CommandFailed(`lvsctl --server does not send ${type}`, 2);
+    // the desired table's version, read with the member's table this change was merged with
+    const base = this.ifVersion ?? (this.#read ? ((await this.#load()).desired?.version ?? null) : null);
+    await this.server.call(route.method, `/api/groups/${enc(this.group)}/${route.path}`, withBase(route.body, base));
+    return { ok: true } as ResultData<T>;
+  }
+}
