@@ -1,5 +1,6 @@
 "use client";
-// The signed-in user, their role, and "Sign out".
+// The signed-in user (a link to their account page: API tokens), their role, and "Sign out".
+import Link from "next/link";
 import { useState } from "react";
 import { sendJson } from "../lib/api.ts";
 import { Button } from "../ui/button.tsx";
@@ -21,7 +22,10 @@ export function UserMenu() {
   return (
     <div className="flex items-center gap-2 text-sm">
       <span data-testid="current-user">
-        {user.username} <span className="text-zinc-500">({user.role})</span>
+        <Link href="/account" className="hover:underline" title="Your account: API tokens">
+          {user.username}
+        </Link>{" "}
+        <span className="text-zinc-500">({user.role})</span>
       </span>
       <Button size="sm" busy={busy} onClick={() => void signOut()}>
         Sign out
