@@ -7,6 +7,10 @@ import { atVersion, readJsonWithBase } from "./base-version.ts";
 import { MAX_RULES_BODY_BYTES, readJson, sendText } from "./respond.ts";
 import type { Router } from "./router.ts";
 
+/** The dashboard's merge adds or updates: an -A / -a of what the table has updates it (the
+ * preview's "changed"), where lvsctl -R keeps ipvsadm -R's "already exists". */
+const MERGE_EXISTING = "update";
+
 export function rulesRoutes(router: Router, app: Dashboard): void {
   router
     .on("GET", "/api/directors/:id/rules", async ({ res, params }) => {
@@ -24,7 +28,7 @@ export function rulesRoutes(router: Router, app: Dashboard): void {
       const l = app.fleet.get(params.id!);
       const { body, baseVersion } = await readJsonWithBase(req, RulesTextRequest, "rules import request", { limit: MAX_RULES_BODY_BYTES });
       const run = () =>
-        l.request("rules.import", { source: { format: "ipvsadm", text: body.text }, mode: body.mode, dryRun: body.dryRun }, { deadlineMs: 120_000 });
+        l.request("rules.import", { source: { format: "ipvsadm", text: body.text }, mode: body.mode, dryRun: body.dryRun, existing: MERGE_EXISTING }, { deadlineMs: 120_000 });
       if (body.dryRun) return run();
       const request = { mode: body.mode, lines: body.text.split("\n").length, text: body.text.slice(0, 64 * 1024) };
       // the whole table before and after, as ipvsadm -S -n text
