@@ -3,7 +3,8 @@
 import { TrafficPoint } from "./dashboard-views.ts";
 import { z } from "zod";
 
-export const HistoryRange = z.enum(["15m", "1h", "24h", "7d"]);
+/** 30d only from Prometheus (the server's --prometheus): SQLite keeps 7 days */
+export const HistoryRange = z.enum(["15m", "1h", "24h", "7d", "30d"]);
 export type HistoryRange = z.infer<typeof HistoryRange>;
 
 /** Column-wise series (uPlot's layout): time in seconds, one array per metric. */
@@ -19,11 +20,19 @@ export const SeriesColumns = z.object({
 export type SeriesColumns = z.infer<typeof SeriesColumns>;
 export const History = z.object({
   range: HistoryRange,
-  /** seconds between points: 1 for 15m, 60 for the rollups */
+  /** seconds between points: 1 for 15m, 60 for the rollups, Prometheus's step for its ranges */
   step: z.number(),
   time: z.array(z.number()),
   total: SeriesColumns,
   destinations: z.record(z.string(), SeriesColumns),
+  /** where the points come from: the server's SQLite store, or Prometheus (query_range) for
+   * a range beyond what SQLite holds when the server runs with --prometheus */
+  source: z.enum(["sqlite", "prometheus"]).optional(),
+  /** the server's --prometheus URL (the charts link to it and offer 30d); absent without */
+  prometheusUrl: z.string().optional(),
+  /** the range was meant to come from Prometheus, which failed: what failed (the points shown
+   * are then SQLite's) */
+  sourceError: z.string().optional(),
 });
 export type History = z.infer<typeof History>;
 

@@ -6,6 +6,7 @@ import { dirname, resolve } from "node:path";
 import { z } from "zod";
 import { DirectorRegistration, Password } from "../protocol/dashboard.ts";
 import { parseTrustedProxy } from "./auth/client-address.ts";
+import { parsePrometheusUrl } from "./history/prometheus.ts";
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
@@ -31,6 +32,8 @@ export interface ServerArgs {
   adminPasswordFile: string | null;
   /** --metrics-token-file: the bearer token of /metrics and /api/prometheus/targets */
   metricsTokenFile: string | null;
+  /** --prometheus: the charts' ranges beyond SQLite's from this Prometheus (server/history/source.ts) */
+  prometheus: string | null;
 }
 
 export const USAGE = `usage: npm start -- [--host ADDR] [--port N] [--data DIR] [--config FILE]
@@ -48,7 +51,9 @@ export const USAGE = `usage: npm start -- [--host ADDR] [--port N] [--data DIR] 
   --admin-password-file F   first start only: create the admin (--admin-username, default admin)
                             with the password in F when no user exists (or LVS_FLEET_ADMIN_PASSWORD_FILE)
   --metrics-token-file F    serve /metrics and /api/prometheus/targets to Prometheus presenting the token
-                            in F as a bearer token (0600, at least 16 characters; re-read when it changes)`;
+                            in F as a bearer token (0600, at least 16 characters; re-read when it changes)
+  --prometheus URL          read the charts' ranges beyond the SQLite store (24h and 7d before the store's
+                            first minute, and 30d) from this Prometheus's query_range (docs/metrics.md)`;
 
 export function parseServerArgs(argv: readonly string[], env: Record<string, string | undefined> = process.env): ServerArgs {
   const out: ServerArgs = {
@@ -65,6 +70,7 @@ export function parseServerArgs(argv: readonly string[], env: Record<string, str
     adminUsername: env.LVS_FLEET_ADMIN_USERNAME || "admin",
     adminPasswordFile: env.LVS_FLEET_ADMIN_PASSWORD_FILE || null,
     metricsTokenFile: null,
+    prometheus: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
@@ -87,6 +93,7 @@ export function parseServerArgs(argv: readonly string[], env: Record<string, str
     else if (name === "--admin-username") out.adminUsername = value();
     else if (name === "--admin-password-file") out.adminPasswordFile = value();
     else if (name === "--metrics-token-file") out.metricsTokenFile = value();
+    else if (name === "--prometheus") out.prometheus = prometheusUrl(value());
     else throw new ConfigError(`unknown option ${flag}\n${USAGE}`);
   }
   if (!Number.isInteger(out.port) || out.port < 0 || out.port > 65535) {
@@ -96,6 +103,14 @@ export function parseServerArgs(argv: readonly string[], env: Record<string, str
     throw new ConfigError("--public-origin must be scheme://host[:port], e.g. https://lvs.example.com");
   }
   return out;
+}
+
+function prometheusUrl(v: string): string {
+  try {
+    return parsePrometheusUrl(v);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
 }
 
 function cidr(v: string): string {

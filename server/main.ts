@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     },
     directors,
     ...(args.metricsTokenFile ? { metricsToken: metricsTokenSource(resolve(args.metricsTokenFile)) } : {}),
+    ...(args.prometheus ? { prometheus: { url: args.prometheus } } : {}),
     next: (req, res) => handle(req, res),
     auth: {
       secureCookies: args.secureCookies,

@@ -3,7 +3,18 @@
 // unit-tested; the chart component only hands the result to uPlot.
 import type { History, HistoryRange, SeriesColumns, ServiceLiveView, TrafficPoint } from "../../protocol/dashboard.ts";
 
-export const RANGE_SECONDS: Record<HistoryRange, number> = { "15m": 900, "1h": 3600, "24h": 86400, "7d": 604800 };
+export const RANGE_SECONDS: Record<HistoryRange, number> = { "15m": 900, "1h": 3600, "24h": 86400, "7d": 604800, "30d": 2592000 };
+
+/** The picker's ranges: 30d only when the server reads long ranges from Prometheus. */
+export function rangesOffered(prometheus: boolean): HistoryRange[] {
+  return prometheus ? ["15m", "1h", "24h", "7d", "30d"] : ["15m", "1h", "24h", "7d"];
+}
+
+/** Prometheus's graph page for one chart's range (the charts link there). */
+export function prometheusGraphUrl(base: string, expr: string, rangeSeconds: number): string {
+  const q = new URLSearchParams({ "g0.expr": expr, "g0.tab": "0", "g0.range_input": `${Math.round(rangeSeconds / 3600)}h` });
+  return `${base}/graph?${q.toString()}`;
+}
 
 export const METRICS = ["cps", "inPps", "outPps", "inBps", "outBps", "activeConns"] as const;
 export type Metric = (typeof METRICS)[number];

@@ -1,17 +1,29 @@
 "use client";
 // Live charts of one service: CPS, packets and bytes in/out, active connections, for the
-// total and each real server. The chosen range's history comes from GET history; live points
-// from topic "service:<id>:<key>" are appended as they arrive.
+// total and each real server. The chosen range's history comes from GET history (SQLite, or
+// Prometheus for ranges beyond it when the server has --prometheus: the reply says which, and
+// why Prometheus failed when it did); live points from topic "service:<id>:<key>" are
+// appended as they arrive.
 import { useEffect, useMemo, useState } from "react";
-import type { HistoryRange, ServiceLiveView } from "../../protocol/dashboard.ts";
+import { type HistoryRange, parseServiceKeyString, type ServiceLiveView } from "../../protocol/dashboard.ts";
+import { vsLabel } from "../../protocol/metrics-labels.ts";
 import { useHistory } from "../hooks/use-history.ts";
 import { formatBytes, formatSi } from "../lib/format.ts";
 import { useLiveTopic } from "../live/use-live-topic.ts";
 import { ErrorMessage } from "../ui/error-message.tsx";
-import { alignedFor, appendLive, bufferFromHistory, METRIC_TITLES, METRICS, type Metric, RANGE_SECONDS, type SeriesBuffer } from "./series.ts";
+import {
+  alignedFor,
+  appendLive,
+  bufferFromHistory,
+  METRIC_TITLES,
+  METRICS,
+  type Metric,
+  prometheusGraphUrl,
+  RANGE_SECONDS,
+  rangesOffered,
+  type SeriesBuffer,
+} from "./series.ts";
 import { PALETTE, UPlotChart } from "./uplot-chart.tsx";
-
-const RANGES: HistoryRange[] = ["15m", "1h", "24h", "7d"];
 
 const formatterOf = (m: Metric) => (m === "inBps" || m === "outBps" ? (v: number) => `${formatBytes(v)}/s` : (v: number) => formatSi(v));
 
@@ -30,6 +42,17 @@ export function ServiceCharts({ director, service }: { director: string; service
     if (p && typeof p.time === "number") setBuf((b) => (b ? appendLive(b, p, RANGE_SECONDS[range]) : b));
   }, [live.data, range]);
 
+  // remembered across range changes: a reply without it (Prometheus gone) hides 30d again
+  const [promUrl, setPromUrl] = useState<string | null>(null);
+  useEffect(() => {
+    if (history.data) setPromUrl(history.data.prometheusUrl ?? null);
+  }, [history.data]);
+  const source = history.data?.source ?? "sqlite";
+  const vs = useMemo(() => {
+    const k = parseServiceKeyString(service);
+    return k ? vsLabel(k) : null;
+  }, [service]);
+
   const keys = useMemo(() => (buf ? Object.keys(buf.destinations).sort() : []), [buf]);
   const series = useMemo(
     () => [{ label: "total", color: "#71717a", width: 2.5 }, ...keys.map((k, i) => ({ label: k, color: PALETTE[i % PALETTE.length]! }))],
@@ -44,7 +67,7 @@ export function ServiceCharts({ director, service }: { director: string; service
         </h2>
         <fieldset className="flex gap-1">
           <legend className="sr-only">Range</legend>
-          {RANGES.map((r) => (
+          {rangesOffered(promUrl !== null).map((r) => (
             <button
               key={r}
               type="button"
@@ -56,9 +79,30 @@ export function ServiceCharts({ director, service }: { director: string; service
             </button>
           ))}
         </fieldset>
+        {history.data && (
+          <span data-testid="chart-source" data-source={source} className="text-xs text-zinc-500">
+            {source === "prometheus" ? `from Prometheus (${history.data.step} s steps)` : "from the dashboard's store"}
+          </span>
+        )}
+        {promUrl && (
+          <a
+            className="text-xs text-sky-700 underline dark:text-sky-400"
+            href={prometheusGraphUrl(promUrl, `rate(lvs_real_server_connections_total{director_id="${director}"${vs ? `,vs="${vs}"` : ""}}[5m])`, RANGE_SECONDS[range])}
+            target="_blank"
+            rel="noreferrer"
+          >
+            Prometheus ↗
+          </a>
+        )}
         {!live.ready && <span className="text-xs text-zinc-500">waiting for live data…</span>}
       </div>
       {history.error ? <ErrorMessage error={history.error} /> : null}
+      {history.data?.sourceError && (
+        <p role="alert" data-testid="chart-source-error" className="rounded-md border border-amber-300 bg-amber-50 p-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200">
+          The {range} range comes from Prometheus, which failed: {history.data.sourceError}. Showing what the dashboard's own store
+          holds instead.
+        </p>
+      )}
       {!buf && !history.error && <p className="text-sm text-zinc-500">Loading history…</p>}
       {buf && buf.time.length === 0 && (
         <p className="text-sm text-zinc-500">No stored history for this range yet; live points appear {range === "15m" ? "every second" : "every minute"}.</p>

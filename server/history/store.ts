@@ -24,7 +24,8 @@ import {
 export const SAMPLE_RETENTION_MINUTES = 15;
 export const ROLLUP_RETENTION_MINUTES = 7 * 24 * 60;
 
-const RANGE_MINUTES: Record<HistoryRange, number> = { "15m": 15, "1h": 60, "24h": 1440, "7d": 10080 };
+// 30d is Prometheus's (--prometheus); when Prometheus fails the store answers what it keeps
+const RANGE_MINUTES: Record<HistoryRange, number> = { "15m": 15, "1h": 60, "24h": 1440, "7d": 10080, "30d": ROLLUP_RETENTION_MINUTES };
 
 interface Buffer1s {
   minute: number;
@@ -152,6 +153,19 @@ export class HistoryStore {
     const a = this.#db.prepare("DELETE FROM samples_1s WHERE minute < ?").run(nowMinute - SAMPLE_RETENTION_MINUTES);
     const b = this.#db.prepare("DELETE FROM rollup_1m WHERE minute < ?").run(nowMinute - ROLLUP_RETENTION_MINUTES);
     return a.changes + b.changes;
+  }
+
+  /**
+   * The oldest minute the store holds for a service (or the director's total, service ''),
+   * in seconds since the epoch; null when it has none. A range starting before it is beyond
+   * what SQLite can show (server/history/source.ts then asks Prometheus).
+   */
+  firstSecond(director: string, service: string): number | null {
+    const series = this.#ids.get(director)?.get(service)?.get("");
+    if (!series) return null;
+    const r = this.#db.prepare("SELECT MIN(minute) AS m FROM rollup_1m WHERE series = ?").get(series.id) as { m: number | null };
+    const minute = r.m ?? series.buf?.minute ?? null;
+    return minute === null ? null : minute * 60;
   }
 
   /** The history of a service (or of the director's total when service is ''). */

@@ -21,6 +21,8 @@ import { rulesRoutes } from "./routes-rules.ts";
 import { tokenRoutes } from "./routes-tokens.ts";
 import { userRoutes } from "./routes-users.ts";
 import { sendError } from "./respond.ts";
+import { HistorySource } from "../history/source.ts";
+import { PrometheusClient, type PrometheusOptions } from "../history/prometheus.ts";
 import { ServerMetrics } from "../metrics/handler.ts";
 import { applySecurityHeaders } from "./security-headers.ts";
 import { Router } from "./router.ts";
@@ -36,6 +38,8 @@ export interface ServerOptions extends DashboardOptions {
   /** the metrics token of the moment (--metrics-token-file); absent: /metrics and
    * /api/prometheus/targets answer 404 */
   metricsToken?: () => string | null;
+  /** --prometheus: the charts' ranges beyond SQLite's from its query_range (server/history/source.ts) */
+  prometheus?: PrometheusOptions;
   /** config-file directors, upserted at start */
   directors?: readonly DirectorRegistration[];
 }
@@ -59,7 +63,7 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
   auditRoutes(router, app);
   directorRoutes(router, app);
   rulesRoutes(router, app);
-  historyRoutes(router, app);
+  historyRoutes(router, app, new HistorySource(app.history, opts.prometheus ? new PrometheusClient(opts.prometheus) : null));
   hostRoutes(router, app);
   drainRoutes(router, app);
   groupRoutes(router, app);

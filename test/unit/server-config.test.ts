@@ -20,7 +20,7 @@ describe("server options", () => {
   it("defaults, environment and flags", () => {
     expect(parseServerArgs([], {})).toEqual({
       host: "127.0.0.1", port: 3000, dataDir: ".data", configFile: null, secureCookies: false, publicOrigin: null,
-      trustedProxies: [], secretKeyFile: null, metricsTokenFile: null, sessionIdleMinutes: 60, sessionMaxHours: 12, adminUsername: "admin", adminPasswordFile: null,
+      trustedProxies: [], secretKeyFile: null, metricsTokenFile: null, prometheus: null, sessionIdleMinutes: 60, sessionMaxHours: 12, adminUsername: "admin", adminPasswordFile: null,
     });
     expect(parseServerArgs([], { PORT: "8080", LVS_FLEET_DATA: "/d", LVS_FLEET_CONFIG: "/c.json" })).toMatchObject({
       host: "127.0.0.1", port: 8080, dataDir: "/d", configFile: "/c.json",
