@@ -1,5 +1,6 @@
 // The import preview: the server's rule changes (protocol RuleChange) as rows of added /
-// changed / removed services and real servers, with the fields that differ for a change.
+// changed / removed services and real servers, with the fields that differ for a change and
+// each one's value before and after ("weight 5 → 3").
 import { destinationKeyString, serviceKeyString } from "../../protocol/dashboard.ts";
 import type { DestinationConfig, ServiceConfig } from "../../protocol/ipvs.ts";
 import type { RuleChange } from "../../protocol/messages-rules.ts";
@@ -40,4 +41,23 @@ export function countByKind(rows: readonly ChangeRow[]): Record<ChangeKind, numb
   const out = { added: 0, changed: 0, removed: 0 };
   for (const r of rows) out[r.kind]++;
   return out;
+}
+
+/** An update's changed fields with their values: ["weight 5 → 3"]; empty for other changes. */
+export function changeDetails(c: RuleChange): string[] {
+  if (c.action !== "update" || !c.before || !c.after) return [];
+  const fields = c.destination
+    ? destinationFieldsChanged(c.before as DestinationConfig, c.after as DestinationConfig)
+    : serviceFieldsChanged(c.before as ServiceConfig, c.after as ServiceConfig);
+  return fields.map((f) => `${f} ${fieldValue(c.before, f)} → ${fieldValue(c.after, f)}`);
+}
+
+/** A field's value as the diff compares it (protocol/rules-diff.ts field names), "none" for unset. */
+export function fieldValue(config: RuleChange["before"], field: string): string {
+  if (!config) return "none";
+  const c = config as unknown as Record<string, unknown>;
+  if (field === "schedulerFlags") return ((c.schedulerFlags as string[] | undefined) ?? []).join(",") || "none";
+  const [head, sub] = field.split(".") as [string, string | undefined];
+  const v = sub === undefined ? c[head] : (c[head] as Record<string, unknown> | null | undefined)?.[sub];
+  return v === null || v === undefined ? "none" : String(v);
 }

@@ -1,7 +1,9 @@
 "use client";
 // Import ipvsadm rules (pasted or from a file, replace or merge): first a preview of what
-// would be added, changed and removed, then "Apply". Errors of the parser or the kernel are
-// shown verbatim with their line numbers.
+// would be added, changed (each field before → after) and removed, then "Apply". The preview
+// is the agent's dry run of the very import Apply sends, so it shows the lines that would fail
+// too; a new preview clears the old one first. Errors of the parser or the kernel are shown
+// verbatim with their line numbers, and the text area numbers its lines to find them.
 import { type ChangeEvent, useId, useState } from "react";
 import type { RuleChange } from "../../protocol/messages-rules.ts";
 import { useAction } from "../hooks/use-action.ts";
@@ -10,7 +12,8 @@ import { api } from "../lib/paths.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage } from "../ui/error-message.tsx";
 import { useDirectorVersion, withBaseVersion } from "./director-version.ts";
-import { type ChangeKind, changeRows, countByKind } from "./rules-changes.ts";
+import { LineNumberedText } from "./line-numbered-text.tsx";
+import { type ChangeKind, changeDetails, changeRows, countByKind } from "./rules-changes.ts";
 
 interface ImportResult {
   changes: RuleChange[];
@@ -33,12 +36,14 @@ export function RulesImport({ director }: { director: string }) {
   const [previewed, setPreviewed] = useState<{ text: string; mode: string; version: string | undefined } | null>(null);
   const ids = { text: useId(), file: useId() };
   const preview = useAction(async () => {
-    const r = await sendJson<{ changes: RuleChange[] }>("POST", api.rulesDiff(director), { text, mode });
+    const r = await sendJson<ImportResult>("POST", api.rulesImport(director), { text, mode, dryRun: true });
     setPreviewed({ text, mode, version });
     return r;
   });
   const apply = useAction(() => sendJson<ImportResult>("POST", api.rulesImport(director), withBaseVersion({ text, mode }, previewed?.version)));
   const rows = preview.result ? changeRows(preview.result.changes) : null;
+  const details = preview.result ? preview.result.changes.map(changeDetails) : [];
+  const previewErrors = preview.result?.errors ?? [];
   const counts = rows ? countByKind(rows) : null;
   const stale = previewed !== null && (previewed.text !== text || previewed.mode !== mode);
 
@@ -53,8 +58,7 @@ export function RulesImport({ director }: { director: string }) {
         <label htmlFor={ids.text} className="text-xs font-medium">
           ipvsadm rules (ipvsadm -S -n format)
         </label>
-        <textarea id={ids.text} value={text} onChange={(e) => setText(e.target.value)} rows={8} spellCheck={false}
-          className="rounded-md border border-zinc-300 bg-white p-2 font-mono text-xs dark:border-zinc-600 dark:bg-zinc-900" placeholder="-A -t 10.0.0.100:80 -s wlc&#10;-a -t 10.0.0.100:80 -r 10.0.1.11:80 -g -w 1" />
+        <LineNumberedText id={ids.text} value={text} onChange={setText} placeholder={"-A -t 10.0.0.100:80 -s wlc\n-a -t 10.0.0.100:80 -r 10.0.1.11:80 -g -w 1"} />
       </div>
       <div className="flex flex-wrap items-center gap-4">
         <div className="flex items-center gap-2">
@@ -74,10 +78,10 @@ export function RulesImport({ director }: { director: string }) {
         </fieldset>
       </div>
       <div className="flex gap-2">
-        <Button busy={preview.busy} disabled={text.trim() === ""} onClick={() => { apply.reset(); void preview.run(); }}>
+        <Button busy={preview.busy} disabled={text.trim() === ""} onClick={() => { apply.reset(); preview.reset(); setPreviewed(null); void preview.run(); }}>
           Preview changes
         </Button>
-        <Button variant="primary" busy={apply.busy} disabled={!rows || stale || rows.length === 0 || apply.result !== undefined} onClick={() => void apply.run()}>
+        <Button variant="primary" busy={apply.busy} disabled={!rows || stale || rows.length === 0 || previewErrors.length > 0 || apply.result !== undefined} onClick={() => void apply.run()}>
           Apply
         </Button>
       </div>
@@ -90,14 +94,25 @@ export function RulesImport({ director }: { director: string }) {
             <span className={KIND_STYLE.removed}>{counts.removed} removed</span>
           </p>
           <ul className="mt-1 max-h-64 overflow-auto font-mono text-xs">
-            {rows.map((r) => (
+            {rows.map((r, i) => (
               <li key={`${r.kind}-${r.service}-${r.destination ?? ""}`} className={KIND_STYLE[r.kind]}>
                 {r.kind === "added" ? "+" : r.kind === "removed" ? "-" : "~"} {r.what} {r.service}
                 {r.destination ? ` → ${r.destination}` : ""}
-                {r.fields.length > 0 ? ` (${r.fields.join(", ")})` : ""}
+                {(details[i] ?? []).length > 0 ? `: ${details[i]!.join(", ")}` : ""}
               </li>
             ))}
           </ul>
+          {previewErrors.length > 0 && (
+            <div role="alert" className="mt-2 text-sm">
+              <p>Apply would fail on these lines; nothing can be applied until they are fixed:</p>
+              {previewErrors.map((e) => (
+                <p key={`${e.line ?? ""}-${e.message}`} className="font-mono text-xs text-red-700 dark:text-red-400">
+                  {e.line !== undefined ? `line ${e.line}: ` : ""}
+                  {e.message}
+                </p>
+              ))}
+            </div>
+          )}
         </section>
       )}
       {apply.result && (
