@@ -16,6 +16,7 @@ import { NetlinkErrorCounts, countingErrors } from "./metrics/netlink-errors.ts"
 import { AGENT_VERSION } from "./metrics/version.ts";
 import { restoreLeavingOutRefused } from "./rules/boot-restore.ts";
 import { type SavingIpvsClient, withSaveFile } from "./rules/saving-client.ts";
+import { isLoopbackHost } from "../protocol/plaintext.ts";
 import { loadOrCreateIdentity } from "./tls/self-signed.ts";
 import { ArgsError, USAGE, parseAgentArgs } from "./ws/agent-args.ts";
 import { startAgentServer } from "./ws/server.ts";
@@ -71,13 +72,19 @@ async function main(): Promise<number> {
   const clientCa = args.tlsClientCaFile ? { clientCa: readFileSync(args.tlsClientCaFile) } : {};
   let tls: { cert: string | Buffer; key: string | Buffer; clientCa?: Buffer } | undefined;
   if (args.tlsAutoDir) {
-    const id = await loadOrCreateIdentity(args.tlsAutoDir);
+    const id = await loadOrCreateIdentity(args.tlsAutoDir).catch((e: Error) => {
+      // the default folder may not be writable (not root, read-only /var): say how to choose
+      if (!args.tlsAutoDefault || !(e as NodeJS.ErrnoException).code) throw e;
+      throw new Error(`${e.message} (TLS is the default: pass --tls-auto DIR for a folder this user may write, --tls-cert/--tls-key, or --no-tls on a loopback address)`);
+    });
     tls = { cert: id.cert, key: id.key, ...clientCa };
     if (id.created) console.error(`agent: generated a self-signed TLS certificate in ${args.tlsAutoDir}`);
     // the line operators copy into the dashboard (or compare with what it pinned)
     console.log(`agent tls fingerprint sha256 ${id.fingerprint256}`);
   } else if (args.tls) {
     tls = { cert: readFileSync(args.tls.certFile), key: readFileSync(args.tls.keyFile), ...clientCa };
+  } else if (args.plaintext === "insecure" && !isLoopbackHost(args.host)) {
+    console.error(`agent: WARNING: --insecure-plaintext: serving ws:// on ${args.host}; the bearer token crosses the network in clear`);
   }
   const kernel = args.role === "director" ? await openIpvs() : null;
   // With --save-file every change through any handler is followed by a rewrite of the file.

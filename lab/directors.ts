@@ -58,6 +58,15 @@ export async function setTraffic(c: ControlClient, d: DirectorRecord, rate: numb
   await c.spawn(`traffic-${d.name}`, clientNs, ["sh", join(GUEST_DIR, "traffic.sh"), String(rate), ...targets]);
 }
 
+/**
+ * The lab's agents serve ws://, said explicitly: the agent's default is TLS and it refuses
+ * plaintext on a non-loopback address (10.254.<i>.2 in its namespace) without this flag. The
+ * link never leaves the machine: the guest's private namespaces, then QEMU's forward to the
+ * host's 127.0.0.1. Moving the lab to wss:// would mean pinning each agent's certificate in
+ * every lab test's client, lvsctl call and dashboard registration.
+ */
+export const LAB_AGENT_PLAINTEXT = ["--insecure-plaintext"];
+
 export function agentAvailable(): boolean {
   return existsSync(AGENT_ENTRY);
 }
@@ -86,6 +95,8 @@ export async function startAgent(c: ControlClient, d: DirectorRecord, bundle: st
     "node", "--enable-source-maps", bundle,
     "--listen", `10.254.${d.index}.2:9400`,
     "--token-file", tokenFile,
+    // ws:// on purpose (LAB_AGENT_PLAINTEXT): see there
+    ...LAB_AGENT_PLAINTEXT,
     "--save-file", agentSaveFile(d),
     "--restore",
     // persisted sysctls live on the persistent share too, and are applied at start
@@ -105,6 +116,7 @@ export async function startRealServerAgent(c: ControlClient, d: DirectorRecord, 
     "node", "--enable-source-maps", bundle,
     "--listen", `${rs.listen}:9400`,
     "--token-file", tokenFile,
+    ...LAB_AGENT_PLAINTEXT,
     "--role", "realserver",
   ]);
   await c.proxy(GUEST_RS_AGENT_BASE_PORT + d.index, rs.listen, 9400);

@@ -22,6 +22,9 @@ export const DirectorRegistration = z.object({
   addresses: z.array(IpAddress).max(16).default([]),
   /** pinned SHA-256 fingerprint of the agent's TLS certificate ("AB:CD:...") */
   fingerprint256: z.string().max(200).optional(),
+  /** true: a ws:// URL to a host that is not loopback is accepted (the token crosses the
+   * network in clear); the server refuses such a URL without it (protocol/plaintext.ts) */
+  insecure: z.boolean().optional(),
 });
 export type DirectorRegistration = z.infer<typeof DirectorRegistration>;
 
@@ -69,6 +72,7 @@ export const DirectorPatch = z
     role: AgentRole,
     addresses: z.array(IpAddress).max(16),
     fingerprint256: z.string().max(200).nullable(),
+    insecure: z.boolean(),
   })
   .partial()
   .strict();

@@ -2,6 +2,10 @@
 // ArgsError with a message an operator can act on (main prints it and exits 2).
 import { parseArgs } from "node:util";
 import type { Role } from "../../protocol/messages.ts";
+import { isLoopbackHost } from "../../protocol/plaintext.ts";
+
+/** Where the default --tls-auto keeps the agent's identity (the packaged agent's state dir). */
+export const DEFAULT_TLS_DIR = "/var/lib/lvs-agent/tls";
 
 export class ArgsError extends Error {
   override readonly name = "ArgsError";
@@ -12,8 +16,13 @@ export interface AgentArgs {
   port: number;
   tokenFile: string;
   tls: { certFile: string; keyFile: string } | null;
-  /** --tls-auto DIR: self-signed certificate generated there on first start, then reused */
+  /** --tls-auto DIR: self-signed certificate generated there on first start, then reused.
+   * The default (DEFAULT_TLS_DIR) when no TLS option and no plaintext option is given. */
   tlsAutoDir: string | null;
+  /** true when tlsAutoDir is the default rather than asked for */
+  tlsAutoDefault: boolean;
+  /** ws:// instead of wss://: --no-tls (loopback only) or --insecure-plaintext (anywhere) */
+  plaintext: "loopback" | "insecure" | null;
   /** --tls-client-ca FILE: mutual TLS, client certificates must be signed by this CA */
   tlsClientCaFile: string | null;
   role: Role;
@@ -41,7 +50,8 @@ export interface AgentArgs {
 
 export const USAGE =
   "usage: agent/main.ts --listen HOST:PORT --token-file FILE\n" +
-  "                     [--tls-auto DIR | --tls-cert FILE --tls-key FILE] [--tls-client-ca FILE]\n" +
+  "                     [--tls-auto DIR | --tls-cert FILE --tls-key FILE | --no-tls | --insecure-plaintext]\n" +
+  "                     [--tls-client-ca FILE]\n" +
   "                     [--role director|realserver] [--save-file FILE] [--restore]\n" +
   "                     [--sysctl-file FILE] [--apply-sysctl-file]\n" +
   "                     [--ha-spec FILE] [--keepalived managed|systemd] [--keepalived-bin PATH]\n" +
@@ -64,7 +74,26 @@ export function parseListen(s: string): { host: string; port: number } {
   return { host: (m[1] ?? m[2])!, port };
 }
 
-export function parseAgentArgs(argv: string[]): AgentArgs {
+/**
+ * ws:// is asked for with --no-tls (loopback listen addresses only: a local proxy or lvsctl on
+ * the same host) or --insecure-plaintext (any address, said on purpose). --no-tls elsewhere
+ * stops the agent with what to do instead.
+ */
+function plaintextMode(noTls: boolean, insecure: boolean, tlsAsked: boolean, host: string, port: number): AgentArgs["plaintext"] {
+  if (!noTls && !insecure) return null;
+  if (tlsAsked) throw new ArgsError(`${insecure ? "--insecure-plaintext" : "--no-tls"} serves ws://: not together with --tls-auto/--tls-cert`);
+  if (insecure) return "insecure";
+  if (isLoopbackHost(host)) return "loopback";
+  throw new ArgsError(
+    `--no-tls on ${host.includes(":") ? `[${host}]` : host}:${port}, which is not a loopback address, would send the agent's bearer token ` +
+      "(root on this host) in clear over the network. Keep TLS (the default: a self-signed certificate in " +
+      `${DEFAULT_TLS_DIR}, or --tls-auto DIR, or --tls-cert/--tls-key), listen on 127.0.0.1 or ::1, or, on a network you ` +
+      "trust, say so with --insecure-plaintext instead of --no-tls",
+  );
+}
+
+/** env LVS_AGENT_TLS_DIR moves the default --tls-auto folder (an install without /var/lib). */
+export function parseAgentArgs(argv: string[], env: Readonly<Record<string, string | undefined>> = process.env): AgentArgs {
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
@@ -78,6 +107,8 @@ export function parseAgentArgs(argv: string[]): AgentArgs {
         "tls-key": { type: "string" },
         "tls-auto": { type: "string" },
         "tls-client-ca": { type: "string" },
+        "no-tls": { type: "boolean", default: false },
+        "insecure-plaintext": { type: "boolean", default: false },
         role: { type: "string", default: "director" },
         "save-file": { type: "string" },
         restore: { type: "boolean", default: false },
@@ -109,13 +140,19 @@ export function parseAgentArgs(argv: string[]): AgentArgs {
   if ((cert === undefined) !== (key === undefined)) {
     throw new ArgsError("--tls-cert and --tls-key go together");
   }
-  const tlsAutoDir = str("tls-auto") ?? null;
-  if (tlsAutoDir !== null && cert !== undefined) {
+  const askedAuto = str("tls-auto") ?? null;
+  if (askedAuto !== null && cert !== undefined) {
     throw new ArgsError("--tls-auto generates its own certificate: use it or --tls-cert/--tls-key, not both");
   }
+  const { host, port } = parseListen(listen);
+  const plaintext = plaintextMode(values["no-tls"] === true, values["insecure-plaintext"] === true, askedAuto !== null || cert !== undefined, host, port);
+  // TLS unless told otherwise: an agent started without any TLS option serves wss:// with its
+  // own self-signed identity, so its root token never crosses the network in clear by default
+  const tlsAutoDefault = plaintext === null && askedAuto === null && cert === undefined;
+  const tlsAutoDir = askedAuto ?? (tlsAutoDefault ? env.LVS_AGENT_TLS_DIR || DEFAULT_TLS_DIR : null);
   const tlsClientCaFile = str("tls-client-ca") ?? null;
-  if (tlsClientCaFile !== null && tlsAutoDir === null && cert === undefined) {
-    throw new ArgsError("--tls-client-ca needs TLS: add --tls-auto DIR or --tls-cert/--tls-key");
+  if (tlsClientCaFile !== null && plaintext !== null) {
+    throw new ArgsError("--tls-client-ca needs TLS: drop --no-tls/--insecure-plaintext");
   }
   const saveFile = str("save-file") ?? null;
   const restore = values.restore === true;
@@ -128,10 +165,13 @@ export function parseAgentArgs(argv: string[]): AgentArgs {
   const haSpecFile = str("ha-spec") ?? null;
   if (haSpecFile && role === "realserver") throw new ArgsError("--ha-spec is for directors (VRRP moves a director's VIPs)");
   return {
-    ...parseListen(listen),
+    host,
+    port,
     tokenFile,
     tls: cert && key ? { certFile: cert, keyFile: key } : null,
     tlsAutoDir,
+    tlsAutoDefault,
+    plaintext,
     tlsClientCaFile,
     role,
     saveFile,

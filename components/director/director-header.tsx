@@ -9,6 +9,7 @@ import { useFleet } from "../hooks/use-fleet.ts";
 import { formatAgo } from "../lib/format.ts";
 import { pages } from "../lib/paths.ts";
 import { LinkBadge } from "../ui/link-badge.tsx";
+import { PlaintextBadge } from "../ui/plaintext-badge.tsx";
 
 export function DirectorHeader({ id }: { id: string }) {
   const { directors, error } = useFleet();
@@ -27,6 +28,7 @@ export function DirectorHeader({ id }: { id: string }) {
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-semibold">{d.name}</h1>
         <LinkBadge state={d.link} reason={reason} />
+        <PlaintextBadge url={d.url} />
         <span className="text-xs text-zinc-500" suppressHydrationWarning>
           since {formatAgo(d.since, Date.now())}
         </span>

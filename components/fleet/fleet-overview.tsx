@@ -11,6 +11,7 @@ import { formatBitRate, formatCount, formatSi } from "../lib/format.ts";
 import { pages } from "../lib/paths.ts";
 import { ErrorMessage } from "../ui/error-message.tsx";
 import { LinkBadge } from "../ui/link-badge.tsx";
+import { PlaintextBadge } from "../ui/plaintext-badge.tsx";
 import { Sparkline } from "../ui/sparkline.tsx";
 import { DeleteDirectorButton } from "./delete-director-button.tsx";
 import { groupDirectors } from "./group-directors.ts";
@@ -84,6 +85,7 @@ export function DirectorRow({ d }: { d: DirectorView }) {
         </Link>
         <div className="text-xs text-zinc-500">
           {d.url}
+          <PlaintextBadge url={d.url} />
           {d.role === "realserver" && <span className="ml-2 rounded bg-zinc-200 px-1 dark:bg-zinc-700">realserver</span>}
         </div>
       </td>

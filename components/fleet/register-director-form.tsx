@@ -14,7 +14,7 @@ import { ErrorMessage, SuccessMessage } from "../ui/error-message.tsx";
 import { SelectField, TextField } from "../ui/field.tsx";
 import { IssuedTokenNotice } from "./issued-token.tsx";
 
-const EMPTY = { name: "", url: "", token: "", group: "", role: "director", addresses: "", fingerprint256: "" };
+const EMPTY = { name: "", url: "", token: "", group: "", role: "director", addresses: "", fingerprint256: "", insecure: "" };
 
 export function RegisterDirectorForm() {
   const [form, setForm] = useState(EMPTY);
@@ -40,6 +40,7 @@ export function RegisterDirectorForm() {
       role: form.role,
       addresses: splitList(form.addresses),
       ...(form.fingerprint256.trim() ? { fingerprint256: form.fingerprint256.trim() } : {}),
+      ...(form.insecure ? { insecure: true } : {}),
     });
     if (!parsed.success) {
       action.reset();
@@ -55,7 +56,7 @@ export function RegisterDirectorForm() {
   return (
     <form onSubmit={submit} aria-label="Register a director" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
       <TextField label="Name" value={form.name} onChange={set("name")} error={errors["name"]} placeholder="dir1" required />
-      <TextField label="Agent URL" value={form.url} onChange={set("url")} error={errors["url"]} placeholder="ws://10.0.0.2:9400" required />
+      <TextField label="Agent URL" value={form.url} onChange={set("url")} error={errors["url"]} placeholder="wss://10.0.0.2:9400" required />
       <TextField label="Token" type="password" autoComplete="off" value={form.token} onChange={set("token")} error={errors["token"]} hint="empty: the server generates one and shows it once" />
       <TextField label="Group" value={form.group} onChange={set("group")} error={errors["group"]} hint="HA pair or any grouping; empty for none" />
       <SelectField label="Role" value={form.role} onChange={set("role")} options={AgentRole.options} error={errors["role"]} />
@@ -73,6 +74,10 @@ export function RegisterDirectorForm() {
         onChange={set("fingerprint256")}
         error={errors["fingerprint256"]}
       />
+      <label className="flex items-center gap-2 text-sm" title="the server refuses ws:// to a host that is not loopback without this">
+        <input type="checkbox" checked={form.insecure !== ""} onChange={(e) => setForm({ ...form, insecure: e.target.checked ? "yes" : "" })} />
+        insecure: allow ws:// off loopback (the token crosses the network in clear)
+      </label>
       <div className="flex items-end gap-3 sm:col-span-2">
         <Button type="submit" variant="primary" busy={action.busy}>
           Register director

@@ -2,6 +2,7 @@
 // store first, then the link is (re)started with the new settings.
 import { DirectorRegistration, directorIdOf } from "../../protocol/dashboard.ts";
 import { ProtocolError } from "../../protocol/errors.ts";
+import { downgradeRefusal, plaintextRefusal } from "../../protocol/plaintext.ts";
 import type { DirectorStore } from "../store/directors.ts";
 import { DirectorLink, type LinkListener, type LinkOptions } from "./link.ts";
 
@@ -52,6 +53,7 @@ export class Fleet {
   register(reg: DirectorRegistration): DirectorLink {
     const id = directorIdOf(reg.name);
     if (id === "") throw new ProtocolError("bad_request", "the name must contain a letter or digit");
+    refusePlaintext(reg);
     this.store.insert(id, reg);
     return this.#startLink(id, reg);
   }
@@ -60,6 +62,7 @@ export class Fleet {
   upsert(reg: DirectorRegistration): string {
     const id = directorIdOf(reg.name);
     if (id === "") throw new ProtocolError("bad_request", `director name "${reg.name}" has no letter or digit`);
+    refusePlaintext(reg);
     // a config entry without a fingerprint keeps the one pinned on first use (or accepted by an
     // admin) for the same URL: re-pinning at every start would defeat the pin
     const stored = this.store.get(id)?.registration;
@@ -75,6 +78,11 @@ export class Fleet {
     const current = this.store.get(id);
     if (!current) throw new ProtocolError("not_found", `no director "${id}"`);
     const next = DirectorRegistration.parse({ ...current.registration, ...patch });
+    const was = current.registration;
+    const downgrade = downgradeRefusal(was.url, next.url, Boolean(was.fingerprint256));
+    if (downgrade) throw new ProtocolError("conflict", `director ${id}: ${downgrade}`);
+    // a row stored before these checks keeps working until its URL or flag is edited
+    if (next.url !== was.url || next.insecure !== was.insecure) refusePlaintext(next);
     this.store.update(id, next);
     return this.#startLink(id, next);
   }
@@ -107,4 +115,10 @@ export class Fleet {
     this.#links.delete(id);
     this.listener.changed(id);
   }
+}
+
+/** A ws:// URL to anything but loopback only when the registration says insecure: true. */
+function refusePlaintext(reg: DirectorRegistration): void {
+  const why = plaintextRefusal(reg.url, reg.insecure);
+  if (why) throw new ProtocolError("bad_request", `director ${reg.name}: ${why}`);
 }

@@ -5,6 +5,7 @@
 // the real server's namespace are the oracles.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundlePaths, controlFor } from "../../lab/api.ts";
+import { LAB_AGENT_PLAINTEXT } from "../../lab/directors.ts";
 import { director, guestNode, labInstance, labState, ok, run } from "./lab.ts";
 
 const d = director(1);
@@ -40,7 +41,7 @@ async function loAddrs(): Promise<string[]> {
 beforeAll(async () => {
   const control = controlFor(labState(), d.guest);
   await ok(d.guest, ["sh", "-c", `umask 077; cat > ${TOKEN_FILE}`], `${TOKEN}\n`);
-  await control.spawn(PROC, RS, ["node", "--enable-source-maps", bundlePaths(labInstance()).agent, "--listen", `${RS_IP}:${PORT}`, "--token-file", TOKEN_FILE, "--role", "realserver"]);
+  await control.spawn(PROC, RS, ["node", "--enable-source-maps", bundlePaths(labInstance()).agent, "--listen", `${RS_IP}:${PORT}`, "--token-file", TOKEN_FILE, "--role", "realserver", ...LAB_AGENT_PLAINTEXT]);
   const deadline = Date.now() + 90_000;
   for (;;) {
     const log = await run(d.guest, ["cat", `/run/lab/logs/${PROC}.log`]);

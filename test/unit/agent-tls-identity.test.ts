@@ -55,7 +55,9 @@ describe("loadOrCreateIdentity", () => {
     const base = ["--listen", "h:1", "--token-file", "t"];
     expect(parseAgentArgs([...base, "--tls-auto", "/d"]).tlsAutoDir).toBe("/d");
     expect(() => parseAgentArgs([...base, "--tls-auto", "/d", "--tls-cert", "c", "--tls-key", "k"])).toThrow("not both");
-    expect(() => parseAgentArgs([...base, "--tls-client-ca", "ca"])).toThrow("needs TLS");
+    expect(() => parseAgentArgs([...base, "--insecure-plaintext", "--tls-client-ca", "ca"])).toThrow("needs TLS");
+    // TLS is the default, so a client CA alone is fine (with the default --tls-auto folder)
+    expect(parseAgentArgs([...base, "--tls-client-ca", "ca"], {}).tlsAutoDefault).toBe(true);
     expect(parseAgentArgs([...base, "--tls-auto", "/d", "--tls-client-ca", "ca"]).tlsClientCaFile).toBe("ca");
   });
 });

@@ -82,13 +82,13 @@ describe("agent/main.ts", () => {
   });
 
   it("a director on a kernel without IPVS exits 1 with a clear message", async () => {
-    const r = await finish(run(["--listen", "127.0.0.1:0", "--token-file", tokenFile]));
+    const r = await finish(run(["--listen", "127.0.0.1:0", "--token-file", tokenFile, "--no-tls"]));
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/IPVS/);
   });
 
   it("listens on port 0, prints the real port, serves, and exits 0 on SIGTERM", async () => {
-    const p = run(["--listen", "127.0.0.1:0", "--token-file", tokenFile, "--role", "realserver"]);
+    const p = run(["--listen", "127.0.0.1:0", "--token-file", tokenFile, "--role", "realserver", "--no-tls"]);
     const done = finish(p);
     const line = await readyLine(p);
     const m = /^agent listening on ws:\/\/127\.0\.0\.1:(\d+) \(role realserver/.exec(line);
