@@ -15,6 +15,9 @@ export const ApiError = z.object({ error: ErrorBody });
  * diff lists only creates and updates (what a merge import would do). */
 export const RulesTextRequest = z.object({
   text: z.string().max(16 * 1024 * 1024),
+  /** ipvsadm -S -n text, or a keepalived.conf (its checkers become the health checks; an
+   * `include` cannot be followed from the browser and is reported by the agent) */
+  format: z.enum(["ipvsadm", "keepalived"]).default("ipvsadm"),
   mode: z.enum(["replace", "merge"]).default("replace"),
   dryRun: z.boolean().default(false),
 });

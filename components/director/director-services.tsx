@@ -42,6 +42,7 @@ export function DirectorServices({ id }: { id: string }) {
             </Button>
           </RequireRole>
           <ExportButton director={id} />
+          <ExportButton director={id} format="keepalived" />
         </div>
         {creating && <ServiceForm table={directorTable(id)} onDone={() => setCreating(false)} />}
         {importing && (

@@ -1,18 +1,19 @@
 "use client";
-// Downloads the director's rules as `ipvsadm -S -n` text (GET /api/directors/:id/rules).
+// Downloads the director's rules as `ipvsadm -S -n` text, or as a keepalived.conf with its
+// health checks (GET /api/directors/:id/rules?format=keepalived).
 import { useAction } from "../hooks/use-action.ts";
 import { getText } from "../lib/api.ts";
 import { api } from "../lib/paths.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage } from "../ui/error-message.tsx";
 
-export function ExportButton({ director }: { director: string }) {
+export function ExportButton({ director, format = "ipvsadm" }: { director: string; format?: "ipvsadm" | "keepalived" }) {
   const action = useAction(async () => {
-    const text = await getText(api.rules(director));
+    const text = await getText(api.rules(director, format));
     const url = URL.createObjectURL(new Blob([text], { type: "text/plain" }));
     const a = document.createElement("a");
     a.href = url;
-    a.download = `${director}-ipvsadm.rules`;
+    a.download = format === "keepalived" ? `${director}-keepalived.conf` : `${director}-ipvsadm.rules`;
     a.click();
     URL.revokeObjectURL(url);
     return text;
@@ -20,7 +21,7 @@ export function ExportButton({ director }: { director: string }) {
   return (
     <span className="inline-flex flex-col gap-1">
       <Button busy={action.busy} onClick={() => void action.run()}>
-        Export
+        {format === "keepalived" ? "Export keepalived.conf" : "Export"}
       </Button>
       <ErrorMessage error={action.error} />
     </span>

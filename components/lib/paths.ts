@@ -11,7 +11,8 @@ export const api = {
   destinations: (id: string, svc: string) => `/api/directors/${enc(id)}/services/${enc(svc)}/destinations`,
   destination: (id: string, svc: string, dest: string) =>
     `/api/directors/${enc(id)}/services/${enc(svc)}/destinations/${enc(dest)}`,
-  rules: (id: string) => `/api/directors/${enc(id)}/rules`,
+  rules: (id: string, format: "ipvsadm" | "keepalived" = "ipvsadm") =>
+    format === "ipvsadm" ? `/api/directors/${enc(id)}/rules` : `/api/directors/${enc(id)}/rules?format=${format}`,
   rulesDiff: (id: string) => `/api/directors/${enc(id)}/rules/diff`,
   rulesImport: (id: string) => `/api/directors/${enc(id)}/rules/import`,
   history: (id: string, svc: string, range: string) =>
@@ -37,6 +38,11 @@ export const api = {
   drains: () => "/api/drains",
   undrain: (job: string) => `/api/drains/${enc(job)}/undrain`,
   removeDrained: (job: string) => `/api/drains/${enc(job)}/remove`,
+  health: (id: string) => `/api/directors/${enc(id)}/health`,
+  healthConfig: (id: string) => `/api/directors/${enc(id)}/health/config`,
+  healthService: (id: string, svc: string) => `/api/directors/${enc(id)}/health/services/${enc(svc)}`,
+  healthDestination: (id: string, svc: string, dest: string) =>
+    `/api/directors/${enc(id)}/health/services/${enc(svc)}/destinations/${enc(dest)}`,
 };
 
 export const pages = {

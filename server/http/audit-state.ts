@@ -17,8 +17,8 @@ export function settingsState(l: DirectorLink | undefined): unknown {
   return { id: l.id, ...rest };
 }
 
-/** The whole table as ipvsadm -S -n text, from the agent (imports). */
-export async function rulesText(l: DirectorLink): Promise<string> {
-  const out = await l.request("rules.export", { format: "ipvsadm" });
+/** The whole table as ipvsadm -S -n text (or keepalived.conf), from the agent (imports). */
+export async function rulesText(l: DirectorLink, format: "ipvsadm" | "keepalived" = "ipvsadm"): Promise<string> {
+  const out = await l.request("rules.export", { format });
   return out.format === "json" ? JSON.stringify(out.rules) : out.text;
 }

@@ -1,5 +1,8 @@
-// /api/directors/:id/rules: export as ipvsadm -S -n text, diff and import such text.
+// /api/directors/:id/rules: export as ipvsadm -S -n text (or keepalived.conf with ?format=
+// keepalived), diff and import such text. A keepalived.conf's preview is the agent's dry run
+// of the import: the same changes as rules.diff, plus the warnings for keywords not carried.
 import { RulesTextRequest } from "../../protocol/dashboard.ts";
+import { ProtocolError } from "../../protocol/errors.ts";
 import type { Dashboard } from "../app.ts";
 import { rulesText } from "./audit-state.ts";
 import { audited } from "./audited.ts";
@@ -13,13 +16,21 @@ const MERGE_EXISTING = "update";
 
 export function rulesRoutes(router: Router, app: Dashboard): void {
   router
-    .on("GET", "/api/directors/:id/rules", async ({ res, params }) => {
-      sendText(res, 200, await rulesText(app.fleet.get(params.id!)));
+    .on("GET", "/api/directors/:id/rules", async ({ res, params, query }) => {
+      const l = app.fleet.get(params.id!);
+      const format = query.get("format") ?? "ipvsadm";
+      if (format !== "ipvsadm" && format !== "keepalived") throw new ProtocolError("bad_request", `format "${format}" is not ipvsadm or keepalived`);
+      sendText(res, 200, await rulesText(l, format));
       return undefined;
     })
     .on("POST", "/api/directors/:id/rules/diff", async ({ req, params }) => {
       const l = app.fleet.get(params.id!);
       const body = await readJson(req, RulesTextRequest, "rules diff request", MAX_RULES_BODY_BYTES);
+      if (body.format === "keepalived") {
+        const r = await l.request("rules.import", { source: { format: "keepalived", text: body.text }, mode: body.mode, dryRun: true }, { deadlineMs: 120_000 });
+        if (r.errors.length > 0) throw new ProtocolError("bad_request", r.errors.map((e) => (e.line === undefined ? e.message : `line ${e.line}: ${e.message}`)).join("\n"), { errors: r.errors });
+        return { changes: body.mode === "merge" ? r.changes.filter((c) => c.action !== "delete") : r.changes, warnings: r.warnings ?? [] };
+      }
       const { changes } = await l.request("rules.diff", { source: { format: "ipvsadm", text: body.text } });
       // a merge never deletes: show what a merge import would do
       return { changes: body.mode === "merge" ? changes.filter((c) => c.action !== "delete") : changes };
@@ -28,13 +39,13 @@ export function rulesRoutes(router: Router, app: Dashboard): void {
       const l = app.fleet.get(params.id!);
       const { body, baseVersion } = await readJsonWithBase(req, RulesTextRequest, "rules import request", { limit: MAX_RULES_BODY_BYTES });
       const run = () =>
-        l.request("rules.import", { source: { format: "ipvsadm", text: body.text }, mode: body.mode, dryRun: body.dryRun, existing: MERGE_EXISTING }, { deadlineMs: 120_000 });
+        l.request("rules.import", { source: { format: body.format, text: body.text }, mode: body.mode, dryRun: body.dryRun, existing: MERGE_EXISTING }, { deadlineMs: 120_000 });
       if (body.dryRun) return run();
-      const request = { mode: body.mode, lines: body.text.split("\n").length, text: body.text.slice(0, 64 * 1024) };
+      const request = { mode: body.mode, format: body.format, lines: body.text.split("\n").length, text: body.text.slice(0, 64 * 1024) };
       // the whole table before and after, as ipvsadm -S -n text
       const state = () => rulesText(l);
       const succeeded = (r: unknown) => (r as { applied?: boolean }).applied !== false;
-      return audited(app, principal, { action: "rules.import", director: l.id, target: body.mode, request, state, succeeded }, () =>
+      return audited(app, principal, { action: "rules.import", director: l.id, target: body.format === "keepalived" ? `${body.mode} keepalived` : body.mode, request, state, succeeded }, () =>
         atVersion(app, l, baseVersion, run),
       );
     });
