@@ -35,13 +35,6 @@ async function keepalivedTest(file: string): Promise<string[]> {
   return r.code === 0 ? lines : [...lines, `exit ${r.code}`];
 }
 
-export async function destUpdate(svcAddress: string, rs: string, weight: number): Promise<void> {
-  const [address, port] = rs.split(":");
-  await agentOf("dir2", (a) =>
-    a.request("dest.update", { service: { protocol: "tcp", address: svcAddress, port: 80 }, key: { address: address!, port: Number(port) }, config: { weight } }),
-  );
-}
-
 describe("health checks with keepalived as the oracle", () => {
   beforeAll(async () => {
     // links up and keepalived running: another file may have failed a director
