@@ -1,6 +1,7 @@
 "use client";
 // The director page's body: its services (live from topic "director:<id>"), the service
-// creation form, and import/export of ipvsadm rules.
+// creation form, and import/export of ipvsadm rules. A realserver agent has no IPVS table: its
+// page is its ARP sysctls instead, without Create service / Import / Export.
 import { useState } from "react";
 import { parseServiceKeyString, type ServiceView } from "../../protocol/dashboard.ts";
 import { compareServiceKeysNumeric } from "../../protocol/rules-diff.ts";
@@ -14,6 +15,8 @@ import { RulesImport } from "./rules-import.tsx";
 import { ServiceCard } from "./service-card.tsx";
 import { ServiceForm } from "./service-form.tsx";
 import { RequireRole } from "../auth/session.tsx";
+import { DirectorSysctls } from "../sysctls/director-sysctls.tsx";
+import { useIsRealServerAgent } from "./director-gate.tsx";
 
 export function sortServices<T extends Pick<ServiceView, "key">>(services: Iterable<T>): T[] {
   const keyed = [...services].map((s) => ({ s, k: parseServiceKeyString(s.key) }));
@@ -28,6 +31,8 @@ export function DirectorServices({ id }: { id: string }) {
   const [importing, setImporting] = useState(false);
   const services = view ? sortServices(Object.values(view.services ?? {})) : [];
   const group = view?.director.group ?? "";
+  const rs = useIsRealServerAgent(id);
+  if (rs) return <RealServerAgentBody id={id} />;
 
   return (
     <DirectorVersionContext.Provider value={view?.version}>
@@ -59,5 +64,17 @@ export function DirectorServices({ id }: { id: string }) {
         ))}
       </div>
     </DirectorVersionContext.Provider>
+  );
+}
+
+function RealServerAgentBody({ id }: { id: string }) {
+  return (
+    <section aria-label="Realserver agent" className="flex flex-col gap-3" data-testid="rs-agent-page">
+      <p className="text-sm text-zinc-600 dark:text-zinc-300">
+        A realserver agent: a DR real server's host, with no IPVS table of its own. Below are its sysctls, among them the ARP settings
+        (arp_ignore, arp_announce) a DR real server needs; the DR readiness of each VIP is on the directors' Sysctls pages.
+      </p>
+      <DirectorSysctls director={id} />
+    </section>
   );
 }
