@@ -7,3 +7,5 @@ export const isHostRoute = (route: string): boolean => /^\S+ \/api\/directors\/:
 export const isGroupRoute = (route: string): boolean => /^\S+ \/api\/groups/.test(route);
 /** health checks of a director (/api/directors/:id/health...) */
 export const isHealthRoute = (route: string): boolean => /^\S+ \/api\/directors\/:id\/health/.test(route);
+/** lvsctl --server's routes: API tokens, /api/directors/:id/ipvsadm and /api/groups/:group/ipvsadm */
+export const isLvsctlRoute = (route: string): boolean => /^\S+ \/api\/(auth\/tokens|directors\/:id\/ipvsadm|groups\/:group\/ipvsadm)/.test(route);
