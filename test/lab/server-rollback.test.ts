@@ -3,8 +3,9 @@
 //   exactly as it was (the agent rolls back; here it is driven through the server's REST);
 // - a group-wide drain that fails part-way (dir1 already at weight 0 when dir2 refuses)
 //   puts dir1's weight back: both tables as before.
-// The server runs in-process with slow stats and re-lists, so that its view of dir2 can be made
-// stale on purpose (the real server deleted with ipvsadm behind its back).
+// The server runs in-process with slow stats, re-lists and group drift checks (the group's
+// members are otherwise re-listed every 2.5 s), so that its view of dir2 can be made stale on
+// purpose (the real server deleted with ipvsadm behind its back).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -56,6 +57,7 @@ describe("rollback through the server (real kernel)", () => {
       dataDir,
       auth: { initialAdmin: ADMIN },
       link: { heartbeatMs: 1000, statsIntervalMs: 600_000, relistMs: 600_000 },
+      groups: { driftCheckMs: 600_000 },
     });
     session = await dashboardLogin({ url: server.url, admin: ADMIN });
     for (const d of [d1, d2]) {
