@@ -1,3 +1,4 @@
+import { connect } from "node:net";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { metricsRenderer } from "../../agent/metrics/collector.ts";
@@ -129,4 +130,66 @@ describe("label values", () => {
     const out = new Exposition().family("a", "gauge", "x");
     expect(() => out.family("a", "gauge", "x")).toThrow("written twice");
   });
+});
+
+describe("a slow scraper of the big table", () => {
+  it("does not block the agent's WebSocket: heartbeat pings keep flowing while the page is built and sent", async () => {
+    const ipvs = fixtureIpvs();
+    const rows = bigRows();
+    Object.assign(ipvs, { listServiceRows: async () => rows });
+    const inner = metricsRenderer({ ipvs, info: INFO, totals: async () => FIXTURE_TOTALS });
+    let built = 0;
+    const h = await startHarness({
+      heartbeatMs: 300,
+      // three pages back to back: a build long against the 300 ms heartbeat, so that a blocked
+      // loop (no ping for the whole build) cannot pass for a free one
+      metrics: async () => {
+        let text = "";
+        for (let i = 0; i < 3; i++) text = await inner();
+        built = performance.now();
+        return text;
+      },
+    });
+    try {
+      const peer = await h.raw();
+      const pings: number[] = [];
+      peer.ws.on("ping", () => pings.push(performance.now()));
+      // the scraper asks for the page and then reads nothing for a while (a stalled scraper)
+      const port = Number(new URL(h.server.url).port);
+      const sock = connect(port, "127.0.0.1");
+      await new Promise((r) => sock.once("connect", r));
+      sock.pause();
+      const started = performance.now();
+      sock.write(`GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TOKEN}\r\n\r\n`);
+      while (built === 0) await new Promise((r) => setTimeout(r, 20));
+      // the page is written into a socket nobody reads: pings must go on meanwhile
+      const stalledFrom = performance.now();
+      await new Promise((r) => setTimeout(r, 1000));
+      const duringBuild = pings.filter((t) => t >= started && t <= built).length;
+      const duringStall = pings.filter((t) => t >= stalledFrom).length;
+      let bytes = 0;
+      sock.on("data", (c: Buffer) => (bytes += c.length));
+      sock.resume();
+      await new Promise((r) => setTimeout(r, 200));
+      sock.destroy();
+      const buildMs = built - started;
+      const marks = [started, ...pings.filter((t) => t > started && t < built), built];
+      const worstGap = Math.max(...marks.slice(1).map((t, i) => t - marks[i]!));
+      // A blocked loop sends no ping during the build: one gap as long as the build. A free one
+      // pings every 300 ms; at least half of those must come (GC and string joins on a loaded
+      // 2-core machine delay some), and no gap may reach half the build or 3 heartbeats. (The
+      // test's heartbeat is 300 ms: client and agent share this process, and a shorter one
+      // drops the peer at the first GC pause; the agent's real one is 30 s.)
+      expect(buildMs, "the build was too short to tell a blocked loop from a free one: grow the table").toBeGreaterThanOrEqual(1200);
+      const expected = Math.floor(buildMs / 600);
+      expect(duringBuild, `pings in a ${buildMs.toFixed(0)} ms build; worst gap ${worstGap.toFixed(0)} ms`).toBeGreaterThanOrEqual(expected);
+      expect(worstGap, `worst gap between pings during a ${buildMs.toFixed(0)} ms build`).toBeLessThan(Math.max(900, buildMs / 2));
+      expect(peer.closeCode, "the peer was dropped by the heartbeat").toBeNull();
+      expect(duringStall).toBeGreaterThanOrEqual(2);
+      expect(bytes).toBeGreaterThan(0);
+      expect(peer.closeCode).toBeNull();
+    } finally {
+      await h.close();
+    }
+  }, 60_000);
 });
