@@ -4,35 +4,14 @@
 // retried until the next link. Kept per director across relinks, so a transition that happened
 // while the link was down is still noticed (its time is in the agent's transition list).
 import type { DirectorHaView, HaLinkStatus, VrrpInstanceView } from "../../protocol/dashboard.ts";
-import { ProtocolError } from "../../protocol/errors.ts";
 import type { HaStatus, VrrpState, VrrpTransition } from "../../protocol/ha.ts";
+import { SubscribedState } from "./subscribed-state.ts";
 
 const LOG_TAIL = 20;
 
-export class HaLinkState {
-  status: HaLinkStatus = "pending";
-  error: string | null = null;
-  last: HaStatus | null = null;
+export class HaLinkState extends SubscribedState<HaLinkStatus, HaStatus> {
   /** the newest transition time already reported to the listener (ms); null before the first status */
   seenUntil: number | null = null;
-
-  /** A new link: the status is unknown again until the agent answers. */
-  relinked(): void {
-    this.status = "pending";
-    this.error = null;
-  }
-
-  /** ha.subscribe failed: `unsupported` means the agent has no HA. */
-  failed(err: unknown): void {
-    if (err instanceof ProtocolError && err.code === "unsupported") {
-      this.status = "none";
-      this.error = null;
-      this.last = null;
-      return;
-    }
-    this.status = "error";
-    this.error = (err as Error).message;
-  }
 
   /**
    * Takes a status (the ha.get answer or an event); an older one than the current is ignored.

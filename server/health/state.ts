@@ -6,8 +6,8 @@
 // a director reports none (they happened before it watched, or an earlier run reported them).
 import { destinationKeyString, serviceKeyString } from "../../protocol/dashboard-keys.ts";
 import type { DirectorHealthView, HealthLatencyView, HealthLinkStatus, RsHealthView, ServiceHealthView } from "../../protocol/dashboard-health.ts";
-import { ProtocolError } from "../../protocol/errors.ts";
 import type { HealthConfig, HealthStatus, HealthTransition } from "../../protocol/health.ts";
+import { SubscribedState } from "../agents/subscribed-state.ts";
 
 /** latency points kept per real server (at one health.get every 2 s: the last 5 minutes) */
 export const LATENCY_POINTS = 150;
@@ -20,10 +20,7 @@ export interface NewTransition {
 
 const rsId = (service: string, destination: string) => `${service} ${destination}`;
 
-export class DirectorHealth {
-  status: HealthLinkStatus = "pending";
-  error: string | null = null;
-  last: HealthStatus | null = null;
+export class DirectorHealth extends SubscribedState<HealthLinkStatus, HealthStatus> {
   /** "service dest" -> checker kinds (from the agent's configuration) */
   checkers = new Map<string, string[]>();
   /** the configuration's real servers ("service dest"), to notice one made elsewhere (lvsctl) */
@@ -34,23 +31,6 @@ export class DirectorHealth {
   readonly latency = new Map<string, Map<string, Map<number, number>>>();
   /** "service dest" -> time (ms) of the last result sampled */
   readonly #sampledAt = new Map<string, number>();
-
-  relinked(): void {
-    this.status = "pending";
-    this.error = null;
-  }
-
-  /** health.subscribe failed: `unsupported` means the agent runs no health checks. */
-  failed(err: unknown): void {
-    if (err instanceof ProtocolError && err.code === "unsupported") {
-      this.status = "none";
-      this.error = null;
-      this.last = null;
-      return;
-    }
-    this.status = "error";
-    this.error = (err as Error).message;
-  }
 
   setConfig(config: HealthConfig): void {
     this.checkers.clear();
