@@ -3,9 +3,18 @@
 // and events validated against it, pending requests rejected when the link drops, optional
 // reconnect with exponential backoff and jitter (subscriptions are re-established).
 // A pinned wss:// agent is probed first (a bare TLS handshake, no HTTP) and only a peer whose
-// certificate has the pinned fingerprint ever receives the upgrade request and its token.
+// certificate has the pinned fingerprint ever receives the upgrade request and its token
+// (protocol/agent-tls.ts); the requests in flight and the heartbeat: agent-client-pending.ts.
 import WebSocket from "ws";
-import { type ProbedCertificate, fingerprintMismatch, normalizeFingerprint, probeAgentCertificate } from "./agent-tls.ts";
+import {
+  type AgentTlsOptions,
+  type ProbedCertificate,
+  fingerprintMismatch,
+  normalizeFingerprint,
+  pinnedTrust,
+  probeAgentCertificate,
+  tlsSocketOptions,
+} from "./agent-tls.ts";
 export { type ProbedCertificate, fingerprintMismatch, normalizeFingerprint, probeAgentCertificate };
 import { ProtocolError } from "./errors.ts";
 import {
@@ -19,6 +28,7 @@ import {
   eventSchemaOf,
 } from "./messages.ts";
 import { issuesOf } from "./messages-parse.ts";
+import { type Pending, PendingRequests, startHeartbeat } from "./agent-client-pending.ts";
 import { expandServiceRows } from "./messages-compact.ts";
 import type { ListedService } from "./messages-ipvs.ts";
 import { type ReconnectOptions, backoffDelay } from "./backoff.ts";
@@ -28,20 +38,7 @@ import type { z } from "zod";
 export interface AgentClientOptions {
   url: string;
   token: string;
-  tls?: {
-    /** PEM CA (or the agent's self-signed cert itself) */
-    ca?: string | Uint8Array;
-    rejectUnauthorized?: boolean;
-    /**
-     * "AB:CD:..." SHA-256 pin of the agent's certificate (self-signed ones included). The
-     * certificate is probed first; a different one fails with `unauthorized` and details
-     * { reason: "fingerprint", presented, expected } before any HTTP request is sent.
-     */
-    fingerprint256?: string;
-    /** PEM client certificate and key for agents that require mutual TLS */
-    cert?: string | Uint8Array;
-    key?: string | Uint8Array;
-  };
+  tls?: AgentTlsOptions;
   /** false (default) = no reconnect */
   reconnect?: ReconnectOptions | false;
   /** ws ping interval (default 15 s, 0 = off) */
@@ -62,14 +59,6 @@ export interface RequestOptions {
   onEvent?: (data: unknown, topic: string) => void;
 }
 
-interface Pending {
-  type: RequestType;
-  resolve: (data: unknown) => void;
-  reject: (err: ProtocolError) => void;
-  timer: ReturnType<typeof setTimeout>;
-  onEvent?: (data: unknown, topic: string) => void;
-}
-
 interface SubscriptionRecord {
   type: RequestType;
   payload: unknown;
@@ -87,12 +76,11 @@ export class AgentClient {
   readonly #opts: AgentClientOptions;
   #ws: WebSocket | null = null;
   #state: ClientState = "closed";
-  #nextId = 1;
   #attempt = 0;
   #userClosed = false;
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
-  readonly #pending = new Map<string, Pending>();
+  readonly #pending = new PendingRequests();
   readonly #subs = new Set<SubscriptionRecord>();
 
   constructor(opts: AgentClientOptions) {
@@ -115,52 +103,19 @@ export class AgentClient {
     return this.#open();
   }
 
-  /** With a pin on wss://: the probe, then the presented chain as the only trust anchors. */
-  async #pinnedTrust(): Promise<{ ca?: string | string[] } | ProtocolError> {
-    const tls = this.#opts.tls ?? {};
-    if (!tls.fingerprint256 || !this.#opts.url.startsWith("wss:")) return {};
-    const pin = normalizeFingerprint(tls.fingerprint256);
-    if (!pin) return new ProtocolError("bad_request", `pinned fingerprint "${tls.fingerprint256}" is not a SHA-256 fingerprint (AB:CD:... 32 bytes)`);
-    let probed: ProbedCertificate;
-    try {
-      probed = await probeAgentCertificate(this.#opts.url, { ...(tls.cert ? { cert: tls.cert } : {}), ...(tls.key ? { key: tls.key } : {}) });
-    } catch (err) {
-      return err instanceof ProtocolError ? err : new ProtocolError("unavailable", (err as Error).message);
-    }
-    if (normalizeFingerprint(probed.fingerprint256) !== pin) return fingerprintMismatch(this.#opts.url, probed.fingerprint256, pin);
-    // an explicit CA wins (CA-issued agent certificates); otherwise trust exactly what was seen
-    return tls.ca ? {} : { ca: probed.chainPem };
-  }
-
   async #open(): Promise<void> {
-    const trust = await this.#pinnedTrust();
+    const tls = this.#opts.tls ?? {};
+    const trust = await pinnedTrust(this.#opts.url, tls);
     if (trust instanceof ProtocolError) {
       this.#onClosed(null, false, trust);
       throw trust;
     }
     return new Promise<void>((resolve, reject) => {
-      const tls = this.#opts.tls ?? {};
-      const pin = tls.fingerprint256 ? normalizeFingerprint(tls.fingerprint256) : null;
       const ws = new WebSocket(this.#opts.url, {
         headers: { authorization: `Bearer ${this.#opts.token}` },
         handshakeTimeout: 10_000,
         maxPayload: 256 * 1024 * 1024,
-        ...(tls.ca ? { ca: tls.ca as string } : {}),
-        ...(trust.ca ? { ca: trust.ca } : {}),
-        ...(tls.cert ? { cert: tls.cert as string } : {}),
-        ...(tls.key ? { key: tls.key as string } : {}),
-        ...(tls.rejectUnauthorized === undefined || pin ? {} : { rejectUnauthorized: tls.rejectUnauthorized }),
-        ...(pin
-          ? {
-              // the chain was verified against the probed certificate; the host name does not
-              // matter (self-signed, often reached by IP), the exact certificate does. This
-              // also catches a certificate swapped between the probe and this handshake.
-              checkServerIdentity: ((_host: string, cert: { fingerprint256?: string }) =>
-                normalizeFingerprint(cert.fingerprint256 ?? "") === pin
-                  ? undefined
-                  : fingerprintMismatch(this.#opts.url, cert.fingerprint256 ?? "?", pin)) as never,
-            }
-          : {}),
+        ...tlsSocketOptions(this.#opts.url, tls, trust),
       });
       let opened = false;
       let failure: ProtocolError | undefined;
@@ -199,22 +154,7 @@ export class AgentClient {
 
   #startHeartbeat(ws: WebSocket): void {
     const every = this.#opts.heartbeatMs ?? 15_000;
-    if (every <= 0) return;
-    const timeout = this.#opts.heartbeatTimeoutMs ?? every;
-    // when the oldest unanswered ping went out; null while every ping has its pong
-    let waitingSince: number | null = null;
-    ws.on("pong", () => {
-      waitingSince = null;
-    });
-    this.#heartbeat = setInterval(() => {
-      const now = Date.now();
-      if (waitingSince !== null && now - waitingSince >= timeout) {
-        ws.terminate();
-        return;
-      }
-      waitingSince ??= now;
-      ws.ping();
-    }, every);
+    this.#heartbeat = startHeartbeat(ws, every, this.#opts.heartbeatTimeoutMs ?? every);
   }
 
   #closedHandled = new WeakSet<WebSocket>();
@@ -227,11 +167,7 @@ export class AgentClient {
     clearInterval(this.#heartbeat);
     if (ws && this.#ws === ws) this.#ws = null;
     const lost = new ProtocolError("unavailable", "connection to the agent was lost");
-    for (const [id, p] of this.#pending) {
-      clearTimeout(p.timer);
-      this.#pending.delete(id);
-      p.reject(lost);
-    }
+    this.#pending.rejectAll(lost);
     for (const s of this.#subs) s.id = null;
     const reconnect = this.#opts.reconnect;
     const permanent = failure?.code === "unauthorized";
@@ -273,10 +209,8 @@ export class AgentClient {
       return;
     }
     if (msg.id === null) return; // an error about a message the agent could not read
-    const p = this.#pending.get(msg.id);
+    const p = this.#pending.take(msg.id);
     if (!p) return;
-    this.#pending.delete(msg.id);
-    clearTimeout(p.timer);
     if (msg.type === "pong") p.resolve({ time: msg.time });
     else if (!msg.ok) p.reject(ProtocolError.fromBody(msg.error));
     else this.#settle(p, msg.data);
@@ -297,22 +231,16 @@ export class AgentClient {
     if (!ws || ws.readyState !== WebSocket.OPEN) {
       return Promise.reject(new ProtocolError("unavailable", "not connected to the agent"));
     }
-    const id = `c${this.#nextId++}`;
     const deadlineMs = opts.deadlineMs ?? DEFAULT_DEADLINE_MS;
-    return new Promise<ResultData<T>>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#pending.delete(id);
-        reject(new ProtocolError("timeout", `${type} got no answer within ${deadlineMs} ms`));
-      }, deadlineMs + (this.#opts.deadlineGraceMs ?? 2_000));
-      this.#pending.set(id, {
-        type,
-        resolve: resolve as (d: unknown) => void,
-        reject,
-        timer,
-        ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
-      });
+    const waitMs = deadlineMs + (this.#opts.deadlineGraceMs ?? 2_000);
+    const { id, answer } = this.#pending.open(type, waitMs, `${type} got no answer within ${deadlineMs} ms`, opts.onEvent);
+    try {
       ws.send(JSON.stringify({ v: PROTOCOL_VERSION, id, type, deadlineMs, payload }));
-    });
+    } catch (err) {
+      this.#pending.take(id);
+      return Promise.reject(err);
+    }
+    return answer as Promise<ResultData<T>>;
   }
 
   /** Round-trip time of an application-level ping, in ms. */
@@ -352,8 +280,7 @@ export class AgentClient {
 
   async #startSubscription(rec: SubscriptionRecord): Promise<void> {
     // the id is known before the request goes out, so no early event is missed
-    const id = `c${this.#nextId}`;
-    rec.id = id;
+    rec.id = this.#pending.peekId();
     await this.request(rec.type as "stats.subscribe", rec.payload as RequestInput<"stats.subscribe">);
   }
 

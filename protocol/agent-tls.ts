@@ -73,3 +73,56 @@ export function fingerprintMismatch(url: string, presented: string, expected: st
     { reason: "fingerprint", presented, expected },
   );
 }
+
+/** The agent client's TLS settings (AgentClientOptions.tls). */
+export interface AgentTlsOptions {
+  /** PEM CA (or the agent's self-signed cert itself) */
+  ca?: string | Uint8Array;
+  rejectUnauthorized?: boolean;
+  /**
+   * "AB:CD:..." SHA-256 pin of the agent's certificate (self-signed ones included). The
+   * certificate is probed first; a different one fails with `unauthorized` and details
+   * { reason: "fingerprint", presented, expected } before any HTTP request is sent.
+   */
+  fingerprint256?: string;
+  /** PEM client certificate and key for agents that require mutual TLS */
+  cert?: string | Uint8Array;
+  key?: string | Uint8Array;
+}
+
+/** With a pin on wss://: the probe, then the presented chain as the only trust anchors. */
+export async function pinnedTrust(url: string, tls: AgentTlsOptions): Promise<{ ca?: string | string[] } | ProtocolError> {
+  if (!tls.fingerprint256 || !url.startsWith("wss:")) return {};
+  const pin = normalizeFingerprint(tls.fingerprint256);
+  if (!pin) return new ProtocolError("bad_request", `pinned fingerprint "${tls.fingerprint256}" is not a SHA-256 fingerprint (AB:CD:... 32 bytes)`);
+  let probed: ProbedCertificate;
+  try {
+    probed = await probeAgentCertificate(url, { ...(tls.cert ? { cert: tls.cert } : {}), ...(tls.key ? { key: tls.key } : {}) });
+  } catch (err) {
+    return err instanceof ProtocolError ? err : new ProtocolError("unavailable", (err as Error).message);
+  }
+  if (normalizeFingerprint(probed.fingerprint256) !== pin) return fingerprintMismatch(url, probed.fingerprint256, pin);
+  // an explicit CA wins (CA-issued agent certificates); otherwise trust exactly what was seen
+  return tls.ca ? {} : { ca: probed.chainPem };
+}
+
+/** The TLS part of the WebSocket's options, given what pinnedTrust() answered. */
+export function tlsSocketOptions(url: string, tls: AgentTlsOptions, trust: { ca?: string | string[] }): Record<string, unknown> {
+  const pin = tls.fingerprint256 ? normalizeFingerprint(tls.fingerprint256) : null;
+  return {
+    ...(tls.ca ? { ca: tls.ca as string } : {}),
+    ...(trust.ca ? { ca: trust.ca } : {}),
+    ...(tls.cert ? { cert: tls.cert as string } : {}),
+    ...(tls.key ? { key: tls.key as string } : {}),
+    ...(tls.rejectUnauthorized === undefined || pin ? {} : { rejectUnauthorized: tls.rejectUnauthorized }),
+    ...(pin
+      ? {
+          // the chain was verified against the probed certificate; the host name does not
+          // matter (self-signed, often reached by IP), the exact certificate does. This
+          // also catches a certificate swapped between the probe and this handshake.
+          checkServerIdentity: (_host: string, cert: { fingerprint256?: string }) =>
+            normalizeFingerprint(cert.fingerprint256 ?? "") === pin ? undefined : fingerprintMismatch(url, cert.fingerprint256 ?? "?", pin),
+        }
+      : {}),
+  };
+}
