@@ -73,6 +73,7 @@ export function checkSpec(spec: HaSpec, ifs: readonly HostInterface[]): SpecProb
     if (!Number.isInteger(inst.priority) || inst.priority < 1 || inst.priority > 255) add("priority", `${inst.priority} is out of 1-255`);
     if (inst.initialState === "MASTER" && !inst.preempt) add("preempt", "nopreempt needs initialState BACKUP (keepalived ignores it on a MASTER)");
     if (inst.initialState === "MASTER" && inst.preemptDelay !== undefined) add("preemptDelay", "preempt_delay needs initialState BACKUP (keepalived ignores it on a MASTER)");
+    if (!inst.preempt && inst.priority === 255) add("preempt", "nopreempt is incompatible with priority 255 (the address owner always preempts; keepalived resets it)");
     if (!inst.preempt && inst.preemptDelay !== undefined) add("preemptDelay", "preempt_delay means nothing with nopreempt");
     const fam = family(inst.virtualIpAddresses[0]!.address);
     if (Math.abs(inst.advertInt * 100 - Math.round(inst.advertInt * 100)) > 1e-9) add("advertInt", `${inst.advertInt} is not a multiple of 0.01 s (VRRPv3 counts centiseconds)`);

@@ -57,7 +57,7 @@ export function specArb(ifaces: readonly [string, ...string[]]): fc.Arbitrary<{ 
             advertInt: i.advertInt,
             ...(i.auth && !vrrp3 && (backup || i.auth.type === "PASS") ? { authentication: i.auth } : {}),
             virtualIpAddresses: i.vipHosts.map(([a, b], j) => ({ address: addr(a, b), ...(j % 2 === 1 ? { prefix: v6 ? 64 : 16 } : {}) })),
-            preempt: backup ? i.preempt : true,
+            preempt: backup && i.priority < 255 ? i.preempt : true,
             ...(backup && i.preempt && i.preemptDelay !== undefined ? { preemptDelay: i.preemptDelay } : {}),
             unicastPeers: i.peers.map((p) => addr(255, p)),
             ...(i.peers.length > 0 ? { unicastSrcIp: own } : {}),

@@ -71,9 +71,12 @@ describe("checkSpec", () => {
     expect(fields(spec([base()], { interface: "sync0", syncId: 3 }))).toEqual(["- sync.interface"]);
   });
 
-  it("keepalived's rules: nopreempt / preempt_delay / AH need BACKUP, VRRPv3 has no authentication", () => {
+  it("keepalived's rules: nopreempt / preempt_delay / AH need BACKUP, nopreempt not at priority 255, VRRPv3 has no authentication", () => {
     expect(fields(spec([base({ initialState: "MASTER", preempt: false })]))).toEqual(["VI_1 preempt"]);
     expect(fields(spec([base({ initialState: "MASTER", preemptDelay: 5 })]))).toEqual(["VI_1 preemptDelay"]);
+    // keepalived -t exits 5 on it ("nopreempt is incompatible with priority 255"): found by the render property
+    expect(fields(spec([base({ priority: 255, preempt: false })]))).toEqual(["VI_1 preempt"]);
+    expect(fields(spec([base({ priority: 255, preemptDelay: 5 })]))).toEqual([]);
     expect(fields(spec([base({ initialState: "MASTER", authentication: { type: "AH", password: "x" } })]))).toEqual(["VI_1 authentication"]);
     expect(fields(spec([base({ advertInt: 0.5, authentication: { type: "PASS", password: "x" } })]))).toEqual(["VI_1 authentication"]);
     expect(fields(spec([base({ advertInt: 0.125 })]))).toEqual(["VI_1 advertInt"]);
