@@ -77,7 +77,8 @@ export const MiscCheck = CheckTiming.omit({ connectTimeout: true }).extend({
   kind: z.literal("MISC_CHECK"),
   /** the command and its arguments, run without a shell; exit 0 = up */
   miscPath: z.array(z.string().min(1).max(4096).regex(/^[^\0]*$/)).min(1).max(64)
-    .refine((a) => a[0]!.startsWith("/"), { message: "the command is an absolute path" }),
+    // zod still runs a refine after min(1) failed: an empty array must not throw here
+    .refine((a) => a.length === 0 || a[0]!.startsWith("/"), { message: "the command is an absolute path" }),
   /** seconds before the script is killed and counted as failed (default delay_loop) */
   miscTimeout: z.number().int().min(1).max(3600).optional(),
   /** run as this user (keepalived's default is keepalived_script; ours is nobody, never root) */

@@ -80,7 +80,12 @@ export function checker(ctx: Ctx, s: Statement): Checker {
       if (!(DNS_TYPES as readonly string[]).includes(t)) ctx.fail(k, k.words[1], `DNS type '${t}' is not one of ${DNS_TYPES.join(" ")}`);
       c.type = t;
     } else if (kind === "DNS_CHECK" && key === "name") c.name = ctx.arg(k);
-    else if (kind === "MISC_CHECK" && key === "misc_path") c.miscPath = splitCommand(k.words.slice(1).map((w) => w.text).join(" "));
+    else if (kind === "MISC_CHECK" && key === "misc_path") {
+      const argv = splitCommand(k.words.slice(1).map((w) => w.text).join(" "));
+      // keepalived: "No script path has been specified for MISC_CHECKER - skipping" (exit 5)
+      if (argv.length === 0) ctx.fail(k, undefined, "misc_path names no command");
+      c.miscPath = argv;
+    }
     else if (kind === "MISC_CHECK" && key === "misc_timeout") c.miscTimeout = ctx.number(k, 1, 1, 3600);
     else if (kind === "MISC_CHECK" && key === "user") {
       c.user = ctx.arg(k);

@@ -103,6 +103,9 @@ describe("warnings and errors", () => {
     expect(syntaxError("virtual_server 10.0.0.1 80 {\n  protocol TCP\n  lb_algo fastest\n}\n")).toMatchObject({ line: 3, column: 11 });
     expect(syntaxError("virtual_server 10.0.0.300 80 {\n}\n")).toMatchObject({ line: 1, column: 16 });
     expect(syntaxError("virtual_server 10.0.0.1 80 {\n protocol TCP\n real_server 10.0.0.2 80 {\n  TCP_CHECK {\n   connect_timeout x\n  }\n }\n}\n")).toMatchObject({ line: 5, column: 20 });
+    // keepalived -t: "No script path has been specified for MISC_CHECKER - skipping", exit 5. A
+    // fuzzed "misc_path!" once reached the schema's refine with no command and threw a TypeError.
+    expect(syntaxError("virtual_server 10.0.0.1 80 {\n protocol TCP\n real_server 10.0.0.2 80 {\n  MISC_CHECK {\n   misc_path! /bin/true\n  }\n }\n}\n")).toMatchObject({ line: 5, column: 4, message: expect.stringContaining("misc_path names no command") });
   });
 
   it("includes go through the reader, with their own file name in warnings and errors", () => {
