@@ -16,9 +16,17 @@ export const AUDIT_ACTIONS = [
   "dest.create", "dest.update", "dest.delete",
   "drain.start", "drain.undrain", "drain.remove",
   "rules.import", "sysctl.set", "readiness.fix",
+  // server/health: automatic transitions (done by "health check") and operators' check edits
+  "health.transition", "health.configure",
   "user.create", "user.update", "user.delete",
   "auth.login", "auth.logout", "auth.setup", "auth.password", "auth.session", "auth.denied", "auth.csrf", "auth.origin",
 ] as const;
+
+/** Labels of actions whose name alone does not say who does them. */
+const ACTION_LABELS: Partial<Record<(typeof AUDIT_ACTIONS)[number], string>> = {
+  "health.transition": "health.transition (by health check)",
+  "health.configure": "health.configure (checks edited)",
+};
 
 /** GET /api/audit/export with the page's filters: every matching entry as a download. */
 function exportHref(format: "csv" | "json", director: string, action: string): string {
@@ -66,7 +74,7 @@ export function AuditLog() {
               setAction(e.target.value);
               resetPaging();
             }}
-            options={[{ value: "", label: "all actions" }, ...AUDIT_ACTIONS]}
+            options={[{ value: "", label: "all actions" }, ...AUDIT_ACTIONS.map((a) => ({ value: a, label: ACTION_LABELS[a] ?? a }))]}
           />
         </div>
         <div className="flex items-end gap-2">
