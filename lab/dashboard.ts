@@ -75,6 +75,8 @@ export interface StartDashboardOptions {
   port?: number;
   /** extra environment for the server process */
   env?: Record<string, string>;
+  /** extra server flags (--prometheus URL, --metrics-token-file F) */
+  args?: string[];
   startTimeoutMs?: number;
 }
 
@@ -97,7 +99,7 @@ export async function startDashboard(o: StartDashboardOptions): Promise<Dashboar
   const port = o.port ?? (await freePorts(1))[0]!;
   const proc = spawn(
     "npx",
-    ["tsx", join(REPO_ROOT, "server", "main.ts"), "--host", "127.0.0.1", "--port", String(port), "--data", o.dataDir, "--config", config],
+    ["tsx", join(REPO_ROOT, "server", "main.ts"), "--host", "127.0.0.1", "--port", String(port), "--data", o.dataDir, "--config", config, ...(o.args ?? [])],
     {
       cwd: REPO_ROOT,
       env: { ...process.env, LVS_FLEET_ADMIN_USERNAME: admin.username, LVS_FLEET_ADMIN_PASSWORD_FILE: join(o.dataDir, "admin-password"), ...o.env },
