@@ -112,6 +112,15 @@ export function checkSpec(spec: HaSpec, ifs: readonly HostInterface[]): SpecProb
       need(t, I, `trackInterfaces[${k}]`);
     });
   }
+  // One vrrp_sync_group holds them all. keepalived (vrrp_sync.c) starts the group as MASTER while
+  // its members, in order, are address owners starting as MASTER; a BACKUP one after them is
+  // refused by keepalived -t ("some member(s) as address owner and some not ... This won't work.").
+  const owner = (i: (typeof spec.instances)[number]) => i.initialState === "MASTER" && i.priority === 255;
+  const firstOther = spec.instances.findIndex((i) => !owner(i));
+  const other = spec.instances[firstOther];
+  if (spec.instances.length > 1 && firstOther > 0 && other?.initialState === "BACKUP") {
+    problems.push({ instance: other.name, field: "initialState", message: `BACKUP after address owners (priority 255, initialState MASTER) in the one sync group: make every instance an owner starting as MASTER, or put ${other.name} first` });
+  }
   if (spec.sync) need(spec.sync.interface, undefined, "sync.interface");
   return problems;
 }

@@ -48,16 +48,20 @@ export function specArb(ifaces: readonly [string, ...string[]]): fc.Arbitrary<{ 
           addresses.push({ address: own, prefixLength: v6 ? 64 : 16, family: v6 ? "ipv6" : "ipv4" });
           const vrrp3 = v6 || !Number.isInteger(i.advertInt);
           const backup = i.initialState === "BACKUP";
+          // in a sync group a BACKUP after owners starting as MASTER is refused: unless all start
+          // as MASTER, the first instance is no owner (then keepalived starts the group BACKUP)
+          const allMaster = names.every((_, j) => insts[j]!.initialState === "MASTER");
+          const priority = names.length > 1 && k === 0 && !allMaster ? Math.min(i.priority, 254) : i.priority;
           return {
             name: n,
             interface: main,
             virtualRouterId: k + 1 + ((i.net * 3) % 80) * 3,
-            priority: i.priority,
+            priority,
             initialState: i.initialState,
             advertInt: i.advertInt,
             ...(i.auth && !vrrp3 && (backup || i.auth.type === "PASS") ? { authentication: i.auth } : {}),
             virtualIpAddresses: i.vipHosts.map(([a, b], j) => ({ address: addr(a, b), ...(j % 2 === 1 ? { prefix: v6 ? 64 : 16 } : {}) })),
-            preempt: backup && i.priority < 255 ? i.preempt : true,
+            preempt: backup && priority < 255 ? i.preempt : true,
             ...(backup && i.preempt && i.preemptDelay !== undefined ? { preemptDelay: i.preemptDelay } : {}),
             unicastPeers: i.peers.map((p) => addr(255, p)),
             ...(i.peers.length > 0 ? { unicastSrcIp: own } : {}),

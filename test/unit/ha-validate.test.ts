@@ -77,6 +77,16 @@ describe("checkSpec", () => {
     // keepalived -t exits 5 on it ("nopreempt is incompatible with priority 255"): found by the render property
     expect(fields(spec([base({ priority: 255, preempt: false })]))).toEqual(["VI_1 preempt"]);
     expect(fields(spec([base({ priority: 255, preemptDelay: 5 })]))).toEqual([]);
+    // in the sync group: a BACKUP after owners starting as MASTER is refused (keepalived -t exits 5)
+    const two = (a: object, b: object) => spec([base(a), base({ name: "VI_2", virtualRouterId: 52, virtualIpAddresses: [{ address: "172.16.0.151" }], ...b })]);
+    const M = "MASTER" as const;
+    const B = "BACKUP" as const;
+    expect(fields(two({ priority: 255, initialState: M }, { priority: 1, initialState: B }))).toEqual(["VI_2 initialState"]);
+    expect(fields(two({ priority: 255, initialState: M }, { priority: 255, initialState: B }))).toEqual(["VI_2 initialState"]);
+    expect(fields(two({ priority: 255, initialState: M }, { priority: 255, initialState: M }))).toEqual([]);
+    expect(fields(two({ priority: 255, initialState: M }, { priority: 100, initialState: M }))).toEqual([]);
+    expect(fields(two({ priority: 255, initialState: B }, { priority: 100, initialState: B }))).toEqual([]);
+    expect(fields(two({ priority: 100, initialState: B }, { priority: 255, initialState: M }))).toEqual([]);
     expect(fields(spec([base({ initialState: "MASTER", authentication: { type: "AH", password: "x" } })]))).toEqual(["VI_1 authentication"]);
     expect(fields(spec([base({ advertInt: 0.5, authentication: { type: "PASS", password: "x" } })]))).toEqual(["VI_1 authentication"]);
     expect(fields(spec([base({ advertInt: 0.125 })]))).toEqual(["VI_1 advertInt"]);
