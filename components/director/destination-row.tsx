@@ -15,6 +15,9 @@ import { DestinationForm } from "./destination-form.tsx";
 import { useDirectorVersion, withBaseVersion } from "./director-version.ts";
 import { describeForwarding, describeThresholds } from "./service-summary.ts";
 import { useCan } from "../auth/session.tsx";
+import type { RsHealthView } from "../../protocol/dashboard-health.ts";
+import { HealthBadge } from "../health/health-badge.tsx";
+import { RealServerChecksEditor } from "../health/rs-checks-editor.tsx";
 
 export interface DestinationRowProps {
   director: string;
@@ -23,9 +26,11 @@ export interface DestinationRowProps {
   serviceKey: ServiceKey;
   persistent: boolean;
   dest: DestinationView;
+  /** its health state (undefined: not checked) */
+  health?: RsHealthView | undefined;
 }
 
-export function DestinationRow({ director, group, service, serviceKey, persistent, dest }: DestinationRowProps) {
+export function DestinationRow({ director, group, service, serviceKey, persistent, dest, health }: DestinationRowProps) {
   const canOperate = useCan("operator");
   const [editing, setEditing] = useState(false);
   // the table shown when the operator confirms
@@ -40,6 +45,9 @@ export function DestinationRow({ director, group, service, serviceKey, persisten
     <>
       <tr data-testid={`dest-row-${dest.key}`} className={`border-t border-zinc-200 align-top dark:border-zinc-800 ${quiesced ? "text-zinc-500" : ""}`}>
         <td className="px-2 py-1.5 font-mono text-xs">{dest.key}</td>
+        <td className="px-2 py-1.5">
+          <HealthBadge rs={health} />
+        </td>
         <td className="px-2 py-1.5 text-xs">{describeForwarding(dest.config)}</td>
         <td className="px-2 py-1.5 text-right tabular-nums" data-testid="weight">{dest.config.weight}</td>
         <td className="px-2 py-1.5 text-right text-xs whitespace-nowrap tabular-nums">{describeThresholds(dest.config)}</td>
@@ -66,13 +74,16 @@ export function DestinationRow({ director, group, service, serviceKey, persisten
       </tr>
       {editing && (
         <tr>
-          <td colSpan={10} className="px-2 py-2">
+          <td colSpan={11} className="px-2 py-2">
             <DestinationForm
               table={directorTable(director)}
               service={serviceKey}
               existing={{ key: { address: dest.address, port: dest.port }, config: dest.config }}
               onDone={() => setEditing(false)}
             />
+            <div className="mt-3">
+              <RealServerChecksEditor director={director} service={service} dest={dest.key} />
+            </div>
           </td>
         </tr>
       )}

@@ -17,14 +17,24 @@ import { useDirectorVersion, withBaseVersion } from "./director-version.ts";
 import { ServiceForm } from "./service-form.tsx";
 import { describeService } from "./service-summary.ts";
 import { RequireRole } from "../auth/session.tsx";
+import { HeldOutRow } from "../health/held-out-row.tsx";
+import { heldOut } from "../health/health-state.ts";
+import { ServiceChecksEditor } from "../health/service-checks-editor.tsx";
+import { useHealth } from "../hooks/use-health.ts";
+
+/** the real-server table's columns (held-out rows and the edit row span them) */
+const COLUMNS = 11;
 
 export function ServiceCard({ director, group, svc }: { director: string; group: string; svc: ServiceView }) {
   const [mode, setMode] = useState<"view" | "edit" | "add">("view");
   const version = useDirectorVersion();
   const del = useAction(() => sendJson("DELETE", api.service(director, svc.key), withBaseVersion({}, version)));
+  const health = useHealth(director).view?.services?.[svc.key];
   const key = parseServiceKeyString(svc.key);
   if (!key) return null; // the server names services with serviceKeyString; anything else is not ours to show
   const dests = Object.values(svc.destinations ?? {}).sort((a, b) => compareDestinationKeysNumeric(a, b));
+  // removed from the kernel by health: still listed, as down, from the health view
+  const held = heldOut(health, dests.map((d) => d.key));
   const persistent = (svc.config.persistence ?? null) !== null;
   const t = svc.traffic;
   const onDelete = () => {
@@ -59,6 +69,9 @@ export function ServiceCard({ director, group, svc }: { director: string; group:
       {mode === "edit" && (
         <div className="p-3">
           <ServiceForm table={directorTable(director)} existing={{ key, config: svc.config }} onDone={() => setMode("view")} />
+          <div className="mt-3">
+            <ServiceChecksEditor director={director} service={svc.key} port={key.protocol === "fwmark" ? 0 : key.port} />
+          </div>
         </div>
       )}
       {mode === "add" && (
@@ -66,7 +79,7 @@ export function ServiceCard({ director, group, svc }: { director: string; group:
           <DestinationForm table={directorTable(director)} service={key} onDone={() => setMode("view")} />
         </div>
       )}
-      {dests.length === 0 ? (
+      {dests.length === 0 && held.length === 0 ? (
         <p className="px-3 py-2 text-sm text-zinc-500">No real servers.</p>
       ) : (
         <div className="overflow-x-auto">
@@ -74,6 +87,7 @@ export function ServiceCard({ director, group, svc }: { director: string; group:
             <thead className="text-left text-xs text-zinc-500">
               <tr>
                 <th className="px-2 py-1">Real server</th>
+                <th className="px-2 py-1">Health</th>
                 <th className="px-2 py-1">Forwarding</th>
                 <th className="px-2 py-1 text-right">Weight</th>
                 <th className="px-2 py-1 text-right">Thresholds</th>
@@ -89,7 +103,10 @@ export function ServiceCard({ director, group, svc }: { director: string; group:
             </thead>
             <tbody>
               {dests.map((d) => (
-                <DestinationRow key={d.key} director={director} group={group} service={svc.key} serviceKey={key} persistent={persistent} dest={d} />
+                <DestinationRow key={d.key} director={director} group={group} service={svc.key} serviceKey={key} persistent={persistent} dest={d} health={health?.realServers?.[d.key]} />
+              ))}
+              {held.map((rs) => (
+                <HeldOutRow key={rs.key} director={director} service={svc.key} rs={rs} columns={COLUMNS} />
               ))}
             </tbody>
           </table>

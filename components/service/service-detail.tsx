@@ -1,6 +1,7 @@
 "use client";
 // The service page: the service with its real servers and drain controls (live from the
-// director's topic), the topology picture, and the traffic charts.
+// director's topic), the topology picture, the health checks (history, latency) and the
+// traffic charts.
 import Link from "next/link";
 import { parseServiceKeyString } from "../../protocol/dashboard.ts";
 import { compareDestinationKeysNumeric } from "../../protocol/rules-diff.ts";
@@ -9,6 +10,7 @@ import { ServiceCard } from "../director/service-card.tsx";
 import { useDirector } from "../hooks/use-director.ts";
 import { pages } from "../lib/paths.ts";
 import { ErrorMessage } from "../ui/error-message.tsx";
+import { ServiceHealth } from "../health/service-health.tsx";
 import { ServiceCharts } from "./service-charts.tsx";
 import { Topology } from "./topology.tsx";
 
@@ -44,6 +46,7 @@ export function ServiceDetail({ director, service }: { director: string; service
             </h2>
             <Topology vip={vip} dests={dests} />
           </section>
+          <ServiceHealth director={director} service={service} />
         </>
       )}
       <ServiceCharts director={director} service={service} />

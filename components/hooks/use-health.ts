@@ -1,0 +1,33 @@
+"use client";
+// A director's health checks: GET /api/directors/:id/health for the first render, then topic
+// "health:<id>" live (each real server's state, last result, transitions); the agent's
+// configuration (GET .../health/config) for the editors; and a service's check latencies, which
+// only the topic "health:<id>:<serviceKey>" carries (the server keeps the last 5 minutes).
+import useSWR from "swr";
+import type { DirectorHealthView, HealthLatencyView } from "../../protocol/dashboard-health.ts";
+import type { HealthConfig } from "../../protocol/health.ts";
+import { getJson } from "../lib/api.ts";
+import { api } from "../lib/paths.ts";
+import { useLiveTopic } from "../live/use-live-topic.ts";
+
+export function useHealth(director: string) {
+  const rest = useSWR<DirectorHealthView>(api.health(director), getJson);
+  const live = useLiveTopic<DirectorHealthView>(`health:${director}`);
+  const view = live.data ?? rest.data;
+  return {
+    view,
+    error: view ? null : (rest.error ?? live.error),
+    isLoading: view === undefined && !rest.error && !live.error,
+    live: live.ready,
+    mutate: rest.mutate,
+  };
+}
+
+/** `enabled` false = nothing fetched (an editor that is closed). */
+export function useHealthConfig(director: string, enabled = true) {
+  return useSWR<HealthConfig>(enabled ? api.healthConfig(director) : null, getJson, { revalidateOnFocus: false });
+}
+
+export function useHealthLatency(director: string, service: string) {
+  return useLiveTopic<HealthLatencyView>(`health:${director}:${service}`);
+}
