@@ -79,12 +79,14 @@ export function ipvsHandlers(ipvs: IpvsClient): HandlerMap {
       return {};
     },
     "dest.update": async ({ service, key, config }) => {
-      const dests = await ipvs.listDestinations(service);
-      const cur = dests.find((d) => d.key.address === key.address && d.key.port === key.port);
+      // a checked real server: the patch goes over the operator's intent, not over what health
+      // wrote while it is down (weight 0, or nothing: a removed server is still the operator's)
+      const owned = ipvs.operatorConfig?.(service, key) ?? null;
+      const cur = owned ?? (await ipvs.listDestinations(service)).find((d) => d.key.address === key.address && d.key.port === key.port)?.config;
       if (!cur) {
         throw new ProtocolError("not_found", `no destination ${key.address}:${key.port} in ${describe(service)}`);
       }
-      const next = { key, config: mergeDestinationConfig(cur.config, config) };
+      const next = { key, config: mergeDestinationConfig(cur, config) };
       await ipvs.updateDestination(service, next);
       return next;
     },

@@ -15,6 +15,7 @@ export function withHealthIntent(inner: IpvsClient, health: HealthManager): Ipvs
     if (!(await health.noteOperatorConfig(svc, dest.key, dest.config))) await write();
   };
   const overrides: Partial<IpvsClient> = {
+    operatorConfig: (svc, key) => health.intentOf(svc, key),
     createDestination: (svc, dest) => put(svc, dest, () => inner.createDestination(svc, dest)),
     updateDestination: (svc, dest) => put(svc, dest, () => inner.updateDestination(svc, dest)),
     deleteDestination: async (svc: ServiceKey, key: DestinationKey) => {

@@ -257,6 +257,11 @@ export class HealthManager {
     return true;
   }
 
+  /** The operator's configuration of a checked real server (what "up" writes); null: not checked. */
+  intentOf(svc: ServiceKey, key: DestinationKey): DestinationConfig | null {
+    return this.#services.get(serviceId(svc))?.pool.members.get(destId(key))?.intent ?? null;
+  }
+
   /** Whether health currently keeps this real server out of the pool (removed, not inhibited). */
   isHeldOut(svc: ServiceKey, key: DestinationKey): boolean {
     const rs = this.#services.get(serviceId(svc))?.rss.get(destId(key));

@@ -3,6 +3,7 @@
 // above it (WebSocket handlers, rules import, drain) depends only on this.
 import type {
   Destination,
+  DestinationConfig,
   DestinationKey,
   DestinationState,
   IpvsInfo,
@@ -83,6 +84,12 @@ export interface IpvsClient {
   noteTable?(rules: readonly ServiceRules[], since: number, ownChanges: number): void;
   /** Mutating calls started so far (see noteTable). */
   mutationCount?(): number;
+  /**
+   * Optional: the configuration an operator's patch of this real server applies over, when a
+   * layer above the kernel owns it (health checks: the operator's intent of a checked server,
+   * which the kernel holds at weight 0 or not at all while it is down); null: the kernel's.
+   */
+  operatorConfig?(svc: ServiceKey, key: DestinationKey): DestinationConfig | null;
 
   close(): void;
 }
