@@ -20,7 +20,7 @@ export function HealthHistory({ svc, limit = 50 }: { svc: ServiceHealthView | un
         </thead>
         <tbody>
           {rows.map((t) => (
-            <tr key={`${t.destination} ${t.at} ${t.to}`} data-testid="transition" data-dest={t.destination} data-to={t.to} className="border-t border-zinc-200 dark:border-zinc-800">
+            <tr key={`${t.destination} ${t.at} ${t.to}`} data-testid="transition" data-dest={t.destination} data-from={t.from} data-to={t.to} className="border-t border-zinc-200 dark:border-zinc-800">
               <td className="px-2 py-1 font-mono text-xs whitespace-nowrap">{formatTimestamp(t.at)}</td>
               <td className="px-2 py-1 font-mono text-xs">{t.destination}</td>
               <td className="px-2 py-1 text-xs whitespace-nowrap">

@@ -20,11 +20,9 @@ export function HeldOutRow({ director, service, rs, columns }: { director: strin
         <td className="px-2 py-1.5">
           <HealthBadge rs={rs} />
         </td>
-        <td className="px-2 py-1.5 text-xs" colSpan={columns - 4}>
+        {/* every column from forwarding to drain: the kernel has none of those for it */}
+        <td className="px-2 py-1.5 text-xs" colSpan={columns - 3}>
           not in the kernel's table: removed by health{rs.lastResult ? ` (${rs.lastResult.reason})` : ""}; weight {rs.configuredWeight} when it recovers
-        </td>
-        <td className="px-2 py-1.5 text-right" data-testid="weight">
-          —
         </td>
         <td className="px-2 py-1.5">
           <div className="flex justify-end gap-1" hidden={!canOperate}>

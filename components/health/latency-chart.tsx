@@ -7,6 +7,9 @@ import { useHealthLatency } from "../hooks/use-health.ts";
 import { PALETTE, UPlotChart } from "../service/uplot-chart.tsx";
 import { formatLatency, latencyColumns, latencyKeys } from "./health-state.ts";
 
+/** short tick labels: the axis is 56 px wide */
+const axisLatency = (v: number) => (v >= 1000 ? `${Math.round(v / 100) / 10}s` : `${Math.round(v)}ms`);
+
 export function LatencyChart({ director, service }: { director: string; service: string }) {
   const live = useHealthLatency(director, service);
   const signature = latencyKeys(live.data).join(" ");
@@ -18,7 +21,7 @@ export function LatencyChart({ director, service }: { director: string; service:
   if (keys.length === 0) return <p className="text-sm text-zinc-500">No check results yet.</p>;
   return (
     <div data-testid="latency-chart">
-      <UPlotChart title="Check latency" series={series} data={data} format={formatLatency} axisFormat={(v) => `${Math.round(v)} ms`} />
+      <UPlotChart title="Check latency" series={series} data={data} format={formatLatency} axisFormat={axisLatency} />
     </div>
   );
 }

@@ -27,7 +27,7 @@ export function ServiceHealth({ director, service }: { director: string; service
       {svc && (
         <>
           <p className="text-sm" data-testid="health-pool">
-            {svc.quorumUp ? "Quorum up" : <span className="font-semibold text-red-700 dark:text-red-400">Quorum down</span>} · live weight {svc.liveWeight}
+            {svc.quorumUp ? "Quorum up" : <span className="font-semibold text-red-700 dark:text-red-400">Quorum down</span>} · live weight {svc.liveWeight} (the checked real servers' weights that are up; quorum counts only these)
             {svc.sorryServerActive ? " · sorry server in use" : ""}
           </p>
           <h3 className="font-semibold">Transitions</h3>

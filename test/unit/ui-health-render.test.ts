@@ -118,7 +118,7 @@ describe("the service card with health", () => {
 describe("the transition history", () => {
   it("lists each transition with its time, real server, states and reason", () => {
     const html = renderToStaticMarkup(createElement(HealthHistory, { svc: health.services[SVC] }));
-    expect(html).toContain('data-dest="10.0.0.12:80" data-to="down"');
+    expect(html).toContain('data-dest="10.0.0.12:80" data-from="up" data-to="down"');
     expect(html).toContain("1970-01-01 00:00:01Z");
     expect(html).toContain("up → ✕ down");
     expect(html).toContain("connect refused");
