@@ -7,10 +7,11 @@ import type { DirectorState } from "./agents/director-state.ts";
 import { Fleet } from "./agents/fleet.ts";
 import { Auth, type AuthOptions } from "./auth/auth.ts";
 import type { LinkOptions } from "./agents/link.ts";
-import { DrainManager } from "./drain/manager.ts";
+import { DrainManager, type DrainManagerOptions } from "./drain/manager.ts";
 import { GroupManager, type GroupManagerOptions } from "./groups/manager.ts";
 import { HealthManager, type HealthManagerOptions } from "./health/manager.ts";
-import { HistoryStore, type SeriesPoint } from "./history/store.ts";
+import { HistoryStore, type HistoryStoreOptions, type SeriesPoint } from "./history/store.ts";
+import { LimitCounters } from "./limits.ts";
 import { LiveHub, type LiveHubOptions } from "./live/hub.ts";
 import { directorDetailView, fleetView, serviceLiveView } from "./live/views.ts";
 import { AuditLog } from "./store/audit.ts";
@@ -36,6 +37,9 @@ export interface DashboardOptions {
   groups?: GroupManagerOptions;
   /** health checks: the health.get poll, the audit's flapping window */
   health?: HealthManagerOptions;
+  /** bounds of finished drain jobs and of the history's in-memory series (server/limits.ts) */
+  drains?: Omit<DrainManagerOptions, "counters">;
+  historyLimits?: Omit<HistoryStoreOptions, "counters">;
 }
 
 export class Dashboard {
@@ -52,6 +56,8 @@ export class Dashboard {
   readonly hub: LiveHub;
   /** store faults caught in timers and events; read-only for mutations while writes fail */
   readonly storeHealth = new StoreHealth();
+  /** what the bounded collections let go or refused (server/limits.ts, on /metrics) */
+  readonly limits = new LimitCounters();
   readonly #timers: ReturnType<typeof setInterval>[] = [];
 
   constructor(opts: DashboardOptions) {
@@ -63,8 +69,8 @@ export class Dashboard {
     // before this process can begin any entry: every running one is an earlier run's
     this.interruptedAudits = this.audit.interruptPending();
     this.auth = new Auth(this.db, opts.auth);
-    this.history = new HistoryStore(this.db);
-    this.hub = new LiveHub((topic) => this.topicView(topic), opts.live);
+    this.history = new HistoryStore(this.db, { ...opts.historyLimits, counters: this.limits });
+    this.hub = new LiveHub((topic) => this.topicView(topic), opts.live, this.limits);
     // a live socket lives only as long as its login session (checked without extending it)
     this.hub.requireSessions((key) => this.auth.principalByKey(key, false) !== null);
     this.fleet = new Fleet(new DirectorStore(this.db, secrets), opts.link ?? {}, {
@@ -79,7 +85,7 @@ export class Dashboard {
     });
     this.health = new HealthManager(this.fleet, this.audit, () => this.hub.poke(), opts.health, (err) => this.storeHealth.report("health audit", err));
     this.groups = new GroupManager(this.fleet, new GroupStore(this.db), this.audit, () => this.hub.poke(), opts.groups);
-    this.drains = new DrainManager(this.fleet, new DrainStore(this.db), () => this.hub.poke());
+    this.drains = new DrainManager(this.fleet, new DrainStore(this.db), () => this.hub.poke(), { ...opts.drains, counters: this.limits });
     this.#timers.push(
       setInterval(() => this.#tick("history flush", () => this.history.flush()), opts.historyFlushMs ?? 5_000),
       setInterval(

@@ -9,9 +9,13 @@ export interface CountSample {
   count: number;
 }
 
-export function pushSample(samples: CountSample[], s: CountSample): void {
+/** Appends `s` and drops samples older than the window, and the oldest beyond `max` (a
+ * fast stats rate, or several directors of a group drain, must not grow the window's array). */
+export function pushSample(samples: CountSample[], s: CountSample, max = 600): void {
   samples.push(s);
-  while (samples.length > 0 && samples[0]!.t < s.t - WINDOW_MS) samples.shift();
+  let drop = 0;
+  while (drop < samples.length && (samples[drop]!.t < s.t - WINDOW_MS || samples.length - drop > max)) drop++;
+  if (drop > 0) samples.splice(0, drop);
 }
 
 /** Seconds until the count reaches 0 at the recent rate. */

@@ -18,10 +18,21 @@ import { ProtocolError } from "../../protocol/errors.ts";
 import type { DestinationKey, ServiceKey } from "../../protocol/ipvs.ts";
 import type { DirectorState } from "../agents/director-state.ts";
 import type { Fleet } from "../agents/fleet.ts";
+import { LIMITS, type LimitCounters } from "../limits.ts";
 import type { DrainStore } from "../store/drains.ts";
 import { type CountSample, etaSeconds, pushSample } from "./eta.ts";
+import { actOnTargets, restoreWeights } from "./targets.ts";
 
 const SHOW_FINISHED_MS = 60 * 60_000;
+
+export interface DrainManagerOptions {
+  /** finished jobs kept in memory (default LIMITS.finishedDrainJobs); the oldest finished
+   * beyond it, or finished more than an hour ago, are read from SQLite when asked for */
+  maxFinishedJobs?: number;
+  /** ETA samples per job (default LIMITS.drainSamplesPerJob) */
+  maxSamplesPerJob?: number;
+  counters?: LimitCounters;
+}
 
 /** Answers that say the agent did not make the change; anything else (timeout, unavailable,
  * internal) leaves it unknown. */
@@ -32,18 +43,32 @@ export class DrainManager {
   readonly #samples = new Map<string, CountSample[]>();
   /** jobs whose targets are still being set: not followed or settled yet */
   readonly #starting = new Set<string>();
+  readonly #maxFinished: number;
+  readonly #maxSamples: number;
+  readonly #counters: LimitCounters | undefined;
 
   constructor(
     readonly fleet: Fleet,
     readonly store: DrainStore,
     /** a job changed (for the live hub); `finished` names a job that just became drained */
     readonly onChange: (job: DrainJob) => void,
+    opts: DrainManagerOptions = {},
   ) {
+    this.#maxFinished = opts.maxFinishedJobs ?? LIMITS.finishedDrainJobs;
+    this.#maxSamples = opts.maxSamplesPerJob ?? LIMITS.drainSamplesPerJob;
+    this.#counters = opts.counters;
     for (const job of store.load(Date.now() - SHOW_FINISHED_MS)) this.#jobs.set(job.id, job);
+    this.#evictFinished();
   }
 
+  /** Jobs in memory (running, drained, and at most maxFinishedJobs finished ones). */
+  get size(): number {
+    return this.#jobs.size;
+  }
+
+  /** A job in memory, or a finished one from SQLite (evicted, or from an earlier run). */
   get(id: string): DrainJob {
-    const j = this.#jobs.get(id);
+    const j = this.#jobs.get(id) ?? this.store.get(id);
     if (!j) throw new ProtocolError("not_found", `no drain job "${id}"`);
     return j;
   }
@@ -52,8 +77,26 @@ export class DrainManager {
     const jobs: DrainsView["jobs"] = {};
     for (const j of this.#jobs.values()) {
       if (j.finishedAt === null || now - j.finishedAt < SHOW_FINISHED_MS) jobs[j.id] = j;
+      // not shown any more: only SQLite keeps it
+      else this.#forget(j.id);
     }
     return { jobs };
+  }
+
+  #forget(id: string): void {
+    this.#jobs.delete(id);
+    this.#samples.delete(id);
+  }
+
+  /** Finished jobs beyond the cap leave memory, oldest finished first (they stay in SQLite).
+   * Running and drained jobs are the operator's work in progress and are never evicted. */
+  #evictFinished(): void {
+    const finished = [...this.#jobs.values()].filter((j) => j.finishedAt !== null);
+    const over = finished.length - this.#maxFinished;
+    if (over <= 0) return;
+    finished.sort((a, b) => a.finishedAt! - b.finishedAt!);
+    for (const j of finished.slice(0, over)) this.#forget(j.id);
+    this.#counters?.evicted("drain_jobs", over);
   }
 
   /** The running or drained job touching this real server, if any. */
@@ -153,17 +196,7 @@ export class DrainManager {
    * restore fails stays in the job (draining, with the error) for the operator's undrain;
    * otherwise the job ends as failed. Returns the error to throw. */
   async #rollBack(job: DrainJob, touched: ReturnType<Fleet["get"]>[], err: unknown, svcKey: ServiceKey, destKey: DestinationKey): Promise<unknown> {
-    const rollbackErrors: string[] = [];
-    for (const link of touched.reverse()) {
-      const t = job.targets[link.id]!;
-      try {
-        await link.request("dest.update", { service: svcKey, key: destKey, config: { weight: t.previousWeight } });
-        t.status = "undrained";
-      } catch (e) {
-        t.error = `rollback failed: ${(e as Error).message}; undrain this job to restore weight ${t.previousWeight}`;
-        rollbackErrors.push(`${link.id}: ${(e as Error).message}`);
-      }
-    }
+    const rollbackErrors = await restoreWeights(job, touched, svcKey, destKey);
     if (rollbackErrors.length === 0) {
       // stored as failed (the record of what was tried); nothing left to show or follow
       job.status = "failed";
@@ -194,10 +227,12 @@ export class DrainManager {
       const total = Object.values(job.targets).reduce((n, t) => n + (t.status === "draining" ? t.activeConns + t.inactiveConns : 0), 0);
       const samples = this.#samples.get(job.id) ?? [];
       this.#samples.set(job.id, samples);
-      pushSample(samples, { t: now, count: total });
+      pushSample(samples, { t: now, count: total }, this.#maxSamples);
       job.etaSeconds = etaSeconds(samples);
       const before = job.status;
       this.#settle(job);
+      // the countdown is over: its samples are not needed any more
+      if (job.status !== "draining") this.#samples.delete(job.id);
       if (job.status !== before || target.status !== "draining") this.#save(job);
       this.onChange(job);
     }
@@ -256,25 +291,14 @@ export class DrainManager {
     ) => Promise<unknown>,
   ): Promise<DrainJob> {
     const { svcKey, destKey } = this.#keys(job);
-    const errors: string[] = [];
-    let firstError: ProtocolError | null = null;
-    for (const [director, t] of Object.entries(job.targets)) {
-      if (t.status !== "draining" && t.status !== "drained") continue;
-      try {
-        await act(this.fleet.get(director), svcKey, destKey, t);
-        t.status = status;
-        t.error = null;
-      } catch (err) {
-        t.error = (err as Error).message;
-        errors.push(`${director}: ${t.error}`);
-        firstError ??= err instanceof ProtocolError ? err : null;
-      }
-    }
+    const { errors, firstError } = await actOnTargets(this.fleet, job, status, (link, t) => act(link, svcKey, destKey, t));
     if (errors.length === 0) {
       job.status = status;
       job.finishedAt = Date.now();
+      this.#samples.delete(job.id);
     }
     this.#save(job);
+    if (errors.length === 0) this.#evictFinished();
     this.onChange(job);
     if (errors.length > 0) {
       // the job stays as it was on the failed directors: the operator can retry

@@ -6,6 +6,7 @@
 // of that minute; a crash loses at most the minutes not flushed yet (flush runs every few
 // seconds) and the partial minute.
 import type { History, HistoryRange, SeriesColumns, TrafficPoint } from "../../protocol/dashboard.ts";
+import { LIMITS, type LimitCounters } from "../limits.ts";
 import type { Db } from "../store/db.ts";
 import {
   FIELDS,
@@ -34,8 +35,13 @@ interface Buffer1s {
 
 interface Series {
   id: number;
+  director: string;
+  service: string;
+  destination: string;
   /** the minute being filled */
   buf: Buffer1s | null;
+  /** the last minute recorded: the least recently recorded are forgotten first */
+  seen: number;
 }
 
 export interface SeriesPoint {
@@ -44,30 +50,48 @@ export interface SeriesPoint {
   point: TrafficPoint;
 }
 
+export interface HistoryStoreOptions {
+  /** series ids kept in memory (default LIMITS.historySeries) */
+  maxSeries?: number;
+  /** completed minutes kept while their write fails (default LIMITS.historyPendingMinutes) */
+  maxPendingMinutes?: number;
+  counters?: LimitCounters;
+}
+
 export class HistoryStore {
   readonly #db: Db;
-  /** director -> service -> destination -> series id (nested: no key strings built per sample) */
+  /** director -> service -> destination -> series (nested: no key strings built per sample).
+   * A cache of the series table: looked up on first use, bounded by maxSeries. */
   readonly #ids = new Map<string, Map<string, Map<string, Series>>>();
+  #size = 0;
   /** series with a minute in memory */
   readonly #current = new Set<Series>();
   #pending: { series: number; buf: Buffer1s }[] = [];
+  readonly #maxSeries: number;
+  readonly #maxPending: number;
+  readonly #counters: LimitCounters | undefined;
 
-  constructor(db: Db) {
+  constructor(db: Db, opts: HistoryStoreOptions = {}) {
     this.#db = db;
+    this.#maxSeries = opts.maxSeries ?? LIMITS.historySeries;
+    this.#maxPending = opts.maxPendingMinutes ?? LIMITS.historyPendingMinutes;
+    this.#counters = opts.counters;
     db.function("merge_samples", (a: unknown, b: unknown) =>
       toBlob(mergeMinutes(fromBlob(a as Buffer), fromBlob(b as Buffer))),
     );
-    for (const r of db.prepare("SELECT id, director, service, destination FROM series").all() as {
-      id: number;
-      director: string;
-      service: string;
-      destination: string;
-    }[]) {
-      this.#remember(r.director, r.service, r.destination, r.id);
-    }
   }
 
-  #remember(director: string, service: string, destination: string, id: number): Series {
+  /** Series ids in memory (at most maxSeries after each record). */
+  get seriesInMemory(): number {
+    return this.#size;
+  }
+
+  /** Completed minutes not written yet. */
+  get pendingMinutes(): number {
+    return this.#pending.length;
+  }
+
+  #remember(director: string, service: string, destination: string, id: number, minute: number): Series {
     let byService = this.#ids.get(director);
     if (!byService) {
       byService = new Map();
@@ -78,18 +102,51 @@ export class HistoryStore {
       byDest = new Map();
       byService.set(service, byDest);
     }
-    const series: Series = { id, buf: null };
+    const series: Series = { id, director, service, destination, buf: null, seen: minute };
     byDest.set(destination, series);
+    this.#size++;
     return series;
   }
 
-  #series(director: string, service: string, destination: string): Series {
+  #series(director: string, service: string, destination: string, minute: number): Series {
     const known = this.#ids.get(director)?.get(service)?.get(destination);
     if (known) return known;
-    const r = this.#db
-      .prepare("INSERT INTO series (director, service, destination) VALUES (?, ?, ?)")
-      .run(director, service, destination);
-    return this.#remember(director, service, destination, Number(r.lastInsertRowid));
+    const row = this.#db.prepare("SELECT id FROM series WHERE director = ? AND service = ? AND destination = ?").get(director, service, destination) as
+      | { id: number }
+      | undefined;
+    const id = row?.id ?? Number(this.#db.prepare("INSERT INTO series (director, service, destination) VALUES (?, ?, ?)").run(director, service, destination).lastInsertRowid);
+    return this.#remember(director, service, destination, id, minute);
+  }
+
+  /** Over maxSeries: forget the least recently recorded series that have no minute in
+   * memory, down to 90 % of the cap (so the sweep runs once per many new series). Their rows
+   * stay in SQLite; a series that comes back is looked up again. */
+  #evictSeries(): void {
+    if (this.#size <= this.#maxSeries) return;
+    const idle: Series[] = [];
+    for (const byService of this.#ids.values()) for (const byDest of byService.values()) for (const s of byDest.values()) if (!s.buf) idle.push(s);
+    idle.sort((a, b) => a.seen - b.seen);
+    const target = Math.floor(this.#maxSeries * 0.9);
+    let n = 0;
+    for (const s of idle) {
+      if (this.#size <= target) break;
+      const byService = this.#ids.get(s.director)!;
+      const byDest = byService.get(s.service)!;
+      byDest.delete(s.destination);
+      if (byDest.size === 0) byService.delete(s.service);
+      if (byService.size === 0) this.#ids.delete(s.director);
+      this.#size--;
+      n++;
+    }
+    this.#counters?.evicted("history_series", n);
+  }
+
+  /** While writes fail the oldest completed minutes beyond maxPendingMinutes are dropped. */
+  #boundPending(): void {
+    const over = this.#pending.length - this.#maxPending;
+    if (over <= 0) return;
+    this.#pending.splice(0, over);
+    this.#counters?.evicted("history_pending_minutes", over);
   }
 
   /** One stats event of a director: its total, its services and their real servers. */
@@ -98,7 +155,8 @@ export class HistoryStore {
     const minute = Math.floor(sec / SECONDS_PER_MINUTE);
     const second = sec % SECONDS_PER_MINUTE;
     for (const p of points) {
-      const series = this.#series(director, p.service, p.destination);
+      const series = this.#series(director, p.service, p.destination, minute);
+      series.seen = minute;
       let buf = series.buf;
       if (buf && buf.minute !== minute) {
         if (minute < buf.minute) continue; // a late event from before the clock moved on
@@ -112,6 +170,8 @@ export class HistoryStore {
       }
       writePoint(buf.data, second, p.point);
     }
+    this.#boundPending();
+    this.#evictSeries();
   }
 
   /** Writes completed minutes (and, with `all`, the partial current ones) in one transaction. */
@@ -125,6 +185,7 @@ export class HistoryStore {
         this.#current.delete(series);
       }
     }
+    this.#boundPending();
     if (this.#pending.length === 0) return;
     // the pending minutes are let go only once their transaction commits: a failed write
     // (disk full) keeps them for the next flush
@@ -161,10 +222,10 @@ export class HistoryStore {
    * what SQLite can show (server/history/source.ts then asks Prometheus).
    */
   firstSecond(director: string, service: string): number | null {
-    const series = this.#ids.get(director)?.get(service)?.get("");
-    if (!series) return null;
-    const r = this.#db.prepare("SELECT MIN(minute) AS m FROM rollup_1m WHERE series = ?").get(series.id) as { m: number | null };
-    const minute = r.m ?? series.buf?.minute ?? null;
+    const row = this.#db.prepare("SELECT id FROM series WHERE director = ? AND service = ? AND destination = ''").get(director, service) as { id: number } | undefined;
+    if (!row) return null;
+    const r = this.#db.prepare("SELECT MIN(minute) AS m FROM rollup_1m WHERE series = ?").get(row.id) as { m: number | null };
+    const minute = r.m ?? this.#ids.get(director)?.get(service)?.get("")?.buf?.minute ?? null;
     return minute === null ? null : minute * 60;
   }
 
@@ -175,7 +236,11 @@ export class HistoryStore {
     } catch {
       // a store that cannot write still answers what it has (the minutes stay pending)
     }
-    const rows = [...(this.#ids.get(director)?.get(service) ?? new Map<string, Series>())].map(([destination, series]) => ({ series, destination }));
+    // from the table, not the in-memory cache: a series forgotten there still has its history
+    const inMemory = this.#ids.get(director)?.get(service);
+    const rows = (this.#db.prepare("SELECT id, destination FROM series WHERE director = ? AND service = ?").all(director, service) as { id: number; destination: string }[]).map(
+      (r) => ({ id: r.id, buf: inMemory?.get(r.destination)?.buf ?? null, destination: r.destination }),
+    );
     const fine = range === "15m";
     const step = fine ? 1 : 60;
     const n = fine ? SAMPLE_RETENTION_MINUTES * 60 : RANGE_MINUTES[range];
@@ -185,14 +250,14 @@ export class HistoryStore {
     let total = emptyColumns(n);
     const destinations: Record<string, SeriesColumns> = {};
     for (const r of rows) {
-      const cols = fine ? this.#fine(r.series, first, n) : this.#coarse(r.series.id, first, n);
+      const cols = fine ? this.#fine(r, first, n) : this.#coarse(r.id, first, n);
       if (r.destination === "") total = cols ?? total;
       else if (cols) destinations[r.destination] = cols;
     }
     return { range, step, time, total, destinations };
   }
 
-  #fine(series: Series, firstSec: number, n: number): SeriesColumns | null {
+  #fine(series: { id: number; buf: Buffer1s | null }, firstSec: number, n: number): SeriesColumns | null {
     const firstMinute = Math.floor(firstSec / 60);
     const minutes: Buffer1s[] = (
       this.#db

@@ -132,7 +132,7 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
     } catch {
       return refuse("403 Forbidden", "auth.denied", found.principal.user.username, "the live WebSocket needs the viewer role");
     }
-    app.hub.handleUpgrade(req, socket, head, found.principal.session.key);
+    app.hub.handleUpgrade(req, socket, head, found.principal.session.key, `user:${found.principal.user.id}`);
   };
 
   app.start(opts.directors ?? []);

@@ -5,13 +5,16 @@
 // error message, never a crash. Sockets whose send buffer grows past a bound are dropped.
 // Each socket belongs to a login session (checked at the upgrade by server/http/server.ts):
 // the session is checked again on every client message and every heartbeat, and a socket
-// whose session ended is closed with code 4401.
+// whose session ended is closed with code 4401. A session (and a user) has a bounded number of
+// sockets: one more is closed at once with 4429 and a reason, never an older one (that tab is
+// someone's open page).
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
 import { LiveClientMessage, type LiveServerMessage } from "../../protocol/dashboard.ts";
 import { ProtocolError } from "../../protocol/errors.ts";
 import { diff } from "../../protocol/merge-patch.ts";
+import { LIMITS, type LimitCounters } from "../limits.ts";
 
 /** Returns the topic's current view; throws ProtocolError (not_found) for an unknown one. */
 export type TopicResolver = (topic: string) => unknown;
@@ -22,6 +25,10 @@ export interface LiveHubOptions {
   maxBufferedBytes?: number;
   maxTopicsPerSocket?: number;
   heartbeatMs?: number;
+  /** sockets of one login session (default LIMITS.liveSocketsPerSession) */
+  maxSocketsPerSession?: number;
+  /** sockets of one user over all their sessions (default LIMITS.liveSocketsPerUser) */
+  maxSocketsPerUser?: number;
 }
 
 /** Whether the session a socket was opened with is still valid (and may read live topics). */
@@ -29,6 +36,8 @@ export type SessionCheck = (session: string) => boolean;
 
 /** WebSocket close code for "your session ended: sign in again". */
 export const CLOSE_SESSION_ENDED = 4401;
+/** WebSocket close code for "this session (or user) has too many live sockets open". */
+export const CLOSE_TOO_MANY_SOCKETS = 4429;
 
 interface Subscription {
   seq: number;
@@ -40,6 +49,7 @@ interface Peer {
   subs: Map<string, Subscription>;
   alive: boolean;
   session: string | null;
+  user: string | null;
 }
 
 export class LiveHub {
@@ -51,8 +61,10 @@ export class LiveHub {
   readonly #heartbeat: ReturnType<typeof setInterval>;
   #pokeTimer: ReturnType<typeof setTimeout> | undefined;
   #sessionValid: SessionCheck | null = null;
+  readonly #counters: LimitCounters | undefined;
 
-  constructor(resolve: TopicResolver, opts: LiveHubOptions = {}) {
+  constructor(resolve: TopicResolver, opts: LiveHubOptions = {}, counters?: LimitCounters) {
+    this.#counters = counters;
     // Each socket's `last` must be a snapshot: a resolver may hand out objects it mutates
     // later (the drain manager's jobs), and diffing a view against itself sends nothing.
     // One copy per topic and tick, shared by every subscriber.
@@ -62,6 +74,8 @@ export class LiveHub {
       maxBufferedBytes: opts.maxBufferedBytes ?? 8 * 1024 * 1024,
       maxTopicsPerSocket: opts.maxTopicsPerSocket ?? 64,
       heartbeatMs: opts.heartbeatMs ?? 30_000,
+      maxSocketsPerSession: opts.maxSocketsPerSession ?? LIMITS.liveSocketsPerSession,
+      maxSocketsPerUser: opts.maxSocketsPerUser ?? LIMITS.liveSocketsPerUser,
     };
     this.#tick = setInterval(() => this.flush(), this.#opts.tickMs);
     this.#heartbeat = setInterval(() => this.#ping(), this.#opts.heartbeatMs);
@@ -76,8 +90,28 @@ export class LiveHub {
     this.#sessionValid = check;
   }
 
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, session: string | null = null): void {
-    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws, session));
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, session: string | null = null, user: string | null = null): void {
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws, session, user));
+  }
+
+  /** Why one more socket of this session/user is refused, or null. */
+  #overLimit(session: string | null, user: string | null): string | null {
+    let bySession = 0;
+    let byUser = 0;
+    for (const p of this.#peers) {
+      if (session !== null && p.session === session) bySession++;
+      if (user !== null && p.user === user) byUser++;
+    }
+    const { maxSocketsPerSession: s, maxSocketsPerUser: u } = this.#opts;
+    if (bySession >= s) {
+      this.#counters?.refused("live_sockets_session");
+      return `too many live sockets for this session (limit ${s}): close other tabs`;
+    }
+    if (byUser >= u) {
+      this.#counters?.refused("live_sockets_user");
+      return `too many live sockets for this user (limit ${u}): close other tabs or sign out elsewhere`;
+    }
+    return null;
   }
 
   /** Closes the sockets whose session is no longer valid (logout, user deleted, expiry). */
@@ -94,8 +128,16 @@ export class LiveHub {
     return false;
   }
 
-  #accept(ws: WebSocket, session: string | null): void {
-    const peer: Peer = { ws, subs: new Map(), alive: true, session };
+  #accept(ws: WebSocket, session: string | null, user: string | null): void {
+    const refusal = this.#overLimit(session, user);
+    if (refusal) {
+      // the new socket is the one refused: an older one is a page someone has open
+      ws.on("error", () => ws.terminate());
+      ws.send(JSON.stringify({ type: "error", topic: null, error: new ProtocolError("too_large", refusal).toBody() } satisfies LiveServerMessage));
+      ws.close(CLOSE_TOO_MANY_SOCKETS, refusal.slice(0, 123));
+      return;
+    }
+    const peer: Peer = { ws, subs: new Map(), alive: true, session, user };
     this.#peers.add(peer);
     ws.on("pong", () => {
       peer.alive = true;

@@ -4,6 +4,7 @@ import { Exposition, renderLabels } from "../../protocol/prometheus-text.ts";
 import { DrainStatus } from "../../protocol/dashboard-drains.ts";
 import { LinkState } from "../../protocol/dashboard-views.ts";
 import type { Dashboard } from "../app.ts";
+import { EVICTING, REFUSING } from "../limits.ts";
 import type { AuditCounter } from "./audit-counter.ts";
 import type { HttpMetrics } from "./http-metrics.ts";
 
@@ -42,6 +43,12 @@ export function renderServerMetrics(app: Dashboard, http: HttpMetrics, audit: Au
   out.sample(oldest, "", draining.length ? (Date.now() - Math.min(...draining)) / 1000 : 0);
 
   audit.write(out);
+  const evictions = "lvs_fleet_limit_evictions_total";
+  out.family(evictions, "counter", "Entries a bounded in-memory collection let go, oldest first, because it reached its limit (docs/server.md, Limits).");
+  for (const c of EVICTING) out.sample(evictions, renderLabels([["collection", c]]), app.limits.evictions.get(c) ?? 0);
+  const refusals = "lvs_fleet_limit_refusals_total";
+  out.family(refusals, "counter", "Additions a bounded collection refused because it was full (live sockets of one session or user).");
+  for (const c of REFUSING) out.sample(refusals, renderLabels([["collection", c]]), app.limits.refusals.get(c) ?? 0);
   out.family("lvs_fleet_start_time_seconds", "gauge", "When the server process started, seconds since the epoch.");
   out.sample("lvs_fleet_start_time_seconds", "", STARTED / 1000);
   return out.text();

@@ -18,6 +18,12 @@ export class DrainStore {
       .run(job.id, JSON.stringify(job), job.status, job.startedAt);
   }
 
+  /** One job by id (finished ones the drain manager no longer keeps in memory). */
+  get(id: string): DrainJob | null {
+    const r = this.#db.prepare("SELECT job FROM drain_jobs WHERE id = ?").get(id) as { job: string } | undefined;
+    return r ? DrainJob.parse(JSON.parse(r.job)) : null;
+  }
+
   /** Jobs still running or started after `since` (ms). */
   load(since: number): DrainJob[] {
     const rows = this.#db

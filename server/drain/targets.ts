@@ -1,0 +1,52 @@
+// The per-target loops of a drain job (server/drain/manager.ts): putting the previous
+// weights back after a failed start, and undrain/remove on every target still in the job.
+import type { DrainJob } from "../../protocol/dashboard.ts";
+import { ProtocolError } from "../../protocol/errors.ts";
+import type { DestinationKey, ServiceKey } from "../../protocol/ipvs.ts";
+import type { Fleet } from "../agents/fleet.ts";
+
+type Link = ReturnType<Fleet["get"]>;
+type Target = DrainJob["targets"][string];
+
+/** Restores the previous weight of every touched target, newest first. A target whose
+ * restore fails keeps the error (and its place in the job) for the operator's undrain.
+ * Returns "director: why" per failure. */
+export async function restoreWeights(job: DrainJob, touched: Link[], svcKey: ServiceKey, destKey: DestinationKey): Promise<string[]> {
+  const rollbackErrors: string[] = [];
+  for (const link of [...touched].reverse()) {
+    const t = job.targets[link.id]!;
+    try {
+      await link.request("dest.update", { service: svcKey, key: destKey, config: { weight: t.previousWeight } });
+      t.status = "undrained";
+    } catch (e) {
+      t.error = `rollback failed: ${(e as Error).message}; undrain this job to restore weight ${t.previousWeight}`;
+      rollbackErrors.push(`${link.id}: ${(e as Error).message}`);
+    }
+  }
+  return rollbackErrors;
+}
+
+/** Runs `act` on every target still draining or drained; one that succeeds takes `status`,
+ * one that fails keeps its state with the error (so the operator can retry). */
+export async function actOnTargets(
+  fleet: Fleet,
+  job: DrainJob,
+  status: "undrained" | "removed",
+  act: (link: Link, t: Target) => Promise<unknown>,
+): Promise<{ errors: string[]; firstError: ProtocolError | null }> {
+  const errors: string[] = [];
+  let firstError: ProtocolError | null = null;
+  for (const [director, t] of Object.entries(job.targets)) {
+    if (t.status !== "draining" && t.status !== "drained") continue;
+    try {
+      await act(fleet.get(director), t);
+      t.status = status;
+      t.error = null;
+    } catch (err) {
+      t.error = (err as Error).message;
+      errors.push(`${director}: ${t.error}`);
+      firstError ??= err instanceof ProtocolError ? err : null;
+    }
+  }
+  return { errors, firstError };
+}
