@@ -3,7 +3,8 @@
 // browser first), then the real server's httpd stopped with the lab's rs-down: its badge turns
 // down, the real ipvsadm loses it (health removes it, no inhibit_on_failure), the service page
 // still lists it as down from the health view, the transition is in the history with its reason
-// and in the audit log as done by "health check"; rs-up brings all of it back.
+// and in the audit log as done by "health check"; rs-up brings all of it back. Then the service
+// editor's inhibit_on_failure: the next failure zeroes the weight instead.
 import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Dashboard } from "../../lab/dashboard.ts";
@@ -155,4 +156,32 @@ describe("health checks on the dashboard against the real kernel", () => {
     expect(text).toContain("health.transition");
     await screenshot(page, "health-audit");
   }, 120_000);
+
+  it("the service editor's inhibit_on_failure: rs-down zeroes the weight in the kernel instead of removing it", async () => {
+    await page.goto(`${dash.url}/directors/${DIR}/services/${encodeURIComponent(SVC)}`);
+    await page.getByRole("button", { name: `Edit service ${SVC}` }).click();
+    const form = page.getByRole("form", { name: `Health settings of ${SVC}` });
+    await form.getByLabel("inhibit_on_failure").selectOption("yes");
+    await form.getByLabel("quorum").fill("0");
+    await form.getByRole("button", { name: "Save health settings" }).click();
+    await expect.poll(() => form.getByLabel("quorum").getAttribute("aria-invalid"), { timeout: 5_000 }).toBe("true");
+    await form.getByLabel("quorum").fill("1");
+    await form.getByRole("button", { name: "Save health settings" }).click();
+    await form.getByRole("status").filter({ hasText: "Health settings saved." }).waitFor({ timeout: 60_000 });
+    await eventually("badge up again after the new configuration", async () => (await badgeState()) === "up", 30_000, 250);
+
+    const t0 = Date.now();
+    await setRealServerUp(labInstance(), RS_NS, false);
+    await eventually("kernel weight 0", async () => (await kernelWeight()) === 0, KERNEL_BOUND_MS, 200);
+    console.log(`inhibit: rs-down -> ipvsadm weight 0: ${Date.now() - t0} ms (bound ${KERNEL_BOUND_MS} ms)`);
+    await eventually("badge down", async () => (await badgeState()) === "down", 30_000, 250);
+    // still in the kernel's table: a kernel row, weight 0
+    await eventually("kernel row at weight 0", async () => (await row().getByTestId("weight").textContent({ timeout: 2_000 })) === "0", 15_000, 250);
+    expect(await row().getAttribute("data-held-out")).toBeNull();
+    await screenshot(page, "health-inhibit-down");
+
+    await setRealServerUp(labInstance(), RS_NS, true);
+    await eventually("kernel weight 1", async () => (await kernelWeight()) === 1, KERNEL_BOUND_MS, 200);
+    await eventually("badge up", async () => (await badgeState()) === "up", 30_000, 250);
+  }, 180_000);
 });
