@@ -1,5 +1,5 @@
 // /api/audit (newest first, paged) and /api/audit/export?format=csv|json with the same
-// filters: every matching entry, streamed.
+// filters: every matching entry, streamed from SQLite in pages with backpressure.
 import type { ServerResponse } from "node:http";
 import { type AuditEntry, AuditExportFormat } from "../../protocol/dashboard.ts";
 import { ProtocolError } from "../../protocol/errors.ts";
@@ -46,26 +46,61 @@ export function auditCsvRow(e: AuditEntry): string {
   return AUDIT_CSV_COLUMNS.map((c) => csvField(cells[c])).join(",");
 }
 
-function writeExport(res: ServerResponse, entries: Iterable<AuditEntry>, format: "csv" | "json"): void {
+/** Rows read from SQLite per page of an export (a page is one query and one write). */
+export const EXPORT_PAGE_ROWS = 500;
+
+/** Resolves once the response can take more ('drain'), or is gone ('close'). */
+function writable(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.on("drain", done);
+    res.on("close", done);
+  });
+}
+
+/**
+ * Streams the export page by page: one page is read and written, then the next waits for the
+ * client to take it ('drain' when write() said the buffer is full, else the next turn of the
+ * event loop), so neither the export nor the socket's buffer grows with the log's size and the
+ * agent heartbeats keep running meanwhile. A client that goes away stops the reading. A store
+ * error part way destroys the response: the file is visibly cut, never a complete-looking one.
+ */
+async function streamExport(res: ServerResponse, pages: Iterable<AuditEntry[]>, format: "csv" | "json"): Promise<void> {
   const stamp = new Date().toISOString().replaceAll(":", "-").slice(0, 19);
   res.writeHead(200, {
     "content-type": format === "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8",
     "content-disposition": `attachment; filename="lvs-fleet-audit-${stamp}.${format}"`,
     "cache-control": "no-store",
   });
-  if (format === "csv") {
-    res.write(`${AUDIT_CSV_COLUMNS.join(",")}\r\n`);
-    for (const e of entries) res.write(`${auditCsvRow(e)}\r\n`);
-  } else {
-    res.write("[");
+  let gone = false;
+  res.once("close", () => {
+    gone = true;
+  });
+  const send = async (chunk: string): Promise<void> => {
+    if (!res.write(chunk)) await writable(res);
+    else await new Promise<void>((r) => setImmediate(r));
+  };
+  try {
+    await send(format === "csv" ? `${AUDIT_CSV_COLUMNS.join(",")}\r\n` : "[");
     let first = true;
-    for (const e of entries) {
-      res.write(`${first ? "" : ","}\n${JSON.stringify(e)}`);
-      first = false;
+    for (const page of pages) {
+      if (gone || res.destroyed) return;
+      let chunk = "";
+      for (const e of page) {
+        chunk += format === "csv" ? `${auditCsvRow(e)}\r\n` : `${first ? "" : ","}\n${JSON.stringify(e)}`;
+        first = false;
+      }
+      await send(chunk);
     }
-    res.write("\n]\n");
+    if (gone || res.destroyed) return;
+    res.end(format === "csv" ? undefined : "\n]\n");
+  } catch (err) {
+    res.destroy(err as Error);
   }
-  res.end();
 }
 
 export function auditRoutes(router: Router, app: Dashboard): void {
@@ -74,9 +109,10 @@ export function auditRoutes(router: Router, app: Dashboard): void {
       const limit = intParam(query, "limit", 1, 1000);
       return app.audit.query({ ...filtersOf(query), ...(limit === undefined ? {} : { limit }) });
     })
-    .on("GET", "/api/audit/export", ({ res, query }) => {
+    .on("GET", "/api/audit/export", async ({ res, query }) => {
       const format = validate(AuditExportFormat, query.get("format") ?? "json", "format");
-      writeExport(res, app.audit.iterate(filtersOf(query)), format);
+      // answered by the stream; the router has nothing more to send
+      await streamExport(res, app.audit.pages(filtersOf(query), EXPORT_PAGE_ROWS), format);
       return undefined;
     });
 }

@@ -143,11 +143,22 @@ export class AuditLog {
     return (this.#db.prepare(`${sql} LIMIT ${limit}`).all(...args) as Row[]).map(toEntry);
   }
 
-  /** Every matching entry, newest first, one at a time (exports of any size). */
-  *iterate(q: Omit<AuditQuery, "limit"> = {}): Generator<AuditEntry> {
+  /**
+   * Every matching entry, newest first, in pages of at most `size` (exports of any size). Each
+   * page is its own query continuing below the last id seen (keyset paging), so no statement
+   * stays open while the consumer waits for a slow client: writes go on meanwhile, and the
+   * entries written after the first page are not part of this export.
+   */
+  *pages(q: Omit<AuditQuery, "limit"> = {}, size = 500): Generator<AuditEntry[]> {
     this.#tryFlush();
-    const { sql, args } = this.#select(q);
-    for (const row of this.#db.prepare(sql).iterate(...args)) yield toEntry(row as Row);
+    let before = q.before;
+    for (;;) {
+      const { sql, args } = this.#select({ ...q, ...(before === undefined ? {} : { before }) });
+      const rows = this.#db.prepare(`${sql} LIMIT ${Math.max(1, Math.floor(size))}`).all(...args) as Row[];
+      if (rows.length === 0) return;
+      yield rows.map(toEntry);
+      before = rows[rows.length - 1]!.id;
+    }
   }
 
   #select(q: AuditQuery): { sql: string; args: (string | number)[] } {
