@@ -6,6 +6,7 @@
 // - `-d dir1 -Ln` (and -Sn) prints what `ipvsadm -Ln` prints in dir1;
 // - `-g ha-pair -e ...` changes the real server on both members (ipvsadm on both);
 // - a stale `--if-version` is refused with the dashboard's 409 text and changes no kernel;
+// - a `-g` change one member refuses is rolled back on the other and names the member;
 // - `-R` and `-C` are refused on a group (not run member by member) and change nothing.
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -145,6 +146,21 @@ describe("lvsctl --server through the dashboard (real kernel, ha lab)", () => {
     expect(gStale.code).toBe(255);
     expect(gStale.err).toMatch(/the desired table of group ha-pair changed since version 0123456789abcdef/);
     expect(await saves()).toEqual(before);
+  });
+
+  it("a -g change one member refuses: rolled back on the other, the member named, both kernels as before", async () => {
+    // a service made by hand on dir2 only: creating it group-wide is refused there, after
+    // dir1 (the MASTER, changed first) already has it
+    await haOk("dir2", ["ipvsadm", "-A", "-t", "172.16.0.100:443", "-s", "rr"]);
+    try {
+      const before = await saves();
+      const r = await lvsctl("-g", GROUP, "-A", "-t", "172.16.0.100:443", "-s", "wlc");
+      expect(r.code).toBe(255);
+      expect(r.err).toMatch(/group ha-pair: director dir2 refused the change: .*; rolled back on dir1; the group's desired table is unchanged/);
+      expect(await saves()).toEqual(before);
+    } finally {
+      await haOk("dir2", ["ipvsadm", "-D", "-t", "172.16.0.100:443"]);
+    }
   });
 
   it("-R and -C on a group are refused, not run member by member: both kernels unchanged", async () => {
