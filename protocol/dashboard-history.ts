@@ -36,6 +36,11 @@ export const History = z.object({
 });
 export type History = z.infer<typeof History>;
 
+/** GET /api/history/source: the server's --prometheus URL (null without), so that the
+ * dashboard's header can link to that Prometheus */
+export const HistorySourceView = z.object({ prometheusUrl: z.string().nullable() });
+export type HistorySourceView = z.infer<typeof HistorySourceView>;
+
 /** Topic "service:<id>:<key>": one service's live point per second for its charts. */
 export const ServiceLiveView = z.object({
   time: z.number(),

@@ -59,7 +59,7 @@ export {
   MemberIdentical,
   VrrpInstanceView,
 } from "./dashboard-ha.ts";
-export { History, HistoryRange, SeriesColumns, ServiceLiveView } from "./dashboard-history.ts";
+export { History, HistoryRange, HistorySourceView, SeriesColumns, ServiceLiveView } from "./dashboard-history.ts";
 export { LiveClientMessage, LiveServerMessage, Topic } from "./dashboard-live.ts";
 export {
   AUDIT_INTERRUPTED_RESULT,

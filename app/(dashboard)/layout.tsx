@@ -4,6 +4,7 @@ import { AuthGate } from "../../components/auth/auth-gate.tsx";
 import { MainNav } from "../../components/auth/main-nav.tsx";
 import { UserMenu } from "../../components/auth/user-menu.tsx";
 import { LiveIndicator } from "../../components/live/live-indicator.tsx";
+import { PrometheusLink } from "../../components/service/prometheus-link.tsx";
 import { ThemeToggle } from "../../components/theme/theme-toggle.tsx";
 
 export default function DashboardLayout({ children }: { children: ReactNode }) {
@@ -15,6 +16,7 @@ export default function DashboardLayout({ children }: { children: ReactNode }) {
             LVS Fleet
           </Link>
           <MainNav />
+          <PrometheusLink />
           <div className="ml-auto flex items-center gap-3">
             <LiveIndicator />
             <ThemeToggle />

@@ -17,6 +17,7 @@ export const api = {
   rulesImport: (id: string) => `/api/directors/${enc(id)}/rules/import`,
   history: (id: string, svc: string, range: string) =>
     `/api/directors/${enc(id)}/history?service=${enc(svc)}&range=${enc(range)}`,
+  historySource: () => "/api/history/source",
   conns: (id: string, query: URLSearchParams) => `/api/directors/${enc(id)}/conns?${query.toString()}`,
   sysctls: (id: string) => `/api/directors/${enc(id)}/sysctls`,
   readiness: (id: string, svc: string) => `/api/readiness?director=${enc(id)}&service=${enc(svc)}`,

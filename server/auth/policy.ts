@@ -50,6 +50,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   "POST /api/directors/:id/rules/diff": "operator",
   "POST /api/directors/:id/rules/import": "operator",
   "GET /api/directors/:id/history": "viewer",
+  // the server's --prometheus URL, for the header's link
+  "GET /api/history/source": "viewer",
   "GET /api/directors/:id/conns": "viewer",
   "GET /api/directors/:id/sysctls": "viewer",
   "PUT /api/directors/:id/sysctls": "operator",

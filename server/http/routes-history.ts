@@ -1,6 +1,6 @@
 // /api/directors/:id/history: SQLite's stored history, or Prometheus's for ranges beyond it
 // when the server runs with --prometheus (server/history/source.ts decides and validates).
-import { destinationKeyString, HistoryRange, parseDestinationKeyString, parseServiceKeyString, serviceKeyString } from "../../protocol/dashboard.ts";
+import { destinationKeyString, HistoryRange, type HistorySourceView, parseDestinationKeyString, parseServiceKeyString, serviceKeyString } from "../../protocol/dashboard.ts";
 import { ProtocolError } from "../../protocol/errors.ts";
 import type { ServiceKey } from "../../protocol/ipvs.ts";
 import { canonicalAddress } from "../../protocol/ipvsadm/addr.ts";
@@ -18,6 +18,7 @@ function keyOfRs(rs: string): string {
 
 export function historyRoutes(router: Router, app: Dashboard, source: HistorySource): void {
   router
+    .on("GET", "/api/history/source", (): HistorySourceView => ({ prometheusUrl: source.prometheusUrl }))
     .on("GET", "/api/directors/:id/history", ({ params, query }) => {
       const l = app.fleet.get(params.id!);
       const range = validate(HistoryRange, query.get("range") ?? "15m", "range");

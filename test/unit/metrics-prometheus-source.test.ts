@@ -1,7 +1,7 @@
 // The charts' Prometheus source (server/history/): which ranges go to Prometheus, the queries
 // it sends, how replies land on the time axis, and each failure: unreachable, timed out,
 // refused, not JSON, not a matrix. Prometheus here is a small HTTP server speaking its
-// query_range API; the real one (Debian's) answers in test/lab/metrics-prometheus.test.ts.
+// query_range API; the real one (Debian's) answers in test/lab/prometheus.test.ts.
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
