@@ -22,7 +22,7 @@ const FORWARDING = [
   { value: "bypass", label: "bypass" },
 ];
 
-export function DestinationForm({ table, service, existing, onDone }: { table: TablePaths; service: ServiceKey; existing?: Destination; onDone: () => void }) {
+export function DestinationForm({ table, service, existing, onDone }: { table: TablePaths; service: ServiceKey; existing?: Destination; onDone: (saved?: Destination) => void }) {
   const [form, setForm] = useState<DestinationFormState>(existing ? formFromDestination(existing) : newDestination(service));
   const [errors, setErrors] = useState<FieldErrors>({});
   const svc = serviceKeyString(service);
@@ -44,7 +44,7 @@ export function DestinationForm({ table, service, existing, onDone }: { table: T
       return;
     }
     setErrors({});
-    if ((await action.run(r.value)) !== undefined) onDone();
+    if ((await action.run(r.value)) !== undefined) onDone(r.value);
   };
 
   const title = existing ? `Edit real server ${destinationKeyString(existing.key)}` : `Add real server to ${svc}`;
@@ -77,7 +77,7 @@ export function DestinationForm({ table, service, existing, onDone }: { table: T
         <Button type="submit" variant="primary" busy={action.busy}>
           {existing ? "Save real server" : "Add real server"}
         </Button>
-        <Button onClick={onDone}>Cancel</Button>
+        <Button onClick={() => onDone()}>Cancel</Button>
       </div>
       <ErrorMessage error={action.error} />
     </form>

@@ -3,7 +3,7 @@
 // servers, and the edit / delete / add-real-server actions.
 import Link from "next/link";
 import { useState } from "react";
-import { parseServiceKeyString, type ServiceView } from "../../protocol/dashboard.ts";
+import { destinationKeyString, parseServiceKeyString, type ServiceView } from "../../protocol/dashboard.ts";
 import { compareDestinationKeysNumeric } from "../../protocol/rules-diff.ts";
 import { useAction } from "../hooks/use-action.ts";
 import { sendJson } from "../lib/api.ts";
@@ -19,6 +19,7 @@ import { describeService } from "./service-summary.ts";
 import { RequireRole } from "../auth/session.tsx";
 import { HeldOutRow } from "../health/held-out-row.tsx";
 import { heldOut } from "../health/health-state.ts";
+import { RealServerChecksEditor } from "../health/rs-checks-editor.tsx";
 import { ServiceChecksEditor } from "../health/service-checks-editor.tsx";
 import { useHealth } from "../hooks/use-health.ts";
 
@@ -27,6 +28,8 @@ const COLUMNS = 11;
 
 export function ServiceCard({ director, group, svc }: { director: string; group: string; svc: ServiceView }) {
   const [mode, setMode] = useState<"view" | "edit" | "add">("view");
+  // a real server just added: its checks' editor follows the form
+  const [added, setAdded] = useState<string | null>(null);
   const version = useDirectorVersion();
   const del = useAction(() => sendJson("DELETE", api.service(director, svc.key), withBaseVersion({}, version)));
   const health = useHealth(director).view?.services?.[svc.key];
@@ -56,7 +59,7 @@ export function ServiceCard({ director, group, svc }: { director: string; group:
           <Button size="sm" onClick={() => setMode(mode === "edit" ? "view" : "edit")} aria-expanded={mode === "edit"} aria-label={`Edit service ${svc.key}`}>
             Edit
           </Button>
-          <Button size="sm" onClick={() => setMode(mode === "add" ? "view" : "add")} aria-expanded={mode === "add"}>
+          <Button size="sm" onClick={() => { setAdded(null); setMode(mode === "add" ? "view" : "add"); }} aria-expanded={mode === "add"}>
             Add real server
           </Button>
           <Button size="sm" variant="danger" busy={del.busy} onClick={onDelete} aria-label={`Delete service ${svc.key}`}>
@@ -76,7 +79,17 @@ export function ServiceCard({ director, group, svc }: { director: string; group:
       )}
       {mode === "add" && (
         <div className="p-3">
-          <DestinationForm table={directorTable(director)} service={key} onDone={() => setMode("view")} />
+          {added === null ? (
+            <DestinationForm table={directorTable(director)} service={key} onDone={(d) => (d ? setAdded(destinationKeyString(d.key)) : setMode("view"))} />
+          ) : (
+            <div className="flex flex-col gap-2">
+              <p className="text-sm">Real server {added} added. Its health checks (optional):</p>
+              <RealServerChecksEditor director={director} service={svc.key} dest={added} />
+              <div>
+                <Button onClick={() => { setAdded(null); setMode("view"); }}>Done</Button>
+              </div>
+            </div>
+          )}
         </div>
       )}
       {dests.length === 0 && held.length === 0 ? (

@@ -4,7 +4,8 @@
 // down, the real ipvsadm loses it (health removes it, no inhibit_on_failure), the service page
 // still lists it as down from the health view, the transition is in the history with its reason
 // and in the audit log as done by "health check"; rs-up brings all of it back. Then the service
-// editor's inhibit_on_failure: the next failure zeroes the weight instead.
+// editor's inhibit_on_failure: the next failure zeroes the weight instead; and a real server
+// added through the form gets its checks in the editor that follows it.
 import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Dashboard } from "../../lab/dashboard.ts";
@@ -184,4 +185,39 @@ describe("health checks on the dashboard against the real kernel", () => {
     await eventually("kernel weight 1", async () => (await kernelWeight()) === 1, KERNEL_BOUND_MS, 200);
     await eventually("badge up", async () => (await badgeState()) === "up", 30_000, 250);
   }, 180_000);
+
+  it("a real server added through the form gets its checks in the editor that follows", async () => {
+    const rs3 = "10.0.0.13:80";
+    await ipvsadm(DIR, "-d", "-t", "172.16.0.100:80", "-r", rs3);
+    const row3 = page.getByTestId(`dest-row-${rs3}`);
+    await eventually("the row gone", async () => (await row3.count()) === 0, 15_000, 250);
+    await page.getByTestId(`service-${SVC}`).getByRole("button", { name: "Add real server" }).first().click();
+    const f = page.getByRole("form", { name: `Add real server to ${SVC}` });
+    await f.getByLabel("Real server IP").fill("10.0.0.13");
+    await f.getByLabel("Port").fill("80");
+    await f.getByLabel("Forwarding").selectOption("masq");
+    await f.getByLabel("Weight").fill("2");
+    await f.getByRole("button", { name: "Add real server" }).click();
+    const form = page.getByRole("form", { name: `Health checks of ${rs3}` });
+    await form.waitFor({ timeout: 30_000 });
+    await form.getByRole("button", { name: "Add checker" }).click();
+    const checker = form.getByRole("group", { name: "Checker 1" });
+    expect(await checker.getByLabel("Checker", { exact: true }).inputValue()).toBe("TCP_CHECK");
+    await checker.getByLabel("delay_loop (s)").fill("1");
+    await form.getByRole("button", { name: "Save checks" }).click();
+    await form.getByRole("status").filter({ hasText: "Checks saved." }).waitFor({ timeout: 60_000 });
+    const a = await connectAgent(director(1));
+    try {
+      const got = await a.request("health.get", { includeConfig: true }, { deadlineMs: 20_000 });
+      const rs = got.config?.services[0]?.realServers.find((r) => `${r.key.address}:${r.key.port}` === rs3);
+      expect(rs?.checkers).toEqual([{ kind: "TCP_CHECK", delayLoop: 1 }]);
+      // the weight health restores is the one the form added
+      expect(rs?.config.weight).toBe(2);
+    } finally {
+      a.close();
+    }
+    await eventually("badge up", async () => (await row3.getByTestId("health-state").getAttribute("data-state", { timeout: 2_000 })) === "up", 30_000, 250);
+    expect(await ipvsadm(DIR, "-S", "-n")).toMatch(/^-a -t 172\.16\.0\.100:80 -r 10\.0\.0\.13:80 -m -w 2/m);
+    await page.getByRole("button", { name: "Done" }).click();
+  }, 120_000);
 });
