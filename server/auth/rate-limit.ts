@@ -17,6 +17,8 @@ export interface RateLimitOptions {
   maxSlowMs?: number;
   /** verifies running at once per lock key; more are answered 429 at once */
   maxConcurrent?: number;
+  /** keys kept at most (default 100,000); beyond it the oldest idle keys are forgotten */
+  maxEntries?: number;
 }
 
 interface Entry {
@@ -41,6 +43,7 @@ export class LoginLimiter {
   readonly #max: number;
   readonly #maxSlow: number;
   readonly #maxConcurrent: number;
+  readonly #maxEntries: number;
 
   constructor(opts: RateLimitOptions = {}) {
     this.#free = opts.free ?? 5;
@@ -48,6 +51,7 @@ export class LoginLimiter {
     this.#max = opts.maxDelayMs ?? 15 * 60_000;
     this.#maxSlow = opts.maxSlowMs ?? 5_000;
     this.#maxConcurrent = opts.maxConcurrent ?? 2;
+    this.#maxEntries = opts.maxEntries ?? 100_000;
   }
 
   /** Counts a login attempt of `username` from `address`, or says how long to wait. */
@@ -115,9 +119,22 @@ export class LoginLimiter {
     return e;
   }
 
-  // a key quiet for twice the longest delay starts over; bounds the map under a spray of names
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  // a key quiet for twice the longest delay starts over; under a spray of names or addresses
+  // faster than that (a locked address still makes a key per username it tries), the oldest
+  // idle keys go first, down to 90 % of maxEntries: memory stays bounded, at the price of an
+  // early retry for the sprayer's oldest keys
   #forgetOld(now: number): void {
-    if (this.#entries.size < 10_000) return;
+    if (this.#entries.size < Math.min(10_000, this.#maxEntries)) return;
     for (const [k, e] of this.#entries) if (e.inFlight === 0 && now - e.lastAttempt > 2 * this.#max) this.#entries.delete(k);
+    if (this.#entries.size < this.#maxEntries) return;
+    const target = Math.floor(this.#maxEntries * 0.9);
+    for (const [k, e] of this.#entries) {
+      if (this.#entries.size <= target) break;
+      if (e.inFlight === 0) this.#entries.delete(k);
+    }
   }
 }

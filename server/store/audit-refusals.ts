@@ -8,6 +8,9 @@ import type { AuditStart } from "./audit.ts";
 
 export const INDIVIDUAL_PER_MINUTE = 3;
 const KEEP_NAMES = 10;
+/** (source, action) buckets in memory: beyond it, refusals from further sources share one
+ * bucket per action, address "*" (a spray of addresses neither grows memory nor the log) */
+export const MAX_REFUSAL_BUCKETS = 10_000;
 
 export interface Refusal extends AuditStart {
   address: string;
@@ -33,15 +36,28 @@ export type WriteRow = (e: AuditStart, ok: boolean, result: unknown, now: number
 
 export class RefusalAggregator {
   readonly #buckets = new Map<string, Bucket>();
-  constructor(readonly write: WriteRow) {}
+  constructor(
+    readonly write: WriteRow,
+    readonly maxBuckets = MAX_REFUSAL_BUCKETS,
+  ) {}
+
+  get bucketCount(): number {
+    return this.#buckets.size;
+  }
 
   record(r: Refusal, result: unknown, now: number): void {
     const minute = Math.floor(now / 60_000);
     this.flush(now);
-    const key = `${r.address}\u0000${r.action}`;
+    let key = `${r.address}\u0000${r.action}`;
+    let address = r.address;
     let b = this.#buckets.get(key);
+    if (!b && this.#buckets.size >= this.maxBuckets) {
+      address = "*";
+      key = `*\u0000${r.action}`;
+      b = this.#buckets.get(key);
+    }
     if (!b) {
-      b = { minute, address: r.address, action: r.action, seen: 0, extra: 0, first: now, last: now, users: new Set(), targets: new Set(), codes: {}, error: null };
+      b = { minute, address, action: r.action, seen: 0, extra: 0, first: now, last: now, users: new Set(), targets: new Set(), codes: {}, error: null };
       this.#buckets.set(key, b);
     }
     b.seen++;
