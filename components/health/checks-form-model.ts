@@ -232,3 +232,20 @@ export function serviceSettings(f: ServiceChecksForm): Result<ServiceHealthSetti
   });
   return finish(ServiceHealthSettings.safeParse(body), n.errors);
 }
+
+/**
+ * The server's refusal of a body as field errors: its validation (server/http/respond.ts)
+ * answers `details.issues` with paths relative to the body, which are this form's field keys.
+ * Anything else (issues of the agent's whole configuration, other details) gives none.
+ */
+export function serverFieldErrors(details: unknown): FieldErrors {
+  const issues = (details as { issues?: unknown } | null)?.issues;
+  const out: FieldErrors = {};
+  if (!Array.isArray(issues)) return out;
+  for (const i of issues) {
+    const path = (i as { path?: unknown })?.path;
+    const message = (i as { message?: unknown })?.message;
+    if (typeof path === "string" && typeof message === "string" && !(path in out)) out[path] = message;
+  }
+  return out;
+}

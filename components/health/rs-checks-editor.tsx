@@ -7,14 +7,14 @@
 import { type FormEvent, useEffect, useState } from "react";
 import { useAction } from "../hooks/use-action.ts";
 import { useHealth, useHealthConfig } from "../hooks/use-health.ts";
-import { sendJson } from "../lib/api.ts";
+import { ApiRequestError, sendJson } from "../lib/api.ts";
 import type { FieldErrors } from "../lib/form-errors.ts";
 import { api } from "../lib/paths.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage, SuccessMessage } from "../ui/error-message.tsx";
 import { SelectField } from "../ui/field.tsx";
 import { CheckerFields } from "./checker-fields.tsx";
-import { type CheckerForm, newChecker, type RealServerChecksForm, realServerForm, realServerSettings } from "./checks-form-model.ts";
+import { type CheckerForm, newChecker, type RealServerChecksForm, realServerForm, realServerSettings, serverFieldErrors } from "./checks-form-model.ts";
 import { findRealServer } from "./config-lookup.ts";
 import { TimingFields, TRI_OPTIONS } from "./timing-fields.tsx";
 
@@ -33,9 +33,15 @@ export function RealServerChecksEditor({ director, service, dest }: { director: 
     await Promise.all([config.mutate(), mutate()]);
   };
   const save = useAction(async (body: unknown) => {
-    const r = await sendJson("PUT", api.healthDestination(director, service, dest), body);
-    await after();
-    return r;
+    try {
+      const r = await sendJson("PUT", api.healthDestination(director, service, dest), body);
+      await after();
+      return r;
+    } catch (e) {
+      // a field the server's validation refused is marked like the form's own
+      if (e instanceof ApiRequestError) setErrors(serverFieldErrors(e.details));
+      throw e;
+    }
   });
   const stop = useAction(async () => {
     const r = await sendJson("DELETE", api.healthDestination(director, service, dest));

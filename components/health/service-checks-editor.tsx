@@ -7,13 +7,13 @@ import { type FormEvent, useEffect, useState } from "react";
 import type { Forwarding } from "../../protocol/ipvs.ts";
 import { useAction } from "../hooks/use-action.ts";
 import { useHealth, useHealthConfig } from "../hooks/use-health.ts";
-import { sendJson } from "../lib/api.ts";
+import { ApiRequestError, sendJson } from "../lib/api.ts";
 import type { FieldErrors } from "../lib/form-errors.ts";
 import { api } from "../lib/paths.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage, SuccessMessage } from "../ui/error-message.tsx";
 import { CheckboxField, SelectField, TextField } from "../ui/field.tsx";
-import { type ServiceChecksForm, serviceForm, serviceSettings } from "./checks-form-model.ts";
+import { type ServiceChecksForm, serverFieldErrors, serviceForm, serviceSettings } from "./checks-form-model.ts";
 import { findService } from "./config-lookup.ts";
 import { TimingFields, TRI_OPTIONS } from "./timing-fields.tsx";
 
@@ -32,9 +32,15 @@ export function ServiceChecksEditor({ director, service, port }: { director: str
     await Promise.all([config.mutate(), mutate()]);
   };
   const save = useAction(async (body: unknown) => {
-    const r = await sendJson("PUT", api.healthService(director, service), body);
-    await after();
-    return r;
+    try {
+      const r = await sendJson("PUT", api.healthService(director, service), body);
+      await after();
+      return r;
+    } catch (e) {
+      // a field the server's validation refused is marked like the form's own
+      if (e instanceof ApiRequestError) setErrors(serverFieldErrors(e.details));
+      throw e;
+    }
   });
   const remove = useAction(async () => {
     if (!window.confirm(`Stop every health check of ${service}? Its real servers stay as they are in the table.`)) return null;

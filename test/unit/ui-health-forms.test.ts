@@ -11,6 +11,7 @@ import {
   realServerForm,
   realServerSettings,
   serviceForm,
+  serverFieldErrors,
   serviceSettings,
 } from "../../components/health/checks-form-model.ts";
 import { RealServerHealthSettings, ServiceHealthSettings } from "../../protocol/dashboard-health.ts";
@@ -147,5 +148,18 @@ describe("service health settings", () => {
     if (r.ok) return;
     expect(Object.keys(r.errors).sort()).toEqual(["hysteresis", "quorum", "sorryServer.key.address", "sorryServer.key.port"]);
     expect(serviceSettings(serviceForm(undefined, 80))).toEqual({ ok: true, value: { quorum: 1, hysteresis: 0, sorryServer: null } });
+  });
+});
+
+describe("serverFieldErrors", () => {
+  it("takes the server's body issues as field errors, first per field", () => {
+    const details = { issues: [{ path: "checkers.0.connectPort", message: "Too big" }, { path: "checkers.0.connectPort", message: "later" }, { path: "", message: "strict" }] };
+    expect(serverFieldErrors(details)).toEqual({ "checkers.0.connectPort": "Too big", "": "strict" });
+  });
+
+  it("ignores issues of the whole configuration (array paths) and any other details", () => {
+    for (const d of [undefined, null, "x", { issues: "no" }, { issues: [{ path: ["services", 0], message: "m" }, null, 3] }, { director: "dir1" }]) {
+      expect(serverFieldErrors(d)).toEqual({});
+    }
   });
 });
