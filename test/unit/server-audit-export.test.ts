@@ -76,4 +76,45 @@ describe("audit export, streamed", () => {
     const ids = [...real({ director: "golden-dir" }, 2)].map((p) => p.map((e) => e.id));
     expect(ids).toEqual([[1005, 1004], [1003, 1002], [1001]]);
   });
+
+  it("a store error part way cuts the response (never a complete-looking file); a client that goes away stops the reading", async () => {
+    s = await withGoldenRows();
+    const log = s.app.audit as AuditLog;
+    const real = log.pages.bind(log);
+    log.pages = function* (q) {
+      const it = real(q, 2);
+      yield it.next().value as never;
+      throw new Error("SQLITE_IOERR: disk I/O error");
+    };
+    const res = await s.fetch(`/api/audit/export?${QUERIES.json}`);
+    expect(res.status).toBe(200);
+    await expect(res.text()).rejects.toThrow();
+    // a client that stops after the headers: no page is read once it is gone
+    let read = 0;
+    let released = false;
+    log.pages = function* (q) {
+      try {
+        for (const p of real(q, 1)) {
+          read++;
+          yield p;
+        }
+      } finally {
+        // the export let go of its pages (returned), rather than waiting forever on a 'drain'
+        released = true;
+      }
+    };
+    const pad = "y".repeat(20_000);
+    const ins = s.app.db.prepare("INSERT INTO audit (time, user, action, director, target, request, ok) VALUES (?, 'u', 'bulk', 'gone-dir', null, ?, 1)");
+    for (let i = 0; i < 2000; i++) ins.run(1_735_732_900_000 + i, JSON.stringify({ pad }));
+    const ctl = new AbortController();
+    const gone = await s.fetch("/api/audit/export?format=json&director=gone-dir", { signal: ctl.signal });
+    expect(gone.status).toBe(200);
+    ctl.abort();
+    await new Promise((r) => setTimeout(r, 500));
+    const after = read;
+    await new Promise((r) => setTimeout(r, 500));
+    expect(read).toBe(after);
+    expect(read).toBeLessThan(2000);
+    expect(released).toBe(true);
+  });
 });
