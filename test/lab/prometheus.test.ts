@@ -201,7 +201,10 @@ describe("the dashboard's chart with --prometheus, in Chromium", () => {
     expect(promMax).toBeGreaterThan(0);
     await expect.poll(async () => Number(await cps.getAttribute("data-total-max")), { timeout: 15_000 }).toBe(promMax);
     expect(Number(await cps.getAttribute("data-points"))).toBeGreaterThanOrEqual(h.total.cps.filter((v) => v !== null).length);
-    await expect(page.getByRole("link", { name: "Prometheus ↗" }).getAttribute("href")).resolves.toMatch(new RegExp(`^${prom.url}/graph\\?`));
+    const charts = page.locator("section[aria-labelledby=charts-title]");
+    await expect(charts.getByRole("link", { name: "Prometheus ↗" }).getAttribute("href")).resolves.toMatch(new RegExp(`^${prom.url}/graph\\?`));
+    // the header links to the server's Prometheus (GET /api/history/source)
+    await expect(page.locator("header").getByRole("link", { name: "Prometheus ↗" }).getAttribute("href")).resolves.toBe(prom.url);
     await screenshot(page, "service-24h-prometheus");
   }, 180_000);
 
