@@ -34,11 +34,15 @@ afterAll(async () => {
   await h?.close();
 });
 
-/** Sends one frame and returns the one reply it causes. */
+/**
+ * Sends one frame and returns the one reply it causes. A delta is never a reply: a topic the
+ * interleaved property subscribed to (health:d1, fleet) may push one at any time, not only on
+ * the live tick (a loaded run once took a health delta for the reply to a bad frame).
+ */
 async function exchange(frame: string | Buffer): Promise<LiveServerMessage> {
   const from = peer.messages.length;
   peer.ws.send(frame);
-  const m = await peer.next(() => true, from, 5000);
+  const m = await peer.next((x) => x.type !== "delta", from, 5000);
   return LiveServerMessage.parse(m);
 }
 
