@@ -1,12 +1,16 @@
 // `npm run demo`: the lab's ha topology (one guest, to spare the two cores): two real directors
 // on one segment as a keepalived VRRP pair (dir1 MASTER), traffic from client1 to both VIPs, an
-// agent each, one HA group in the dashboard serving both. Runs in the foreground; Ctrl-C stops
-// the dashboard and the lab.
-import { existsSync } from "node:fs";
+// agent each, one HA group in the dashboard serving both, and Debian's Prometheus on the host
+// scraping both agents through the dashboard's http_sd (lab/prometheus.ts) when it is
+// installed. Runs in the foreground; Ctrl-C stops Prometheus, the dashboard and the lab.
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { down, status, UP_DEFAULTS, up } from "../lab/api.ts";
 import { type Dashboard, ensureBuilt, labDirectorsForDashboard, startDashboard } from "../lab/dashboard.ts";
 import { CACHE_DIR, REPO_ROOT } from "../lab/paths.ts";
+import { freePorts } from "../lab/ports.ts";
+import { type LabPrometheus, PROMETHEUS_BIN, prometheusAvailable, startPrometheus } from "../lab/prometheus.ts";
 
 const instance = process.env.LVS_LAB_INSTANCE ?? "demo";
 
@@ -29,19 +33,47 @@ async function main(): Promise<void> {
     console.log(`  through agent: (umask 077; echo ${d.agentToken} > /tmp/t1) && npm run lvsctl -- --agent ${d.agentUrl} --token-file /tmp/t1 -Ln --stats`);
   }
   let dashboard: Dashboard | null = null;
+  let prometheus: LabPrometheus | null = null;
   if (s.withAgents) {
+    const demoDir = join(CACHE_DIR, "demo");
+    mkdirSync(demoDir, { recursive: true, mode: 0o700 });
+    // the server's metrics token: Prometheus presents it on /api/prometheus/targets and /metrics
+    const metricsToken = randomBytes(18).toString("base64url");
+    const tokenFile = join(demoDir, "metrics.token");
+    writeFileSync(tokenFile, `${metricsToken}\n`, { mode: 0o600 });
+    const withProm = prometheusAvailable();
+    const promPort = Number(process.env.PROMETHEUS_PORT ?? (await freePorts(1))[0]);
     console.log("\ndemo: starting the dashboard...");
     dashboard = await startDashboard({
-      dataDir: join(CACHE_DIR, "demo", "data"),
+      dataDir: join(demoDir, "data"),
       port: Number(process.env.PORT ?? 3000),
       directors: labDirectorsForDashboard(s, "ha-pair"),
+      args: ["--metrics-token-file", tokenFile, ...(withProm ? ["--prometheus", `http://127.0.0.1:${promPort}`] : [])],
     });
+    if (withProm) {
+      console.log("demo: starting Prometheus (scrapes both agents through the dashboard's http_sd)...");
+      prometheus = await startPrometheus({
+        dir: join(demoDir, "prometheus"),
+        port: promPort,
+        serverUrl: dashboard.url,
+        metricsToken,
+        agents: s.directors.map((d) => ({ id: d.name, token: d.agentToken })),
+        scrapeIntervalS: 5,
+      }).catch((e: unknown) => {
+        console.log(`demo: Prometheus did not start, the dashboard runs without it: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
+        return null;
+      });
+    } else {
+      console.log(`demo: ${PROMETHEUS_BIN} is missing (Debian: apt-get install prometheus): the dashboard runs without Prometheus`);
+    }
     console.log(`\n  dashboard:     ${dashboard.url}   <- open this`);
     console.log(`  sign in as:    ${dashboard.admin.username} / ${dashboard.admin.password}   (kept in ${join(dashboard.dataDir, "admin-password")})`);
+    if (prometheus) console.log(`  prometheus:    ${prometheus.url}   (the dashboard's 24h/7d/30d charts read it; try lvs_real_server_connections_total)`);
   }
-  console.log("\ndemo: press Ctrl-C to stop the dashboard and the lab.");
+  console.log(`\ndemo: press Ctrl-C to stop ${prometheus ? "Prometheus, " : ""}the dashboard and the lab.`);
   const stop = async () => {
     console.log("\ndemo: stopping the dashboard and the lab...");
+    await prometheus?.stop();
     await dashboard?.stop();
     await down(instance);
     process.exit(0);
