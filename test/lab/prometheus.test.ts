@@ -151,7 +151,7 @@ describe("a real Prometheus scraping the agents through the server's http_sd", (
       const inPkts = (await recent(prom.url, `lvs_service_incoming_packets_total${sel(d.name, `,vs="${VS}"`)}`, 10))[0]!;
       expect(last(inPkts)).toBeGreaterThanOrEqual(3 * n); // a handshake, a request and a close at least
     }
-  }, 120_000);
+  }, 200_000);
 
   it("the server's 24h history (older than its SQLite store) comes from Prometheus with that traffic", async () => {
     // a slot of the 24h chart is the 120 s window that ends at it: wait for the window holding
