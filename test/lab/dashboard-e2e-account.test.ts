@@ -92,6 +92,9 @@ describe("API tokens on /account", () => {
     expect(after.status, after.text).toBe(401);
     expect((await bearer(token, "PATCH", DEST, { weight: 5 })).status).toBe(401);
     expect(await kernelWeight()).toBe(1);
+    // a token that never existed, of the same shape, is 401 too
+    const wrong = token.replace(/.$/, (c) => (c === "A" ? "B" : "A"));
+    expect((await bearer(wrong, "GET", "/api/directors")).status).toBe(401);
   }, 120_000);
 
   it("a viewer's token reads but cannot mutate (403), and is 401 once revoked", async () => {
