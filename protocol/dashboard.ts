@@ -60,7 +60,7 @@ export {
   VrrpInstanceView,
 } from "./dashboard-ha.ts";
 export { History, HistoryRange, HistorySourceView, SeriesColumns, ServiceLiveView } from "./dashboard-history.ts";
-export { LiveClientMessage, LiveServerMessage, Topic } from "./dashboard-live.ts";
+export { LIVE_CLOSE, LiveClientMessage, LiveServerMessage, Topic } from "./dashboard-live.ts";
 export {
   AUDIT_INTERRUPTED_RESULT,
   AuditEntry,

@@ -5,7 +5,7 @@
 // client reconnects with exponential backoff and subscribes again, which brings fresh
 // snapshots. Framework-free (the socket is injected) so the logic is unit-tested.
 import { type ReconnectOptions, backoffDelay } from "../../protocol/backoff.ts";
-import { type LiveClientMessage, LiveServerMessage } from "../../protocol/dashboard.ts";
+import { LIVE_CLOSE, type LiveClientMessage, LiveServerMessage } from "../../protocol/dashboard.ts";
 import type { ErrorBody } from "../../protocol/errors.ts";
 import { apply } from "../../protocol/merge-patch.ts";
 
@@ -15,12 +15,17 @@ export interface LiveSocket {
   send(data: string): void;
   close(): void;
   onopen: (() => void) | null;
-  onclose: (() => void) | null;
+  /** the browser passes its CloseEvent (code 4429: too many sockets, see LIVE_CLOSE) */
+  onclose: ((ev?: { code?: number; reason?: string }) => void) | null;
   onerror: (() => void) | null;
   onmessage: ((ev: { data: unknown }) => void) | null;
 }
 
-export type ConnectionStatus = "connecting" | "open" | "reconnecting";
+/** "refused": the server closed this socket for too many open ones (other tabs); see refusal */
+export type ConnectionStatus = "connecting" | "open" | "reconnecting" | "refused";
+
+/** After a 4429 the client waits this long before trying again (a tab may have closed by then). */
+export const REFUSED_RETRY_MS = 30_000;
 
 /** What a view sees of its topic. `data` stays (stale) while reconnecting. */
 export interface TopicState {
@@ -56,6 +61,7 @@ export class LiveClient {
   private timer: unknown = null;
   private closed = false;
   private currentStatus: ConnectionStatus = "connecting";
+  private refusalReason: string | null = null;
   private readonly setTimer: (fn: () => void, ms: number) => unknown;
   private readonly clearTimer: (handle: unknown) => void;
 
@@ -66,6 +72,11 @@ export class LiveClient {
 
   get status(): ConnectionStatus {
     return this.currentStatus;
+  }
+
+  /** The server's reason while the status is "refused" (null otherwise). */
+  get refusal(): string | null {
+    return this.currentStatus === "refused" ? this.refusalReason : null;
   }
 
   onStatus(listener: () => void): () => void {
@@ -136,12 +147,16 @@ export class LiveClient {
     };
     // onerror is always followed by onclose in browsers; reconnecting happens there.
     s.onerror = () => {};
-    s.onclose = () => {
+    s.onclose = (ev) => {
       if (this.socket !== s) return;
       this.socket = null;
       if (this.closed) return;
-      this.setStatus("reconnecting");
-      const delay = backoffDelay(this.attempt++, this.opts.backoff, this.opts.random);
+      // too many sockets: retrying at the backoff's pace would only be refused again
+      const refused = ev?.code === LIVE_CLOSE.tooManySockets;
+      this.refusalReason = refused ? ev?.reason || "too many live connections open" : null;
+      this.setStatus(refused ? "refused" : "reconnecting");
+      const backoff = backoffDelay(this.attempt++, this.opts.backoff, this.opts.random);
+      const delay = refused ? Math.max(backoff, REFUSED_RETRY_MS) : backoff;
       this.timer = this.setTimer(() => {
         this.timer = null;
         if (this.topics.size > 0) this.ensureSocket();

@@ -1,5 +1,6 @@
 // The page's one LiveClient, created on first use in the browser (never during server
 // rendering: there is no socket there), connected to /api/live on the page's own origin.
+import { LIVE_CLOSE } from "../../protocol/dashboard.ts";
 import { goToLogin } from "../lib/api.ts";
 import { LiveClient, type LiveSocket } from "./live-client.ts";
 
@@ -14,9 +15,9 @@ export function sharedLiveClient(): LiveClient {
     shared = new LiveClient({
       connect: () => {
         const ws = new WebSocket(liveUrl(window.location));
-        // 4401: the server closed the socket because the session ended
+        // the server closed the socket because the session ended
         ws.addEventListener("close", (e) => {
-          if (e.code === 4401) goToLogin();
+          if (e.code === LIVE_CLOSE.sessionEnded) goToLogin();
         });
         return ws as unknown as LiveSocket;
       },

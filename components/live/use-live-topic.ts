@@ -29,6 +29,13 @@ export function useLiveTopic<T>(topic: string | null): LiveTopic<T> {
 const subscribeStatus = (onChange: () => void) => sharedLiveClient().onStatus(onChange);
 const getStatus = () => sharedLiveClient().status;
 
+const getRefusal = () => sharedLiveClient().refusal;
+
+/** Why the server refused the live socket (status "refused"), for the indicator's title. */
+export function useLiveRefusal(): string | null {
+  return useSyncExternalStore(subscribeStatus, getRefusal, () => null);
+}
+
 /** The shared socket's state for the header's indicator; "connecting" during server rendering. */
 export function useLiveStatus(): ConnectionStatus {
   return useSyncExternalStore(subscribeStatus, getStatus, () => "connecting" as const);

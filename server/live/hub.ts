@@ -11,7 +11,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
-import { LiveClientMessage, type LiveServerMessage } from "../../protocol/dashboard.ts";
+import { LIVE_CLOSE, LiveClientMessage, type LiveServerMessage } from "../../protocol/dashboard.ts";
 import { ProtocolError } from "../../protocol/errors.ts";
 import { diff } from "../../protocol/merge-patch.ts";
 import { LIMITS, type LimitCounters } from "../limits.ts";
@@ -35,9 +35,9 @@ export interface LiveHubOptions {
 export type SessionCheck = (session: string) => boolean;
 
 /** WebSocket close code for "your session ended: sign in again". */
-export const CLOSE_SESSION_ENDED = 4401;
+export const CLOSE_SESSION_ENDED = LIVE_CLOSE.sessionEnded;
 /** WebSocket close code for "this session (or user) has too many live sockets open". */
-export const CLOSE_TOO_MANY_SOCKETS = 4429;
+export const CLOSE_TOO_MANY_SOCKETS = LIVE_CLOSE.tooManySockets;
 
 interface Subscription {
   seq: number;

@@ -2,7 +2,7 @@
 // of subscriptions, snapshot + merge-patch application, stale deltas, errors, reconnection.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type LiveSocket, LiveClient } from "../../components/live/live-client.ts";
+import { type LiveSocket, LiveClient, REFUSED_RETRY_MS } from "../../components/live/live-client.ts";
 import { diff } from "../../protocol/merge-patch.ts";
 
 class FakeSocket implements LiveSocket {
@@ -10,7 +10,7 @@ class FakeSocket implements LiveSocket {
   sent: unknown[] = [];
   closed = false;
   onopen: (() => void) | null = null;
-  onclose: (() => void) | null = null;
+  onclose: ((ev?: { code?: number; reason?: string }) => void) | null = null;
   onerror: (() => void) | null = null;
   onmessage: ((ev: { data: unknown }) => void) | null = null;
   send(data: string) {
@@ -24,9 +24,9 @@ class FakeSocket implements LiveSocket {
     this.readyState = 1;
     this.onopen?.();
   }
-  drop() {
+  drop(code?: number, reason?: string) {
     this.readyState = 3;
-    this.onclose?.();
+    this.onclose?.(code === undefined ? undefined : { code, reason });
   }
   receive(msg: unknown) {
     this.onmessage?.({ data: JSON.stringify(msg) });
@@ -201,5 +201,27 @@ describe("LiveClient reconnection", () => {
     expect(s.closed).toBe(true);
     s.drop();
     expect(timers).toHaveLength(0);
+  });
+});
+
+describe("LiveClient refused (4429: too many live sockets)", () => {
+  it("says refused with the server's reason, waits REFUSED_RETRY_MS, then reconnects and clears it", () => {
+    const { client, last, timers, runTimers, sockets } = setup();
+    client.subscribe("fleet", () => {});
+    last().open();
+    last().drop(4429, "session has 10 live sockets open (the most allowed)");
+    expect(client.status).toBe("refused");
+    expect(client.refusal).toBe("session has 10 live sockets open (the most allowed)");
+    expect(timers.map((t) => t.ms)).toEqual([REFUSED_RETRY_MS]);
+    runTimers();
+    expect(sockets.length).toBe(2);
+    last().open();
+    expect(client.status).toBe("open");
+    expect(client.refusal).toBeNull();
+    // any other close is a plain reconnect at the backoff's pace
+    last().drop(1006);
+    expect(client.status).toBe("reconnecting");
+    expect(client.refusal).toBeNull();
+    expect(timers.map((t) => t.ms)).toEqual([100]);
   });
 });
