@@ -144,7 +144,7 @@ export function RulesImport({ director }: { director: string }) {
       )}
       {apply.result && (
         <div role="status" className="text-sm">
-          {apply.result.applied ? `Applied ${(apply.result.changes ?? []).length} changes.` : "Nothing was applied."}
+          {apply.result.applied ? appliedText((apply.result.changes ?? []).length) : "Nothing was applied."}
           {(apply.result.errors ?? []).map((e) => (
             <p key={`${e.line ?? ""}-${e.message}`} className="font-mono text-xs text-red-700 dark:text-red-400">
               {e.line !== undefined ? `line ${e.line}: ` : ""}
@@ -156,3 +156,5 @@ export function RulesImport({ director }: { director: string }) {
     </div>
   );
 }
+
+const appliedText = (n: number) => `Applied ${n} ${n === 1 ? "change" : "changes"}.`;

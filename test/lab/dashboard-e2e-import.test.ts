@@ -80,7 +80,7 @@ describe("rules import in the browser", () => {
 
     await page.getByRole("button", { name: "Apply", exact: true }).click();
     const status = page.getByRole("status").filter({ hasText: /applied/i });
-    await expect.poll(async () => (await status.count()) > 0 ? await status.first().textContent() : "", { timeout: 30_000 }).toBe("Applied 1 changes.");
+    await expect.poll(async () => (await status.count()) > 0 ? await status.first().textContent() : "", { timeout: 30_000 }).toBe("Applied 1 change.");
     const saveAfter = await ipvsadm(DIR, "-S", "-n");
     expect(RS_LINE.exec(saveAfter)?.[2]).toBe("6");
     expect(saveAfter).toBe(saveBefore.replace(RS_LINE, "$1 -w 6"));
