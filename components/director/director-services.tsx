@@ -15,7 +15,7 @@ import { RulesImport } from "./rules-import.tsx";
 import { ServiceCard } from "./service-card.tsx";
 import { ServiceForm } from "./service-form.tsx";
 import { RequireRole } from "../auth/session.tsx";
-import { DirectorSysctls } from "../sysctls/director-sysctls.tsx";
+import { AgentArpSettings, AgentReadinessPanel } from "./agent-readiness-panel.tsx";
 import { useIsRealServerAgent } from "./director-gate.tsx";
 
 export function sortServices<T extends Pick<ServiceView, "key">>(services: Iterable<T>): T[] {
@@ -69,12 +69,13 @@ export function DirectorServices({ id }: { id: string }) {
 
 function RealServerAgentBody({ id }: { id: string }) {
   return (
-    <section aria-label="Realserver agent" className="flex flex-col gap-3" data-testid="rs-agent-page">
+    <section aria-label="Realserver agent" className="flex flex-col gap-6" data-testid="rs-agent-page">
       <p className="text-sm text-zinc-600 dark:text-zinc-300">
-        A realserver agent: a DR real server's host, with no IPVS table of its own. Below are its sysctls, among them the ARP settings
-        (arp_ignore, arp_announce) a DR real server needs; the DR readiness of each VIP is on the directors' Sysctls pages.
+        A realserver agent: a DR real server's host, with no IPVS table of its own. Below are its ARP settings and its DR readiness for the
+        VIPs the directors send to it; all its sysctls are on the Sysctls tab.
       </p>
-      <DirectorSysctls director={id} />
+      <AgentReadinessPanel id={id} />
+      <AgentArpSettings id={id} />
     </section>
   );
 }

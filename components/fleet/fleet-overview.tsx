@@ -2,6 +2,7 @@
 // The fleet overview: every director grouped by group with its link state and live numbers;
 // an untrusted director's row offers admins "Accept new certificate" as its page header does.
 // An HA group gets its VRRP block above its table (members' states, VIP owners, drift).
+// Realserver agents are listed apart, below, with their DR readiness (realserver-agents.tsx).
 import Link from "next/link";
 import { type DirectorView, sparklineValues } from "../../protocol/dashboard.ts";
 import { HaGroupBlock, hasHa } from "../ha/ha-group-block.tsx";
@@ -15,6 +16,8 @@ import { PlaintextBadge } from "../ui/plaintext-badge.tsx";
 import { Sparkline } from "../ui/sparkline.tsx";
 import { DeleteDirectorButton } from "./delete-director-button.tsx";
 import { groupDirectors } from "./group-directors.ts";
+import { useFleetReadiness } from "./agent-readiness.ts";
+import { RealServerAgents } from "./realserver-agents.tsx";
 import { RequireRole } from "../auth/session.tsx";
 import { AcceptCertificateButton } from "./trust-actions.tsx";
 
@@ -23,10 +26,14 @@ const COLUMN_WIDTHS = ["w-[17%]", "w-[15%]", "w-[7%]", "w-[7%]", "w-[16%]", "w-[
 export function FleetOverview() {
   const { directors, error, isLoading } = useFleet();
   const { groups: haGroups } = useGroups();
+  const all = Object.values(directors ?? {});
+  const agents = all.filter((d) => d.role === "realserver");
+  const online = directors ? all.filter((d) => d.role !== "realserver" && d.link === "online").map((d) => d.id) : null;
+  const readiness = useFleetReadiness(agents.length > 0 ? online : null);
   if (error) return <ErrorMessage error={error} />;
   if (isLoading || !directors) return <p className="text-sm text-zinc-500">Loading the fleet…</p>;
-  const groups = groupDirectors(Object.values(directors));
-  if (groups.length === 0) return <p className="text-sm text-zinc-500">No director registered yet: use the form below.</p>;
+  const groups = groupDirectors(all.filter((d) => d.role !== "realserver"));
+  if (groups.length === 0 && agents.length === 0) return <p className="text-sm text-zinc-500">No director registered yet: use the form below.</p>;
   return (
     <div className="flex flex-col gap-6">
       {groups.map((g) => (
@@ -65,6 +72,7 @@ export function FleetOverview() {
           </div>
         </section>
       ))}
+      <RealServerAgents agents={agents} readiness={readiness.data} loading={readiness.isLoading} />
     </div>
   );
 }
@@ -86,7 +94,6 @@ export function DirectorRow({ d }: { d: DirectorView }) {
         <div className="text-xs text-zinc-500">
           {d.url}
           <PlaintextBadge url={d.url} />
-          {d.role === "realserver" && <span className="ml-2 rounded bg-zinc-200 px-1 dark:bg-zinc-700">realserver</span>}
         </div>
       </td>
       <td className="px-3 py-2">

@@ -1,4 +1,5 @@
 import { ConnectionsView } from "../../../../../components/conns/connections-view.tsx";
+import { DirectorOnlyGate } from "../../../../../components/director/route-gates.tsx";
 import { decodeSegment } from "../../../../../components/lib/paths.ts";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
@@ -6,5 +7,10 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 }
 
 export default async function ConnectionsPage({ params }: { params: Promise<{ id: string }> }) {
-  return <ConnectionsView director={decodeSegment((await params).id)} />;
+  const id = decodeSegment((await params).id);
+  return (
+    <DirectorOnlyGate id={id}>
+      <ConnectionsView director={id} />
+    </DirectorOnlyGate>
+  );
 }

@@ -1,4 +1,5 @@
 import { decodeSegment } from "../../../../../../components/lib/paths.ts";
+import { ServiceGate } from "../../../../../../components/director/route-gates.tsx";
 import { ServiceDetail } from "../../../../../../components/service/service-detail.tsx";
 
 type Params = Promise<{ id: string; key: string }>;
@@ -10,5 +11,11 @@ export async function generateMetadata({ params }: { params: Params }) {
 
 export default async function ServicePage({ params }: { params: Params }) {
   const p = await params;
-  return <ServiceDetail director={decodeSegment(p.id)} service={decodeSegment(p.key)} />;
+  const director = decodeSegment(p.id);
+  const service = decodeSegment(p.key);
+  return (
+    <ServiceGate director={director} service={service}>
+      <ServiceDetail director={director} service={service} />
+    </ServiceGate>
+  );
 }

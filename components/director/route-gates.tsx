@@ -1,0 +1,31 @@
+"use client";
+// 404 pages for URLs under a director that name nothing: a service the director does not have
+// (or a malformed service key), and the pages a realserver agent has no data for (services,
+// connections: it has no IPVS table). A missing service is decided on a fresh REST read that
+// the live view agrees with, so a service created a moment ago is not taken for unknown.
+import { notFound } from "next/navigation";
+import type { ReactNode } from "react";
+import useSWR from "swr";
+import type { DirectorDetailView } from "../../protocol/dashboard.ts";
+import { parseServiceKeyString } from "../../protocol/dashboard.ts";
+import { getJson } from "../lib/api.ts";
+import { api } from "../lib/paths.ts";
+import { useLiveTopic } from "../live/use-live-topic.ts";
+import { useIsRealServerAgent } from "./director-gate.tsx";
+
+/** Pages only a director (not a realserver agent) has. */
+export function DirectorOnlyGate({ id, children }: { id: string; children: ReactNode }) {
+  if (useIsRealServerAgent(id)) notFound();
+  return children;
+}
+
+export function ServiceGate({ director, service, children }: { director: string; service: string; children: ReactNode }) {
+  const rs = useIsRealServerAgent(director);
+  const rest = useSWR<DirectorDetailView>(rs ? null : api.services(director), getJson);
+  const live = useLiveTopic<DirectorDetailView>(`director:${director}`);
+  if (rs || !parseServiceKeyString(service)) notFound();
+  const restLacks = rest.data !== undefined && !rest.isValidating && !rest.data.services?.[service];
+  const liveLacks = live.data === undefined || !live.data.services?.[service];
+  if (restLacks && liveLacks) notFound();
+  return children;
+}
