@@ -27,6 +27,14 @@ describe("deploy/prometheus", () => {
     expect(r.status).toBe(0);
   });
 
+  it("every http_sd authorization says type: Bearer (2.42 sends the bare token otherwise: 401)", () => {
+    const text = readFileSync("deploy/prometheus/prometheus.yml", "utf8");
+    const sd = text.slice(text.indexOf("http_sd_configs:"));
+    const blocks = sd.split(/\n\s*authorization:\n/).slice(1);
+    expect(blocks.length).toBeGreaterThan(0);
+    for (const b of blocks) expect(b.split("\n").slice(0, 3).join("\n")).toMatch(/^\s+type: Bearer$/m);
+  });
+
   it("the alert rules pass promtool check rules", () => {
     const r = promtool("check", "rules", "deploy/prometheus/rules/lvs-fleet.rules.yml");
     expect(r.output).toContain("SUCCESS: 6 rules found");
