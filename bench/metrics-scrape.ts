@@ -49,12 +49,32 @@ export function metricsScrapeBench(): Promise<BenchResult> {
     const theirBytes = await bytesOf(theirs);
     const backends = Number((await lab.sh(lab.director.name, `${theirs} | grep -c '^node_ipvs_backend_weight{'`)).trim());
     if (backends !== BIG_RULES.services * BIG_RULES.perService) throw new BenchError(`node_exporter saw ${backends} real servers`);
+    // where our bytes go: each family's share of one page (busybox awk in the guest; the
+    // family is the sample's name without the histogram/summary suffixes we never write)
+    const families = await lab.sh(lab.director.name, `${ours} | busybox awk '!/^#/ { n = $0; sub(/[{ ].*/, "", n); b[n] += length($0) + 1 } END { for (k in b) print b[k], k }'`);
+    const familyBytes = Object.fromEntries(
+      families
+        .trim()
+        .split("\n")
+        .map((l) => l.trim().split(" "))
+        .map(([b, name]) => [name!, Number(b)] as const)
+        .sort((a, b) => b[1] - a[1]),
+    );
+    for (const [name, b] of Object.entries(familyBytes).slice(0, 8)) log(`bench metrics-scrape: ${name}: ${(b / 1e6).toFixed(2)} MB (${((100 * b) / oursBytes).toFixed(0)} % of our page)`);
     const t = { ours: [] as number[], theirs: [] as number[] };
     for (let i = 0; i < n; i++) {
       t.theirs.push(await timeInGuest(lab, lab.director.name, `${theirs} > /dev/null`));
       t.ours.push(await timeInGuest(lab, lab.director.name, `${ours} > /dev/null`));
       log(`bench metrics-scrape: rep ${i + 1}/${n}: node_exporter ${t.theirs.at(-1)!.toFixed(0)} ms, agent ${t.ours.at(-1)!.toFixed(0)} ms`);
     }
+    // where our time goes: the agent's own build time of a page (untimed scrapes), the rest of
+    // a scrape is writing and reading the bytes
+    const builds: number[] = [];
+    for (let i = 0; i < Math.min(n, 3); i++) {
+      const line = await lab.sh(lab.director.name, `${ours} | grep '^lvs_agent_scrape_duration_seconds '`);
+      builds.push(Number(line.trim().split(" ")[1]) * 1000);
+    }
+    log(`bench metrics-scrape: the agent's page build: ${builds.map((b) => b.toFixed(0)).join(", ")} ms`);
     result.verdicts.push({
       label: "agent GET /metrics vs node_exporter --collector.ipvs GET /metrics (same table, same namespace)",
       comparison: compare(t.ours, t.theirs),
@@ -65,6 +85,8 @@ export function metricsScrapeBench(): Promise<BenchResult> {
       table: `${BIG_RULES.services} services, ${BIG_RULES.perService} real servers each`,
       agentPageBytes: oursBytes,
       nodeExporterPageBytes: theirBytes,
+      agentFamilyBytes: familyBytes,
+      agentBuildMs: builds,
     };
     await lab.run(lab.director.name, ["rm", "-f", "/run/bench-metrics-header"]);
     return result;
