@@ -32,7 +32,7 @@ export function AgentReadinessPanel({ id }: { id: string }) {
         const checks = [...(r.entry.report?.checks ?? [])].sort(byFailureFirst);
         const ok = r.entry.status === "ready";
         return (
-          <div key={`${r.director} ${r.service} ${r.entry.destination}`} className="rounded-lg border border-zinc-200 p-3 dark:border-zinc-800" data-testid={`agent-vip-${r.vip ?? r.service}`}>
+          <div key={`${r.director} ${r.service} ${r.entry.destination}`} className="rounded-lg border border-zinc-200 p-3 dark:border-zinc-800" data-testid={`agent-vip-${r.director}-${r.vip ?? r.service}`}>
             <p className="text-sm">
               <span className="font-mono font-semibold">{r.vip ?? r.service}</span> <span className="text-zinc-500">({r.service} on {r.director}, real server {r.entry.destination})</span>{" "}
               <span className={ok ? "text-emerald-700 dark:text-emerald-400" : "text-red-700 dark:text-red-400"} data-testid="agent-vip-status">

@@ -59,7 +59,7 @@ describe("a realserver agent's page", () => {
     const kernel = (await ok(rsName(), ["sysctl", "-n", "net.ipv4.conf.all.arp_ignore"])).trim();
     expect((await arp.locator("td").allTextContents())[1]).toBe(kernel);
     expect(await page.locator('[data-testid^="arp-net.ipv4.conf."][data-testid$=".arp_announce"]').count()).toBeGreaterThan(1);
-    const vip = page.getByTestId(`agent-vip-${VIP}`);
+    const vip = page.getByTestId(`agent-vip-${director(1).name}-${VIP}`);
     await expect.poll(async () => await vip.getByTestId("agent-vip-status").textContent(), { timeout: 60_000, interval: 500 }).toBe("ready");
     expect(await vip.getByTestId("check-vip-on-lo").count()).toBe(1);
     expect(await vip.locator('[data-testid^="check-arp_ignore:"]').count()).toBeGreaterThan(0);
@@ -75,7 +75,7 @@ describe("a realserver agent's page", () => {
     await ok(rsName(), ["ip", "addr", "del", `${VIP}/32`, "dev", "lo"]);
     try {
       await page.goto(href);
-      const vip = page.getByTestId(`agent-vip-${VIP}`);
+      const vip = page.getByTestId(`agent-vip-${director(1).name}-${VIP}`);
       await expect.poll(async () => await vip.getByTestId("agent-vip-status").textContent(), { timeout: 60_000, interval: 500 }).toBe("not ready");
       // failed checks (the VIP on lo, and the host route that goes with it) above the passing ARP ones
       const marks = (await vip.locator("tr").locator("td:first-child").allTextContents()).join("");
