@@ -59,7 +59,7 @@ export function ServiceCard({ director, group, svc }: { director: string; group:
           <Button size="sm" onClick={() => setMode(mode === "edit" ? "view" : "edit")} aria-expanded={mode === "edit"} aria-label={`Edit service ${svc.key}`}>
             Edit
           </Button>
-          <Button size="sm" onClick={() => { setAdded(null); setMode(mode === "add" ? "view" : "add"); }} aria-expanded={mode === "add"}>
+          <Button size="sm" onClick={() => { setMode(mode === "add" && added === null ? "view" : "add"); setAdded(null); }} aria-expanded={mode === "add" && added === null}>
             Add real server
           </Button>
           <Button size="sm" variant="danger" busy={del.busy} onClick={onDelete} aria-label={`Delete service ${svc.key}`}>
