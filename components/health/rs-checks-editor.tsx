@@ -4,67 +4,30 @@
 // inhibit_on_failure, prefilled from the agent's configuration, validated with the agent's
 // schema before sending (each wrong field marked), saved with PUT .../health/services/:service/
 // destinations/:dest; "Stop checking" is the DELETE.
-import { type FormEvent, useEffect, useState } from "react";
-import { useAction } from "../hooks/use-action.ts";
-import { useHealth, useHealthConfig } from "../hooks/use-health.ts";
-import { ApiRequestError, sendJson } from "../lib/api.ts";
-import type { FieldErrors } from "../lib/form-errors.ts";
-import { api } from "../lib/paths.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage, SuccessMessage } from "../ui/error-message.tsx";
 import { SelectField } from "../ui/field.tsx";
 import { CheckerFields } from "./checker-fields.tsx";
-import { type CheckerForm, newChecker, type RealServerChecksForm, realServerForm, realServerSettings, serverFieldErrors } from "./checks-form-model.ts";
+import { type CheckerForm, newChecker, type RealServerChecksForm, realServerForm, realServerSettings } from "./checks-form-model.ts";
 import { findRealServer } from "./config-lookup.ts";
 import { TimingFields, TRI_OPTIONS } from "./timing-fields.tsx";
+import { api } from "../lib/paths.ts";
+import { useChecksEditor } from "./use-checks-editor.ts";
 
 export function RealServerChecksEditor({ director, service, dest }: { director: string; service: string; dest: string }) {
-  const config = useHealthConfig(director);
-  const { view, mutate } = useHealth(director);
-  const existing = config.data ? findRealServer(config.data, service, dest) : undefined;
-  const [form, setForm] = useState<RealServerChecksForm | null>(null);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  // prefilled once, when the configuration first arrives (later polls must not undo typing)
-  useEffect(() => {
-    if (config.data && form === null) setForm(realServerForm(existing));
-  }, [config.data, existing, form]);
+  const { config, view, existing, form, set, errors, save, remove: stop, submit } = useChecksEditor({
+    director,
+    url: api.healthDestination(director, service, dest),
+    pick: (c) => findRealServer(c, service, dest),
+    toForm: realServerForm,
+    validate: (f: RealServerChecksForm, agent) => realServerSettings(f, agent.scriptChecksAllowed),
+  });
   const scripts = view?.scriptChecksAllowed ?? false;
-  const after = async () => {
-    await Promise.all([config.mutate(), mutate()]);
-  };
-  const save = useAction(async (body: unknown) => {
-    try {
-      const r = await sendJson("PUT", api.healthDestination(director, service, dest), body);
-      await after();
-      return r;
-    } catch (e) {
-      // a field the server's validation refused is marked like the form's own
-      if (e instanceof ApiRequestError) setErrors(serverFieldErrors(e.details));
-      throw e;
-    }
-  });
-  const stop = useAction(async () => {
-    const r = await sendJson("DELETE", api.healthDestination(director, service, dest));
-    await after();
-    setForm(realServerForm(undefined));
-    return r;
-  });
   const title = `Health checks of ${dest}`;
   if (config.error) return <ErrorMessage error={config.error} />;
   if (!form) return <p className="text-sm text-zinc-500">Loading the checks…</p>;
 
-  const set = (patch: Partial<RealServerChecksForm>) => setForm((f) => (f ? { ...f, ...patch } : f));
   const setChecker = (i: number, patch: Partial<CheckerForm>) => set({ checkers: form.checkers.map((c, j) => (j === i ? { ...c, ...patch } : c)) });
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    const r = realServerSettings(form, scripts);
-    if (!r.ok) {
-      setErrors(r.errors);
-      return;
-    }
-    setErrors({});
-    await save.run(r.value);
-  };
 
   return (
     <form onSubmit={submit} aria-label={title} className="flex flex-col gap-3 rounded-md border border-zinc-200 p-3 dark:border-zinc-700">

@@ -3,68 +3,32 @@
 // inherit (delay_loop, retry, ...), inhibit_on_failure, and the pool's quorum, hysteresis and
 // sorry_server (with sorry_server_inhibit and its forwarding). Validated with the agent's
 // schema, saved with PUT .../health/services/:service; "Remove health settings" is the DELETE.
-import { type FormEvent, useEffect, useState } from "react";
 import type { Forwarding } from "../../protocol/ipvs.ts";
-import { useAction } from "../hooks/use-action.ts";
-import { useHealth, useHealthConfig } from "../hooks/use-health.ts";
-import { ApiRequestError, sendJson } from "../lib/api.ts";
-import type { FieldErrors } from "../lib/form-errors.ts";
 import { api } from "../lib/paths.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage, SuccessMessage } from "../ui/error-message.tsx";
 import { CheckboxField, SelectField, TextField } from "../ui/field.tsx";
-import { type ServiceChecksForm, serverFieldErrors, serviceForm, serviceSettings } from "./checks-form-model.ts";
+import { type ServiceChecksForm, serviceForm, serviceSettings } from "./checks-form-model.ts";
 import { findService } from "./config-lookup.ts";
 import { TimingFields, TRI_OPTIONS } from "./timing-fields.tsx";
+import { useChecksEditor } from "./use-checks-editor.ts";
 
 const FORWARDING: Forwarding[] = ["masq", "route", "tunnel", "local", "bypass"];
 
 export function ServiceChecksEditor({ director, service, port }: { director: string; service: string; port: number }) {
-  const config = useHealthConfig(director);
-  const { mutate } = useHealth(director);
-  const existing = config.data ? findService(config.data, service) : undefined;
-  const [form, setForm] = useState<ServiceChecksForm | null>(null);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  useEffect(() => {
-    if (config.data && form === null) setForm(serviceForm(existing, port));
-  }, [config.data, existing, form, port]);
-  const after = async () => {
-    await Promise.all([config.mutate(), mutate()]);
-  };
-  const save = useAction(async (body: unknown) => {
-    try {
-      const r = await sendJson("PUT", api.healthService(director, service), body);
-      await after();
-      return r;
-    } catch (e) {
-      // a field the server's validation refused is marked like the form's own
-      if (e instanceof ApiRequestError) setErrors(serverFieldErrors(e.details));
-      throw e;
-    }
-  });
-  const remove = useAction(async () => {
-    if (!window.confirm(`Stop every health check of ${service}? Its real servers stay as they are in the table.`)) return null;
-    const r = await sendJson("DELETE", api.healthService(director, service));
-    await after();
-    setForm(serviceForm(undefined, port));
-    return r;
+  const { config, existing, form, set, errors, save, remove, submit } = useChecksEditor({
+    director,
+    url: api.healthService(director, service),
+    pick: (c) => findService(c, service),
+    toForm: (e) => serviceForm(e, port),
+    validate: serviceSettings,
+    confirmRemove: `Stop every health check of ${service}? Its real servers stay as they are in the table.`,
   });
   const title = `Health settings of ${service}`;
   if (config.error) return <ErrorMessage error={config.error} />;
   if (!form) return <p className="text-sm text-zinc-500">Loading the health settings…</p>;
 
-  const set = (patch: Partial<ServiceChecksForm>) => setForm((f) => (f ? { ...f, ...patch } : f));
   const t = (k: "quorum" | "hysteresis" | "sorryAddress" | "sorryPort") => (e: { target: { value: string } }) => set({ [k]: e.target.value });
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    const r = serviceSettings(form);
-    if (!r.ok) {
-      setErrors(r.errors);
-      return;
-    }
-    setErrors({});
-    await save.run(r.value);
-  };
 
   return (
     <form onSubmit={submit} aria-label={title} className="flex flex-col gap-3 rounded-lg border border-zinc-200 p-4 dark:border-zinc-700">
