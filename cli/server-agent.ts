@@ -4,7 +4,8 @@
 //   agent's answer as it is, with the table version); changes go to the dashboard's own routes
 //   (services, real servers, rules import) or /ipvsadm/:request for the table-wide verbs.
 // - GroupViaServer: an HA group. Reads (what -E/-e merge with) come from the member holding
-//   VRRP MASTER; changes go to the group routes, which apply them to every member or none.
+//   VRRP MASTER; changes (-R and -C too) go to the group routes, which apply them to every
+//   member or none.
 // Versions: a change carries --if-version when given, otherwise the version of the table
 // this command read (the read-modify-write of -E/-e), so a concurrent edit is a 409.
 import { destinationKeyString, serviceKeyString } from "../protocol/dashboard.ts";
@@ -116,13 +117,16 @@ export class GroupViaServer implements AgentLike {
       this.#read = true;
       return new DirectorViaServer(this.server, first).request(type, payload);
     }
+    // the desired table's version, read with the member's table this change was merged with
+    const base = this.ifVersion ?? (this.#read ? ((await this.#load()).desired?.version ?? null) : null);
     if (type === "rules.import") {
-      throw new CommandFailed(`-R on group ${this.group}: restore into one member with -d, then "Make identical" in the dashboard (or -S from it and -A/-a through -g)`, 2);
+      // every member or none: a member's refusal puts the others back (server/groups/run-members.ts)
+      const src = p.source as { text: string };
+      const body = withBase({ text: src.text, mode: p.mode ?? "merge", dryRun: p.dryRun ?? false }, base);
+      return this.server.call("POST", `/api/groups/${enc(this.group)}/rules/import`, body);
     }
     const route = changeRoute(type, p);
     if (!route) throw new CommandFailed(`lvsctl --server does not send ${type}`, 2);
-    // the desired table's version, read with the member's table this change was merged with
-    const base = this.ifVersion ?? (this.#read ? ((await this.#load()).desired?.version ?? null) : null);
     await this.server.call(route.method, `/api/groups/${enc(this.group)}/${route.path}`, withBase(route.body, base));
     return { ok: true } as ResultData<T>;
   }

@@ -72,6 +72,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   "GET /api/groups/:group/drift": "viewer",
   "POST /api/groups/:group/identical": "admin",
   "POST /api/groups/:group/adopt": "admin",
+  "POST /api/groups/:group/rules/import": "operator",
   "POST /api/groups/:group/ipvsadm/:request": "operator",
   "POST /api/groups/:group/services": "operator",
   "PATCH /api/groups/:group/services/:service": "operator",

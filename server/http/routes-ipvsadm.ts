@@ -4,10 +4,9 @@
 // table-wide verbs: -C (flush), -Z (zero), --set (timeouts.set), --start-daemon and
 // --stop-daemon, each audited, at the base version given (409 if stale). On a group those
 // run on every member, the MASTER first; a refusal undoes them on the members already changed
-// (timeouts and daemons; counters zeroed cannot be restored, and flush is refused on a group:
-// it would empty the pair's table, do it member by member).
+// (timeouts, daemons, and a flush by putting the member's table back; counters zeroed cannot be
+// restored). A group's flush empties its desired table too.
 import { type DirectorDetailView, serviceKeyString } from "../../protocol/dashboard.ts";
-import type { GroupChangeRefusal } from "../../protocol/dashboard.ts";
 import { ProtocolError } from "../../protocol/errors.ts";
 import { CATALOG, type RequestInput, type RequestType } from "../../protocol/messages.ts";
 import { expandServiceRows } from "../../protocol/messages-compact.ts";
@@ -15,6 +14,8 @@ import type { Dashboard } from "../app.ts";
 import { DirectorState } from "../agents/director-state.ts";
 import type { DirectorLink } from "../agents/link.ts";
 import { withGroupLocked } from "../groups/change.ts";
+import { tableOfState } from "../groups/desired.ts";
+import { type Undo, runOnMembers, undoByText } from "../groups/run-members.ts";
 import { directorDetailView } from "../live/views.ts";
 import { rulesText } from "./audit-state.ts";
 import { audited } from "./audited.ts";
@@ -85,7 +86,8 @@ async function run(l: DirectorLink, type: Write, payload: unknown): Promise<void
 }
 
 /** The step that undoes `type` on a member, read before it ran; null when nothing can. */
-async function undoOf(l: DirectorLink, type: Write, payload: Record<string, unknown>): Promise<(() => Promise<unknown>) | null> {
+async function undoOf(l: DirectorLink, type: Write, payload: Record<string, unknown>): Promise<Undo> {
+  if (type === "flush") return undoByText(l);
   if (type === "timeouts.set") {
     const before = await l.request("timeouts.get", {});
     return () => l.request("timeouts.set", before);
@@ -123,54 +125,22 @@ export function ipvsadmRoutes(router: Router, app: Dashboard): void {
       const name = params.group!;
       const members = app.groups.require(name);
       const type = writeType(params.request!);
-      if (type === "flush") {
-        throw new ProtocolError("bad_request", `flush (-C) is not run on a whole group: it would empty every member of ${name} at once; use -d on each member, or delete the services (-D) through the group`);
-      }
       const { body, baseVersion, baseVersions } = await readJsonWithBase(req, CATALOG[type].input, `${type} payload`, { many: true });
       const payload = body as Record<string, unknown>;
       const ids = members.map((l) => l.id);
       const request = { group: name, members: ids, change: type, body: payload };
       await audited(app, principal, { action: `group.${type}`, director: null, target: `${name} ${target(null, type, payload)}`, request }, () =>
         withGroupLocked(app.groups, name, { ...(baseVersion === undefined ? {} : { baseVersion }), ...(baseVersions ? { baseVersions } : {}) }, stateOf, async (ordered) => {
-          const done: { link: DirectorLink; undo: (() => Promise<unknown>) | null }[] = [];
-          for (const l of ordered) {
-            try {
-              const undo = await undoOf(l, type, payload);
-              await run(l, type, payload);
-              done.push({ link: l, undo });
-            } catch (err) {
-              throw await rollBack(name, l, err, done);
-            }
-          }
-          return ordered.map((l) => l.id);
+          const changed = await runOnMembers(name, ordered, async (l) => {
+            const undo = await undoOf(l, type, payload);
+            await run(l, type, payload);
+            return undo;
+          });
+          // an emptied pair wants to stay empty: the desired table follows the MASTER's
+          if (type === "flush" && app.groups.desired(name)) app.groups.setDesired(name, tableOfState(ordered[0]!.state), "changed", null);
+          return changed;
         }, false),
       );
       return { ok: true, group: name, members: ids };
     });
-}
-
-async function rollBack(name: string, refused: DirectorLink, err: unknown, done: { link: DirectorLink; undo: (() => Promise<unknown>) | null }[]): Promise<ProtocolError> {
-  const e = err instanceof ProtocolError ? err : new ProtocolError("internal", String((err as Error)?.message ?? err));
-  const rollbackErrors: GroupChangeRefusal["rollbackErrors"] = [];
-  const rolledBack: string[] = [];
-  const kept: string[] = [];
-  for (const { link, undo } of [...done].reverse()) {
-    if (!undo) {
-      kept.push(link.id);
-      continue;
-    }
-    try {
-      await undo();
-      rolledBack.push(link.id);
-    } catch (x) {
-      rollbackErrors.push({ director: link.id, message: x instanceof Error ? x.message : String(x) });
-    }
-  }
-  const details: GroupChangeRefusal = { group: name, member: refused.id, error: e.toBody(), rolledBack, rollbackErrors };
-  const parts = [
-    rolledBack.length > 0 ? `rolled back on ${rolledBack.join(", ")}` : done.length === 0 ? "no member had been changed" : "",
-    kept.length > 0 ? `cannot be undone on ${kept.join(", ")}` : "",
-    rollbackErrors.length > 0 ? `the rollback failed on ${rollbackErrors.map((r) => `${r.director} (${r.message})`).join(", ")}` : "",
-  ].filter(Boolean);
-  return new ProtocolError(e.code, `group ${name}: director ${refused.id} refused the change: ${e.message}; ${parts.join("; ")}`, details);
 }

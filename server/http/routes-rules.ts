@@ -1,9 +1,16 @@
 // /api/directors/:id/rules: export as ipvsadm -S -n text (or keepalived.conf with ?format=
 // keepalived), diff and import such text. A keepalived.conf's preview is the agent's dry run
 // of the import: the same changes as rules.diff, plus the warnings for keywords not carried.
+// /api/groups/:group/rules/import (lvsctl -g -R): the ipvsadm text imported on every member,
+// the MASTER first; a member's refusal puts the members already changed back as they were.
 import { RulesTextRequest } from "../../protocol/dashboard.ts";
 import { ProtocolError } from "../../protocol/errors.ts";
 import type { Dashboard } from "../app.ts";
+import type { DirectorLink } from "../agents/link.ts";
+import { withGroupLocked } from "../groups/change.ts";
+import { tableOfState } from "../groups/desired.ts";
+import { runOnMembers, undoByText } from "../groups/run-members.ts";
+import { directorDetailView } from "../live/views.ts";
 import { rulesText } from "./audit-state.ts";
 import { audited } from "./audited.ts";
 import { atVersion, readJsonWithBase } from "./base-version.ts";
@@ -48,5 +55,40 @@ export function rulesRoutes(router: Router, app: Dashboard): void {
       return audited(app, principal, { action: "rules.import", director: l.id, target: body.format === "keepalived" ? `${body.mode} keepalived` : body.mode, request, state, succeeded }, () =>
         atVersion(app, l, baseVersion, run),
       );
+    })
+    .on("POST", "/api/groups/:group/rules/import", async ({ req, params, principal }) => {
+      const name = params.group!;
+      const members = app.groups.require(name);
+      const { body, baseVersion } = await readJsonWithBase(req, RulesTextRequest, "rules import request", { limit: MAX_RULES_BODY_BYTES });
+      if (body.format !== "ipvsadm") {
+        throw new ProtocolError("bad_request", `a group's import takes ipvsadm text: a keepalived.conf carries each director's checks and VRRP, import it on each member (-d)`);
+      }
+      const importOn = (l: DirectorLink, dryRun: boolean) =>
+        l.request("rules.import", { source: { format: "ipvsadm", text: body.text }, mode: body.mode, dryRun, existing: MERGE_EXISTING }, { deadlineMs: 120_000 });
+      const stateOf = (l: DirectorLink) => directorDetailView(l, app.drainOf);
+      const bases = baseVersion === undefined ? {} : { baseVersion };
+      const run = () =>
+        withGroupLocked(app.groups, name, bases, stateOf, async (ordered) => {
+          if (body.dryRun) {
+            const [first] = ordered;
+            const preview = first ? await importOn(first, true) : null;
+            return { ...(preview ?? { changes: [], errors: [] }), applied: false, members: ordered.map((l) => l.id) };
+          }
+          let reference: Awaited<ReturnType<typeof importOn>> | null = null;
+          const changed = await runOnMembers(name, ordered, async (l) => {
+            const undo = await undoByText(l);
+            const r = await importOn(l, false);
+            await l.relist();
+            if (!r.applied) throw new ProtocolError("bad_request", r.errors.map((e) => (e.line === undefined ? e.message : `line ${e.line}: ${e.message}`)).join("\n"), { errors: r.errors });
+            reference ??= r;
+            return undo;
+          });
+          // the desired table follows the MASTER's, as a group-wide change does
+          if (app.groups.desired(name) && ordered[0]) app.groups.setDesired(name, tableOfState(ordered[0].state), "changed", null);
+          return { ...(reference ?? { changes: [], errors: [] }), applied: true, members: changed };
+        }, false);
+      if (body.dryRun) return run();
+      const request = { group: name, members: members.map((l) => l.id), mode: body.mode, lines: body.text.split("\n").length, text: body.text.slice(0, 64 * 1024) };
+      return audited(app, principal, { action: "group.rules.import", director: null, target: `${name} ${body.mode}`, request }, run);
     });
 }

@@ -7,7 +7,8 @@
 // - `-g ha-pair -e ...` changes the real server on both members (ipvsadm on both);
 // - a stale `--if-version` is refused with the dashboard's 409 text and changes no kernel;
 // - a `-g` change one member refuses is rolled back on the other and names the member;
-// - `-R` and `-C` are refused on a group (not run member by member) and change nothing.
+// - `-g -R` imports on both members (a member's refusal puts the other back: both kernels as
+//   before), `-g -C` empties both kernels.
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -163,22 +164,36 @@ describe("lvsctl --server through the dashboard (real kernel, ha lab)", () => {
     }
   });
 
-  it("-R and -C on a group are refused, not run member by member: both kernels unchanged", async () => {
-    const before = await saves();
-    const restore = await new Promise<Run>((resolve) => {
+  /** lvsctl with the text on its standard input (-R). */
+  const restore = (text: string, ...args: string[]) =>
+    new Promise<Run>((resolve) => {
       const child = execFile(
         process.execPath,
-        ["--import", "tsx", "cli/lvsctl.ts", "--server", server.url, "-g", GROUP, "-R"],
+        ["--import", "tsx", "cli/lvsctl.ts", "--server", server.url, ...args, "-R"],
         { timeout: 90_000, env: { ...process.env, LVSCTL_API_TOKEN: token } },
         (e, out, err) => resolve({ code: e ? Number((e as { code?: number }).code ?? 1) : 0, out, err }),
       );
-      child.stdin?.end("-A -t 172.16.0.199:80 -s rr\n");
+      child.stdin?.end(text);
     });
-    expect(restore.code).not.toBe(0);
-    expect(restore.err).toMatch(/-R on group ha-pair: restore into one member with -d/);
-    const flush = await lvsctl("-g", GROUP, "-C");
-    expect(flush.code).toBe(255);
-    expect(flush.err).toMatch(/flush \(-C\) is not run on a whole group/);
-    expect(await saves()).toEqual(before);
+
+  it("-g -R imports on both members, or on none when one refuses; -g -C empties both kernels", async () => {
+    try {
+      const ok = await restore("-A -t 172.16.0.199:80 -s rr\n-a -t 172.16.0.199:80 -r 10.0.0.12:80 -m -w 3\n", "-g", GROUP);
+      expect(ok).toMatchObject({ code: 0, err: "" });
+      for (const s of await saves()) expect(s).toContain("-a -t 172.16.0.199:80 -r 10.0.0.12:80 -m -w 3");
+      // a service made by hand on dir1 only: adding a real server to it works on dir1 (the
+      // MASTER, first) and is refused on dir2, so dir1 is put back
+      await haOk("dir1", ["ipvsadm", "-A", "-t", "172.16.0.198:80", "-s", "rr"]);
+      const before = await saves();
+      const refused = await restore("-a -t 172.16.0.198:80 -r 10.0.0.11:80 -m -w 1\n", "-g", GROUP);
+      expect(refused.code).toBe(255);
+      expect(refused.err).toMatch(/group ha-pair: director dir2 refused the change: .*rolled back on dir1/);
+      expect(await saves()).toEqual(before);
+      const flush = await lvsctl("-g", GROUP, "-C");
+      expect(flush).toMatchObject({ code: 0, err: "" });
+      for (const d of MEMBERS) expect((await haOk(d, ["ipvsadm", "-S", "-n"])).trim()).toBe("");
+    } finally {
+      await resetRules();
+    }
   });
 });

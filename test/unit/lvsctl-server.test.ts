@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { AgentClient } from "../../protocol/agent-client.ts";
+import { serviceKeyString } from "../../protocol/dashboard.ts";
 import type { ApiTokenCreated } from "../../protocol/dashboard-tokens.ts";
 import { parseIpvsadmArgs } from "../../protocol/ipvsadm/args.ts";
 import { type CliIo, runCommand } from "../../cli/run-command.ts";
@@ -149,15 +150,41 @@ describe("lvsctl --server", () => {
     expect(weights(p)).toEqual([7, 7]);
     expect((await lvsctl(p.s, token, ["-g", GROUP, "--set", "90", "0", "0"])).code).toBe(0);
     for (const a of p.agents) expect((await direct(a.h.server.url, ["-L", "--timeout"]))).toBe("Timeout (tcp tcpfin udp): 90 120 300\n");
-    const flush = await lvsctl(p.s, token, ["-g", GROUP, "-C"]);
-    expect(flush.code).toBe(255);
-    expect(flush.err).toMatch(/flush \(-C\) is not run on a whole group/);
     const rows = p.s.app.db.prepare("SELECT user, action, ok FROM audit WHERE action LIKE 'group.%' AND action <> 'group.seed' ORDER BY id").all();
     expect(rows).toEqual([
       { user: "olga", action: "group.dest.update", ok: 1 },
       { user: "olga", action: "group.dest.update", ok: 0 },
       { user: "olga", action: "group.dest.delete", ok: 0 },
       { user: "olga", action: "group.timeouts.set", ok: 1 },
+    ]);
+  });
+
+  it("-g -R imports on every member or none (a refusal puts the changed ones back); -g -C empties both and the desired table", async () => {
+    p = await startPair();
+    const token = await tokenFor(p.s, "operator", "olga");
+    const counts = () => p!.agents.map((a) => a.ipvs.services.size);
+    const before = counts();
+    const add = "-A -t 172.16.0.100:8080 -s rr\n-a -t 172.16.0.100:8080 -r 10.0.0.11:8080 -m -w 2\n";
+    expect(await lvsctl(p.s, token, ["-g", GROUP, "-R"], add)).toMatchObject({ code: 0, err: "" });
+    expect(counts()).toEqual(before.map((n) => n + 1));
+    for (const a of p.agents) expect(await direct(a.h.server.url, ["-S", "-n"])).toContain("-a -t 172.16.0.100:8080 -r 10.0.0.11:8080 -m -w 2");
+    expect(p.s.app.groups.desired(GROUP)!.desired.map((x) => serviceKeyString(x.key))).toContain("tcp:172.16.0.100:8080");
+    // dir2 refuses: dir1 (changed first, the MASTER) is put back
+    p.agents[1]!.ipvs.failOn = p.agents[1]!.ipvs.mutations + 1;
+    const refused = await lvsctl(p.s, token, ["-g", GROUP, "-R"], "-A -t 172.16.0.100:8081 -s rr\n");
+    expect(refused.code).toBe(255);
+    expect(refused.err).toMatch(/group ha: director dir2 refused the change: .*rolled back on dir1/);
+    expect(counts()).toEqual(before.map((n) => n + 1));
+    for (const a of p.agents) expect(await direct(a.h.server.url, ["-S", "-n"])).not.toContain("8081");
+    // -C: every member empty, and the desired table with them (no drift to undo it)
+    expect(await lvsctl(p.s, token, ["-g", GROUP, "-C"])).toMatchObject({ code: 0, err: "" });
+    expect(counts()).toEqual([0, 0]);
+    expect(p.s.app.groups.desired(GROUP)!.desired).toEqual([]);
+    const rows = p.s.app.db.prepare("SELECT user, action, ok FROM audit WHERE action IN ('group.rules.import', 'group.flush') ORDER BY id").all();
+    expect(rows).toEqual([
+      { user: "olga", action: "group.rules.import", ok: 1 },
+      { user: "olga", action: "group.rules.import", ok: 0 },
+      { user: "olga", action: "group.flush", ok: 1 },
     ]);
   });
 

@@ -4,7 +4,7 @@
 // does not exist (another group, service or real server), or a change the member refuses
 // (a service or real server that already exists). Never a valid change of the real table.
 import fc from "fast-check";
-import { AdoptRequest, MakeIdenticalRequest } from "../../protocol/dashboard.ts";
+import { AdoptRequest, MakeIdenticalRequest, RulesTextRequest } from "../../protocol/dashboard.ts";
 import { Destination, Service } from "../../protocol/ipvs.ts";
 import { DestinationConfigPatch, ServiceConfigPatch } from "../../protocol/messages-ipvs.ts";
 import {
@@ -14,6 +14,7 @@ import {
   SVC,
   SVC_KEY,
   anyBody,
+  badRulesText,
   destSpecial,
   invalidFor,
   notReal,
@@ -43,6 +44,16 @@ export function groupRouteFuzz(): Record<string, RouteFuzz> {
     "GET /api/groups/:group/drift": { expect: "error", cases: req("GET", group.map((g) => `/api/groups/${g}/drift`)) },
     "POST /api/groups/:group/identical": { expect: "error", cases: fc.oneof(req("POST", c(`${G}/identical`), badIdentical), req("POST", group.map((g) => `/api/groups/${g}/identical`), anyBody({ dryRun: true }))) },
     "POST /api/groups/:group/adopt": { expect: "error", cases: fc.oneof(req("POST", c(`${G}/adopt`), fc.oneof(invalidFor(AdoptRequest, { director: "d1" }, { strict: true, required: ["director"] }), c(JSON.stringify({ director: "nobody" })))), req("POST", group.map((g) => `/api/groups/${g}/adopt`), anyBody({ director: "d1" }))) },
+    "POST /api/groups/:group/rules/import": {
+      expect: "error",
+      // a dry run of text the agent cannot apply answers 200 with applied false and its errors
+      errorReport: (b) => (b as { applied?: unknown }).applied === false && ((b as { errors?: unknown[] }).errors?.length ?? 0) > 0,
+      cases: fc.oneof(
+        req("POST", c(`${G}/rules/import`), invalidFor(RulesTextRequest, { text: "-A -t 10.9.0.5:80 -s rr\n", mode: "merge", dryRun: false }, { special: (p) => (p === "mode" ? fc.constantFrom("delete", "", "MERGE") : p === "format" ? fc.constantFrom("keepalived", "json", "") : null) })),
+        req("POST", c(`${G}/rules/import`), fc.tuple(badRulesText, fc.constantFrom("merge", "replace"), fc.boolean()).map(([text, mode, dryRun]) => JSON.stringify({ text, mode, dryRun }))),
+        req("POST", group.map((g) => `/api/groups/${g}/rules/import`), anyBody({ text: "", mode: "merge" })),
+      ),
+    },
     "POST /api/groups/:group/services": { expect: "error", cases: fc.oneof(req("POST", c(`${G}/services`), invalidFor(Service, SVC, { required: ["key"], special: serviceSpecial })), req("POST", group.map((g) => `/api/groups/${g}/services`), anyBody(SVC)), req("POST", c(`${G}/services`), c(JSON.stringify(SVC)))) },
     "PATCH /api/groups/:group/services/:service": { expect: "error", cases: fc.oneof(req("PATCH", c(`${G}/services/${S}`), invalidFor(ServiceConfigPatch.strict(), SVC.config, { strict: true, special: serviceSpecial })), req("PATCH", fc.oneof(notReal(SVC_KEY), otherService).map((k) => `${G}/services/${k}`), anyBody({ scheduler: "rr" })), req("PATCH", group.map((g) => `/api/groups/${g}/services/${S}`), anyBody({ scheduler: "rr" }))) },
     "DELETE /api/groups/:group/services/:service": { expect: "error", cases: fc.oneof(req("DELETE", fc.oneof(notReal(SVC_KEY), otherService).map((k) => `${G}/services/${k}`)), req("DELETE", group.map((g) => `/api/groups/${g}/services/${S}`))) },

@@ -79,7 +79,7 @@ export const serviceSpecial = (p: string) =>
 export const destSpecial = (p: string) =>
   p.endsWith("address") ? badAddress : p.endsWith("port") ? badPort : p.endsWith("forwarding") ? fc.constantFrom("nat", "", "dr", "ROUTE") : p.endsWith("weight") ? fc.constantFrom(-1, 65536, 1.5, 2 ** 31) : null;
 /** ipvsadm -R text the agent must refuse (an unknown option on every line). */
-const badRulesText = fc.array(fc.string({ maxLength: 30 }), { minLength: 1, maxLength: 5 }).map((ls) => ls.map((l) => `-A -t 10.9.0.5:80 --bogus ${l}`).join("\n"));
+export const badRulesText = fc.array(fc.string({ maxLength: 30 }), { minLength: 1, maxLength: 5 }).map((ls) => ls.map((l) => `-A -t 10.9.0.5:80 --bogus ${l}`).join("\n"));
 
 /** server/http/routes-history.ts's rule: an integer (as Number() reads it) within the range;
  * an empty value means "not given". */
