@@ -136,7 +136,8 @@ describe("plaintext agent links are marked", () => {
     const agents = labDirectorsForDashboard(labState(), GROUP);
     expect(agents.length).toBeGreaterThanOrEqual(2);
     for (const a of agents) {
-      const b = page.getByTestId(`director-row-${a.name}`).getByTestId("plaintext-badge");
+      // real-server agents have their own section on the fleet page (issue 16 item 3)
+      const b = page.getByTestId(a.role === "realserver" ? `rs-agent-row-${a.name}` : `director-row-${a.name}`).getByTestId("plaintext-badge");
       await b.waitFor({ timeout: 30_000 });
       expect(await b.textContent()).toBe("plaintext (loopback)");
       expect(await b.getAttribute("title")).toBe(LOOPBACK_TITLE);
