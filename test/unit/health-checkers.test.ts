@@ -10,20 +10,13 @@ import { tcpCheck } from "../../agent/health/check-net.ts";
 import { httpCheck } from "../../agent/health/check-http.ts";
 import { buildDnsQuery, dnsCheck, judgeDnsReply } from "../../agent/health/check-dns.ts";
 import { miscCheck } from "../../agent/health/check-misc.ts";
+import { freePorts } from "../../lab/ports.ts";
 import { HttpCheck } from "../../protocol/health.ts";
 
 const closers: (() => void)[] = [];
 afterAll(() => {
   for (const c of closers) c();
 });
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 describe("TCP_CHECK", () => {
   it("connects, and names a refusal", async () => {
@@ -32,7 +25,7 @@ describe("TCP_CHECK", () => {
     closers.push(() => s.close());
     const port = (s.address() as AddressInfo).port;
     expect(await tcpCheck({ address: "127.0.0.1", port, timeoutMs: 2000 })).toEqual({ ok: true, reason: "connected" });
-    expect(await tcpCheck({ address: "127.0.0.1", port: await freePort(), timeoutMs: 2000 })).toEqual({ ok: false, reason: "connect refused" });
+    expect(await tcpCheck({ address: "127.0.0.1", port: (await freePorts(1))[0], timeoutMs: 2000 })).toEqual({ ok: false, reason: "connect refused" });
   });
 });
 

@@ -7,6 +7,7 @@ import { type AddressInfo, type Socket, connect, createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CheckTarget, tcpCheck, tcpCheckNet } from "../../agent/health/check-net.ts";
 import { loadTcpWrap } from "../../agent/health/tcp-fast.ts";
+import { freePorts } from "../../lab/ports.ts";
 
 const closers: (() => void)[] = [];
 afterAll(() => {
@@ -21,14 +22,6 @@ async function listen(onConn: (peer: string) => void = () => {}, host = "127.0.0
   await new Promise<void>((r) => s.listen(0, host, r));
   closers.push(() => s.close());
   return (s.address() as AddressInfo).port;
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 /** A listener in a stopped child with backlog 1: once its queue is full, a connect gets no answer. */
@@ -108,13 +101,13 @@ describe.each(paths)("TCP_CHECK via %s", (_name, check) => {
   it("connected, and a refusal named as keepalived logs it", async () => {
     const port = await listen();
     expect(await check({ address: "127.0.0.1", port, timeoutMs: 2000 })).toEqual({ ok: true, reason: "connected" });
-    expect(await check({ address: "127.0.0.1", port: await freePort(), timeoutMs: 2000 })).toEqual({ ok: false, reason: "connect refused" });
+    expect(await check({ address: "127.0.0.1", port: (await freePorts(1))[0], timeoutMs: 2000 })).toEqual({ ok: false, reason: "connect refused" });
   });
 
   it("IPv6: connected and refused on ::1", async () => {
     const port = await listen(() => {}, "::1");
     expect(await check({ address: "::1", port, timeoutMs: 2000 })).toEqual({ ok: true, reason: "connected" });
-    expect(await check({ address: "::1", port: await freePort(), timeoutMs: 2000 })).toEqual({ ok: false, reason: "connect refused" });
+    expect(await check({ address: "::1", port: (await freePorts(1))[0], timeoutMs: 2000 })).toEqual({ ok: false, reason: "connect refused" });
   });
 
   it("an unanswered connect times out after connect_timeout, not before", async () => {
