@@ -132,7 +132,30 @@ export async function startDashboard(o: StartDashboardOptions): Promise<Dashboar
 
 /** Signs in as the dashboard's admin over REST: the Cookie header and the X-CSRF-Token value
  * to send (mutations need both; a WebSocket to /api/live needs the cookie). */
-export async function dashboardLogin(d: Pick<Dashboard, "url" | "admin">): Promise<{ cookie: string; csrf: string }> {
+export interface DashboardCredentials {
+  cookie: string;
+  csrf: string;
+}
+
+export type SessionApi = <T>(method: string, path: string, body?: unknown) => Promise<{ status: number; body: T }>;
+
+/** JSON requests to the dashboard's REST API as a signed-in user. `target` is read on each call,
+ * so a test may sign in again or restart its server between calls. */
+export function sessionApi(target: () => { url: string; session: DashboardCredentials }): SessionApi {
+  return async <T>(method: string, path: string, body?: unknown) => {
+    const { url, session } = target();
+    const json: Record<string, string> = body === undefined ? {} : { "content-type": "application/json" };
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: { cookie: session.cookie, "x-csrf-token": session.csrf, ...json },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+  };
+}
+
+export async function dashboardLogin(d: Pick<Dashboard, "url" | "admin">): Promise<DashboardCredentials> {
   const r = await fetch(`${d.url}/api/auth/login`, {
     method: "POST",
     headers: { "content-type": "application/json" },

@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dashboardLogin } from "../../lab/dashboard.ts";
+import { dashboardLogin, sessionApi } from "../../lab/dashboard.ts";
 import { defaultRules } from "../../lab/directors.ts";
 import type { ApiTokenCreated } from "../../protocol/dashboard-tokens.ts";
 import { type RunningServer, createServer } from "../../server/http/server.ts";
@@ -47,15 +47,7 @@ function lvsctl(...args: string[]): Promise<Run> {
   );
 }
 
-async function api<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { cookie: session.cookie, "x-csrf-token": session.csrf, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
-}
+const api = sessionApi(() => ({ url: server.url, session }));
 
 const save = (d: string) => haOk(d, ["ipvsadm", "-S", "-n"]);
 const saves = () => Promise.all(MEMBERS.map(save));

@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Dashboard, dashboardLogin, labDirectorsForDashboard, startDashboard } from "../../lab/dashboard.ts";
+import { type Dashboard, dashboardLogin, labDirectorsForDashboard, sessionApi, startDashboard } from "../../lab/dashboard.ts";
 import { AUDIT_INTERRUPTED_RESULT, type AuditEntry, type DrainJob, type FleetView } from "../../protocol/dashboard.ts";
 import { ipvsHandlers } from "../../agent/handlers/ipvs.ts";
 import { HandlerRegistry } from "../../agent/handlers/registry.ts";
@@ -43,15 +43,7 @@ let dash: Dashboard | undefined;
 let session = { cookie: "", csrf: "" };
 let stub: Harness | undefined;
 
-async function api<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${dash!.url}${path}`, {
-    method,
-    headers: { cookie: session.cookie, "x-csrf-token": session.csrf, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
-}
+const api = sessionApi(() => ({ url: dash!.url, session }));
 
 async function until<T>(check: () => Promise<T> | T, timeoutMs: number, what: string, stepMs = 100): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dashboardLogin } from "../../lab/dashboard.ts";
+import { dashboardLogin, sessionApi } from "../../lab/dashboard.ts";
 import { type RunningServer, createServer } from "../../server/http/server.ts";
 import { director, ipvsadm } from "./lab.ts";
 
@@ -22,15 +22,7 @@ let server: RunningServer;
 let dataDir: string;
 let session = { cookie: "", csrf: "" };
 
-async function api<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { cookie: session.cookie, "x-csrf-token": session.csrf, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
-}
+const api = sessionApi(() => ({ url: server.url, session }));
 
 async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;

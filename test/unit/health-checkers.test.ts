@@ -25,7 +25,7 @@ describe("TCP_CHECK", () => {
     closers.push(() => s.close());
     const port = (s.address() as AddressInfo).port;
     expect(await tcpCheck({ address: "127.0.0.1", port, timeoutMs: 2000 })).toEqual({ ok: true, reason: "connected" });
-    expect(await tcpCheck({ address: "127.0.0.1", port: (await freePorts(1))[0], timeoutMs: 2000 })).toEqual({ ok: false, reason: "connect refused" });
+    expect(await tcpCheck({ address: "127.0.0.1", port: (await freePorts(1))[0]!, timeoutMs: 2000 })).toEqual({ ok: false, reason: "connect refused" });
   });
 });
 

@@ -101,13 +101,13 @@ describe.each(paths)("TCP_CHECK via %s", (_name, check) => {
   it("connected, and a refusal named as keepalived logs it", async () => {
     const port = await listen();
     expect(await check({ address: "127.0.0.1", port, timeoutMs: 2000 })).toEqual({ ok: true, reason: "connected" });
-    expect(await check({ address: "127.0.0.1", port: (await freePorts(1))[0], timeoutMs: 2000 })).toEqual({ ok: false, reason: "connect refused" });
+    expect(await check({ address: "127.0.0.1", port: (await freePorts(1))[0]!, timeoutMs: 2000 })).toEqual({ ok: false, reason: "connect refused" });
   });
 
   it("IPv6: connected and refused on ::1", async () => {
     const port = await listen(() => {}, "::1");
     expect(await check({ address: "::1", port, timeoutMs: 2000 })).toEqual({ ok: true, reason: "connected" });
-    expect(await check({ address: "::1", port: (await freePorts(1))[0], timeoutMs: 2000 })).toEqual({ ok: false, reason: "connect refused" });
+    expect(await check({ address: "::1", port: (await freePorts(1))[0]!, timeoutMs: 2000 })).toEqual({ ok: false, reason: "connect refused" });
   });
 
   it("an unanswered connect times out after connect_timeout, not before", async () => {
