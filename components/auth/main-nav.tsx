@@ -2,6 +2,7 @@
 // The header's links, by role: the audit log for operators and admins, users for admins.
 import Link from "next/link";
 import { useCan } from "./session.tsx";
+import { FleetSearch } from "../search/fleet-search.tsx";
 
 export function MainNav() {
   const operator = useCan("operator");
@@ -21,6 +22,7 @@ export function MainNav() {
           Users
         </Link>
       )}
+      <FleetSearch />
     </nav>
   );
 }

@@ -22,6 +22,7 @@ export const api = {
   sysctls: (id: string) => `/api/directors/${enc(id)}/sysctls`,
   readiness: (id: string, svc: string) => `/api/readiness?director=${enc(id)}&service=${enc(svc)}`,
   readinessFix: () => "/api/readiness/fix",
+  search: (q: string) => `/api/search?q=${enc(q)}`,
   audit: (q: { director?: string; action?: string; limit?: number; before?: number }) => {
     const p = new URLSearchParams();
     if (q.director) p.set("director", q.director);

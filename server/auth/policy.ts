@@ -66,6 +66,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   "POST /api/directors/:id/ipvsadm/:request": "operator",
   "GET /api/readiness": "viewer",
   "POST /api/readiness/fix": "operator",
+  // the header's fleet search (routes-search.ts): VIPs and real-server addresses
+  "GET /api/search": "viewer",
 
   "GET /api/groups": "viewer",
   "GET /api/groups/:group": "viewer",

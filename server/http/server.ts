@@ -18,6 +18,7 @@ import { hostRoutes } from "./routes-host.ts";
 import { ipvsadmRoutes } from "./routes-ipvsadm.ts";
 import { historyRoutes } from "./routes-history.ts";
 import { rulesRoutes } from "./routes-rules.ts";
+import { searchRoutes } from "./routes-search.ts";
 import { tokenRoutes } from "./routes-tokens.ts";
 import { userRoutes } from "./routes-users.ts";
 import { sendError } from "./respond.ts";
@@ -70,6 +71,7 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
   healthRoutes(router, app);
   tokenRoutes(router, app);
   ipvsadmRoutes(router, app);
+  searchRoutes(router, app);
 
   const metrics = new ServerMetrics(app, opts.metricsToken ?? (() => null));
   const http = createHttpServer((req, res) => {
