@@ -1,4 +1,5 @@
 import { FleetOverview } from "../../components/fleet/fleet-overview.tsx";
+import { FleetTotalsPanel } from "../../components/fleet/fleet-totals-panel.tsx";
 import { RegisterDirectorForm } from "../../components/fleet/register-director-form.tsx";
 import { RequireRole } from "../../components/auth/session.tsx";
 
@@ -11,7 +12,10 @@ export default function FleetPage() {
         <h1 id="fleet-title" className="mb-4 text-2xl font-semibold">
           Fleet
         </h1>
-        <FleetOverview />
+        <div className="flex flex-col gap-6">
+          <FleetTotalsPanel />
+          <FleetOverview />
+        </div>
       </section>
       <RequireRole min="admin">
         <section aria-labelledby="register-title" className="rounded-lg border border-zinc-200 p-4 dark:border-zinc-800">

@@ -1,0 +1,96 @@
+"use client";
+// The fleet page's totals: conns/s, traffic (bit/s), active and inactive connections per
+// director, per group and for the whole fleet, and one chart of the last minute combining
+// every director (the fleet total first) for the chosen metric. Live from the "fleet" topic.
+import { useState } from "react";
+import { useFleet } from "../hooks/use-fleet.ts";
+import { formatBitRate, formatCount, formatSi } from "../lib/format.ts";
+import { PALETTE, UPlotChart } from "../service/uplot-chart.tsx";
+import { SelectField } from "../ui/field.tsx";
+import { type ChartMetric, combinedSeries, fleetTotals, type Totals } from "./fleet-totals.ts";
+
+const METRICS: { value: ChartMetric; label: string; format: (v: number) => string }[] = [
+  { value: "bps", label: "Traffic (bit/s)", format: formatBitRate },
+  { value: "cps", label: "Connections per second", format: (v) => `${formatSi(v)} conn/s` },
+  { value: "activeConns", label: "Active connections", format: formatCount },
+];
+
+export function FleetTotalsPanel() {
+  const { directors } = useFleet();
+  const [metric, setMetric] = useState<ChartMetric>("bps");
+  if (!directors) return null;
+  const totals = fleetTotals(Object.values(directors));
+  if (totals.directorCount === 0) return null;
+  const m = METRICS.find((x) => x.value === metric) ?? METRICS[0]!;
+  const chart = combinedSeries(Object.values(directors), metric, Math.floor(Date.now() / 1000));
+  const series = chart.labels.map((label, i) => ({ label, color: PALETTE[i % PALETTE.length]!, width: i === 0 ? 2.5 : 1.25 }));
+  const showGroups = totals.groups.length > 1 || totals.groups[0]?.group !== "";
+  return (
+    <section aria-labelledby="fleet-totals-title" className="flex flex-col gap-3" data-testid="fleet-totals">
+      <h2 id="fleet-totals-title" className="text-sm font-semibold tracking-wide text-zinc-500 uppercase">
+        Fleet totals
+      </h2>
+      <div className="overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
+        <table className="w-full min-w-[36rem] text-sm">
+          <thead className="bg-zinc-50 text-left text-xs text-zinc-500 dark:bg-zinc-900">
+            <tr>
+              <th className="px-3 py-2">Director or group</th>
+              <th className="px-3 py-2 text-right">Conns/s</th>
+              <th className="px-3 py-2 text-right">Traffic</th>
+              <th className="px-3 py-2 text-right">Active conns</th>
+              <th className="px-3 py-2 text-right">Inactive conns</th>
+            </tr>
+          </thead>
+          <tbody>
+            {totals.groups.map((g) => (
+              <GroupRows key={g.group} group={g} showGroup={showGroups} />
+            ))}
+            <TotalsRow testId="totals-fleet" name={`Fleet (${totals.directorCount} ${totals.directorCount === 1 ? "director" : "directors"})`} totals={totals.fleet} strong />
+          </tbody>
+        </table>
+      </div>
+      <div className="flex flex-col gap-2 rounded-lg border border-zinc-200 p-3 dark:border-zinc-800">
+        <div className="w-64">
+          <SelectField label="Chart" value={metric} onChange={(e) => setMetric(e.target.value as ChartMetric)} options={METRICS} />
+        </div>
+        <div data-testid="fleet-chart">
+          <UPlotChart title={`${m.label}, last minute: fleet total and each director`} series={series} data={chart.data} format={m.format} />
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function GroupRows({ group, showGroup }: { group: ReturnType<typeof fleetTotals>["groups"][number]; showGroup: boolean }) {
+  return (
+    <>
+      {showGroup && <TotalsRow testId={`totals-group-${group.group || "none"}`} name={group.group ? `Group ${group.group}` : "No group"} totals={group.totals} strong />}
+      {group.directors.map((d) => (
+        <TotalsRow key={d.id} testId={`totals-director-${d.id}`} name={d.name} totals={d.totals} indent={showGroup} note={d.link === "online" ? "" : d.link} />
+      ))}
+    </>
+  );
+}
+
+/** Raw numbers are also attributes: the browser test sums the directors' and compares. */
+function TotalsRow({ testId, name, totals, strong = false, indent = false, note = "" }: { testId: string; name: string; totals: Totals; strong?: boolean; indent?: boolean; note?: string }) {
+  return (
+    <tr
+      className={`border-t border-zinc-200 dark:border-zinc-800 ${strong ? "font-semibold" : ""}`}
+      data-testid={testId}
+      data-cps={totals.cps}
+      data-bps={totals.bps}
+      data-active={totals.activeConns}
+      data-inactive={totals.inactiveConns}
+    >
+      <td className={`px-3 py-1.5 ${indent ? "pl-7" : ""}`}>
+        {name}
+        {note && <span className="ml-2 text-xs font-normal text-zinc-500">({note})</span>}
+      </td>
+      <td className="px-3 py-1.5 text-right tabular-nums">{formatSi(totals.cps)}</td>
+      <td className="px-3 py-1.5 text-right tabular-nums">{formatBitRate(totals.bps)}</td>
+      <td className="px-3 py-1.5 text-right tabular-nums">{formatCount(totals.activeConns)}</td>
+      <td className="px-3 py-1.5 text-right tabular-nums">{formatCount(totals.inactiveConns)}</td>
+    </tr>
+  );
+}
