@@ -1,15 +1,17 @@
 "use client";
 // DR readiness of each direct-routing service's real servers, as their realserver agents
-// report it (VIP on lo, host route, ARP sysctls), with "Apply fix" through that agent.
-import type { ReadinessEntry, ReadinessFixResult } from "../../protocol/dashboard.ts";
+// report it (VIP on lo, host route, ARP sysctls), with "Apply fix" through that agent. A
+// summary line counts them; services and real servers that are not ready come first.
+import type { ReadinessEntry, ReadinessFixResult, ReadinessView } from "../../protocol/dashboard.ts";
 import { useAction } from "../hooks/use-action.ts";
 import { useDirector } from "../hooks/use-director.ts";
-import { useReadiness } from "../hooks/use-readiness.ts";
+import { type ServiceReadinessAnswer, useDirectorReadiness } from "../hooks/use-readiness.ts";
 import { sendJson } from "../lib/api.ts";
 import { api } from "../lib/paths.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage } from "../ui/error-message.tsx";
 import { useCan } from "../auth/session.tsx";
+import { sortReadiness, summarizeReadiness } from "./sysctl-filter.ts";
 
 const STATUS_TEXT: Record<ReadinessEntry["status"], string> = {
   ready: "ready",
@@ -20,39 +22,76 @@ const STATUS_TEXT: Record<ReadinessEntry["status"], string> = {
 
 export function ReadinessPanel({ director }: { director: string }) {
   const { view, error } = useDirector(director);
-  const drServices = Object.values(view?.services ?? {})
-    .filter((s) => Object.values(s.destinations ?? {}).some((d) => d.config.forwarding === "route"))
-    .map((s) => s.key)
-    .sort();
+  const drServices = view
+    ? Object.values(view.services ?? {})
+        .filter((s) => Object.values(s.destinations ?? {}).some((d) => d.config.forwarding === "route"))
+        .map((s) => s.key)
+        .sort()
+    : null;
+  const all = useDirectorReadiness(director, drServices);
+  const recheck = () => void all.mutate();
+  // failing services first (an unreadable one with them), then by key
+  const answers = (all.data ?? []).map((a) => ({ a, sorted: a.view ? sortReadiness(a.view) : null }));
+  answers.sort((x, y) => (x.sorted?.worst ?? 1) - (y.sorted?.worst ?? 1) || x.a.service.localeCompare(y.a.service));
+  const views = answers.map((x) => x.sorted?.view).filter((v): v is ReadinessView => v !== undefined && v !== null);
   return (
     <section aria-labelledby="readiness-title" className="flex flex-col gap-3">
       <h2 id="readiness-title" className="text-lg font-semibold">
         Direct-routing readiness
       </h2>
       {error ? <ErrorMessage error={error} /> : null}
-      {view && drServices.length === 0 && <p className="text-sm text-zinc-500">No service of this director uses direct routing.</p>}
-      {drServices.map((s) => (
-        <ServiceReadiness key={s} director={director} service={s} />
+      {drServices && drServices.length === 0 && <p className="text-sm text-zinc-500">No service of this director uses direct routing.</p>}
+      {drServices && drServices.length > 0 && all.isLoading && <p className="text-sm text-zinc-500">Asking the real servers…</p>}
+      {all.error ? <ErrorMessage error={all.error} /> : null}
+      {all.data && <ReadinessSummaryLine views={views} unreadable={answers.filter((x) => x.a.error).length} busy={all.isValidating} onRecheck={recheck} />}
+      {answers.map(({ a, sorted }) => (
+        <ServiceReadiness key={a.service} answer={a} view={sorted?.view ?? null} busy={all.isValidating} onRecheck={recheck} />
       ))}
     </section>
   );
 }
 
-function ServiceReadiness({ director, service }: { director: string; service: string }) {
-  const { data, error, isLoading, mutate, isValidating } = useReadiness(director, service);
+function ReadinessSummaryLine({ views, unreadable, busy, onRecheck }: { views: ReadinessView[]; unreadable: number; busy: boolean; onRecheck: () => void }) {
+  const s = summarizeReadiness(views);
+  const bad = s.notReady + s.failed + unreadable > 0;
   return (
-    <div className="rounded-lg border border-zinc-200 p-3 dark:border-zinc-800" data-testid={`readiness-${service}`}>
+    <div className={`rounded-lg border p-3 text-sm ${bad ? "border-red-300 dark:border-red-800" : "border-emerald-300 dark:border-emerald-800"}`} data-testid="readiness-summary">
+      <div className="flex flex-wrap items-center gap-3">
+        <p className={bad ? "font-semibold text-red-700 dark:text-red-400" : "font-semibold text-emerald-700 dark:text-emerald-400"}>
+          {s.ready} of {s.total} direct-routing real servers ready
+          {s.notReady ? `; ${s.notReady} not ready` : ""}
+          {s.failed ? `; ${s.failed} checks failed` : ""}
+          {s.noAgent ? `; ${s.noAgent} without a realserver agent` : ""}
+          {unreadable ? `; ${unreadable} services could not be checked` : ""}
+        </p>
+        <Button size="sm" busy={busy} onClick={onRecheck}>
+          Check all again
+        </Button>
+      </div>
+      {s.problems.length > 0 && (
+        <ul className="mt-1 list-disc pl-5 font-mono text-xs">
+          {s.problems.map((p) => (
+            <li key={p}>{p}</li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function ServiceReadiness({ answer, view, busy, onRecheck }: { answer: ServiceReadinessAnswer; view: ReadinessView | null; busy: boolean; onRecheck: () => void }) {
+  return (
+    <div className="rounded-lg border border-zinc-200 p-3 dark:border-zinc-800" data-testid={`readiness-${answer.service}`}>
       <div className="mb-2 flex items-center gap-3">
-        <h3 className="font-mono text-sm font-semibold">{service}</h3>
-        <Button size="sm" busy={isValidating} onClick={() => void mutate()}>
+        <h3 className="font-mono text-sm font-semibold">{answer.service}</h3>
+        <Button size="sm" busy={busy} onClick={onRecheck}>
           Check again
         </Button>
       </div>
-      {error ? <ErrorMessage error={error} /> : null}
-      {isLoading && <p className="text-sm text-zinc-500">Asking the real servers…</p>}
-      {data && data.realServers.length === 0 && <p className="text-sm text-zinc-500">No direct-routing real servers.</p>}
-      {data?.realServers.map((rs) => (
-        <RealServerReadiness key={rs.destination} entry={rs} vip={data.vip} onFixed={() => void mutate()} />
+      {answer.error ? <ErrorMessage error={answer.error} /> : null}
+      {view && view.realServers.length === 0 && <p className="text-sm text-zinc-500">No direct-routing real servers.</p>}
+      {view?.realServers.map((rs) => (
+        <RealServerReadiness key={rs.destination} entry={rs} vip={view.vip} onFixed={onRecheck} />
       ))}
     </div>
   );

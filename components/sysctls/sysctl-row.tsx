@@ -11,7 +11,7 @@ import { ErrorMessage } from "../ui/error-message.tsx";
 import { checkSysctlValue, describeRule } from "./sysctl-check.ts";
 import { useCan } from "../auth/session.tsx";
 
-export function SysctlRow({ director, entry, onChanged }: { director: string; entry: SysctlEntry; onChanged: () => void }) {
+export function SysctlRow({ director, entry, differs = false, onChanged }: { director: string; entry: SysctlEntry; differs?: boolean; onChanged: () => void }) {
   const canOperate = useCan("operator");
   const [value, setValue] = useState(entry.value);
   const [persist, setPersist] = useState(false);
@@ -31,7 +31,11 @@ export function SysctlRow({ director, entry, onChanged }: { director: string; en
   };
   const changed = value.trim() !== entry.value.trim();
   return (
-    <tr className="border-t border-zinc-200 align-top dark:border-zinc-800" data-testid={`sysctl-${entry.name}`}>
+    <tr
+      className={`border-t border-zinc-200 align-top dark:border-zinc-800 ${differs ? "bg-amber-50 dark:bg-amber-950/40" : ""}`}
+      data-testid={`sysctl-${entry.name}`}
+      data-differs={differs ? "true" : undefined}
+    >
       <td className="px-2 py-1.5">
         <label htmlFor={ids.value} className="font-mono text-xs">
           {entry.name}
@@ -49,7 +53,14 @@ export function SysctlRow({ director, entry, onChanged }: { director: string; en
         <p className="text-xs text-zinc-500">{describeRule(entry.doc?.rule)}</p>
         {invalid && <p className="text-xs text-red-600 dark:text-red-400">{invalid}</p>}
       </td>
-      <td className="px-2 py-1.5 font-mono text-xs text-zinc-500">{entry.doc?.default ?? "—"}</td>
+      <td className="px-2 py-1.5 font-mono text-xs text-zinc-500">
+        {entry.doc?.default ?? "—"}
+        {differs && (
+          <span className="ml-2 rounded bg-amber-200 px-1 font-sans text-amber-950 dark:bg-amber-800 dark:text-amber-50" data-testid="sysctl-differs">
+            changed
+          </span>
+        )}
+      </td>
       <td className="px-2 py-1.5">
         <div className="flex items-center gap-2" hidden={!canOperate}>
           <input id={ids.persist} type="checkbox" checked={persist} onChange={(e) => setPersist(e.target.checked)} />
