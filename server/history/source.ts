@@ -4,11 +4,13 @@
 // SQLite holds for the series (a young server, a director added last week) and every 30d
 // range come from Prometheus's query_range over the agents' own series (docs/metrics.md);
 // the shorter ranges stay SQLite's (per-second, live). When Prometheus fails the chart gets
-// SQLite's points and the failure (History.sourceError), never a silent empty chart.
+// SQLite's points and the failure (History.sourceError), never a silent empty chart. Every
+// answer is cut to at most 1 000 points per series (downsample.ts: bucket averages).
 import type { History, HistoryRange, SeriesColumns } from "../../protocol/dashboard.ts";
 import { ProtocolError } from "../../protocol/errors.ts";
 import type { ServiceKey } from "../../protocol/ipvs.ts";
 import { vsLabel } from "../../protocol/metrics-labels.ts";
+import { downsample } from "./downsample.ts";
 import { type MatrixSeries, type PrometheusClient, PrometheusError, sampleValue } from "./prometheus.ts";
 import { emptyColumns } from "./series.ts";
 import type { HistoryStore } from "./store.ts";
@@ -98,7 +100,12 @@ export class HistorySource {
     return first === null || first > start + step;
   }
 
+  /** The range's points, at most MAX_POINTS per series (server/history/downsample.ts). */
   async query(req: RangeRequest): Promise<History> {
+    return downsample(await this.#query(req));
+  }
+
+  async #query(req: RangeRequest): Promise<History> {
     const nowMs = req.nowMs ?? Date.now();
     const url = this.#prom ? { prometheusUrl: this.#prom.url } : {};
     if (req.range === "30d" && !this.#prom) {
