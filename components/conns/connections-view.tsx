@@ -1,7 +1,10 @@
 "use client";
 // The connection table of one director: server-side filters and paging, a progress bar while
 // the agent reads /proc/net/ip_vs_conn, aggregates, and the virtualized rows; read again when
-// the director comes back online.
+// the director comes back online. The filters, the page and the auto-refresh live in the URL
+// (a reload or a shared link shows the same view); auto-refresh reads again that many seconds
+// after the previous read finished, never while one runs or while the tab is hidden.
+import { useSearchParams } from "next/navigation";
 import { type FormEvent, useEffect, useState } from "react";
 import { useConns } from "../hooks/use-conns.ts";
 import { useOnReconnect } from "../hooks/use-on-reconnect.ts";
@@ -11,20 +14,38 @@ import { ErrorMessage } from "../ui/error-message.tsx";
 import { SelectField, TextField } from "../ui/field.tsx";
 import { ConnAggregates } from "./conn-aggregates.tsx";
 import { ConnTable } from "./conn-table.tsx";
-import { type ConnFilters, connsQueryParams, NO_FILTERS, PAGE_SIZE } from "./conns-query.ts";
+import { type ConnFilters, connsQueryParams, connsStateFromUrl, connsStateToUrl, PAGE_SIZE, REFRESH_CHOICES } from "./conns-query.ts";
 
 export function ConnectionsView({ director }: { director: string }) {
-  const [form, setForm] = useState<ConnFilters>(NO_FILTERS);
-  const [applied, setApplied] = useState<ConnFilters>(NO_FILTERS);
-  const [page, setPage] = useState(0);
+  const params = useSearchParams();
+  const [initial] = useState(() => connsStateFromUrl(new URLSearchParams(params.toString())));
+  const [form, setForm] = useState<ConnFilters>(initial.filters);
+  const [applied, setApplied] = useState<ConnFilters>(initial.filters);
+  const [page, setPage] = useState(initial.page);
+  const [refresh, setRefresh] = useState(initial.refresh);
   const conns = useConns(director);
-  const { read } = conns;
+  const { read, loading } = conns;
 
   useEffect(() => {
     void read(connsQueryParams(applied, page));
   }, [read, applied, page]);
   // a read while the director was offline failed: read again when it is back
   useOnReconnect(director, () => void read(connsQueryParams(applied, page)));
+
+  // the URL follows the applied state (replaceState: Next keeps useSearchParams in step, no navigation)
+  useEffect(() => {
+    const q = connsStateToUrl({ filters: applied, page, refresh }).toString();
+    const url = `${window.location.pathname}${q ? `?${q}` : ""}`;
+    if (url !== `${window.location.pathname}${window.location.search}`) window.history.replaceState(window.history.state, "", url);
+  }, [applied, page, refresh]);
+
+  useEffect(() => {
+    if (refresh <= 0 || loading) return;
+    const t = setTimeout(() => {
+      if (!document.hidden) void read(connsQueryParams(applied, page));
+    }, refresh * 1000);
+    return () => clearTimeout(t);
+  }, [refresh, loading, read, applied, page]);
 
   const text = (k: keyof ConnFilters) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
   const submit = (e: FormEvent) => {
@@ -59,6 +80,12 @@ export function ConnectionsView({ director }: { director: string }) {
             Refresh
           </Button>
         </div>
+        <SelectField
+          label="Auto-refresh"
+          value={String(refresh)}
+          onChange={(e) => setRefresh(Number(e.target.value))}
+          options={REFRESH_CHOICES.map((s) => ({ value: String(s), label: s === 0 ? "off" : `every ${s} s` }))}
+        />
       </form>
       {conns.loading && conns.progress && (
         <div className="flex flex-col gap-1">
@@ -75,8 +102,16 @@ export function ConnectionsView({ director }: { director: string }) {
             {formatCount(r.matched)} of {formatCount(r.scanned)} entries match; showing {r.matched === 0 ? 0 : formatCount(r.offset + 1)}–
             {formatCount(r.offset + r.entries.length)}
           </p>
-          <ConnAggregates aggregates={r.aggregates} />
-          <ConnTable entries={r.entries} />
+          {r.matched === 0 ? (
+            <p className="rounded-lg border border-dashed border-zinc-300 p-4 text-sm text-zinc-600 dark:border-zinc-700 dark:text-zinc-400" data-testid="conn-empty" role="status">
+              {r.scanned === 0 ? "The connection table is empty: no connection goes through this director now." : "No connection matches these filters. Loosen or clear a filter and apply again."}
+            </p>
+          ) : (
+            <>
+              <ConnAggregates aggregates={r.aggregates} />
+              <ConnTable entries={r.entries} />
+            </>
+          )}
           <nav aria-label="Pages" className="flex items-center gap-2 text-sm">
             <Button size="sm" disabled={page === 0 || conns.loading} onClick={() => setPage((p) => p - 1)}>
               Previous page

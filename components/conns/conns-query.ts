@@ -49,3 +49,48 @@ export function connsQueryParams(f: ConnFilters, page: number, pageSize = PAGE_S
   p.set("byRealServer", "1");
   return p;
 }
+
+// ---- the page's own URL: filters, page and auto-refresh survive a reload and can be shared ----
+
+/** Auto-refresh choices in seconds; 0 = off. */
+export const REFRESH_CHOICES = [0, 5, 10, 30, 60] as const;
+
+export interface ConnsPageState {
+  filters: ConnFilters;
+  page: number;
+  /** seconds between automatic reads; 0 = off */
+  refresh: number;
+}
+
+const TEXT_KEYS = ["protocol", "state", "client", "vip", "realServer"] as const;
+const oneOf = <T extends string>(v: string | null, allowed: readonly T[], fallback: T): T => (v !== null && (allowed as readonly string[]).includes(v) ? (v as T) : fallback);
+
+/** The page's state from its URL; anything unknown or malformed falls back to the default. */
+export function connsStateFromUrl(p: URLSearchParams): ConnsPageState {
+  const filters: ConnFilters = { ...NO_FILTERS };
+  for (const k of TEXT_KEYS) filters[k] = (p.get(k) ?? "").slice(0, 200);
+  filters.templates = oneOf(p.get("templates"), ["include", "exclude", "only"], "include");
+  filters.sort = oneOf(p.get("sort"), ["", "expires", "client", "state", "dest"], "");
+  filters.order = oneOf(p.get("order"), ["asc", "desc"], "asc");
+  const page = Number(p.get("page") ?? "1");
+  const refresh = Number(p.get("refresh") ?? "0");
+  return {
+    filters,
+    page: Number.isInteger(page) && page >= 1 && page <= 100_000 ? page - 1 : 0,
+    refresh: (REFRESH_CHOICES as readonly number[]).includes(refresh) ? refresh : 0,
+  };
+}
+
+/** The page's URL query for its state: only what differs from the defaults (page 1-based). */
+export function connsStateToUrl(s: ConnsPageState): URLSearchParams {
+  const p = new URLSearchParams();
+  for (const k of TEXT_KEYS) if (s.filters[k].trim()) p.set(k, s.filters[k].trim());
+  if (s.filters.templates !== "include") p.set("templates", s.filters.templates);
+  if (s.filters.sort) {
+    p.set("sort", s.filters.sort);
+    if (s.filters.order !== "asc") p.set("order", s.filters.order);
+  }
+  if (s.page > 0) p.set("page", String(s.page + 1));
+  if (s.refresh > 0) p.set("refresh", String(s.refresh));
+  return p;
+}

@@ -1,6 +1,7 @@
 "use client";
 // One read of a director's connection table: GET .../conns streams NDJSON progress lines then
-// the result (or an error). The progress is state for the page's progress bar.
+// the result (or an error). The progress is state for the page's progress bar. A failed read
+// clears the previous result, so a bad filter does not leave another filter's summary shown.
 import { useCallback, useRef, useState } from "react";
 import type { ConnQueryResult } from "../../protocol/conntable.ts";
 import { ConnsStreamLine } from "../../protocol/dashboard.ts";
@@ -49,6 +50,8 @@ export function useConns(director: string): ConnsRead {
         if (!finished) throw new ApiRequestError(0, "internal", "the connection table stream ended without a result");
       } catch (e) {
         if (ac.signal.aborted) return;
+        // the last result answered other filters (or an older table): never show it as this one's
+        setResult(null);
         setError(e instanceof Error && e.name === "TypeError" ? new ApiRequestError(0, "network", e.message) : e);
       } finally {
         if (abort.current === ac) {

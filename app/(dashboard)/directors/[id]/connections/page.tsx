@@ -1,3 +1,4 @@
+import { Suspense } from "react";
 import { ConnectionsView } from "../../../../../components/conns/connections-view.tsx";
 import { DirectorOnlyGate } from "../../../../../components/director/route-gates.tsx";
 import { decodeSegment } from "../../../../../components/lib/paths.ts";
@@ -10,7 +11,10 @@ export default async function ConnectionsPage({ params }: { params: Promise<{ id
   const id = decodeSegment((await params).id);
   return (
     <DirectorOnlyGate id={id}>
-      <ConnectionsView director={id} />
+      {/* the filters are read from the URL (useSearchParams needs a Suspense boundary) */}
+      <Suspense>
+        <ConnectionsView director={id} />
+      </Suspense>
     </DirectorOnlyGate>
   );
 }
