@@ -22,3 +22,11 @@ export async function rulesText(l: DirectorLink, format: "ipvsadm" | "keepalived
   const out = await l.request("rules.export", { format });
   return out.format === "json" ? JSON.stringify(out.rules) : out.text;
 }
+
+/** Every member's table as ipvsadm -S -n text: the before and after of a group-wide
+ * whole-table change (make identical, a group import or flush). */
+export async function membersRulesText(members: readonly DirectorLink[]): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const l of members) out[l.id] = await rulesText(l).catch((e: Error) => `(unavailable: ${e.message})`);
+  return out;
+}

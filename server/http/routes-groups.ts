@@ -6,14 +6,13 @@
 import { AdoptRequest, type GroupDetailView, MakeIdenticalRequest } from "../../protocol/dashboard.ts";
 import { ProtocolError } from "../../protocol/errors.ts";
 import type { Dashboard } from "../app.ts";
-import type { DirectorLink } from "../agents/link.ts";
 import { opService, opTarget } from "../agents/table-ops.ts";
 import type { StateOf } from "../agents/versioned.ts";
 import { applyGroupChange, checkGroupVersion, withGroupLocked } from "../groups/change.ts";
 import { tableOfState } from "../groups/desired.ts";
-import { checkMembers, groupDrift, liveText, makeIdentical } from "../groups/identical.ts";
+import { checkMembers, groupDrift, makeIdentical } from "../groups/identical.ts";
 import { directorDetailView } from "../live/views.ts";
-import { serviceState } from "./audit-state.ts";
+import { membersRulesText, serviceState } from "./audit-state.ts";
 import { audited } from "./audited.ts";
 import { readJsonWithBase } from "./base-version.ts";
 import { type RouteHandler, type Router, reply } from "./router.ts";
@@ -28,13 +27,6 @@ import {
 } from "./table-requests.ts";
 
 const G = "/api/groups/:group";
-
-/** Every member's table as rules.export text (the audit's before/after of whole-table changes). */
-async function membersText(members: readonly DirectorLink[]): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const l of members) out[l.id] = await liveText(l).catch((e: Error) => `(unavailable: ${e.message})`);
-  return out;
-}
 
 export function groupRoutes(router: Router, app: Dashboard): void {
   const groups = app.groups;
@@ -77,7 +69,7 @@ export function groupRoutes(router: Router, app: Dashboard): void {
       const touched = members.filter((l) => body.members === undefined || body.members.includes(l.id));
       const succeeded = (r: unknown) => !Object.values((r as Awaited<ReturnType<typeof run>>).members).some((m) => m.status === "failed");
       const request = { group: name, members: body.members ?? null, desiredVersion: groups.desired(name)?.version ?? null };
-      return audited(app, principal, { action: "group.identical", director: null, target: name, request, state: () => membersText(touched), succeeded }, run);
+      return audited(app, principal, { action: "group.identical", director: null, target: name, request, state: () => membersRulesText(touched), succeeded }, run);
     })
     .on("POST", `${G}/adopt`, async ({ req, params, principal }) => {
       const name = params.group!;

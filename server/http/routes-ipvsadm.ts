@@ -17,7 +17,7 @@ import { withGroupLocked } from "../groups/change.ts";
 import { tableOfState } from "../groups/desired.ts";
 import { type Undo, runOnMembers, undoByText } from "../groups/run-members.ts";
 import { directorDetailView } from "../live/views.ts";
-import { rulesText } from "./audit-state.ts";
+import { membersRulesText, rulesText } from "./audit-state.ts";
 import { audited } from "./audited.ts";
 import { atVersion, readJsonWithBase } from "./base-version.ts";
 import { validate } from "./respond.ts";
@@ -129,7 +129,9 @@ export function ipvsadmRoutes(router: Router, app: Dashboard): void {
       const payload = body as Record<string, unknown>;
       const ids = members.map((l) => l.id);
       const request = { group: name, members: ids, change: type, body: payload };
-      await audited(app, principal, { action: `group.${type}`, director: null, target: `${name} ${target(null, type, payload)}`, request }, () =>
+      // a group flush keeps every member's table before and after, as a single director's does
+      const state = type === "flush" ? { state: () => membersRulesText(members) } : {};
+      await audited(app, principal, { action: `group.${type}`, director: null, target: `${name} ${target(null, type, payload)}`, request, ...state }, () =>
         withGroupLocked(app.groups, name, { ...(baseVersion === undefined ? {} : { baseVersion }), ...(baseVersions ? { baseVersions } : {}) }, stateOf, async (ordered) => {
           const changed = await runOnMembers(name, ordered, async (l) => {
             const undo = await undoOf(l, type, payload);

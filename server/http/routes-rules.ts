@@ -11,7 +11,7 @@ import { withGroupLocked } from "../groups/change.ts";
 import { tableOfState } from "../groups/desired.ts";
 import { runOnMembers, undoByText } from "../groups/run-members.ts";
 import { directorDetailView } from "../live/views.ts";
-import { rulesText } from "./audit-state.ts";
+import { membersRulesText, rulesText } from "./audit-state.ts";
 import { audited } from "./audited.ts";
 import { atVersion, readJsonWithBase } from "./base-version.ts";
 import { MAX_RULES_BODY_BYTES, readJson, sendText } from "./respond.ts";
@@ -89,6 +89,7 @@ export function rulesRoutes(router: Router, app: Dashboard): void {
         }, false);
       if (body.dryRun) return run();
       const request = { group: name, members: members.map((l) => l.id), mode: body.mode, lines: body.text.split("\n").length, text: body.text.slice(0, 64 * 1024) };
-      return audited(app, principal, { action: "group.rules.import", director: null, target: `${name} ${body.mode}`, request }, run);
+      const state = () => membersRulesText(members);
+      return audited(app, principal, { action: "group.rules.import", director: null, target: `${name} ${body.mode}`, request, state }, run);
     });
 }

@@ -186,6 +186,14 @@ describe("lvsctl --server", () => {
       { user: "olga", action: "group.rules.import", ok: 0 },
       { user: "olga", action: "group.flush", ok: 1 },
     ]);
+    // each entry keeps every member's table before and after (as make identical's does)
+    const states = p.s.app.db.prepare("SELECT action, before_state, after_state FROM audit WHERE action IN ('group.rules.import', 'group.flush') ORDER BY id").all() as { action: string; before_state: string; after_state: string }[];
+    const [imported, , flushed] = states.map((r) => ({ before: JSON.parse(r.before_state) as Record<string, string>, after: JSON.parse(r.after_state) as Record<string, string> }));
+    expect(Object.keys(imported!.before).sort()).toEqual(["dir1", "dir2"]);
+    expect(imported!.before.dir1).not.toContain("172.16.0.100:8080");
+    expect(imported!.after.dir2).toContain("-a -t 172.16.0.100:8080 -r 10.0.0.11:8080 -m -w 2");
+    expect(flushed!.before.dir1).toContain("172.16.0.100:8080");
+    expect(flushed!.after).toEqual({ dir1: "", dir2: "" });
   });
 
   it("refuses a change with --all, a viewer's change (403), a revoked or wrong token (401)", async () => {
