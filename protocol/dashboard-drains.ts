@@ -3,8 +3,10 @@
 import { DirectorId } from "./dashboard-keys.ts";
 import { z } from "zod";
 
-export const DrainTargetStatus = z.enum(["draining", "drained", "undrained", "removed", "failed"]);
-export const DrainStatus = z.enum(["draining", "drained", "undrained", "removed", "failed"]);
+/** "interrupted": the kernel's weight was not 0 when the server (re)linked to the director
+ * (put back outside the job); the target's error says what the kernel had */
+export const DrainTargetStatus = z.enum(["draining", "drained", "undrained", "removed", "failed", "interrupted"]);
+export const DrainStatus = z.enum(["draining", "drained", "undrained", "removed", "failed", "interrupted"]);
 export type DrainStatus = z.infer<typeof DrainStatus>;
 
 export const DrainTarget = z.object({
@@ -24,7 +26,8 @@ export const DrainJob = z.object({
   status: DrainStatus,
   startedAt: z.number(),
   finishedAt: z.number().nullable(),
-  /** seconds until active+inactive reach 0 at the recent rate; null while unknown */
+  /** seconds until active+inactive reach 0 (server/drain/eta.ts: the active connections' EWMA
+   * close rate plus the kernel's inactive timeout, smoothed); null while unknown */
   etaSeconds: z.number().nullable(),
   /** persistence templates keep clients on the server; see expire_quiescent_template */
   persistent: z.boolean(),
@@ -34,10 +37,14 @@ export const DrainJob = z.object({
 });
 export type DrainJob = z.infer<typeof DrainJob>;
 
-/** Topic "drains": every drain job that is running or finished in the last hour. */
+/** Topic "drains": every drain job that is running or drained, and those that ended
+ * (undrained, removed, interrupted) less than FINISHED_DRAIN_TTL_MS ago. */
 export const DrainsView = z.object({ jobs: z.record(z.string(), DrainJob) });
 /** GET /api/drains answers DrainsView; POST /api/drains and the undrain/remove routes a DrainJob. */
 export type DrainsView = z.infer<typeof DrainsView>;
+
+/** How long an ended drain job stays in the list (and on its row); SQLite keeps it. */
+export const FINISHED_DRAIN_TTL_MS = 15 * 60_000;
 
 export const DrainRequest = z.object({
   /** one director, or every director of `group` that has this service and real server */

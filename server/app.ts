@@ -85,7 +85,7 @@ export class Dashboard {
     });
     this.health = new HealthManager(this.fleet, this.audit, () => this.hub.poke(), opts.health, (err) => this.storeHealth.report("health audit", err));
     this.groups = new GroupManager(this.fleet, new GroupStore(this.db), this.audit, () => this.hub.poke(), opts.groups);
-    this.drains = new DrainManager(this.fleet, new DrainStore(this.db), () => this.hub.poke(), { ...opts.drains, counters: this.limits });
+    this.drains = new DrainManager(this.fleet, new DrainStore(this.db), () => this.hub.poke(), { ...opts.drains, counters: this.limits, audit: this.audit });
     this.#timers.push(
       setInterval(() => this.#tick("history flush", () => this.history.flush()), opts.historyFlushMs ?? 5_000),
       setInterval(

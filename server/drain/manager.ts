@@ -3,7 +3,10 @@
 // and rolling back those already drained if one fails), follow its active/inactive connections from the stats events, and mark it drained
 // when both reach 0 everywhere. Undrain restores each previous weight; remove deletes the
 // real server once drained. Jobs are persisted on every status change, so a restarted
-// server resumes following the ones still draining (their weight is already 0 in the kernel).
+// server resumes following the ones still draining, once each director's link is online and
+// its kernel agrees (reconcile.ts: a weight put back meanwhile interrupts the job, audited as
+// drain.interrupted). The ETA is eta.ts's; ended jobs leave the list FINISHED_DRAIN_TTL_MS
+// after they ended.
 import { randomUUID } from "node:crypto";
 import {
   type DrainJob,
@@ -14,24 +17,29 @@ import {
   parseServiceKeyString,
   serviceKeyString,
 } from "../../protocol/dashboard.ts";
+import { FINISHED_DRAIN_TTL_MS } from "../../protocol/dashboard-drains.ts";
 import { ProtocolError } from "../../protocol/errors.ts";
 import type { DestinationKey, ServiceKey } from "../../protocol/ipvs.ts";
 import type { DirectorState } from "../agents/director-state.ts";
 import type { Fleet } from "../agents/fleet.ts";
 import { LIMITS, type LimitCounters } from "../limits.ts";
+import type { AuditLog } from "../store/audit.ts";
 import type { DrainStore } from "../store/drains.ts";
-import { type CountSample, etaSeconds, pushSample } from "./eta.ts";
+import { type EtaState, etaStep, tailBoundOf } from "./eta.ts";
+import { type Interruption, reconcileTarget, settleJob } from "./reconcile.ts";
 import { actOnTargets, restoreWeights } from "./targets.ts";
-
-const SHOW_FINISHED_MS = 60 * 60_000;
 
 export interface DrainManagerOptions {
   /** finished jobs kept in memory (default LIMITS.finishedDrainJobs); the oldest finished
-   * beyond it, or finished more than an hour ago, are read from SQLite when asked for */
+   * beyond it, or finished more than finishedTtlMs ago, are read from SQLite when asked for */
   maxFinishedJobs?: number;
-  /** ETA samples per job (default LIMITS.drainSamplesPerJob) */
+  /** how long an ended job stays in the list (default FINISHED_DRAIN_TTL_MS) */
+  finishedTtlMs?: number;
+  /** unused since the ETA keeps O(1) state per job (eta.ts); accepted for old callers */
   maxSamplesPerJob?: number;
   counters?: LimitCounters;
+  /** where drain.interrupted is recorded (the server's audit log) */
+  audit?: Pick<AuditLog, "record">;
 }
 
 /** Answers that say the agent did not make the change; anything else (timeout, unavailable,
@@ -40,12 +48,17 @@ const REFUSALS: ReadonlySet<string> = new Set(["bad_request", "not_found", "conf
 
 export class DrainManager {
   readonly #jobs = new Map<string, DrainJob>();
-  readonly #samples = new Map<string, CountSample[]>();
+  readonly #eta = new Map<string, EtaState>();
   /** jobs whose targets are still being set: not followed or settled yet */
   readonly #starting = new Set<string>();
+  /** jobs being undrained or removed: their weights change under the reconcile's eyes */
+  readonly #busy = new Set<string>();
+  /** per director, the link (and its online-since) last reconciled: once per (re)link */
+  readonly #reconciled = new Map<string, { link: unknown; since: number }>();
   readonly #maxFinished: number;
-  readonly #maxSamples: number;
+  readonly #ttlMs: number;
   readonly #counters: LimitCounters | undefined;
+  readonly #audit: Pick<AuditLog, "record"> | undefined;
 
   constructor(
     readonly fleet: Fleet,
@@ -55,9 +68,10 @@ export class DrainManager {
     opts: DrainManagerOptions = {},
   ) {
     this.#maxFinished = opts.maxFinishedJobs ?? LIMITS.finishedDrainJobs;
-    this.#maxSamples = opts.maxSamplesPerJob ?? LIMITS.drainSamplesPerJob;
+    this.#ttlMs = opts.finishedTtlMs ?? FINISHED_DRAIN_TTL_MS;
     this.#counters = opts.counters;
-    for (const job of store.load(Date.now() - SHOW_FINISHED_MS)) this.#jobs.set(job.id, job);
+    this.#audit = opts.audit;
+    for (const job of store.load(Date.now() - this.#ttlMs)) this.#jobs.set(job.id, job);
     this.#evictFinished();
   }
 
@@ -76,7 +90,7 @@ export class DrainManager {
   view(now = Date.now()): DrainsView {
     const jobs: DrainsView["jobs"] = {};
     for (const j of this.#jobs.values()) {
-      if (j.finishedAt === null || now - j.finishedAt < SHOW_FINISHED_MS) jobs[j.id] = j;
+      if (j.finishedAt === null || now - j.finishedAt < this.#ttlMs) jobs[j.id] = j;
       // not shown any more: only SQLite keeps it
       else this.#forget(j.id);
     }
@@ -85,7 +99,7 @@ export class DrainManager {
 
   #forget(id: string): void {
     this.#jobs.delete(id);
-    this.#samples.delete(id);
+    this.#eta.delete(id);
   }
 
   /** Finished jobs beyond the cap leave memory, oldest finished first (they stay in SQLite).
@@ -187,7 +201,7 @@ export class DrainManager {
       throw await this.#rollBack(job, touched, err, svcKey, destKey);
     }
     this.#starting.delete(job.id);
-    this.#settle(job);
+    settleJob(job, Date.now());
     this.#save(job);
     return job;
   }
@@ -211,8 +225,15 @@ export class DrainManager {
     return err;
   }
 
-  /** Stats of one director: follow the counts of its running targets. */
+  /** Stats of one director: the first after each (re)link reconciles its jobs with the
+   * kernel; every one follows the counts of its running targets. */
   onStats(director: string, state: DirectorState, now = Date.now()): void {
+    const link = this.fleet.find(director);
+    const seen = this.#reconciled.get(director);
+    if (link?.online && (seen?.link !== link || seen.since !== link.since)) {
+      this.#reconciled.set(director, { link, since: link.since });
+      this.reconcile(director, state, now);
+    }
     for (const job of this.#jobs.values()) {
       const target = job.targets[director];
       if (job.status !== "draining" || !target || target.status !== "draining" || this.#starting.has(job.id)) continue;
@@ -224,30 +245,45 @@ export class DrainManager {
         target.status = "removed";
         target.error = "the real server is no longer on the director";
       }
-      const total = Object.values(job.targets).reduce((n, t) => n + (t.status === "draining" ? t.activeConns + t.inactiveConns : 0), 0);
-      const samples = this.#samples.get(job.id) ?? [];
-      this.#samples.set(job.id, samples);
-      pushSample(samples, { t: now, count: total }, this.#maxSamples);
-      job.etaSeconds = etaSeconds(samples);
+      const running = Object.values(job.targets).filter((t) => t.status === "draining");
+      const counts = { t: now, active: running.reduce((n, t) => n + t.activeConns, 0), inactive: running.reduce((n, t) => n + t.inactiveConns, 0) };
+      const eta = etaStep(this.#eta.get(job.id) ?? null, counts, tailBoundOf(job.service));
+      this.#eta.set(job.id, eta);
+      job.etaSeconds = eta.eta;
       const before = job.status;
-      this.#settle(job);
-      // the countdown is over: its samples are not needed any more
-      if (job.status !== "draining") this.#samples.delete(job.id);
+      settleJob(job, now);
+      // the countdown is over: its state is not needed any more
+      if (job.status !== "draining") this.#eta.delete(job.id);
       if (job.status !== before || target.status !== "draining") this.#save(job);
       this.onChange(job);
     }
   }
 
-  /** A target is drained at 0/0; the job when no target is still draining. */
-  #settle(job: DrainJob): void {
-    for (const t of Object.values(job.targets)) {
-      if (t.status === "draining" && t.activeConns === 0 && t.inactiveConns === 0) t.status = "drained";
+  /**
+   * The director's running and drained jobs against its kernel (`state` fresh from the link's
+   * service.list): a weight that is not 0 interrupts the target, saved, audited
+   * (drain.interrupted, user "system", the reason and weights) and published. Jobs being
+   * started, undrained or removed are left alone: their weights are changing on purpose.
+   */
+  reconcile(director: string, state: DirectorState, now = Date.now()): Interruption[] {
+    const found: Interruption[] = [];
+    for (const job of this.#jobs.values()) {
+      if (this.#starting.has(job.id) || this.#busy.has(job.id)) continue;
+      const i = reconcileTarget(job, director, state, now);
+      if (!i) continue;
+      found.push(i);
+      if (job.status !== "draining") this.#eta.delete(job.id);
+      this.#save(job);
+      this.onChange(job);
+      this.#audit?.record(
+        { user: "system", action: "drain.interrupted", director, target: `${job.service} ${job.destination}`, request: { job: job.id, previousWeight: i.previousWeight } },
+        true,
+        { status: job.targets[director]!.status, kernelWeight: i.kernelWeight, reason: i.reason },
+        now,
+      );
     }
-    const ts = Object.values(job.targets);
-    if (job.status === "draining" && ts.every((t) => t.status !== "draining")) {
-      job.status = ts.some((t) => t.status === "drained") ? "drained" : "removed";
-      job.etaSeconds = 0;
-    }
+    if (found.length > 0) this.#evictFinished();
+    return found;
   }
 
   #save(job: DrainJob): void {
@@ -291,11 +327,18 @@ export class DrainManager {
     ) => Promise<unknown>,
   ): Promise<DrainJob> {
     const { svcKey, destKey } = this.#keys(job);
-    const { errors, firstError } = await actOnTargets(this.fleet, job, status, (link, t) => act(link, svcKey, destKey, t));
+    this.#busy.add(job.id);
+    let outcome: Awaited<ReturnType<typeof actOnTargets>>;
+    try {
+      outcome = await actOnTargets(this.fleet, job, status, (link, t) => act(link, svcKey, destKey, t));
+    } finally {
+      this.#busy.delete(job.id);
+    }
+    const { errors, firstError } = outcome;
     if (errors.length === 0) {
       job.status = status;
       job.finishedAt = Date.now();
-      this.#samples.delete(job.id);
+      this.#eta.delete(job.id);
     }
     this.#save(job);
     if (errors.length === 0) this.#evictFinished();
