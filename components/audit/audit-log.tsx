@@ -5,7 +5,7 @@ import { useState } from "react";
 import { type AuditEntry, type AuditOutcome, auditErrorMessage, auditOutcome } from "../../protocol/dashboard.ts";
 import { useAudit } from "../hooks/use-audit.ts";
 import { useFleet } from "../hooks/use-fleet.ts";
-import { formatTimestamp } from "../lib/format.ts";
+import { useClock } from "../hooks/use-clock.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage } from "../ui/error-message.tsx";
 import { SelectField } from "../ui/field.tsx";
@@ -51,6 +51,7 @@ export function AuditLog() {
   const directorIds = Object.keys(directors ?? {}).sort();
   const rows = [...(entries ?? [])].sort((a, b) => b.id - a.id);
   const resetPaging = () => setBefore([]);
+  const clock = useClock();
 
   return (
     <div className="flex flex-col gap-4">
@@ -94,7 +95,7 @@ export function AuditLog() {
           <table className="w-full text-sm">
             <thead className="bg-zinc-50 text-left text-xs text-zinc-500 dark:bg-zinc-900">
               <tr>
-                <th className="px-2 py-1">Time (UTC)</th>
+                <th className="px-2 py-1">Time ({clock.label})</th>
                 <th className="px-2 py-1">User</th>
                 <th className="px-2 py-1">Action</th>
                 <th className="px-2 py-1">Director</th>
@@ -104,7 +105,7 @@ export function AuditLog() {
             </thead>
             <tbody>
               {rows.map((e) => (
-                <AuditRow key={e.id} e={e} />
+                <AuditRow key={e.id} e={e} time={clock.dateTime(e.time)} />
               ))}
             </tbody>
           </table>
@@ -129,13 +130,13 @@ const OUTCOME_CLASS: Record<AuditOutcome, string> = {
   interrupted: "text-red-700 dark:text-red-400",
 };
 
-function AuditRow({ e }: { e: AuditEntry }) {
+function AuditRow({ e, time }: { e: AuditEntry; time: string }) {
   const outcome = auditOutcome(e);
   // an interrupted entry's reason is the whole story (no agent answer), so it is shown inline
   const reason = outcome === "interrupted" ? auditErrorMessage(e) : null;
   return (
     <tr className="border-t border-zinc-200 align-top dark:border-zinc-800" data-testid={`audit-${e.id}`}>
-      <td className="px-2 py-1.5 font-mono text-xs whitespace-nowrap">{formatTimestamp(e.time)}</td>
+      <td className="px-2 py-1.5 font-mono text-xs whitespace-nowrap">{time}</td>
       <td className="px-2 py-1.5">{e.user}</td>
       <td className="px-2 py-1.5 font-mono text-xs">{e.action}</td>
       <td className="px-2 py-1.5">{e.director ?? "—"}</td>

@@ -21,7 +21,7 @@ export function LatencyChart({ director, service }: { director: string; service:
   if (keys.length === 0) return <p className="text-sm text-zinc-500">No check results yet.</p>;
   return (
     <div data-testid="latency-chart">
-      <UPlotChart title="Check latency" series={series} data={data} format={formatLatency} axisFormat={axisLatency} />
+      <UPlotChart title="Check latency" series={series} data={data} format={formatLatency} axisFormat={axisLatency} unit="ms" />
     </div>
   );
 }

@@ -2,6 +2,7 @@
 // points of topic "service:<id>:<key>" appended, trimmed to the chosen range. Pure functions,
 // unit-tested; the chart component only hands the result to uPlot.
 import type { History, HistoryRange, SeriesColumns, ServiceLiveView, TrafficPoint } from "../../protocol/dashboard.ts";
+import { formatSi } from "../lib/format.ts";
 
 export const RANGE_SECONDS: Record<HistoryRange, number> = { "15m": 900, "1h": 3600, "24h": 86400, "7d": 604800, "30d": 2592000 };
 
@@ -19,14 +20,39 @@ export function prometheusGraphUrl(base: string, expr: string, rangeSeconds: num
 export const METRICS = ["cps", "inPps", "outPps", "inBps", "outBps", "activeConns"] as const;
 export type Metric = (typeof METRICS)[number];
 
+/** Traffic is drawn in bit/s like every rate on the dashboard (the history carries bytes/s:
+ * inBps/outBps; alignedFor multiplies them by 8), the other rates per second. */
 export const METRIC_TITLES: Record<Metric, string> = {
-  cps: "Connections per second",
-  inPps: "Packets in per second",
-  outPps: "Packets out per second",
-  inBps: "Bytes in per second",
-  outBps: "Bytes out per second",
+  cps: "Connections per second (conn/s)",
+  inPps: "Packets in per second (pkt/s)",
+  outPps: "Packets out per second (pkt/s)",
+  inBps: "Traffic in (bit/s)",
+  outBps: "Traffic out (bit/s)",
   activeConns: "Active connections",
 };
+
+/** The y axis's unit of each chart. */
+export const METRIC_UNITS: Record<Metric, string> = {
+  cps: "conn/s",
+  inPps: "pkt/s",
+  outPps: "pkt/s",
+  inBps: "bit/s",
+  outBps: "bit/s",
+  activeConns: "connections",
+};
+
+/** What alignedFor multiplies a metric's stored values by: bytes/s to bit/s. */
+const METRIC_SCALE: Partial<Record<Metric, number>> = { inBps: 8, outBps: 8 };
+
+/** A plotted value with its unit, for ticks and the legend: "12.3 Mbit/s", "1.2k conn/s", "45". */
+export function formatMetric(metric: Metric, v: number): string {
+  const n = formatSi(v);
+  if (n === "-" || metric === "activeConns") return n;
+  const unit = METRIC_UNITS[metric];
+  // an SI prefix joins the unit: "12.3 Mbit/s", like formatBitRate
+  const prefix = /[kMGTPE]$/.test(n) ? n.slice(-1) : "";
+  return unit === "bit/s" ? `${prefix ? n.slice(0, -1) : n} ${prefix}${unit}` : `${n} ${unit}`;
+}
 
 const COLUMNS = ["cps", "inPps", "outPps", "inBps", "outBps", "activeConns", "inactiveConns"] as const;
 
@@ -96,5 +122,7 @@ function trim(buf: SeriesBuffer, oldest: number): SeriesBuffer {
 
 /** uPlot's AlignedData for one metric: [time, total, ...real servers in `keys` order]. */
 export function alignedFor(buf: SeriesBuffer, metric: Metric, keys: readonly string[]): (number | null)[][] {
-  return [buf.time, buf.total[metric], ...keys.map((k) => buf.destinations[k]?.[metric] ?? new Array(buf.time.length).fill(null))];
+  const scale = METRIC_SCALE[metric];
+  const col = (c: (number | null)[]) => (scale ? c.map((v) => (v === null ? null : v * scale)) : c);
+  return [buf.time, col(buf.total[metric]), ...keys.map((k) => col(buf.destinations[k]?.[metric] ?? new Array(buf.time.length).fill(null)))];
 }

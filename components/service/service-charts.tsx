@@ -1,5 +1,5 @@
 "use client";
-// Live charts of one service: CPS, packets and bytes in/out, active connections, for the
+// Live charts of one service: conn/s, packets and traffic (bit/s) in/out, active connections, for the
 // total and each real server. The chosen range's history comes from GET history (SQLite, or
 // Prometheus for ranges beyond it when the server has --prometheus: the reply says which, and
 // why Prometheus failed when it did); live points from topic "service:<id>:<key>" are
@@ -8,14 +8,16 @@ import { useEffect, useMemo, useState } from "react";
 import { type HistoryRange, parseServiceKeyString, type ServiceLiveView } from "../../protocol/dashboard.ts";
 import { vsLabel } from "../../protocol/metrics-labels.ts";
 import { useHistory } from "../hooks/use-history.ts";
-import { formatBytes, formatSi } from "../lib/format.ts";
+import { useClock } from "../hooks/use-clock.ts";
 import { useLiveTopic } from "../live/use-live-topic.ts";
 import { ErrorMessage } from "../ui/error-message.tsx";
 import {
   alignedFor,
   appendLive,
   bufferFromHistory,
+  formatMetric,
   METRIC_TITLES,
+  METRIC_UNITS,
   METRICS,
   type Metric,
   prometheusGraphUrl,
@@ -25,11 +27,12 @@ import {
 } from "./series.ts";
 import { PALETTE, UPlotChart } from "./uplot-chart.tsx";
 
-const formatterOf = (m: Metric) => (m === "inBps" || m === "outBps" ? (v: number) => `${formatBytes(v)}/s` : (v: number) => formatSi(v));
+const FORMATTERS = Object.fromEntries(METRICS.map((m) => [m, (v: number) => formatMetric(m, v)])) as Record<Metric, (v: number) => string>;
 
 export function ServiceCharts({ director, service }: { director: string; service: string }) {
   const [range, setRange] = useState<HistoryRange>("15m");
   const history = useHistory(director, service, range);
+  const clock = useClock();
   const live = useLiveTopic<ServiceLiveView>(`service:${director}:${service}`);
   const [buf, setBuf] = useState<SeriesBuffer | null>(null);
 
@@ -94,6 +97,9 @@ export function ServiceCharts({ director, service }: { director: string; service
             Prometheus ↗
           </a>
         )}
+        <span data-testid="chart-time-zone" className="text-xs text-zinc-500">
+          times in {clock.label}
+        </span>
         {!live.ready && <span className="text-xs text-zinc-500">waiting for live data…</span>}
       </div>
       {history.error ? <ErrorMessage error={history.error} /> : null}
@@ -110,7 +116,7 @@ export function ServiceCharts({ director, service }: { director: string; service
       {buf && (
         <div className="grid gap-4 lg:grid-cols-2">
           {METRICS.map((m) => (
-            <UPlotChart key={m} title={METRIC_TITLES[m]} series={series} data={alignedFor(buf, m, keys)} format={formatterOf(m)} axisFormat={formatSi} />
+            <UPlotChart key={m} title={METRIC_TITLES[m]} series={series} data={alignedFor(buf, m, keys)} format={FORMATTERS[m]} unit={METRIC_UNITS[m]} />
           ))}
         </div>
       )}
