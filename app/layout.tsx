@@ -2,6 +2,7 @@ import "./globals.css";
 import { headers } from "next/headers";
 import type { ReactNode } from "react";
 import { THEME_INIT_SCRIPT } from "../components/theme/theme.ts";
+import { SkipLink } from "../components/ui/skip-link.tsx";
 
 export const metadata = { title: { default: "LVS Fleet", template: "%s · LVS Fleet" } };
 
@@ -17,6 +18,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         <script nonce={nonce} dangerouslySetInnerHTML={{ __html: THEME_INIT_SCRIPT }} />
       </head>
       <body className="min-h-screen bg-white text-zinc-900 antialiased dark:bg-zinc-950 dark:text-zinc-100">
+        <SkipLink />
         {children}
       </body>
     </html>
