@@ -1,6 +1,7 @@
 "use client";
-// The audit log: who changed what on which director, newest first, filtered by director and
-// action on the server; "Older entries" pages back with the last id seen.
+// The audit log: who changed what on which director, newest first, with what changed inline
+// ("10.0.0.11:80 weight 1 → 5", audit-diff.ts); searched and filtered on the server
+// (audit-filters.tsx); "Older entries" pages back with the last id seen.
 import { useState } from "react";
 import { type AuditEntry, type AuditOutcome, auditErrorMessage, auditOutcome } from "../../protocol/dashboard.ts";
 import { useAudit } from "../hooks/use-audit.ts";
@@ -8,32 +9,16 @@ import { useFleet } from "../hooks/use-fleet.ts";
 import { useClock } from "../hooks/use-clock.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage } from "../ui/error-message.tsx";
-import { SelectField } from "../ui/field.tsx";
+import { type AuditFilter, api } from "../lib/paths.ts";
+import { auditChangeLines, auditChanges } from "./audit-diff.ts";
+import { AuditFilters, type AuditFilterState, auditQueryOf, NO_AUDIT_FILTERS } from "./audit-filters.tsx";
 
-export const AUDIT_ACTIONS = [
-  "director.create", "director.update", "director.delete",
-  "service.create", "service.update", "service.delete",
-  "dest.create", "dest.update", "dest.delete",
-  "drain.start", "drain.undrain", "drain.remove",
-  "rules.import", "sysctl.set", "readiness.fix",
-  // server/health: automatic transitions (done by "health check") and operators' check edits
-  "health.transition", "health.configure",
-  "user.create", "user.update", "user.delete",
-  "auth.login", "auth.logout", "auth.setup", "auth.password", "auth.session", "auth.denied", "auth.csrf", "auth.origin",
-] as const;
-
-/** Labels of actions whose name alone does not say who does them. */
-const ACTION_LABELS: Partial<Record<(typeof AUDIT_ACTIONS)[number], string>> = {
-  "health.transition": "health.transition (by health check)",
-  "health.configure": "health.configure (checks edited)",
-};
+/** the action filter's list (test/unit/ui-health-audit.test.ts reads it here) */
+export { AUDIT_ACTIONS } from "./audit-filters.tsx";
 
 /** GET /api/audit/export with the page's filters: every matching entry as a download. */
-function exportHref(format: "csv" | "json", director: string, action: string): string {
-  const p = new URLSearchParams({ format });
-  if (director) p.set("director", director);
-  if (action) p.set("action", action);
-  return `/api/audit/export?${p.toString()}`;
+function exportHref(format: "csv" | "json", filters: AuditFilter): string {
+  return api.audit({ format, ...filters }, "/api/audit/export");
 }
 
 const LINK_BUTTON =
@@ -42,11 +27,11 @@ const LINK_BUTTON =
 const PAGE = 100;
 
 export function AuditLog() {
-  const [director, setDirector] = useState("");
-  const [action, setAction] = useState("");
+  const [filters, setFilters] = useState<AuditFilterState>(NO_AUDIT_FILTERS);
   const [before, setBefore] = useState<number[]>([]);
   const cursor = before[before.length - 1];
-  const { entries, error, isLoading } = useAudit({ director, action, limit: PAGE, ...(cursor === undefined ? {} : { before: cursor }) });
+  const query = auditQueryOf(filters);
+  const { entries, error, isLoading } = useAudit({ ...query, limit: PAGE, ...(cursor === undefined ? {} : { before: cursor }) });
   const { directors } = useFleet();
   const directorIds = Object.keys(directors ?? {}).sort();
   const rows = [...(entries ?? [])].sort((a, b) => b.id - a.id);
@@ -56,40 +41,30 @@ export function AuditLog() {
   return (
     <div className="flex flex-col gap-4">
       <form aria-label="Audit filters" className="flex flex-wrap gap-3" onSubmit={(e) => e.preventDefault()}>
-        <div className="w-48">
-          <SelectField
-            label="Director"
-            value={director}
-            onChange={(e) => {
-              setDirector(e.target.value);
-              resetPaging();
-            }}
-            options={[{ value: "", label: "all directors" }, ...directorIds]}
-          />
-        </div>
-        <div className="w-48">
-          <SelectField
-            label="Action"
-            value={action}
-            onChange={(e) => {
-              setAction(e.target.value);
-              resetPaging();
-            }}
-            options={[{ value: "", label: "all actions" }, ...AUDIT_ACTIONS.map((a) => ({ value: a, label: ACTION_LABELS[a] ?? a }))]}
-          />
-        </div>
+        <AuditFilters
+          value={filters}
+          directors={directorIds}
+          onChange={(next) => {
+            setFilters(next);
+            resetPaging();
+          }}
+        />
         <div className="flex items-end gap-2">
-          <a className={LINK_BUTTON} href={exportHref("csv", director, action)} download>
+          <a className={LINK_BUTTON} href={exportHref("csv", query)} download>
             Export CSV
           </a>
-          <a className={LINK_BUTTON} href={exportHref("json", director, action)} download>
+          <a className={LINK_BUTTON} href={exportHref("json", query)} download>
             Export JSON
           </a>
         </div>
       </form>
       {error ? <ErrorMessage error={error} /> : null}
       {isLoading && <p className="text-sm text-zinc-500">Loading…</p>}
-      {entries && rows.length === 0 && <p className="text-sm text-zinc-500">No entries.</p>}
+      {entries && rows.length === 0 && (
+        <p className="text-sm text-zinc-500" data-testid="audit-empty">
+          {filters === NO_AUDIT_FILTERS ? "No entries." : "No entries match these filters."}
+        </p>
+      )}
       {rows.length > 0 && (
         <div className="overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
           <table className="w-full text-sm">
@@ -100,6 +75,7 @@ export function AuditLog() {
                 <th className="px-2 py-1">Action</th>
                 <th className="px-2 py-1">Director</th>
                 <th className="px-2 py-1">Target</th>
+                <th className="px-2 py-1">Change</th>
                 <th className="px-2 py-1">Result</th>
               </tr>
             </thead>
@@ -130,10 +106,13 @@ const OUTCOME_CLASS: Record<AuditOutcome, string> = {
   interrupted: "text-red-700 dark:text-red-400",
 };
 
+const KIND_CLASS = { "+": "text-emerald-700 dark:text-emerald-400", "-": "text-red-700 dark:text-red-400", "~": "" } as const;
+
 function AuditRow({ e, time }: { e: AuditEntry; time: string }) {
   const outcome = auditOutcome(e);
   // an interrupted entry's reason is the whole story (no agent answer), so it is shown inline
   const reason = outcome === "interrupted" ? auditErrorMessage(e) : null;
+  const { shown, more } = auditChangeLines(auditChanges(e));
   return (
     <tr className="border-t border-zinc-200 align-top dark:border-zinc-800" data-testid={`audit-${e.id}`}>
       <td className="px-2 py-1.5 font-mono text-xs whitespace-nowrap">{time}</td>
@@ -141,6 +120,16 @@ function AuditRow({ e, time }: { e: AuditEntry; time: string }) {
       <td className="px-2 py-1.5 font-mono text-xs">{e.action}</td>
       <td className="px-2 py-1.5">{e.director ?? "—"}</td>
       <td className="px-2 py-1.5 font-mono text-xs">{e.target ?? "—"}</td>
+      <td className="px-2 py-1.5 text-xs" data-testid="audit-change">
+        {shown.map((c, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: the lines of one entry never reorder
+          <p key={i} className={`font-mono ${KIND_CLASS[c.kind]}`}>
+            {c.kind === "~" ? "" : `${c.kind} `}
+            {c.text}
+          </p>
+        ))}
+        {more > 0 && <p className="text-zinc-500">+{more} more (details)</p>}
+      </td>
       <td className="px-2 py-1.5">
         <span className={OUTCOME_CLASS[outcome]}>{outcome}</span>
         {reason && <p className="max-w-xs text-xs text-red-700 dark:text-red-400">{reason}</p>}

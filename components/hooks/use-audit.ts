@@ -1,11 +1,12 @@
 "use client";
-// The audit log, newest first, filtered by director and action on the server.
+// The audit log, newest first, filtered on the server (director, action or action family,
+// user, text search, time range, outcome) and paged by id.
 import useSWR from "swr";
 import type { AuditEntry } from "../../protocol/dashboard.ts";
 import { getJson, listOf } from "../lib/api.ts";
-import { api } from "../lib/paths.ts";
+import { type AuditFilter, api } from "../lib/paths.ts";
 
-export function useAudit(filter: { director?: string; action?: string; limit?: number; before?: number }) {
+export function useAudit(filter: AuditFilter) {
   const res = useSWR(api.audit(filter), getJson<unknown>, { refreshInterval: 5000 });
   const entries = res.data === undefined ? undefined : listOf<AuditEntry>(res.data, "entries");
   return { entries, error: res.error, isLoading: res.isLoading, mutate: res.mutate };

@@ -3,6 +3,9 @@
 
 const enc = encodeURIComponent;
 
+/** The audit log's filters (server/http/routes-audit.ts). */
+export type AuditFilter = Partial<Record<"director" | "action" | "user" | "q" | "outcome" | "format", string> & Record<"since" | "until" | "limit" | "before", number>>;
+
 export const api = {
   directors: () => "/api/directors",
   director: (id: string) => `/api/directors/${enc(id)}`,
@@ -23,14 +26,12 @@ export const api = {
   readiness: (id: string, svc: string) => `/api/readiness?director=${enc(id)}&service=${enc(svc)}`,
   readinessFix: () => "/api/readiness/fix",
   search: (q: string) => `/api/search?q=${enc(q)}`,
-  audit: (q: { director?: string; action?: string; limit?: number; before?: number }) => {
+  /** filters: director, action (or "family.*"), user, q, since, until, outcome, limit, before; empty ones left out */
+  audit: (q: AuditFilter, path = "/api/audit") => {
     const p = new URLSearchParams();
-    if (q.director) p.set("director", q.director);
-    if (q.action) p.set("action", q.action);
-    if (q.limit !== undefined) p.set("limit", String(q.limit));
-    if (q.before !== undefined) p.set("before", String(q.before));
+    for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== "") p.set(k, String(v));
     const s = p.toString();
-    return s ? `/api/audit?${s}` : "/api/audit";
+    return s ? `${path}?${s}` : path;
   },
   groups: () => "/api/groups",
   group: (name: string) => `/api/groups/${enc(name)}`,

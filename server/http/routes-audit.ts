@@ -1,5 +1,6 @@
 // /api/audit (newest first, paged) and /api/audit/export?format=csv|json with the same
-// filters: every matching entry, streamed from SQLite in pages with backpressure.
+// filters (director, action or action family, user, text search, time range, outcome): every
+// matching entry, streamed from SQLite in pages with backpressure.
 import type { ServerResponse } from "node:http";
 import { type AuditEntry, AuditExportFormat } from "../../protocol/dashboard.ts";
 import { ProtocolError } from "../../protocol/errors.ts";
@@ -18,11 +19,40 @@ function intParam(q: URLSearchParams, name: string, min: number, max: number): n
   return n;
 }
 
+const OUTCOMES = ["ok", "failed", "pending"] as const;
+
+/** A text parameter: absent when empty; refused past `max` characters (a search is words, not a dump). */
+function textParam(q: URLSearchParams, name: string, max: number): string | undefined {
+  const v = q.get(name)?.trim();
+  if (!v) return undefined;
+  if (v.length > max) throw new ProtocolError("bad_request", `${name} is longer than ${max} characters`);
+  return v;
+}
+
+/** The filters of /api/audit and its export: director, action (or "family.*"), user, q (text
+ * search), since/until (ms), outcome, before (paging). */
 function filtersOf(query: URLSearchParams): AuditQuery {
-  const director = query.get("director") || undefined;
-  const action = query.get("action") || undefined;
+  const f: AuditQuery = {};
+  const director = textParam(query, "director", 200);
+  const action = textParam(query, "action", 100);
+  const user = textParam(query, "user", 200);
+  const q = textParam(query, "q", 200);
+  const since = intParam(query, "since", 0, Number.MAX_SAFE_INTEGER);
+  const until = intParam(query, "until", 0, Number.MAX_SAFE_INTEGER);
   const before = intParam(query, "before", 1, Number.MAX_SAFE_INTEGER);
-  return { ...(director ? { director } : {}), ...(action ? { action } : {}), ...(before === undefined ? {} : { before }) };
+  const outcome = query.get("outcome") || undefined;
+  if (outcome !== undefined && !(OUTCOMES as readonly string[]).includes(outcome)) {
+    throw new ProtocolError("bad_request", `outcome must be one of ${OUTCOMES.join(", ")}`);
+  }
+  if (director) f.director = director;
+  if (action) f.action = action;
+  if (user) f.user = user;
+  if (q) f.q = q;
+  if (since !== undefined) f.since = since;
+  if (until !== undefined) f.until = until;
+  if (outcome) f.outcome = outcome as AuditQuery["outcome"] & string;
+  if (before !== undefined) f.before = before;
+  return f;
 }
 
 export const AUDIT_CSV_COLUMNS = ["id", "time", "user", "action", "director", "target", "ok", "request", "result", "before", "after"] as const;

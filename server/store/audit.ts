@@ -19,7 +19,17 @@ export interface AuditStart {
 
 export interface AuditQuery {
   director?: string;
+  /** an action ("dest.update"), or a family of them ("dest.*": every action starting "dest.") */
   action?: string;
+  /** the user who did it (exact) */
+  user?: string;
+  /** text search: every word must appear (case-insensitive for ASCII) in one of the entry's
+   * user, action, director, target, request or result */
+  q?: string;
+  /** entries at or after / before this time (ms since the epoch) */
+  since?: number;
+  until?: number;
+  outcome?: "ok" | "failed" | "pending";
   limit?: number;
   /** entries with an id below this (paging backwards) */
   before?: number;
@@ -38,6 +48,10 @@ interface Row {
   before_state: string | null;
   after_state: string | null;
 }
+
+/** The columns a text search looks in: not the before/after states, whose whole service
+ * (every real server's address) would make a search for one address match every change of it. */
+const SEARCHED = ["user", "action", "director", "target", "request", "result"] as const;
 
 const parseJson = (s: string | null): unknown => (s === null ? null : JSON.parse(s));
 
@@ -168,9 +182,32 @@ export class AuditLog {
       where.push("director = ?");
       args.push(q.director);
     }
-    if (q.action !== undefined) {
+    if (q.action?.endsWith(".*")) {
+      // a range on the action index: "dest." <= action < "dest/" ('/' follows '.')
+      const family = q.action.slice(0, -1);
+      where.push("action >= ? AND action < ?");
+      args.push(family, `${family.slice(0, -1)}/`);
+    } else if (q.action !== undefined) {
       where.push("action = ?");
       args.push(q.action);
+    }
+    if (q.user !== undefined) {
+      where.push("user = ?");
+      args.push(q.user);
+    }
+    if (q.since !== undefined) {
+      where.push("time >= ?");
+      args.push(q.since);
+    }
+    if (q.until !== undefined) {
+      where.push("time < ?");
+      args.push(q.until);
+    }
+    if (q.outcome !== undefined) where.push(q.outcome === "ok" ? "ok = 1" : q.outcome === "failed" ? "ok = 0" : "ok IS NULL");
+    for (const word of (q.q ?? "").split(/\s+/).filter(Boolean).slice(0, 8)) {
+      const like = `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      where.push(`(${SEARCHED.map((c) => `${c} LIKE ? ESCAPE '\\'`).join(" OR ")})`);
+      for (const _ of SEARCHED) args.push(like);
     }
     if (q.before !== undefined) {
       where.push("id < ?");
