@@ -2,7 +2,8 @@
 // Click-to-drain for one real server: "Drain" (weight 0 through the server), a live countdown
 // of its active and inactive connections with an ETA, then "Undrain" or "Remove". In a group,
 // the same drain on every director of the group. Persistent services get the warning that
-// templates keep clients attached, with the sysctl that expires them.
+// templates keep clients attached, with the sysctl that expires them. A job the server found
+// interrupted (the kernel's weight was back above 0) says so and offers Drain again.
 import type { DrainJob } from "../../protocol/dashboard.ts";
 import { useAction } from "../hooks/use-action.ts";
 import { useDrains } from "../hooks/use-drains.ts";
@@ -45,7 +46,7 @@ export function DrainControls({ director, group, service, destination, drainJobH
   return (
     <div className="flex flex-col gap-1">
       <div className="flex flex-wrap items-center gap-2">
-        {d.phase === "idle" || d.phase === "failed" ? (
+        {d.phase === "idle" || d.phase === "failed" || d.phase === "interrupted" ? (
           <>
             <Button size="sm" variant="warning" busy={start.busy} onClick={() => void start.run("director")}>
               Drain
@@ -66,7 +67,13 @@ export function DrainControls({ director, group, service, destination, drainJobH
             Remove
           </Button>
         )}
-        <span role="status" aria-live="polite" className="text-xs tabular-nums" data-testid="drain-status">
+        <span
+          role="status"
+          aria-live="polite"
+          className={`text-xs tabular-nums ${d.phase === "interrupted" ? "text-amber-800 dark:text-amber-300" : ""}`}
+          data-testid="drain-status"
+          data-phase={d.phase}
+        >
           {d.text}
         </span>
       </div>

@@ -3,7 +3,9 @@
 import type { DrainJob } from "../../protocol/dashboard.ts";
 import { formatCount, formatEta } from "../lib/format.ts";
 
-export type DrainPhase = "idle" | "draining" | "drained" | "failed";
+/** "interrupted": the server found the kernel's weight back above 0 when it (re)linked (the
+ * target's error says what it saw); like idle and failed, the row offers Drain again */
+export type DrainPhase = "idle" | "draining" | "drained" | "failed" | "interrupted";
 
 export interface DrainDisplay {
   phase: DrainPhase;
@@ -25,6 +27,7 @@ export function drainDisplay(job: DrainJob | undefined | null, director: string)
   const inactive = target.inactiveConns ?? 0;
   const error = target.error ?? null;
   if (target.status === "failed") return { phase: "failed", job, active, inactive, text: `drain failed${error ? `: ${error}` : ""}`, error };
+  if (target.status === "interrupted") return { phase: "interrupted", job, active, inactive, text: `drain interrupted${error ? `: ${error}` : ""}`, error };
   if (target.status === "drained" || active + inactive === 0) return { phase: "drained", job, active: 0, inactive: 0, text: "drained", error };
   const eta = formatEta(job.etaSeconds ?? null, active + inactive);
   return { phase: "draining", job, active, inactive, text: `draining: ${formatCount(active)} active, ${formatCount(inactive)} inactive · ${eta}`, error };
@@ -41,7 +44,7 @@ export function jobFor(jobs: Record<string, DrainJob>, director: string, service
   return best;
 }
 
-const RANK: Record<string, number> = { draining: 0, drained: 1, failed: 2, undrained: 2, removed: 2 };
+const RANK: Record<string, number> = { draining: 0, drained: 1, failed: 2, undrained: 2, removed: 2, interrupted: 2 };
 const remaining = (j: DrainJob) => Object.values(j.targets ?? {}).reduce((s, t) => s + (t.activeConns ?? 0) + (t.inactiveConns ?? 0), 0);
 
 /**
@@ -49,9 +52,14 @@ const remaining = (j: DrainJob) => Object.values(j.targets ?? {}).reduce((s, t) 
  * runs), job by job: the one further along (draining < drained < undrained/removed/failed)
  * wins, and between two at the same stage the one with fewer connections left, since a drain
  * counts down. So a lagging source never moves a countdown backwards or revives a finished job.
+ * An ended job only REST still has is dropped once the live topic has a view: the server let
+ * it go (its TTL, docs/server.md), and a REST answer fetched before must not keep it.
  */
 export function mergeDrainJobs(live: Record<string, DrainJob> | undefined, rest: Record<string, DrainJob> | undefined): Record<string, DrainJob> {
-  const out: Record<string, DrainJob> = { ...(rest ?? {}) };
+  const out: Record<string, DrainJob> = {};
+  for (const [id, r] of Object.entries(rest ?? {})) {
+    if (live === undefined || id in live || (r.finishedAt ?? null) === null) out[id] = r;
+  }
   for (const [id, l] of Object.entries(live ?? {})) {
     const r = out[id];
     if (!r) out[id] = l;
