@@ -1,10 +1,20 @@
 "use client";
-// One real server of a service: its configuration, live counts and rates, edit/delete, and
-// the drain controls. data-testid="dest-row-<destKey>" for browser tests.
+// One real server of a service: its state badge (rs-row-state.ts: health, drain, weight, DR
+// readiness in one, by precedence), its share of the service's traffic, configuration, live
+// counts and rates, the drain controls, Edit and an outline Delete.
+// data-testid="dest-row-<destKey>" for browser tests.
 import { useState } from "react";
-import type { DestinationView } from "../../protocol/dashboard.ts";
+import type { DestinationView, ReadinessEntry } from "../../protocol/dashboard.ts";
 import type { ServiceKey } from "../../protocol/ipvs.ts";
 import { DrainControls } from "../drain/drain-controls.tsx";
+import { drainDisplay, jobFor } from "../drain/drain-state.ts";
+import { useDrains } from "../hooks/use-drains.ts";
+import type { TrafficShare } from "../service/topology-layout.ts";
+import { DeleteButton } from "./delete-button.tsx";
+import { rsRowState } from "./rs-row-state.ts";
+import { RsStateBadge } from "./rs-state-badge.tsx";
+import { RS_COLUMN_COUNT } from "./service-columns.tsx";
+import { ShareBar } from "./share-bar.tsx";
 import { useAction } from "../hooks/use-action.ts";
 import { sendJson } from "../lib/api.ts";
 import { formatBitRate, formatCount, formatSi } from "../lib/format.ts";
@@ -16,7 +26,6 @@ import { useDirectorVersion, withBaseVersion } from "./director-version.ts";
 import { describeForwarding, describeThresholds } from "./service-summary.ts";
 import { useCan } from "../auth/session.tsx";
 import type { RsHealthView } from "../../protocol/dashboard-health.ts";
-import { HealthBadge } from "../health/health-badge.tsx";
 import { RealServerChecksEditor } from "../health/rs-checks-editor.tsx";
 
 export interface DestinationRowProps {
@@ -28,9 +37,13 @@ export interface DestinationRowProps {
   dest: DestinationView;
   /** its health state (undefined: not checked) */
   health?: RsHealthView | undefined;
+  /** its share of the service's current traffic */
+  share: TrafficShare;
+  /** DR readiness from its realserver agent (undefined: not DR, or not read) */
+  readiness?: ReadinessEntry["status"] | undefined;
 }
 
-export function DestinationRow({ director, group, service, serviceKey, persistent, dest, health }: DestinationRowProps) {
+export function DestinationRow({ director, group, service, serviceKey, persistent, dest, health, share, readiness }: DestinationRowProps) {
   const canOperate = useCan("operator");
   const [editing, setEditing] = useState(false);
   // the table shown when the operator confirms
@@ -38,6 +51,9 @@ export function DestinationRow({ director, group, service, serviceKey, persisten
   const del = useAction(() => sendJson("DELETE", api.destination(director, service, dest.key), withBaseVersion({}, version)));
   const t = dest.traffic;
   const quiesced = dest.config.weight === 0;
+  const { jobs } = useDrains();
+  const drain = drainDisplay(jobFor(jobs, director, service, dest.key, dest.drainJob ?? null), director).phase;
+  const look = rsRowState({ weight: dest.config.weight, health: health?.state, drain, readiness: dest.config.forwarding === "route" ? readiness : undefined });
   const onDelete = () => {
     if (window.confirm(`Delete real server ${dest.key} from ${service}? Its connections are cut.`)) void del.run();
   };
@@ -46,7 +62,10 @@ export function DestinationRow({ director, group, service, serviceKey, persisten
       <tr data-testid={`dest-row-${dest.key}`} className={`border-t border-zinc-200 align-top dark:border-zinc-800 ${quiesced ? "text-zinc-500" : ""}`}>
         <td className="px-2 py-1.5 font-mono text-xs">{dest.key}</td>
         <td className="px-2 py-1.5">
-          <HealthBadge rs={health} />
+          <RsStateBadge look={look} health={health} />
+        </td>
+        <td className="px-2 py-1.5">
+          <ShareBar share={share} />
         </td>
         <td className="px-2 py-1.5 text-xs">{describeForwarding(dest.config)}</td>
         <td className="px-2 py-1.5 text-right tabular-nums" data-testid="weight">{dest.config.weight}</td>
@@ -65,16 +84,14 @@ export function DestinationRow({ director, group, service, serviceKey, persisten
             <Button size="sm" onClick={() => setEditing((e) => !e)} aria-expanded={editing} aria-label={`Edit real server ${dest.key}`}>
               Edit
             </Button>
-            <Button size="sm" variant="danger" busy={del.busy} onClick={onDelete} aria-label={`Delete real server ${dest.key}`}>
-              Delete
-            </Button>
+            <DeleteButton busy={del.busy} onClick={onDelete} aria-label={`Delete real server ${dest.key}`} />
           </div>
           <ErrorMessage error={del.error} className="mt-1" />
         </td>
       </tr>
       {editing && (
         <tr>
-          <td colSpan={11} className="px-2 py-2">
+          <td colSpan={RS_COLUMN_COUNT} className="px-2 py-2">
             <DestinationForm
               table={directorTable(director)}
               service={serviceKey}

@@ -1,6 +1,7 @@
 "use client";
 // One virtual service on the director page: its key and options, live totals, its real
-// servers, and the edit / delete / add-real-server actions.
+// servers (one column grid for every card: service-columns.tsx), and the edit / delete /
+// add-real-server actions (Delete in outline style, out of the primary path).
 import Link from "next/link";
 import { useState } from "react";
 import { destinationKeyString, parseServiceKeyString, type ServiceView } from "../../protocol/dashboard.ts";
@@ -22,9 +23,11 @@ import { heldOut } from "../health/health-state.ts";
 import { RealServerChecksEditor } from "../health/rs-checks-editor.tsx";
 import { ServiceChecksEditor } from "../health/service-checks-editor.tsx";
 import { useHealth } from "../hooks/use-health.ts";
+import { useReadiness } from "../hooks/use-readiness.ts";
+import { trafficShares } from "../service/topology-layout.ts";
+import { DeleteButton } from "./delete-button.tsx";
+import { RS_COLUMN_COUNT, RsColumnsHead } from "./service-columns.tsx";
 
-/** the real-server table's columns (held-out rows and the edit row span them) */
-const COLUMNS = 11;
 
 export function ServiceCard({ director, group, svc }: { director: string; group: string; svc: ServiceView }) {
   const [mode, setMode] = useState<"view" | "edit" | "add">("view");
@@ -33,12 +36,17 @@ export function ServiceCard({ director, group, svc }: { director: string; group:
   const version = useDirectorVersion();
   const del = useAction(() => sendJson("DELETE", api.service(director, svc.key), withBaseVersion({}, version)));
   const health = useHealth(director).view?.services?.[svc.key];
+  // DR readiness only where a real server uses direct routing (one request per such card)
+  const dr = Object.values(svc.destinations ?? {}).some((d) => d.config.forwarding === "route");
+  const readiness = useReadiness(director, dr ? svc.key : null).data;
   const key = parseServiceKeyString(svc.key);
   if (!key) return null; // the server names services with serviceKeyString; anything else is not ours to show
   const dests = Object.values(svc.destinations ?? {}).sort((a, b) => compareDestinationKeysNumeric(a, b));
   // removed from the kernel by health: still listed, as down, from the health view
   const held = heldOut(health, dests.map((d) => d.key));
   const persistent = (svc.config.persistence ?? null) !== null;
+  const shares = trafficShares(dests);
+  const readinessOf = (dest: string) => readiness?.realServers.find((r) => r.destination === dest)?.status;
   const t = svc.traffic;
   const onDelete = () => {
     if (window.confirm(`Delete service ${svc.key} and its ${dests.length} real servers?`)) void del.run();
@@ -62,9 +70,7 @@ export function ServiceCard({ director, group, svc }: { director: string; group:
           <Button size="sm" onClick={() => { setMode(mode === "add" && added === null ? "view" : "add"); setAdded(null); }} aria-expanded={mode === "add" && added === null}>
             Add real server
           </Button>
-          <Button size="sm" variant="danger" busy={del.busy} onClick={onDelete} aria-label={`Delete service ${svc.key}`}>
-            Delete
-          </Button>
+          <DeleteButton busy={del.busy} onClick={onDelete} aria-label={`Delete service ${svc.key}`} />
         </div>
         </RequireRole>
       </header>
@@ -96,30 +102,25 @@ export function ServiceCard({ director, group, svc }: { director: string; group:
         <p className="px-3 py-2 text-sm text-zinc-500">No real servers.</p>
       ) : (
         <div className="overflow-x-auto">
-          <table className="w-full text-sm">
-            <thead className="text-left text-xs text-zinc-500">
-              <tr>
-                <th className="px-2 py-1">Real server</th>
-                <th className="px-2 py-1">Health</th>
-                <th className="px-2 py-1">Forwarding</th>
-                <th className="px-2 py-1 text-right">Weight</th>
-                <th className="px-2 py-1 text-right">Thresholds</th>
-                <th className="px-2 py-1 text-right">Active</th>
-                <th className="px-2 py-1 text-right">Inactive</th>
-                <th className="px-2 py-1 text-right">Conn/s</th>
-                <th className="px-2 py-1 text-right">In / out</th>
-                <th className="px-2 py-1">Drain</th>
-                <th className="px-2 py-1">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
+          <table className="w-full min-w-[72rem] table-fixed text-sm">
+            <RsColumnsHead />
             <tbody>
               {dests.map((d) => (
-                <DestinationRow key={d.key} director={director} group={group} service={svc.key} serviceKey={key} persistent={persistent} dest={d} health={health?.realServers?.[d.key]} />
+                <DestinationRow
+                  key={d.key}
+                  director={director}
+                  group={group}
+                  service={svc.key}
+                  serviceKey={key}
+                  persistent={persistent}
+                  dest={d}
+                  health={health?.realServers?.[d.key]}
+                  share={shares.get(d.key)!}
+                  readiness={readinessOf(d.key)}
+                />
               ))}
               {held.map((rs) => (
-                <HeldOutRow key={rs.key} director={director} service={svc.key} rs={rs} columns={COLUMNS} />
+                <HeldOutRow key={rs.key} director={director} service={svc.key} rs={rs} columns={RS_COLUMN_COUNT} />
               ))}
             </tbody>
           </table>

@@ -1,10 +1,18 @@
 "use client";
-// VIP -> real servers as a small SVG: edge width is the server's share of current traffic,
-// drained (weight 0) servers are grey and dashed.
+// VIP -> real servers as a small SVG: edge width is the server's share of current traffic
+// (topology-layout.ts: bytes/s, or active connections when no bytes flow). A server out of
+// rotation is amber and dashed while it still carries traffic ("37% · draining"), grey and
+// dashed once it carries none ("0% · drained").
 import type { DestinationView } from "../../protocol/dashboard.ts";
-import { topologyEdges } from "./topology-layout.ts";
+import { type Rotation, shareBasisText, topologyEdges } from "./topology-layout.ts";
 
 const ROW = 34;
+
+const LOOK: Record<Rotation, { line: string; box: string; dash?: string; opacity: number }> = {
+  serving: { line: "stroke-emerald-500", box: "fill-emerald-50 stroke-emerald-600 dark:fill-emerald-950", opacity: 1 },
+  draining: { line: "stroke-amber-500", box: "fill-amber-50 stroke-amber-600 dark:fill-amber-950", dash: "6 3", opacity: 1 },
+  drained: { line: "stroke-zinc-400", box: "fill-zinc-200 stroke-zinc-400 dark:fill-zinc-800", dash: "4 3", opacity: 0.45 },
+};
 
 export function Topology({ vip, dests }: { vip: string; dests: DestinationView[] }) {
   const edges = topologyEdges(dests);
@@ -18,12 +26,14 @@ export function Topology({ vip, dests }: { vip: string; dests: DestinationView[]
       </text>
       {edges.map((e, i) => {
         const y = 5 + ROW * i + ROW / 2;
+        const look = LOOK[e.rotation];
         return (
-          <g key={e.key} opacity={e.drained ? 0.45 : 1}>
-            <line x1="154" y1={vipY} x2="340" y2={y} strokeWidth={e.width} strokeDasharray={e.drained ? "4 3" : undefined} className={e.drained ? "stroke-zinc-400" : "stroke-emerald-500"} />
-            <rect x="340" y={y - 12} width="175" height="24" rx="5" className={e.drained ? "fill-zinc-200 stroke-zinc-400 dark:fill-zinc-800" : "fill-emerald-50 stroke-emerald-600 dark:fill-emerald-950"} />
+          <g key={e.key} opacity={look.opacity} data-testid={`topology-${e.key}`} data-rotation={e.rotation}>
+            <title>{`${e.label}: ${Math.round(e.share * 100)}% ${shareBasisText(e.basis)}`}</title>
+            <line x1="154" y1={vipY} x2="340" y2={y} strokeWidth={e.width} strokeDasharray={look.dash} className={look.line} />
+            <rect x="340" y={y - 12} width="175" height="24" rx="5" className={look.box} />
             <text x="427" y={y + 4} textAnchor="middle" className="fill-current font-mono text-[10px]">
-              {e.key} {Math.round(e.share * 100)}%{e.drained ? " drained" : ""}
+              {e.label}
             </text>
           </g>
         );
