@@ -104,13 +104,13 @@ export function DirectorRow({ d }: { d: DirectorView }) {
       <td className="px-3 py-2 text-xs">{d.ipvsVersion ?? "—"}</td>
       <td className="px-3 py-2 text-right tabular-nums">{formatCount(d.serviceCount)}</td>
       <td className="px-3 py-2">
-        <Metric value={formatSi(d.traffic?.cps ?? 0)} values={spark.cps} label={`Connections per second of ${d.name}, last minute`} />
+        <Metric testId="metric-cps" value={formatSi(d.traffic?.cps ?? 0)} values={spark.cps} label={`Connections per second of ${d.name}, last minute`} />
       </td>
       <td className="px-3 py-2">
-        <Metric value={formatBitRate(bps)} values={spark.bps} label={`Traffic of ${d.name}, last minute`} />
+        <Metric testId="metric-bps" value={formatBitRate(bps)} values={spark.bps} label={`Traffic of ${d.name}, last minute`} />
       </td>
       <td className="px-3 py-2">
-        <Metric value={formatCount(d.traffic?.activeConns ?? 0)} values={spark.activeConns} label={`Active connections of ${d.name}, last minute`} />
+        <Metric testId="metric-active" value={formatCount(d.traffic?.activeConns ?? 0)} values={spark.activeConns} label={`Active connections of ${d.name}, last minute`} />
       </td>
       <td className="px-3 py-2 text-right">
         <RequireRole min="admin">
@@ -121,10 +121,12 @@ export function DirectorRow({ d }: { d: DirectorView }) {
   );
 }
 
-function Metric({ value, values, label }: { value: string; values: readonly number[]; label: string }) {
+function Metric({ value, values, label, testId }: { value: string; values: readonly number[]; label: string; testId: string }) {
   return (
     <div className="flex items-center gap-2">
-      <span className="w-20 text-right tabular-nums">{value}</span>
+      <span className="w-20 text-right tabular-nums" data-testid={testId}>
+        {value}
+      </span>
       <Sparkline values={values} label={label} />
     </div>
   );

@@ -60,9 +60,9 @@ function ReadinessSummaryLine({ views, unreadable, busy, onRecheck }: { views: R
         <p className={bad ? "font-semibold text-red-700 dark:text-red-400" : "font-semibold text-emerald-700 dark:text-emerald-400"}>
           {s.ready} of {s.total} direct-routing real servers ready
           {s.notReady ? `; ${s.notReady} not ready` : ""}
-          {s.failed ? `; ${s.failed} checks failed` : ""}
+          {s.failed ? `; ${s.failed} ${s.failed === 1 ? "check" : "checks"} failed` : ""}
           {s.noAgent ? `; ${s.noAgent} without a realserver agent` : ""}
-          {unreadable ? `; ${unreadable} services could not be checked` : ""}
+          {unreadable ? `; ${unreadable} ${unreadable === 1 ? "service" : "services"} could not be checked` : ""}
         </p>
         <Button size="sm" busy={busy} onClick={onRecheck}>
           Check all again
@@ -107,7 +107,7 @@ function RealServerReadiness({ entry, vip, onFixed }: { entry: ReadinessEntry; v
   const report = entry.report ?? null;
   const ok = entry.status === "ready";
   return (
-    <div className="border-t border-zinc-100 py-2 dark:border-zinc-800" data-testid={`readiness-rs-${entry.destination}`}>
+    <div className="border-t border-zinc-100 py-2 dark:border-zinc-800" data-testid={`readiness-rs-${entry.destination}`} data-status={entry.status}>
       <div className="flex flex-wrap items-center gap-3 text-sm">
         <span className="font-mono">{entry.destination}</span>
         <span className={ok ? "text-emerald-700 dark:text-emerald-400" : entry.status === "no_agent" ? "text-zinc-500" : "text-red-700 dark:text-red-400"}>{STATUS_TEXT[entry.status]}</span>
