@@ -130,9 +130,17 @@ export function zoneLabel(zone: string, nowMs = Date.now()): string {
   return `${zone} (UTC${off})`;
 }
 
-/** The zones offered by the setting: UTC first, then every zone this browser knows. */
+/** Zones people look for by these names: ICU lists some under older ones (Chromium has
+ * "Asia/Calcutta", not "Asia/Kolkata"), so they are offered too. */
+const WELL_KNOWN = [
+  "Europe/London", "Europe/Paris", "Europe/Berlin", "Europe/Kyiv", "America/New_York", "America/Chicago", "America/Denver",
+  "America/Los_Angeles", "America/Sao_Paulo", "Asia/Kolkata", "Asia/Kathmandu", "Asia/Ho_Chi_Minh", "Asia/Shanghai",
+  "Asia/Tokyo", "Asia/Singapore", "Australia/Sydney", "Pacific/Auckland",
+];
+
+/** The zones offered by the setting: UTC first, then every zone this browser knows, sorted. */
 export function timeZonesOffered(): string[] {
   const intl = Intl as unknown as { supportedValuesOf?: (k: string) => string[] };
-  const all = intl.supportedValuesOf?.("timeZone") ?? ["Europe/London", "Europe/Paris", "America/New_York", "Asia/Kolkata", "Asia/Tokyo"];
-  return [DEFAULT_TIME_ZONE, ...all.filter((z) => !isUtc(z))];
+  const all = new Set([...(intl.supportedValuesOf?.("timeZone") ?? []), ...WELL_KNOWN.filter(isTimeZone)]);
+  return [DEFAULT_TIME_ZONE, ...[...all].filter((z) => !isUtc(z)).sort()];
 }
