@@ -10,4 +10,6 @@ echo "== types"; npm run -s typecheck
 # The browser tests (test/lab/dashboard-*) run the production build of the web app.
 echo "== build"; npx next build
 echo "== tests"
-exec npx vitest run "$@"
+# scripts/vitest-timings.ts writes each file's duration to test-results/vitest-timings.json
+# (silently: the default reporter's summary stays the last thing printed).
+exec npx vitest run --reporter=default --reporter=./scripts/vitest-timings.ts "$@"
