@@ -10,7 +10,7 @@
 // because under TCG every promise and timer per request shows up in the time to list 5,000
 // services.
 import { Channel, type Done, type MessageSink } from "./channel.ts";
-import { NLMSG_HDRLEN, repliesFailed } from "./genl.ts";
+import { NLMSG_HDRLEN, repliesFailed } from "./nlmsg.ts";
 import { TransportError } from "./transport-error.ts";
 
 export { TransportError };
