@@ -9,10 +9,10 @@ import { PALETTE, UPlotChart } from "../service/uplot-chart.tsx";
 import { SelectField } from "../ui/field.tsx";
 import { type ChartMetric, combinedSeries, fleetTotals, type Totals } from "./fleet-totals.ts";
 
-const METRICS: { value: ChartMetric; label: string; format: (v: number) => string }[] = [
-  { value: "bps", label: "Traffic (bit/s)", format: formatBitRate },
-  { value: "cps", label: "Connections per second", format: (v) => `${formatSi(v)} conn/s` },
-  { value: "activeConns", label: "Active connections", format: formatCount },
+const METRICS: { value: ChartMetric; label: string; unit: string; format: (v: number) => string }[] = [
+  { value: "bps", label: "Traffic (bit/s)", unit: "bit/s", format: formatBitRate },
+  { value: "cps", label: "Connections per second", unit: "conn/s", format: (v) => `${formatSi(v)} conn/s` },
+  { value: "activeConns", label: "Active connections", unit: "connections", format: formatCount },
 ];
 
 export function FleetTotalsPanel() {
@@ -54,7 +54,7 @@ export function FleetTotalsPanel() {
           <SelectField label="Chart" value={metric} onChange={(e) => setMetric(e.target.value as ChartMetric)} options={METRICS} />
         </div>
         <div data-testid="fleet-chart">
-          <UPlotChart title={`${m.label}, last minute: fleet total and each director`} series={series} data={chart.data} format={m.format} />
+          <UPlotChart title={`${m.label}, last minute: fleet total and each director`} series={series} data={chart.data} format={m.format} unit={m.unit} />
         </div>
       </div>
     </section>

@@ -25,6 +25,7 @@ export const api = {
   sysctls: (id: string) => `/api/directors/${enc(id)}/sysctls`,
   readiness: (id: string, svc: string) => `/api/readiness?director=${enc(id)}&service=${enc(svc)}`,
   readinessFix: () => "/api/readiness/fix",
+  fleetReadiness: () => "/api/readiness/fleet",
   search: (q: string) => `/api/search?q=${enc(q)}`,
   /** filters: director, action (or "family.*"), user, q, since, until, outcome, limit, before; empty ones left out */
   audit: (q: AuditFilter, path = "/api/audit") => {

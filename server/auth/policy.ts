@@ -65,6 +65,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   "GET /api/directors/:id/ipvsadm/:request": "viewer",
   "POST /api/directors/:id/ipvsadm/:request": "operator",
   "GET /api/readiness": "viewer",
+  "GET /api/readiness/fleet": "viewer",
   "POST /api/readiness/fix": "operator",
   // the header's fleet search (routes-search.ts): VIPs and real-server addresses
   "GET /api/search": "viewer",

@@ -1,7 +1,9 @@
 // Host-side routes: the connection table (streamed NDJSON with the agent's progress), the
-// director's sysctls, and DR readiness of real servers through their realserver agents.
+// director's sysctls, and DR readiness of real servers through their realserver agents (per
+// service, and for the whole fleet grouped by agent).
 import type { ConnsStreamLine, ReadinessEntry, ReadinessFixResult, ReadinessView } from "../../protocol/dashboard.ts";
 import { ReadinessFixRequest } from "../../protocol/dashboard.ts";
+import type { AgentVipReadiness, FleetReadinessView } from "../../protocol/dashboard-fleet-readiness.ts";
 import { ProtocolError } from "../../protocol/errors.ts";
 import { ConnReadProgress } from "../../protocol/conntable.ts";
 import { SysctlGet, SysctlSet } from "../../protocol/messages-host.ts";
@@ -18,9 +20,11 @@ function agentFor(app: Dashboard, address: string): DirectorLink | undefined {
   return app.fleet.links().find((l) => l.registration.role === "realserver" && l.registration.addresses.includes(address));
 }
 
-async function readinessOf(app: Dashboard, dest: string, address: string, vip: string): Promise<ReadinessEntry> {
+type AddressReadiness = Omit<ReadinessEntry, "destination">;
+
+async function addressReadiness(app: Dashboard, address: string, vip: string): Promise<AddressReadiness> {
   const agent = agentFor(app, address);
-  const base = { destination: dest, address, agent: agent?.id ?? null };
+  const base = { address, agent: agent?.id ?? null };
   if (!agent) return { ...base, status: "no_agent", report: null, error: null };
   try {
     const report = await agent.request("realserver.readiness", { vip }, { deadlineMs: 10_000 });
@@ -28,6 +32,56 @@ async function readinessOf(app: Dashboard, dest: string, address: string, vip: s
   } catch (err) {
     return { ...base, status: "error", report: null, error: toProtocolError(err).message };
   }
+}
+
+async function readinessOf(app: Dashboard, dest: string, address: string, vip: string): Promise<ReadinessEntry> {
+  return { destination: dest, ...(await addressReadiness(app, address, vip)) };
+}
+
+const FWMARK_NO_VIP = "a fwmark service has no single VIP to check";
+const fleetRank = (r: AgentVipReadiness) => (r.entry.status === "not_ready" ? 0 : r.entry.status === "error" ? 1 : 2);
+
+/** Every online director's DR real servers that a realserver agent answers for, grouped by that
+ * agent; an agent is asked once per VIP however many directors and services send to it. */
+async function fleetReadiness(app: Dashboard): Promise<FleetReadinessView> {
+  const asked = new Map<string, Promise<AddressReadiness>>();
+  const ask = (address: string, vip: string) => {
+    const k = `${address} ${vip}`;
+    let p = asked.get(k);
+    if (!p) {
+      p = addressReadiness(app, address, vip);
+      asked.set(k, p);
+    }
+    return p;
+  };
+  const pending: Promise<AgentVipReadiness | null>[] = [];
+  for (const l of app.fleet.links()) {
+    if (l.registration.role !== "director" || !l.online) continue;
+    for (const [service, svc] of l.state.services) {
+      const vip = svc.key.protocol === "fwmark" ? null : svc.key.address;
+      for (const [destination, d] of svc.destinations) {
+        if (d.config.forwarding !== "route") continue;
+        const agent = agentFor(app, d.key.address)?.id ?? null;
+        if (!agent) continue;
+        const entry: Promise<ReadinessEntry> =
+          vip === null
+            ? Promise.resolve({ destination, address: d.key.address, agent, status: "error", report: null, error: FWMARK_NO_VIP })
+            : ask(d.key.address, vip).then((r) => ({ destination, ...r }));
+        pending.push(entry.then((e) => (e.agent ? { director: l.id, service, vip, entry: e } : null)));
+      }
+    }
+  }
+  const byAgent: Record<string, AgentVipReadiness[]> = {};
+  for (const r of await Promise.all(pending)) {
+    if (!r?.entry.agent) continue;
+    const list = byAgent[r.entry.agent] ?? [];
+    list.push(r);
+    byAgent[r.entry.agent] = list;
+  }
+  for (const list of Object.values(byAgent)) {
+    list.sort((a, b) => fleetRank(a) - fleetRank(b) || a.director.localeCompare(b.director) || a.service.localeCompare(b.service) || a.entry.destination.localeCompare(b.entry.destination));
+  }
+  return { byAgent, errors: [] };
 }
 
 export function hostRoutes(router: Router, app: Dashboard): void {
@@ -76,12 +130,13 @@ export function hostRoutes(router: Router, app: Dashboard): void {
       const realServers = await Promise.all(
         dr.map(([dk, d]) =>
           vip === null
-            ? Promise.resolve<ReadinessEntry>({ destination: dk, address: d.key.address, agent: agentFor(app, d.key.address)?.id ?? null, status: "error", report: null, error: "a fwmark service has no single VIP to check" })
+            ? Promise.resolve<ReadinessEntry>({ destination: dk, address: d.key.address, agent: agentFor(app, d.key.address)?.id ?? null, status: "error", report: null, error: FWMARK_NO_VIP })
             : readinessOf(app, dk, d.key.address, vip),
         ),
       );
       return { director: l.id, service: raw, vip, realServers };
     })
+    .on("GET", "/api/readiness/fleet", (): Promise<FleetReadinessView> => fleetReadiness(app))
     .on("POST", "/api/readiness/fix", async ({ req, principal }) => {
       const { agent, vip } = await readJson(req, ReadinessFixRequest, "readiness fix");
       const l = app.fleet.get(agent);
