@@ -27,7 +27,7 @@ import type { AuditLog } from "../store/audit.ts";
 import type { DrainStore } from "../store/drains.ts";
 import { type EtaState, etaStep, tailBoundOf } from "./eta.ts";
 import { type Interruption, reconcileTarget, settleJob } from "./reconcile.ts";
-import { actOnTargets, restoreWeights } from "./targets.ts";
+import { actOnTargets, chooseTargets, restoreWeights } from "./targets.ts";
 
 export interface DrainManagerOptions {
   /** finished jobs kept in memory (default LIMITS.finishedDrainJobs); the oldest finished
@@ -130,20 +130,7 @@ export class DrainManager {
     if (!destKey) throw new ProtocolError("bad_request", `"${req.destination}" is not a real server key`);
     const service = serviceKeyString(svcKey);
     const destination = destinationKeyString(destKey);
-    // a group drain: every member that has the real server; the others are named (skipped),
-    // never left out silently (an HA member without the service is drift: see the group)
-    const members = req.director !== undefined ? [] : this.fleet.links().filter((l) => l.registration.role === "director" && l.registration.group === req.group);
-    const skipped: Record<string, string> = {};
-    for (const l of members) {
-      const svc = l.state.services.get(service);
-      if (!svc) skipped[l.id] = `${l.id} has no service ${service}`;
-      else if (!svc.destinations.has(destination)) skipped[l.id] = `${l.id} has no real server ${destination} in ${service}`;
-    }
-    const targets = req.director !== undefined ? [this.fleet.get(req.director)] : members.filter((l) => !(l.id in skipped));
-    if (targets.length === 0) {
-      const why = Object.values(skipped);
-      throw new ProtocolError("not_found", `no director of group "${req.group}" has ${destination} in ${service}${why.length ? `: ${why.join("; ")}` : ""}`, { skipped });
-    }
+    const { targets, skipped } = chooseTargets(this.fleet, req, service, destination);
     for (const t of targets) {
       const other = this.jobOf(t.id, service, destination);
       if (other) throw new ProtocolError("conflict", `${destination} of ${service} on ${t.id} is already in drain job ${other}`);

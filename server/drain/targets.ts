@@ -1,12 +1,33 @@
-// The per-target loops of a drain job (server/drain/manager.ts): putting the previous
-// weights back after a failed start, and undrain/remove on every target still in the job.
-import type { DrainJob } from "../../protocol/dashboard.ts";
+// The per-target parts of a drain job (server/drain/manager.ts): which directors a request
+// drains, putting the previous weights back after a failed start, and undrain/remove on
+// every target still in the job.
+import type { DrainJob, DrainRequest } from "../../protocol/dashboard.ts";
 import { ProtocolError } from "../../protocol/errors.ts";
 import type { DestinationKey, ServiceKey } from "../../protocol/ipvs.ts";
 import type { Fleet } from "../agents/fleet.ts";
 
 type Link = ReturnType<Fleet["get"]>;
 type Target = DrainJob["targets"][string];
+
+/** The one director, or a group drain's members that have the real server; the others are
+ * named in `skipped`, never left out silently (an HA member without the service is drift: see
+ * the group). not_found when no member has it. */
+export function chooseTargets(fleet: Fleet, req: DrainRequest, service: string, destination: string): { targets: Link[]; skipped: Record<string, string> } {
+  if (req.director !== undefined) return { targets: [fleet.get(req.director)], skipped: {} };
+  const members = fleet.links().filter((l) => l.registration.role === "director" && l.registration.group === req.group);
+  const skipped: Record<string, string> = {};
+  for (const l of members) {
+    const svc = l.state.services.get(service);
+    if (!svc) skipped[l.id] = `${l.id} has no service ${service}`;
+    else if (!svc.destinations.has(destination)) skipped[l.id] = `${l.id} has no real server ${destination} in ${service}`;
+  }
+  const targets = members.filter((l) => !(l.id in skipped));
+  if (targets.length === 0) {
+    const why = Object.values(skipped);
+    throw new ProtocolError("not_found", `no director of group "${req.group}" has ${destination} in ${service}${why.length ? `: ${why.join("; ")}` : ""}`, { skipped });
+  }
+  return { targets, skipped };
+}
 
 /** Restores the previous weight of every touched target, newest first. A target whose
  * restore fails keeps the error (and its place in the job) for the operator's undrain.

@@ -15,6 +15,9 @@ const CLIENT = `${DIR}-c`;
 const VIP = "172.16.0.100";
 const SVC = `tcp:${VIP}:80`;
 const RS = ["10.0.0.11", "10.0.0.12", "10.0.0.13"] as const;
+/** the client's request loop (its pid in the client namespace), stopped before the next file */
+const LOAD_PID = "/tmp/drain-trust-load.pid";
+const stopLoad = () => sh(CLIENT, `[ -f ${LOAD_PID} ] && kill $(cat ${LOAD_PID}) 2>/dev/null; rm -f ${LOAD_PID}; true`);
 
 let session: DashboardSession;
 /** the dashboard running now (the second start replaces the first) */
@@ -56,8 +59,11 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
+  await stopLoad();
   await session?.browser.close();
   await dash?.stop();
+  // no TIME_WAIT entries of this file's requests left for the next one
+  await clearAll(DIR);
   await resetRules(DIR);
 }, 120_000);
 
@@ -94,7 +100,7 @@ describe("drains the operator can trust, rows read at a glance", () => {
 
   it("each row's share bar follows the kernel's bytes/s, and a drain turns its badge to draining and its share to 0", async () => {
     // steady requests over the three real servers (rr) for about 45 s
-    await sh(CLIENT, `{ for i in $(seq 1 300); do busybox wget -q -O /dev/null http://${VIP}/; sleep 0.15; done; } </dev/null >/dev/null 2>&1 &`);
+    await sh(CLIENT, `{ for i in $(seq 1 300); do busybox wget -q -O /dev/null http://${VIP}/; sleep 0.15; done; } </dev/null >/dev/null 2>&1 & echo $! > ${LOAD_PID}`);
     const close = (a: number, b: number) => Math.abs(a - b) <= 0.12;
     await eventually(
       "shares shown as the kernel's",
@@ -128,6 +134,7 @@ describe("drains the operator can trust, rows read at a glance", () => {
     expect(await text(node)).toMatch(new RegExp(`^${RS[2]}:80 (0% · drained|<?\\d+% · draining)`));
     expect(await text(node)).not.toMatch(/[1-9]\d*% drained/);
     await screenshot(page, "topology-draining");
+    await stopLoad();
     await page.goto(`${dash.url}/directors/${DIR}`);
     await row(RS[2]).getByRole("button", { name: "Undrain" }).click();
     await eventually("kernel weight restored", async () => (await kernelWeight(RS[2])) === 1, 10_000, 100);
