@@ -1,6 +1,6 @@
 // Turns the collected option state into the typed command, applying ipvsadm's defaults.
 import type { Destination, Scheduler, Service, ServiceKey, SyncDaemon } from "../ipvs.ts";
-import type { ParseState } from "./args.ts";
+import type { ParseState } from "./parse-state.ts";
 import type { IpvsadmCommand, ListView } from "./command.ts";
 
 function serviceKey(st: ParseState): ServiceKey {

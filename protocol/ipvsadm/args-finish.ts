@@ -2,7 +2,7 @@
 // plus the scheduler and persistence-engine names we can read.
 import { checkCommandOptions, checkTunnelOptions, type OptName, schedFlagBits } from "./args-checks.ts";
 import { timeoutOrFail } from "./args-values.ts";
-import type { ParseState } from "./args.ts";
+import type { ParseState } from "./parse-state.ts";
 import { IpvsadmUsageError } from "./command.ts";
 import { isKernelSchedulerName } from "./scheduler-name.ts";
 

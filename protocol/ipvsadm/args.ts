@@ -1,9 +1,8 @@
 // Parser of ipvsadm's command line into a typed command (command.ts), with ipvsadm 1.31's
 // checks, defaults and messages (Debian build: weights up to INT_MAX). Options are processed
 // in the order given, like ipvsadm, so the first offending option is the one reported.
-import type { SchedulerFlag } from "../ipvs.ts";
 import { isMulticast } from "./addr.ts";
-import type { CmdName, OptName, TunnelTypeName } from "./args-checks.ts";
+import type { CmdName, OptName } from "./args-checks.ts";
 import {
   INT_MAX,
   addrPortOrFail,
@@ -17,43 +16,9 @@ import { type IpvsadmCommand, IpvsadmUsageError } from "./command.ts";
 import { buildCommand } from "./args-build.ts";
 import { finishParse } from "./args-finish.ts";
 import { type ScanItem, scanArgs } from "./options.ts";
+import { type ParseState, initialState } from "./parse-state.ts";
 
 export const TRY_HELP = "Try `ipvsadm -h' or 'ipvsadm --help' for more information.";
-
-/** Everything collected from the options, before defaults and cross-checks. */
-export interface ParseState {
-  cmd: CmdName | null;
-  given: Set<OptName>;
-  protocol: "tcp" | "udp" | "sctp" | null;
-  fwmark: number;
-  family: 4 | 6 | 0;
-  address: string | null;
-  port: number;
-  scheduler: string | null;
-  persistent: number | null;
-  netmask: string;
-  pe: string | null;
-  onePacket: boolean;
-  schedFlagsArg: string | null;
-  schedFlags: SchedulerFlag[];
-  dest: { family: 4 | 6; address: string; port: number } | null;
-  forwarding: "masq" | "route" | "tunnel";
-  weight: number;
-  upper: number;
-  lower: number;
-  tunType: TunnelTypeName;
-  tunPort: number;
-  tunChecksum: "nocsum" | "csum" | "remcsum";
-  daemonState: "master" | "backup" | null;
-  mcastInterface: string | null;
-  syncId: number;
-  mcastGroup: string | null;
-  mcastPort: number | null;
-  mcastTtl: number | null;
-  syncMaxLen: number | null;
-  operands: string[];
-  timeouts: [number, number, number];
-}
 
 const COMMAND_OPTS: Record<string, CmdName> = {
   "add-service": "add-service", "edit-service": "edit-service", "delete-service": "delete-service",
@@ -61,17 +26,6 @@ const COMMAND_OPTS: Record<string, CmdName> = {
   "edit-server": "edit-server", "delete-server": "delete-server", set: "set",
   restore: "restore", save: "save", "start-daemon": "start-daemon", "stop-daemon": "stop-daemon",
 };
-
-function initialState(): ParseState {
-  return {
-    cmd: null, given: new Set(), protocol: null, fwmark: 0, family: 0, address: null, port: 0,
-    scheduler: null, persistent: null, netmask: "255.255.255.255", pe: null, onePacket: false,
-    schedFlagsArg: null, schedFlags: [], dest: null, forwarding: "route", weight: 1, upper: 0,
-    lower: 0, tunType: "ipip", tunPort: 0, tunChecksum: "nocsum", daemonState: null,
-    mcastInterface: null, syncId: 0, mcastGroup: null, mcastPort: null, mcastTtl: null,
-    syncMaxLen: null, operands: [], timeouts: [0, 0, 0],
-  };
-}
 
 function setOption(st: ParseState, opt: OptName): void {
   if (st.given.has(opt)) throw new IpvsadmUsageError(`multiple '${opt}' options specified`);
