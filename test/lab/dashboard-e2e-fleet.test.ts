@@ -60,7 +60,7 @@ describe("the fleet overview", () => {
 describe("a service under traffic", () => {
   it("plots non-zero connection and byte rates in its live charts", async () => {
     await page.goto(`${dash.url}/directors/dir2/services/${NAT}`);
-    for (const title of ["Connections per second", "Bytes in per second"]) {
+    for (const title of ["Connections per second", "Traffic in (bit/s)"]) {
       const chart = page.getByRole("figure", { name: title });
       await expect
         .poll(async () => Number(await chart.getAttribute("data-total-max")), { timeout: 60_000, interval: 1000 })
@@ -149,7 +149,7 @@ describe("every page", () => {
     const cells = await fixRows.first().locator("td").allTextContents();
     expect(cells[2]).toBe("readiness.fix");
     expect(cells[4]).toBe("172.16.0.200");
-    expect(cells[5]).toMatch(/^ok/);
+    expect(cells[6]).toMatch(/^ok/); // after the Change column
     await screenshot(page, "audit");
 
     await page.goto(`${dash.url}/directors/dir1`);
