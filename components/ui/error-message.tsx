@@ -1,9 +1,15 @@
 "use client";
 // A refused request: the server's (or kernel's) message verbatim, then what to do about it.
 import type { ReactNode } from "react";
-import { VersionConflictDetails } from "../../protocol/dashboard.ts";
 import { GROUP_CONFLICT_HINT, groupRefusalLines, isGroupVersionConflict } from "../ha/group-errors.ts";
 import { ApiRequestError, errorHint } from "../lib/api.ts";
+
+/** A director table's 409 (protocol's VersionConflictDetails), told by its shape without zod. */
+function isVersionConflict(d: unknown): boolean {
+  if (typeof d !== "object" || d === null) return false;
+  const o = d as Record<string, unknown>;
+  return typeof o["director"] === "string" && typeof o["baseVersion"] === "string" && typeof o["version"] === "string" && typeof o["state"] === "object" && o["state"] !== null;
+}
 
 export function ErrorMessage({ error, className = "" }: { error: unknown; className?: string }) {
   if (!error) return null;
@@ -25,7 +31,7 @@ export function ErrorMessage({ error, className = "" }: { error: unknown; classN
       )}
       <p className="mt-1 text-xs">
         {e.code !== "internal" && e.code !== "network" && <span className="font-semibold">{e.code}: </span>}
-        {VersionConflictDetails.safeParse(e.details).success
+        {isVersionConflict(e.details)
           ? "The director's table changed since you opened this (another operator or ipvsadm): check the current table, then redo the change."
           : isGroupVersionConflict(e.details)
             ? GROUP_CONFLICT_HINT
