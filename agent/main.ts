@@ -6,7 +6,7 @@ import type { RequestInput, RequestType, ResultData } from "../protocol/messages
 import { CATALOG, PROTOCOL_VERSION } from "../protocol/messages.ts";
 import { dispatch } from "./handlers/dispatch.ts";
 import { type HaManager, createHaManager, readSpecFile } from "./ha/index.ts";
-import { buildRegistry } from "./handlers/plugins.ts";
+import { buildRegistry } from "./handlers/handler-modules.ts";
 import { createAgentHealth } from "./health/boot.ts";
 import type { HandlerRegistry } from "./handlers/registry.ts";
 import type { IpvsClient } from "./ipvs/types.ts";

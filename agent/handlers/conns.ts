@@ -6,7 +6,7 @@ import { ConnReadAbortedError, ConnReadError, ConnTableReader } from "../conntab
 import { ConnQueryError } from "../conntable/query.ts";
 import { ConnParseError } from "../conntable/parse.ts";
 import type { HandlerContext, HandlerMap } from "./context.ts";
-import type { HandlerDeps } from "./plugins.ts";
+import type { HandlerDeps } from "./deps.ts";
 
 /** Turns the conntable's own errors into protocol errors; anything else is rethrown as is. */
 export function connErrorToProtocol(err: unknown, signal: AbortSignal): unknown {

@@ -1,7 +1,7 @@
-// Handler module for rules.export / rules.import / rules.diff (loaded by plugins.ts); the
+// Handler module for rules.export / rules.import / rules.diff (loaded by handler-modules.ts); the
 // logic lives in agent/rules/. The keepalived format also reads and sets the health checks.
 import type { HandlerMap } from "./context.ts";
-import type { HandlerDeps } from "./plugins.ts";
+import type { HandlerDeps } from "./deps.ts";
 import { diffSource, exportRules, importRules } from "../rules/import.ts";
 
 export function createHandlers(deps: HandlerDeps): HandlerMap {

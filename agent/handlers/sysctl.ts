@@ -8,7 +8,7 @@ import type { SysctlEntry } from "../../protocol/sysctl.ts";
 import { SysctlError } from "../sysctl/allowlist.ts";
 import { SysctlService } from "../sysctl/sysctl.ts";
 import type { HandlerMap } from "./context.ts";
-import type { HandlerDeps } from "./plugins.ts";
+import type { HandlerDeps } from "./deps.ts";
 
 const CODE: Record<SysctlErrorCode, ErrorCode> = {
   "not-allowed": "bad_request",

@@ -8,7 +8,7 @@ import { IpCommandError, interfaceAddresses, ipRunner, type RunIp } from "../rea
 import { drReadiness } from "../realserver/readiness.ts";
 import { RealServerError, bindVip, unbindVip } from "../realserver/vip.ts";
 import type { HandlerMap } from "./context.ts";
-import type { HandlerDeps } from "./plugins.ts";
+import type { HandlerDeps } from "./deps.ts";
 import { sysctlErrorToProtocol } from "./sysctl.ts";
 
 function isLoopback(address: string): boolean {

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { type DispatchEnv, dispatch } from "../../agent/handlers/dispatch.ts";
 import { errnoNameOf, toProtocolError } from "../../agent/handlers/errors.ts";
 import { mergeDestinationConfig, mergeServiceConfig } from "../../agent/handlers/ipvs.ts";
-import { buildRegistry } from "../../agent/handlers/plugins.ts";
+import { buildRegistry } from "../../agent/handlers/handler-modules.ts";
 import { HandlerRegistry } from "../../agent/handlers/registry.ts";
 import { snapshotOf } from "../../agent/handlers/stats.ts";
 import { ProtocolError } from "../../protocol/errors.ts";

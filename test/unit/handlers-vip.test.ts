@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { HandlerRegistry } from "../../agent/handlers/registry.ts";
 import { createHandlers } from "../../agent/handlers/vip.ts";
-import { buildRegistry } from "../../agent/handlers/plugins.ts";
+import { buildRegistry } from "../../agent/handlers/handler-modules.ts";
 import { IpCommandError, type RunIp } from "../../agent/realserver/ip-command.ts";
 import { ProtocolError } from "../../protocol/errors.ts";
 import { type Harness, startHarness } from "./agent-ws-harness.ts";

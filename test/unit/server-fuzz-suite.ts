@@ -13,7 +13,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiError, type DirectorDetailView } from "../../protocol/dashboard.ts";
-import { buildRegistry } from "../../agent/handlers/plugins.ts";
+import { buildRegistry } from "../../agent/handlers/handler-modules.ts";
 import { HealthManager } from "../../agent/health/manager.ts";
 import { type Harness, startHarness } from "./agent-ws-harness.ts";
 import { FakeIpvs } from "./agent-ws-fakes.ts";

@@ -5,7 +5,7 @@
 // (audited as rules.import with the format), and the export is keepalived.conf with the checks.
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { buildRegistry } from "../../agent/handlers/plugins.ts";
+import { buildRegistry } from "../../agent/handlers/handler-modules.ts";
 import { withHealthIntent } from "../../agent/health/intent-client.ts";
 import { HealthManager } from "../../agent/health/manager.ts";
 import type { AuditEntry } from "../../protocol/dashboard.ts";
