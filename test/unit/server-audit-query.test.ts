@@ -34,7 +34,7 @@ function fixture(): AuditLog {
     { user: "carol", action: "destroy.all", director: null, target: "100%_done", request: null, ok: true },
     { user: "bob", action: "dest.delete", director: "dir1", target: "tcp:172.16.0.100:80 10.0.0.13:80", request: null, ok: true },
   ];
-  rows.forEach((r, i) => log!.record({ ...r }, r.ok, null, T0 + i * 60_000));
+  for (const [i, r] of rows.entries()) log!.record({ ...r }, r.ok, null, T0 + i * 60_000);
   return log;
 }
 
