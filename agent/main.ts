@@ -18,7 +18,7 @@ import { restoreLeavingOutRefused } from "./rules/boot-restore.ts";
 import { type SavingIpvsClient, withSaveFile } from "./rules/saving-client.ts";
 import { isLoopbackHost } from "../protocol/plaintext.ts";
 import { loadOrCreateIdentity } from "./tls/self-signed.ts";
-import { ArgsError, USAGE, parseAgentArgs } from "./ws/agent-args.ts";
+import { ArgsError, USAGE, parseAgentArgs } from "./args.ts";
 import { startAgentServer } from "./ws/server.ts";
 import { TokenFile } from "./ws/token-file.ts";
 import { SysctlService } from "./sysctl/sysctl.ts";

@@ -49,7 +49,7 @@ export const keepalivedDir = (director: string): string => `/run/lab/keepalived-
 /** Whether this checkout's agent takes --ha-spec (the agent side of issue 10). */
 export function agentRunsKeepalived(): boolean {
   try {
-    return readFileSync(join(REPO_ROOT, "agent", "ws", "agent-args.ts"), "utf8").includes("ha-spec");
+    return readFileSync(join(REPO_ROOT, "agent", "args.ts"), "utf8").includes("ha-spec");
   } catch {
     return false;
   }

@@ -1,6 +1,6 @@
 // HA through keepalived (VRRP) on a director: the entry the agent's main uses.
 //
-// Agent flags (agent/ws/agent-args.ts):
+// Agent flags (agent/args.ts):
 //   --ha-spec FILE            the HA spec as JSON (protocol/ha.ts HaSpec, or null); applied at
 //                             start when the file exists; ha.configure rewrites it atomically
 //   --keepalived managed|systemd   managed (default): keepalived is the agent's child process;

@@ -5,7 +5,7 @@
 // user, ...) keeps the previous token and is reported. Connections opened with an old token
 // are closed by the server (agent/ws/server.ts) once its grace period is over.
 import { type Stats, readFileSync, statSync } from "node:fs";
-import { ArgsError, checkTokenFile } from "./agent-args.ts";
+import { ArgsError, checkTokenFile } from "../args.ts";
 
 export interface TokenFileOptions {
   /** poll interval of the file's metadata (default 2000 ms) */

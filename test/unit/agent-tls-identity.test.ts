@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CERT_FILE, KEY_FILE, TlsStateError, fingerprintOf, loadOrCreateIdentity } from "../../agent/tls/self-signed.ts";
-import { parseAgentArgs } from "../../agent/ws/agent-args.ts";
+import { parseAgentArgs } from "../../agent/args.ts";
 import { TokenFile } from "../../agent/ws/token-file.ts";
 import { AgentClient, probeAgentCertificate } from "../../protocol/agent-client.ts";
 import { startHarness } from "./agent-ws-harness.ts";

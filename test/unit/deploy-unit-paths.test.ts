@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_SYSTEMD_CONF } from "../../agent/ha/index.ts";
 import { DEFAULT_PERSIST_FILE } from "../../agent/sysctl/sysctl.ts";
-import { type AgentArgs, parseAgentArgs } from "../../agent/ws/agent-args.ts";
+import { type AgentArgs, parseAgentArgs } from "../../agent/args.ts";
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const UNIT = readFileSync(join(REPO, "deploy", "lvs-agent.service"), "utf8");

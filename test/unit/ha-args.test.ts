@@ -1,10 +1,10 @@
-// The agent's HA flags (agent/ws/agent-args.ts) and the --ha-spec file read at start.
+// The agent's HA flags (agent/args.ts) and the --ha-spec file read at start.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { readSpecFile, routerIdFromHostname } from "../../agent/ha/index.ts";
-import { ArgsError, parseAgentArgs } from "../../agent/ws/agent-args.ts";
+import { ArgsError, parseAgentArgs } from "../../agent/args.ts";
 
 const BASE = ["--listen", "127.0.0.1:9400", "--token-file", "/etc/lvs-agent/token"];
 

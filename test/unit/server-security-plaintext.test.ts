@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_TLS_DIR, parseAgentArgs } from "../../agent/ws/agent-args.ts";
+import { DEFAULT_TLS_DIR, parseAgentArgs } from "../../agent/args.ts";
 import { loadOrCreateIdentity } from "../../agent/tls/self-signed.ts";
 import { AgentClient } from "../../protocol/agent-client.ts";
 import type { DirectorInfo } from "../../protocol/dashboard.ts";
