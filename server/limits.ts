@@ -8,8 +8,6 @@ export const LIMITS = {
   /** finished drain jobs (undrained, removed) kept in memory for the drains topic; older
    * ones stay in SQLite only. Running and drained jobs are never evicted. */
   finishedDrainJobs: 200,
-  /** the ETA samples of one drain job (already a 30 s window; this bounds a fast stats rate) */
-  drainSamplesPerJob: 600,
   /** history series whose ids are kept in memory; the least recently recorded ones without a
    * minute in memory are forgotten (their rows stay in SQLite and are looked up again) */
   historySeries: 200_000,

@@ -100,19 +100,3 @@ function smooth(prev: number | null, raw: number | null, dt: number, tail: boole
   if (tail) eta = Math.min(eta, raw);
   return Math.max(0, Math.round(eta));
 }
-
-/** A window of (time, count) samples: bounded by WINDOW_MS and by `max` (server/limits.ts
- * drainSamplesPerJob). The drain manager no longer keeps one (etaStep is O(1) per job). */
-export interface CountSample {
-  t: number;
-  count: number;
-}
-const WINDOW_MS = 30_000;
-
-/** Appends `s` and drops samples older than the window, and the oldest beyond `max`. */
-export function pushSample(samples: CountSample[], s: CountSample, max = 600): void {
-  samples.push(s);
-  let drop = 0;
-  while (drop < samples.length && (samples[drop]!.t < s.t - WINDOW_MS || samples.length - drop > max)) drop++;
-  if (drop > 0) samples.splice(0, drop);
-}

@@ -9,7 +9,6 @@ import { ipvsHandlers } from "../../agent/handlers/ipvs.ts";
 import { HandlerRegistry } from "../../agent/handlers/registry.ts";
 import { statsHandlers } from "../../agent/handlers/stats.ts";
 import type { HandlerMap } from "../../agent/handlers/context.ts";
-import { type CountSample, pushSample } from "../../server/drain/eta.ts";
 import { CLOSE_TOO_MANY_SOCKETS } from "../../server/live/hub.ts";
 import { type Harness, startHarness } from "./agent-ws-harness.ts";
 import { FakeIpvs } from "./agent-ws-fakes.ts";
@@ -83,17 +82,6 @@ describe("server limits", () => {
     // the running job is still followed: its connections end, it drains
     hs[0]!.ipvs.services.get(SVC)!.destinations[1]!.activeConns = 0;
     await until(() => s!.app.drains.get(running.id).status === "drained", 5000, "running job drained");
-  });
-
-  it("the ETA samples of a job are bounded by count as well as by the 30 s window", () => {
-    const samples: CountSample[] = [];
-    for (let i = 0; i < 5000; i++) pushSample(samples, { t: 1_000_000 + i, count: 5000 - i }, 600);
-    expect(samples.length).toBe(600);
-    expect(samples[0]!.t).toBe(1_000_000 + 4400);
-    expect(samples.at(-1)!.t).toBe(1_000_000 + 4999);
-    // the time window still applies below the count
-    pushSample(samples, { t: 1_000_000 + 4999 + 30_001, count: 1 }, 600);
-    expect(samples.length).toBe(1);
   });
 
   it("one more live socket than a session (or a user) may have is closed with 4429 and why; the open ones keep working", async () => {
