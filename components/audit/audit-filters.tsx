@@ -10,13 +10,16 @@ export const AUDIT_ACTIONS = [
   "director.create", "director.update", "director.delete", "director.trust", "director.token",
   "service.create", "service.update", "service.delete",
   "dest.create", "dest.update", "dest.delete",
-  "drain.start", "drain.undrain", "drain.remove",
+  "drain.start", "drain.undrain", "drain.remove", "drain.interrupted",
   "rules.import", "sysctl.set", "readiness.fix",
+  // server/http/routes-ipvsadm.ts: the table-wide ipvsadm verbs, on a director or a group
+  "flush", "zero", "timeouts.set", "daemon.start", "daemon.stop",
+  "group.flush", "group.zero", "group.timeouts.set", "group.daemon.start", "group.daemon.stop",
   // server/health: automatic transitions (done by "health check") and operators' check edits
   "health.transition", "health.configure",
   "group.service.create", "group.service.update", "group.service.delete",
   "group.dest.create", "group.dest.update", "group.dest.delete",
-  "group.rules.import", "group.identical", "group.adopt", "group.seed", "ha.transition",
+  "group.rules.import", "group.identical", "group.adopt", "group.seed", "ha.transition", "audit.archive",
   "user.create", "user.update", "user.delete", "token.create", "token.revoke",
   "auth.login", "auth.logout", "auth.setup", "auth.password", "auth.session", "auth.denied", "auth.csrf", "auth.origin",
 ] as const;
