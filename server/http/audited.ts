@@ -1,7 +1,7 @@
 // Every mutation is written to the audit log before it runs and completed after it, with the
 // signed-in user, its result or the error, and (for rule-changing mutations) the affected
 // state before and after: `state` is read once before the action and once after it.
-import type { Dashboard } from "../app.ts";
+import type { Dashboard } from "../dashboard.ts";
 import type { Principal } from "../auth/auth.ts";
 import { toProtocolError } from "./respond.ts";
 

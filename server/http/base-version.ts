@@ -6,7 +6,7 @@ import type { IncomingMessage } from "node:http";
 import type { z } from "zod";
 import { BaseVersions, type DirectorDetailView, TableVersion } from "../../protocol/dashboard.ts";
 import { ProtocolError } from "../../protocol/errors.ts";
-import type { Dashboard } from "../app.ts";
+import type { Dashboard } from "../dashboard.ts";
 import type { DirectorLink } from "../agents/link.ts";
 import { withBaseVersions } from "../agents/versioned.ts";
 import { directorDetailView } from "../live/views.ts";

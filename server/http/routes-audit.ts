@@ -4,7 +4,7 @@
 import type { ServerResponse } from "node:http";
 import { type AuditEntry, AuditExportFormat } from "../../protocol/dashboard.ts";
 import { ProtocolError } from "../../protocol/errors.ts";
-import type { Dashboard } from "../app.ts";
+import type { Dashboard } from "../dashboard.ts";
 import type { AuditQuery } from "../store/audit.ts";
 import { validate } from "./respond.ts";
 import type { Router } from "./router.ts";

@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { LoginRequest, Password, type SessionView, SetupRequest } from "../../protocol/dashboard.ts";
 import { httpStatusOf, ProtocolError } from "../../protocol/errors.ts";
 import { z } from "zod";
-import type { Dashboard } from "../app.ts";
+import type { Dashboard } from "../dashboard.ts";
 import type { Principal } from "../auth/auth.ts";
 import { hashPassword } from "../auth/passwords.ts";
 import type { StoredUser } from "../auth/users.ts";

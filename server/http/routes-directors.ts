@@ -13,7 +13,7 @@ import {
 } from "../../protocol/dashboard.ts";
 import { normalizeFingerprint } from "../../protocol/agent-tls.ts";
 import { ProtocolError } from "../../protocol/errors.ts";
-import type { Dashboard } from "../app.ts";
+import type { Dashboard } from "../dashboard.ts";
 import type { DirectorLink } from "../agents/link.ts";
 import { opDestination, opService, opTarget, runOp } from "../agents/table-ops.ts";
 import { directorDetailView, directorView, serviceViews } from "../live/views.ts";

@@ -1,7 +1,7 @@
 // /api/drains: start a drain (one director or a group), list jobs, undrain, remove.
 import { DrainRequest } from "../../protocol/dashboard.ts";
 import type { DirectorLink } from "../agents/link.ts";
-import type { Dashboard } from "../app.ts";
+import type { Dashboard } from "../dashboard.ts";
 import { audited } from "./audited.ts";
 import { atVersions, readBasesOnly, readJsonWithBase } from "./base-version.ts";
 import { type Router, reply } from "./router.ts";

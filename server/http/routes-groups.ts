@@ -5,7 +5,7 @@
 // "adopt this member's table" for admins.
 import { AdoptRequest, type GroupDetailView, MakeIdenticalRequest } from "../../protocol/dashboard.ts";
 import { ProtocolError } from "../../protocol/errors.ts";
-import type { Dashboard } from "../app.ts";
+import type { Dashboard } from "../dashboard.ts";
 import { opService, opTarget } from "../agents/table-ops.ts";
 import type { StateOf } from "../agents/versioned.ts";
 import { applyGroupChange, checkGroupVersion, withGroupLocked } from "../groups/change.ts";

@@ -7,7 +7,7 @@ import { RealServerHealthSettings, ServiceHealthSettings } from "../../protocol/
 import { parseDestinationKeyString, parseServiceKeyString } from "../../protocol/dashboard-keys.ts";
 import { ProtocolError } from "../../protocol/errors.ts";
 import type { DestinationKey, ServiceKey } from "../../protocol/ipvs.ts";
-import type { Dashboard } from "../app.ts";
+import type { Dashboard } from "../dashboard.ts";
 import { realServerOf, removeRealServer, removeService, serviceOf, setRealServer, setServiceSettings } from "../health/config-edit.ts";
 import { audited } from "./audited.ts";
 import { readJson } from "./respond.ts";

@@ -5,7 +5,7 @@ import { ProtocolError } from "../../protocol/errors.ts";
 import type { ServiceKey } from "../../protocol/ipvs.ts";
 import { canonicalAddress } from "../../protocol/ipvsadm/addr.ts";
 import { rsLabel } from "../../protocol/metrics-labels.ts";
-import type { Dashboard } from "../app.ts";
+import type { Dashboard } from "../dashboard.ts";
 import type { HistorySource } from "../history/source.ts";
 import { validate } from "./respond.ts";
 import type { Router } from "./router.ts";

@@ -7,7 +7,7 @@ import type { AgentVipReadiness, FleetReadinessView } from "../../protocol/dashb
 import { ProtocolError } from "../../protocol/errors.ts";
 import { ConnReadProgress } from "../../protocol/conntable.ts";
 import { SysctlGet, SysctlSet } from "../../protocol/messages-host.ts";
-import type { Dashboard } from "../app.ts";
+import type { Dashboard } from "../dashboard.ts";
 import type { DirectorLink } from "../agents/link.ts";
 import { audited } from "./audited.ts";
 import { connQueryOf } from "./conns-query.ts";

@@ -10,7 +10,7 @@ import { type DirectorDetailView, serviceKeyString } from "../../protocol/dashbo
 import { ProtocolError } from "../../protocol/errors.ts";
 import { CATALOG, type RequestInput, type RequestType } from "../../protocol/messages.ts";
 import { expandServiceRows } from "../../protocol/messages-compact.ts";
-import type { Dashboard } from "../app.ts";
+import type { Dashboard } from "../dashboard.ts";
 import { DirectorState } from "../agents/director-state.ts";
 import type { DirectorLink } from "../agents/link.ts";
 import { withGroupLocked } from "../groups/change.ts";

@@ -5,7 +5,7 @@
 // the MASTER first; a member's refusal puts the members already changed back as they were.
 import { RulesTextRequest } from "../../protocol/dashboard.ts";
 import { ProtocolError } from "../../protocol/errors.ts";
-import type { Dashboard } from "../app.ts";
+import type { Dashboard } from "../dashboard.ts";
 import type { DirectorLink } from "../agents/link.ts";
 import { withGroupLocked } from "../groups/change.ts";
 import { tableOfState } from "../groups/desired.ts";

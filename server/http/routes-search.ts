@@ -6,7 +6,7 @@ import { SEARCH_LIMIT, SearchQuery } from "../../protocol/dashboard-search.ts";
 import { ipVersion } from "../../protocol/ip.ts";
 import type { ServiceKey } from "../../protocol/ipvs.ts";
 import { canonicalAddress } from "../../protocol/ipvsadm/addr.ts";
-import type { Dashboard } from "../app.ts";
+import type { Dashboard } from "../dashboard.ts";
 import type { DirectorState } from "../agents/director-state.ts";
 import { validate } from "./respond.ts";
 import type { Router } from "./router.ts";

@@ -4,7 +4,7 @@
 // audited by token name and id, never with the token.
 import { ApiTokenCreate, type ApiTokenCreated } from "../../protocol/dashboard-tokens.ts";
 import { ProtocolError } from "../../protocol/errors.ts";
-import type { Dashboard } from "../app.ts";
+import type { Dashboard } from "../dashboard.ts";
 import { audited } from "./audited.ts";
 import { readJson } from "./respond.ts";
 import { type Router, reply } from "./router.ts";

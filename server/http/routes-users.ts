@@ -2,7 +2,7 @@
 // A role change, a password reset or a deletion ends the user's sessions (and live sockets).
 import { UserCreate, UserPatch, type UserView } from "../../protocol/dashboard.ts";
 import { ProtocolError } from "../../protocol/errors.ts";
-import type { Dashboard } from "../app.ts";
+import type { Dashboard } from "../dashboard.ts";
 import { hashPassword } from "../auth/passwords.ts";
 import { userView } from "../auth/users.ts";
 import { audited } from "./audited.ts";

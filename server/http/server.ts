@@ -4,7 +4,7 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer as createHttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
-import { Dashboard, type DashboardOptions } from "../app.ts";
+import { Dashboard, type DashboardOptions } from "../dashboard.ts";
 import type { DirectorRegistration } from "../../protocol/dashboard.ts";
 import { LIVE_ACCESS } from "../auth/policy.ts";
 import { createGuard } from "./guard.ts";

@@ -3,7 +3,7 @@
 // session); without --metrics-token-file they answer 404, with a wrong or missing token 401.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { CONTENT_TYPE } from "../../protocol/prometheus-text.ts";
-import type { Dashboard } from "../app.ts";
+import type { Dashboard } from "../dashboard.ts";
 import { AuditCounter } from "./audit-counter.ts";
 import { HttpMetrics } from "./http-metrics.ts";
 import { renderServerMetrics } from "./page.ts";

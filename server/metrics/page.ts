@@ -3,7 +3,7 @@
 import { Exposition, renderLabels } from "../../protocol/prometheus-text.ts";
 import { DrainStatus } from "../../protocol/dashboard-drains.ts";
 import { LinkState } from "../../protocol/dashboard-views.ts";
-import type { Dashboard } from "../app.ts";
+import type { Dashboard } from "../dashboard.ts";
 import { EVICTING, REFUSING } from "../limits.ts";
 import type { AuditCounter } from "./audit-counter.ts";
 import type { HttpMetrics } from "./http-metrics.ts";

@@ -5,7 +5,7 @@ import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from "no
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { Dashboard } from "../../server/app.ts";
+import { Dashboard } from "../../server/dashboard.ts";
 import { openDatabase } from "../../server/store/db.ts";
 import { SecretBox, defaultKeyFile } from "../../server/store/secrets.ts";
 import { type TestServer, closeTestServer, startServer, tempDirs } from "./server-helpers.ts";
