@@ -8,13 +8,7 @@ import { z } from "zod";
  * | "health:<id>" | "health:<id>:<serviceKey>" (health checks, dashboard-health.ts) */
 export const Topic = z.string().regex(/^(fleet|drains|groups|director:[a-z0-9-]+|service:[a-z0-9-]+:.+|health:[a-z0-9-]+(:.+)?)$/).max(300);
 
-/** Close codes of /api/live (4000-4999 are the application's): the browser acts on each. */
-export const LIVE_CLOSE = {
-  /** the session ended: sign in again (no reconnect) */
-  sessionEnded: 4401,
-  /** this session (or user) has too many live sockets open: another tab must close first */
-  tooManySockets: 4429,
-} as const;
+export { LIVE_CLOSE } from "./live-close.ts";
 
 export const LiveClientMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("subscribe"), topic: Topic }),

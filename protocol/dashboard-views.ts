@@ -6,8 +6,10 @@ import { DestinationConfig, ServiceConfig } from "./ipvs.ts";
 import { DirectorHaView } from "./dashboard-ha.ts";
 import { DirectorId } from "./dashboard-keys.ts";
 import { z } from "zod";
+import { AGENT_ROLES } from "./dashboard-values.ts";
+export { AGENT_ROLES, SPARKLINE_POINTS, sparklineValues } from "./dashboard-values.ts";
 
-export const AgentRole = z.enum(["director", "realserver"]);
+export const AgentRole = z.enum(AGENT_ROLES);
 
 /** "untrusted": the agent's TLS certificate is not the pinned one; no token is sent to it
  * until an admin accepts the presented fingerprint */
@@ -26,17 +28,8 @@ export const TrafficPoint = z.object({
 });
 export type TrafficPoint = z.infer<typeof TrafficPoint>;
 
-export const SPARKLINE_POINTS = 60;
 const SparklinePoints = z.record(z.string().regex(/^\d+$/), z.number());
 
-/** A sparkline's values oldest first (keys are increasing event counters). */
-export function sparklineValues(points: Record<string, number> | undefined): number[] {
-  if (!points) return [];
-  return Object.keys(points)
-    .map(Number)
-    .sort((a, b) => a - b)
-    .map((k) => points[String(k)]!);
-}
 
 export const DirectorView = z.object({
   id: DirectorId,

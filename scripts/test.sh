@@ -11,6 +11,7 @@ echo "== types"; npm run -s typecheck
 echo "== build"; npx next build
 # test/unit/page-weight.test.ts measures this build: here a missing one fails, not skips
 export LVS_BUILD_REQUIRED=1
+echo "== page weight"; npx tsx scripts/page-weight.ts
 echo "== tests"
 # scripts/vitest-timings.ts writes each file's duration to test-results/vitest-timings.json
 # (silently: the default reporter's summary stays the last thing printed).

@@ -5,7 +5,8 @@
 import { useState } from "react";
 import { useFleet } from "../hooks/use-fleet.ts";
 import { formatBitRate, formatCount, formatSi } from "../lib/format.ts";
-import { PALETTE, UPlotChart } from "../service/uplot-chart.tsx";
+import { PALETTE } from "../service/chart-palette.ts";
+import { LazyUPlotChart as UPlotChart } from "../service/lazy-uplot-chart.tsx";
 import { SelectField } from "../ui/field.tsx";
 import { type ChartMetric, combinedSeries, fleetTotals, type Totals } from "./fleet-totals.ts";
 

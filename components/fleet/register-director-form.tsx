@@ -4,7 +4,8 @@
 // shown; left empty, the server generates one and it is shown once with its install command.
 import { type FormEvent, useState } from "react";
 import { useSWRConfig } from "swr";
-import { AgentRole, DirectorCreate, type DirectorCreated, type IssuedToken } from "../../protocol/dashboard.ts";
+import type { DirectorCreate, DirectorCreated, IssuedToken } from "../../protocol/dashboard.ts";
+import { AGENT_ROLES } from "../../protocol/dashboard-values.ts";
 import { useAction } from "../hooks/use-action.ts";
 import { sendJson } from "../lib/api.ts";
 import { type FieldErrors, fieldErrors, splitList } from "../lib/form-errors.ts";
@@ -32,6 +33,8 @@ export function RegisterDirectorForm() {
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    // the schema (and zod) load on the first submit, not with the page
+    const { DirectorCreate } = await import("../../protocol/dashboard-directors.ts");
     const parsed = DirectorCreate.safeParse({
       name: form.name,
       url: form.url.trim(),
@@ -59,7 +62,7 @@ export function RegisterDirectorForm() {
       <TextField label="Agent URL" value={form.url} onChange={set("url")} error={errors["url"]} placeholder="wss://10.0.0.2:9400" required />
       <TextField label="Token" type="password" autoComplete="off" value={form.token} onChange={set("token")} error={errors["token"]} hint="empty: the server generates one and shows it once" />
       <TextField label="Group" value={form.group} onChange={set("group")} error={errors["group"]} hint="HA pair or any grouping; empty for none" />
-      <SelectField label="Role" value={form.role} onChange={set("role")} options={AgentRole.options} error={errors["role"]} />
+      <SelectField label="Role" value={form.role} onChange={set("role")} options={AGENT_ROLES} error={errors["role"]} />
       <TextField
         label="Addresses"
         value={form.addresses}

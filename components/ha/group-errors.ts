@@ -2,12 +2,23 @@
 // the change had already been applied and was rolled back, and any rollback that failed (that
 // member now differs from the group). From the error's details (GroupChangeRefusal); a stale
 // base version of the group's table (GroupVersionConflict) gets its own hint.
-import { GroupChangeRefusal, GroupVersionConflict } from "../../protocol/dashboard.ts";
+import type { GroupChangeRefusal } from "../../protocol/dashboard.ts";
+import { isErrorBody } from "../../protocol/error-codes.ts";
+
+// Checked without zod (what the page reads of the details; the server built them with the schemas).
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === "string");
+
+function asGroupChangeRefusal(v: unknown): GroupChangeRefusal | null {
+  if (!isObject(v) || typeof v["group"] !== "string" || typeof v["member"] !== "string" || !isErrorBody(v["error"])) return null;
+  if (!isStrings(v["rolledBack"]) || !Array.isArray(v["rollbackErrors"])) return null;
+  const ok = v["rollbackErrors"].every((e) => isObject(e) && typeof e["director"] === "string" && typeof e["message"] === "string");
+  return ok ? (v as GroupChangeRefusal) : null;
+}
 
 export function groupRefusalLines(details: unknown): string[] | null {
-  const r = GroupChangeRefusal.safeParse(details);
-  if (!r.success) return null;
-  const d = r.data;
+  const d = asGroupChangeRefusal(details);
+  if (!d) return null;
   const lines = [`${d.member} refused: ${d.error.code}: ${d.error.message}`];
   lines.push(
     d.rolledBack.length > 0
@@ -19,7 +30,7 @@ export function groupRefusalLines(details: unknown): string[] | null {
 }
 
 export function isGroupVersionConflict(details: unknown): boolean {
-  return GroupVersionConflict.safeParse(details).success;
+  return isObject(details) && typeof details["group"] === "string" && typeof details["baseVersion"] === "string" && typeof details["version"] === "string" && isObject(details["state"]);
 }
 
 export const GROUP_CONFLICT_HINT =

@@ -1,6 +1,6 @@
 // The browser's REST client: JSON in and out, and one error type that keeps the server's (or
 // the kernel's) message verbatim plus a hint of what the operator can do about it.
-import { ApiError } from "../../protocol/dashboard.ts";
+import { isErrorBody } from "../../protocol/error-codes.ts";
 import type { ErrorCode } from "../../protocol/errors.ts";
 
 export class ApiRequestError extends Error {
@@ -58,9 +58,9 @@ export async function errorFromResponse(res: Response): Promise<ApiRequestError>
   } catch {
     // not JSON: fall back to the status text below
   }
-  const parsed = ApiError.safeParse(body);
-  if (parsed.success) {
-    const e = parsed.data.error;
+  // protocol's ApiError ({error: ErrorBody}), checked without zod
+  const e = typeof body === "object" && body !== null ? (body as { error?: unknown }).error : undefined;
+  if (isErrorBody(e)) {
     return new ApiRequestError(res.status, e.code, e.message, e.details);
   }
   const code: ErrorCode = res.status === 404 ? "not_found" : res.status === 401 ? "unauthorized" : "internal";

@@ -5,7 +5,9 @@
 // client reconnects with exponential backoff and subscribes again, which brings fresh
 // snapshots. Framework-free (the socket is injected) so the logic is unit-tested.
 import { type ReconnectOptions, backoffDelay } from "../../protocol/backoff.ts";
-import { LIVE_CLOSE, type LiveClientMessage, LiveServerMessage } from "../../protocol/dashboard.ts";
+import type { LiveClientMessage } from "../../protocol/dashboard.ts";
+import { LIVE_CLOSE } from "../../protocol/live-close.ts";
+import { parseLiveServerMessage } from "./live-message.ts";
 import type { ErrorBody } from "../../protocol/errors.ts";
 import { apply } from "../../protocol/merge-patch.ts";
 
@@ -171,9 +173,8 @@ export class LiveClient {
     } catch {
       return; // not ours to crash on: the server only sends JSON
     }
-    const parsed = LiveServerMessage.safeParse(json);
-    if (!parsed.success) return;
-    const msg = parsed.data;
+    const msg = parseLiveServerMessage(json);
+    if (!msg) return;
     if (msg.type === "error") {
       const entry = msg.topic === null ? undefined : this.topics.get(msg.topic);
       if (entry) this.update(entry, { ...entry.state, error: msg.error });

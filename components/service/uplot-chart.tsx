@@ -8,7 +8,7 @@ import { useEffect, useRef } from "react";
 import uPlot from "uplot";
 import { useClock } from "../hooks/use-clock.ts";
 
-export const PALETTE = ["#0284c7", "#16a34a", "#d97706", "#dc2626", "#7c3aed", "#db2777", "#0d9488", "#65a30d", "#ea580c", "#4f46e5"];
+export { PALETTE } from "./chart-palette.ts";
 
 const AXIS = "#8b8b94";
 
