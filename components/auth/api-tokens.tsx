@@ -6,7 +6,7 @@ import useSWR from "swr";
 import type { Role } from "../../protocol/dashboard.ts";
 import type { ApiTokenCreated, ApiTokenView } from "../../protocol/dashboard-tokens.ts";
 import { getJson, sendJson } from "../lib/api.ts";
-import { formatTimestamp } from "../lib/format.ts";
+import { useClock } from "../hooks/use-clock.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage, SuccessMessage } from "../ui/error-message.tsx";
 import { SelectField, TextField } from "../ui/field.tsx";
@@ -17,6 +17,7 @@ const ROLES: Role[] = ["viewer", "operator", "admin"];
 
 export function ApiTokens() {
   const me = useSession().session?.user;
+  const { dateTime } = useClock();
   const { data: tokens, error, mutate } = useSWR<ApiTokenView[]>(TOKENS, getJson<ApiTokenView[]>);
   const [form, setForm] = useState({ name: "", role: "", days: "" });
   const [created, setCreated] = useState<ApiTokenCreated | null>(null);
@@ -100,9 +101,9 @@ export function ApiTokens() {
             <tr key={t.id} data-testid={`token-${t.name}`} className="border-b border-zinc-100 dark:border-zinc-800">
               <td className="py-2 font-medium">{t.name}</td>
               <td>{t.role}</td>
-              <td className="text-zinc-500">{formatTimestamp(t.createdAt)}</td>
-              <td className="text-zinc-500">{t.expiresAt === null ? "never" : formatTimestamp(t.expiresAt)}</td>
-              <td className="text-zinc-500">{t.lastUsedAt === null ? "never" : `${formatTimestamp(t.lastUsedAt)} from ${t.lastUsedAddress ?? "?"}`}</td>
+              <td className="text-zinc-500">{dateTime(t.createdAt)}</td>
+              <td className="text-zinc-500">{t.expiresAt === null ? "never" : dateTime(t.expiresAt)}</td>
+              <td className="text-zinc-500">{t.lastUsedAt === null ? "never" : `${dateTime(t.lastUsedAt)} from ${t.lastUsedAddress ?? "?"}`}</td>
               <td>
                 <Button size="sm" variant="danger" onClick={() => void revoke(t)}>
                   Revoke

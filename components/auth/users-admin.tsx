@@ -5,7 +5,7 @@ import { type FormEvent, useState } from "react";
 import useSWR from "swr";
 import type { Role, UserView } from "../../protocol/dashboard.ts";
 import { getJson, sendJson } from "../lib/api.ts";
-import { formatTimestamp } from "../lib/format.ts";
+import { useClock } from "../hooks/use-clock.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage, SuccessMessage } from "../ui/error-message.tsx";
 import { SelectField, TextField } from "../ui/field.tsx";
@@ -80,6 +80,7 @@ export function UsersAdmin() {
 
 function UserRow({ user, self, run }: { user: UserView; self: boolean; run: (what: string, fn: () => Promise<unknown>) => Promise<void> }) {
   const [password, setPassword] = useState("");
+  const { dateTime } = useClock();
   const path = `${USERS}/${user.id}`;
   return (
     <tr className="border-b border-zinc-100 align-top dark:border-zinc-800" data-testid={`user-${user.username}`}>
@@ -101,7 +102,7 @@ function UserRow({ user, self, run }: { user: UserView; self: boolean; run: (wha
           ))}
         </select>
       </td>
-      <td className="py-2 text-zinc-500">{formatTimestamp(user.createdAt)}</td>
+      <td className="py-2 text-zinc-500">{dateTime(user.createdAt)}</td>
       <td className="flex flex-wrap items-center gap-2 py-2">
         <input
           aria-label={`New password for ${user.username}`}

@@ -10,7 +10,6 @@ import { DrainControls } from "../drain/drain-controls.tsx";
 import { drainDisplay, jobFor } from "../drain/drain-state.ts";
 import { useDrains } from "../hooks/use-drains.ts";
 import type { TrafficShare } from "../service/topology-layout.ts";
-import { DeleteButton } from "./delete-button.tsx";
 import { rsRowState } from "./rs-row-state.ts";
 import { RsStateBadge } from "./rs-state-badge.tsx";
 import { RS_COLUMN_COUNT } from "./service-columns.tsx";
@@ -84,7 +83,9 @@ export function DestinationRow({ director, group, service, serviceKey, persisten
             <Button size="sm" onClick={() => setEditing((e) => !e)} aria-expanded={editing} aria-label={`Edit real server ${dest.key}`}>
               Edit
             </Button>
-            <DeleteButton busy={del.busy} onClick={onDelete} aria-label={`Delete real server ${dest.key}`} />
+            <Button size="sm" variant="outline-danger" busy={del.busy} onClick={onDelete} aria-label={`Delete real server ${dest.key}`}>
+              Delete
+            </Button>
           </div>
           <ErrorMessage error={del.error} className="mt-1" />
         </td>

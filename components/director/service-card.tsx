@@ -25,7 +25,6 @@ import { ServiceChecksEditor } from "../health/service-checks-editor.tsx";
 import { useHealth } from "../hooks/use-health.ts";
 import { useReadiness } from "../hooks/use-readiness.ts";
 import { trafficShares } from "../service/topology-layout.ts";
-import { DeleteButton } from "./delete-button.tsx";
 import { RS_COLUMN_COUNT, RsColumnsHead } from "./service-columns.tsx";
 
 
@@ -70,7 +69,9 @@ export function ServiceCard({ director, group, svc }: { director: string; group:
           <Button size="sm" onClick={() => { setMode(mode === "add" && added === null ? "view" : "add"); setAdded(null); }} aria-expanded={mode === "add" && added === null}>
             Add real server
           </Button>
-          <DeleteButton busy={del.busy} onClick={onDelete} aria-label={`Delete service ${svc.key}`} />
+          <Button size="sm" variant="outline-danger" busy={del.busy} onClick={onDelete} aria-label={`Delete service ${svc.key}`}>
+              Delete
+            </Button>
         </div>
         </RequireRole>
       </header>

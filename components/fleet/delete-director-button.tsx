@@ -18,7 +18,7 @@ export function DeleteDirectorButton({ id, name }: { id: string; name: string })
   };
   return (
     <div className="flex flex-col items-end gap-1">
-      <Button size="sm" variant="secondary" busy={action.busy} onClick={onClick} aria-label={`Delete director ${name}`}>
+      <Button size="sm" variant="outline-danger" busy={action.busy} onClick={onClick} aria-label={`Delete director ${name}`}>
         Delete
       </Button>
       {action.error ? <ErrorMessage error={action.error} /> : null}

@@ -3,6 +3,7 @@
 // director holds, keepalived's problems and the sync daemons, from DirectorView.ha on the live
 // "fleet" topic (a failover shows without a reload). Nothing for directors without HA.
 import type { DirectorHaView, VrrpInstanceView } from "../../protocol/dashboard.ts";
+import { useTimeZone } from "../hooks/use-clock.ts";
 import { formatStateSince } from "./ha-time.ts";
 import { KeepalivedProblem } from "./keepalived-problem.tsx";
 import { useNow } from "./use-now.ts";
@@ -33,13 +34,14 @@ export function DirectorHa({ name, ha }: { name: string; ha: DirectorHaView | nu
 }
 
 function InstanceLine({ i, now }: { i: VrrpInstanceView; now: number }) {
+  const zone = useTimeZone();
   const held = i.vipsHeld ?? [];
   return (
     <div className="flex flex-wrap items-center gap-2" data-testid={`vrrp-instance-${i.name}`}>
       <span className="font-mono text-xs">{i.name}</span>
       <VrrpBadge state={i.state} />
       <span className="text-xs text-zinc-600 dark:text-zinc-400" data-testid="vrrp-since" suppressHydrationWarning>
-        {now ? formatStateSince(i.state, i.since ?? null, now) : i.state}
+        {now ? formatStateSince(i.state, i.since ?? null, now, zone) : i.state}
       </span>
       <span className="text-xs text-zinc-600 dark:text-zinc-400">
         · VRID {i.virtualRouterId} on {i.interface}, priority {i.priority} ·{" "}

@@ -6,6 +6,7 @@ import Link from "next/link";
 import type { DirectorView, DriftStatus, GroupView } from "../../protocol/dashboard.ts";
 import { pages } from "../lib/paths.ts";
 import { LinkBadge } from "../ui/link-badge.tsx";
+import { useTimeZone } from "../hooks/use-clock.ts";
 import { formatStateSince } from "./ha-time.ts";
 import { KeepalivedProblem } from "./keepalived-problem.tsx";
 import { useNow } from "./use-now.ts";
@@ -20,6 +21,7 @@ const DRIFT: Record<DriftStatus, string> = {
 };
 
 export function GroupMembers({ group, directors }: { group: GroupView; directors: Record<string, DirectorView> | undefined }) {
+  const zone = useTimeZone();
   const now = useNow();
   const members = Object.values(group.members ?? {}).sort((a, b) => a.director.localeCompare(b.director));
   return (
@@ -53,7 +55,7 @@ export function GroupMembers({ group, directors }: { group: GroupView; directors
                     <div className="flex flex-wrap items-center gap-2">
                       <VrrpBadge state={role} />
                       <span className="text-xs text-zinc-600 dark:text-zinc-400" suppressHydrationWarning>
-                        {role && now ? formatStateSince(role, lastChange(Object.values(ha?.instances ?? {})), now) : ""}
+                        {role && now ? formatStateSince(role, lastChange(Object.values(ha?.instances ?? {})), now, zone) : ""}
                       </span>
                     </div>
                     {note && <span className="text-xs text-zinc-600 dark:text-zinc-400">{note}</span>}

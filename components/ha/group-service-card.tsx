@@ -48,7 +48,7 @@ export function GroupServiceCard({ group, svc, onChanged }: { group: string; svc
             <Button size="sm" onClick={() => setMode(mode === "add" ? "view" : "add")} aria-expanded={mode === "add"}>
               Add real server
             </Button>
-            <Button size="sm" variant="danger" busy={del.busy} onClick={() => void onDelete()} aria-label={`Delete service ${svc.key}`}>
+            <Button size="sm" variant="outline-danger" busy={del.busy} onClick={() => void onDelete()} aria-label={`Delete service ${svc.key}`}>
               Delete
             </Button>
           </div>
@@ -116,7 +116,7 @@ function GroupDestinationRow({ group, service, dest, onChanged }: { group: strin
             <Button size="sm" onClick={() => setEditing((e) => !e)} aria-expanded={editing} aria-label={`Edit real server ${dest.key}`}>
               Edit
             </Button>
-            <Button size="sm" variant="danger" busy={del.busy} onClick={() => void onDelete()} aria-label={`Delete real server ${dest.key}`}>
+            <Button size="sm" variant="outline-danger" busy={del.busy} onClick={() => void onDelete()} aria-label={`Delete real server ${dest.key}`}>
               Delete
             </Button>
           </div>

@@ -9,7 +9,7 @@ import { RequireRole } from "../auth/session.tsx";
 import { DirectorVersionContext } from "../director/director-version.ts";
 import { sortServices } from "../director/director-services.tsx";
 import { ServiceForm } from "../director/service-form.tsx";
-import { formatTimestamp } from "../lib/format.ts";
+import { useClock } from "../hooks/use-clock.ts";
 import { groupTable } from "../lib/paths.ts";
 import { Button } from "../ui/button.tsx";
 import { GroupServiceCard } from "./group-service-card.tsx";
@@ -23,6 +23,7 @@ const SOURCE: Record<string, string> = {
 
 export function GroupTable({ name, detail, onChanged }: { name: string; detail: GroupDetailView; onChanged: () => void }) {
   const [creating, setCreating] = useState(false);
+  const { dateTime } = useClock();
   const desired = detail.desired ?? null;
   const summary = detail.group.desired ?? null;
   if (!desired) {
@@ -35,7 +36,7 @@ export function GroupTable({ name, detail, onChanged }: { name: string; detail: 
         {summary && (
           <p className="text-xs text-zinc-600 dark:text-zinc-400">
             {summary.serviceCount} services, {summary.destinationCount} real servers; {SOURCE[summary.source] ?? summary.source}
-            {summary.from ? ` (${summary.from})` : ""}, last changed {formatTimestamp(summary.updatedAt)}. A change here is made on every member, or on none.
+            {summary.from ? ` (${summary.from})` : ""}, last changed {dateTime(summary.updatedAt)}. A change here is made on every member, or on none.
           </p>
         )}
         <RequireRole min="operator">

@@ -6,6 +6,7 @@
 import Link from "next/link";
 import type { DirectorView, GroupMemberView, GroupView } from "../../protocol/dashboard.ts";
 import { pages } from "../lib/paths.ts";
+import { useTimeZone } from "../hooks/use-clock.ts";
 import { formatStateSince } from "./ha-time.ts";
 import { KeepalivedProblem } from "./keepalived-problem.tsx";
 import { useNow } from "./use-now.ts";
@@ -46,6 +47,7 @@ export function HaGroupBlock({ name, directors, view }: { name: string; director
 }
 
 function MemberItem({ group, d, member, now }: { group: string; d: DirectorView; member: GroupMemberView | undefined; now: number }) {
+  const zone = useTimeZone();
   const ha = d.ha ?? null;
   const instances = Object.values(ha?.instances ?? {});
   const role = ha?.role ?? null;
@@ -59,7 +61,7 @@ function MemberItem({ group, d, member, now }: { group: string; d: DirectorView;
         </Link>
         <VrrpBadge state={role} />
         <span className="text-xs text-zinc-600 dark:text-zinc-400" suppressHydrationWarning>
-          {role && now ? formatStateSince(role, since, now) : ""}
+          {role && now ? formatStateSince(role, since, now, zone) : ""}
         </span>
         <DriftMarker group={group} member={member} />
       </div>

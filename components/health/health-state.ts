@@ -6,7 +6,7 @@ import type { DirectorHealthView, HealthLatencyView, RsHealthView, ServiceHealth
 import { parseDestinationKeyString } from "../../protocol/dashboard-keys.ts";
 import type { HealthTransition, RsHealthState } from "../../protocol/health.ts";
 import { compareDestinationKeysNumeric } from "../../protocol/rules-diff.ts";
-import { formatTimestamp } from "../lib/format.ts";
+import { DEFAULT_TIME_ZONE, formatDateTime } from "../lib/clock.ts";
 
 export interface HealthBadgeLook {
   label: RsHealthState;
@@ -27,10 +27,10 @@ export function healthBadge(state: RsHealthState): HealthBadgeLook {
 }
 
 /** "down: connect refused, 2.1 ms at 12:03:04 UTC · 3 failures in a row · HTTP_GET" */
-export function healthTitle(rs: Pick<RsHealthView, "state" | "lastResult" | "consecutiveFailures" | "checkers" | "inPool">): string {
+export function healthTitle(rs: Pick<RsHealthView, "state" | "lastResult" | "consecutiveFailures" | "checkers" | "inPool">, zone: string = DEFAULT_TIME_ZONE): string {
   const parts = [`${rs.state}: ${LOOK[rs.state].description}`];
   const r = rs.lastResult ?? null;
-  parts.push(r ? `last check ${r.reason}, ${formatLatency(r.latencyMs)} at ${formatTimestamp(r.at)}` : "no check result yet");
+  parts.push(r ? `last check ${r.reason}, ${formatLatency(r.latencyMs)} at ${formatDateTime(r.at, zone)}` : "no check result yet");
   if (rs.consecutiveFailures > 0) parts.push(`${rs.consecutiveFailures} failure${rs.consecutiveFailures === 1 ? "" : "s"} in a row`);
   if (!rs.inPool) parts.push("not in the kernel's table");
   parts.push(rs.checkers.length > 0 ? `checks: ${rs.checkers.join(", ")}` : "no checker (always up)");

@@ -162,6 +162,9 @@ describe("one clock", () => {
     expect(parseShown(kolkataText)).toBe(instant);
     expect(kolkataText.slice(11, 19)).toBe(wallClock(instant / 1000, KOLKATA_S, true));
     expect(await page.locator("thead th").first().textContent()).toBe("Time (Asia/Kolkata (UTC+05:30))");
+    // the users page's "created" column in the same zone
+    await page.goto(`${dash.url}/users`);
+    await page.locator("td", { hasText: / \+05:30$/ }).first().waitFor({ timeout: 15_000 });
 
     await page.goto(`${dash.url}${SERVICE_PAGE}`);
     await expect.poll(async () => page.getByRole("figure", { name: "Traffic in (bit/s)" }).getAttribute("data-time-zone"), { timeout: 15_000 }).toBe("Asia/Kolkata");

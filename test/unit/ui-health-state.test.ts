@@ -45,6 +45,10 @@ describe("healthTitle", () => {
     expect(t).toContain("checks: HTTP_GET");
   });
 
+  it("writes the last check's time in the user's zone", () => {
+    expect(healthTitle(rs("10.0.0.11:80"), "Asia/Kolkata")).toContain("1.3 ms at 2026-01-02 17:33:04 +05:30");
+  });
+
   it("says why a server is down, how many failures in a row, and that the kernel lost it", () => {
     const down = rs("10.0.0.12:80", {
       state: "down",
