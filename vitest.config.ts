@@ -1,11 +1,15 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 // Two projects: `unit` never needs a guest; `lab` shares real-kernel guests booted once per
 // run by its globalSetup (test/lab/global-setup.ts) across all of its files.
 export default defineConfig({
+  // "@/protocol/ipvs.ts" is the repo's root (tsconfig.json paths), as for tsc, tsx, esbuild and Next
+  resolve: { alias: [{ find: /^@\//, replacement: fileURLToPath(new URL("./", import.meta.url)) }] },
   test: {
     projects: [
       {
+        extends: true,
         test: {
           name: "unit",
           include: ["test/unit/**/*.test.ts"],
@@ -14,6 +18,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: "lab",
           include: ["test/lab/**/*.test.ts"],

@@ -1,8 +1,8 @@
 // Command line of agent/main.ts, parsed with util.parseArgs; every mistake becomes an
 // ArgsError with a message an operator can act on (main prints it and exits 2).
 import { parseArgs } from "node:util";
-import type { Role } from "../protocol/messages.ts";
-import { isLoopbackHost } from "../protocol/plaintext.ts";
+import type { Role } from "@/protocol/agent/catalog.ts";
+import { isLoopbackHost } from "@/protocol/plaintext.ts";
 
 /** Where the default --tls-auto keeps the agent's identity (the packaged agent's state dir). */
 export const DEFAULT_TLS_DIR = "/var/lib/lvs-agent/tls";

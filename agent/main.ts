@@ -2,8 +2,8 @@
 // handler modules, serve WebSocket, and on SIGTERM/SIGINT save the table (if asked) and stop.
 // The only place in the agent that logs or exits.
 import { readFileSync, writeFileSync } from "node:fs";
-import type { RequestInput, RequestType, ResultData } from "../protocol/messages.ts";
-import { CATALOG, PROTOCOL_VERSION } from "../protocol/messages.ts";
+import type { RequestInput, RequestType, ResultData } from "@/protocol/agent/catalog.ts";
+import { CATALOG, PROTOCOL_VERSION } from "@/protocol/agent/catalog.ts";
 import { dispatch } from "./handlers/dispatch.ts";
 import { type HaManager, createHaManager, readSpecFile } from "./ha/index.ts";
 import { buildRegistry } from "./handlers/handler-modules.ts";
@@ -16,7 +16,7 @@ import { NetlinkErrorCounts, countingErrors } from "./metrics/netlink-errors.ts"
 import { AGENT_VERSION } from "./metrics/version.ts";
 import { restoreLeavingOutRefused } from "./rules/boot-restore.ts";
 import { type SavingIpvsClient, withSaveFile } from "./rules/saving-client.ts";
-import { isLoopbackHost } from "../protocol/plaintext.ts";
+import { isLoopbackHost } from "@/protocol/plaintext.ts";
 import { loadOrCreateIdentity } from "./tls/self-signed.ts";
 import { ArgsError, USAGE, parseAgentArgs } from "./args.ts";
 import { startAgentServer } from "./ws/server.ts";

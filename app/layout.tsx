@@ -1,8 +1,8 @@
 import "./globals.css";
 import { headers } from "next/headers";
 import type { ReactNode } from "react";
-import { THEME_INIT_SCRIPT } from "../components/theme/theme.ts";
-import { SkipLink } from "../components/ui/skip-link.tsx";
+import { THEME_INIT_SCRIPT } from "@/components/theme/theme.ts";
+import { SkipLink } from "@/components/ui/skip-link.tsx";
 
 export const metadata = { title: { default: "LVS Fleet", template: "%s · LVS Fleet" } };
 

@@ -5,8 +5,8 @@
 // If the agent answers `unsupported` to conns.read, the same reads run in a guest-side script
 // (guest/conn-rss.ts) with the agent's reader, and the result says so.
 // Run: npx tsx bench/agent-rss.ts   (BENCH_READS=n reads per table size, default 2)
-import { AgentClient } from "../protocol/agent-client.ts";
-import { ProtocolError } from "../protocol/errors.ts";
+import { AgentClient } from "@/protocol/node/agent-client.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
 import { connCount, fillConnTable, generatorArgv, prepareUdpService, restoreDefaultTimeouts } from "./lib/conns.ts";
 import { runAsMain } from "./lib/main.ts";
 import { type BenchResult, newResult } from "./lib/report.ts";

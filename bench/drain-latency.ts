@@ -9,8 +9,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { dashboardLogin, ensureBuilt, startDashboard } from "../lab/dashboard.ts";
-import { DrainJob } from "../protocol/dashboard.ts";
+import { dashboardLogin, ensureBuilt, startDashboard } from "@/lab/dashboard.ts";
+import { DrainJob } from "@/protocol/dashboard/index.ts";
 import { clickDrain, destRow, inPageClickToResponse, installClickProbe, launchChromium, signIn } from "./lib/drain-page.ts";
 import { reps, runAsMain } from "./lib/main.ts";
 import { type BenchResult, newResult } from "./lib/report.ts";

@@ -5,11 +5,11 @@
 // gap. Reported as a multiple of advert_int (a ratio: ours = the gap, theirs = advert_int),
 // median of 5 runs (BENCH_REPS); target <= 3.5 x advert_int. dir1 is healed between runs.
 // Run: npx tsx bench/failover-gap.ts   (BENCH_HA_REUSE=<instance of an up --topology ha lab>)
-import { bundleGuestScript, down, exec, guestMemoryMb, UP_DEFAULTS, up } from "../lab/api.ts";
-import { DR_VIP, NAT_VIP } from "../lab/directors.ts";
-import { HA_ADVERT_INT, HA_VIPS } from "../lab/ha.ts";
-import { failDirector, healDirector, vipsHeld, vrrpStateOf } from "../lab/ha-ops.ts";
-import { controlFor, requireState } from "../lab/api.ts";
+import { bundleGuestScript, down, exec, guestMemoryMb, UP_DEFAULTS, up } from "@/lab/api.ts";
+import { DR_VIP, NAT_VIP } from "@/lab/directors.ts";
+import { HA_ADVERT_INT, HA_VIPS } from "@/lab/ha.ts";
+import { failDirector, healDirector, vipsHeld, vrrpStateOf } from "@/lab/ha-ops.ts";
+import { controlFor, requireState } from "@/lab/api.ts";
 import { reps, runAsMain } from "./lib/main.ts";
 import { type BenchResult, newResult } from "./lib/report.ts";
 import { BenchError, log } from "./lib/session.ts";

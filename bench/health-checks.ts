@@ -12,10 +12,10 @@
 // <= 1.0x keepalived's, RSS growth < 30 MB; HTTP_GET at the same scale is reported.
 // Run: npx tsx bench/health-checks.ts   (BENCH_HEALTH_KINDS=TCP,HTTP  BENCH_WINDOW_S=60
 //      BENCH_WARMUP_S=15  BENCH_REPS=n windows per kind  BENCH_REUSE=<instance of this shape>)
-import { controlFor, requireState } from "../lab/api.ts";
-import type { ControlClient } from "../lab/control-client.ts";
-import { REAL_SERVER_IPS, stopAgent } from "../lab/directors.ts";
-import { AgentClient } from "../protocol/agent-client.ts";
+import { controlFor, requireState } from "@/lab/api.ts";
+import type { ControlClient } from "@/lab/control-client.ts";
+import { REAL_SERVER_IPS, stopAgent } from "@/lab/directors.ts";
+import { AgentClient } from "@/protocol/node/agent-client.ts";
 import { type GuestSample, guestBusyPercent, procWindow, sampleGuest } from "./lib/guest-proc.ts";
 import { type CheckKind, HEALTH_BENCH, HEALTH_BENCH_RULE_LINES, healthBenchConf, healthBenchTargets } from "./lib/health-conf.ts";
 import { keepalivedAccepts, ruleLines, startKeepalived, stopKeepalived, waitRuleLines } from "./lib/keepalived-run.ts";

@@ -8,7 +8,7 @@
 // Run: npx tsx bench/import-rules.ts   (BENCH_REPS=n repetitions; BENCH_SERVICES=n services
 // instead of 5,000, because the agent's import of the full table can exceed the protocol's
 // 10-minute deadline under TCG)
-import { AgentClient } from "../protocol/agent-client.ts";
+import { AgentClient } from "@/protocol/node/agent-client.ts";
 import { reps, runAsMain } from "./lib/main.ts";
 import { type BenchResult, newResult } from "./lib/report.ts";
 import { BIG_RULES, GUEST_RULES_FILE, putRulesFile, restoreText, savedLineCount } from "./lib/rules.ts";

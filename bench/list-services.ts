@@ -7,8 +7,8 @@
 //   oracle  `ipvsadm -Ln > /dev/null`, timed inside the guest
 // Target: agent / ipvsadm <= 1.0.
 // Run: npx tsx bench/list-services.ts   (BENCH_REPS=n to change the repetitions)
-import { AgentClient } from "../protocol/agent-client.ts";
-import { CATALOG } from "../protocol/messages.ts";
+import { AgentClient } from "@/protocol/node/agent-client.ts";
+import { CATALOG } from "@/protocol/agent/catalog.ts";
 import { reps, runAsMain } from "./lib/main.ts";
 import { type BenchResult, newResult } from "./lib/report.ts";
 import { BIG_RULES, GUEST_RULES_FILE, putRulesFile, restoreText, savedLineCount } from "./lib/rules.ts";

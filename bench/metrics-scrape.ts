@@ -6,7 +6,7 @@
 // bytes are those of the uncompressed pages. Targets: time <= 1.0x node_exporter's, bytes
 // within 1.2x (ours carry more series).
 // Run: npx tsx bench/metrics-scrape.ts   (BENCH_REPS=n to change the repetitions)
-import { controlFor, requireState } from "../lab/api.ts";
+import { controlFor, requireState } from "@/lab/api.ts";
 import { loadBigTable } from "./list-services.ts";
 import { reps, runAsMain } from "./lib/main.ts";
 import { type BenchResult, newResult } from "./lib/report.ts";

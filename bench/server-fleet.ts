@@ -13,7 +13,7 @@
 // Env: BENCH_FLEET_SETUPS=fake,lab  BENCH_FLEET_DIRECTORS=50  BENCH_FLEET_PER_GUEST=25
 //      BENCH_FLEET_SERVICES=200  BENCH_FLEET_REAL_SERVERS=4  BENCH_FLEET_WARMUP_S=30
 //      BENCH_FLEET_LAB_WARMUP_S=60  BENCH_FLEET_WINDOW_S=60  BENCH_FLEET_LAB_RATE=1 (requests/s per lab director)
-import { guestMemoryMb } from "../lab/api.ts";
+import { guestMemoryMb } from "@/lab/api.ts";
 import { startFakeFleetProcs } from "./lib/fleet-fakes-procs.ts";
 import { downFleetLab, upFleetLab } from "./lib/fleet-lab.ts";
 import { type FleetMeasurement, measureFleet, stopRunningDashboard } from "./lib/fleet-measure.ts";

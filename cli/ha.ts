@@ -1,8 +1,8 @@
 // lvsctl --ha: each member's VRRP state and the VIPs it holds, one line per vrrp_instance in
 // the manner of `ip -br addr` (name, state, addresses), under a "# <agent>" header per member,
 // then keepalived's and the sync daemons' state. Exit 0, or 255 when a member could not be read.
-import { ProtocolError } from "../protocol/errors.ts";
-import type { HaStatus } from "../protocol/ha.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
+import type { HaStatus } from "@/protocol/ha.ts";
 import type { AgentLike, CliIo } from "./run-command.ts";
 
 function since(ms: number | null, now: number): string {

@@ -1,7 +1,7 @@
 // lvsctl -R / -S --format keepalived: keepalived.conf in (read here, with the files it
 // includes, then sent whole to the agent, which replaces its table and its checks) and out.
-import type { RequestInput, RequestType, ResultData } from "../protocol/messages.ts";
-import { KeepalivedSyntaxError, parseKeepalived } from "../protocol/keepalived/parse.ts";
+import type { RequestInput, RequestType, ResultData } from "@/protocol/agent/catalog.ts";
+import { KeepalivedSyntaxError, parseKeepalived } from "@/protocol/keepalived/parse.ts";
 
 interface AgentLike {
   request<T extends RequestType>(type: T, payload: RequestInput<T>, opts?: { deadlineMs?: number }): Promise<ResultData<T>>;

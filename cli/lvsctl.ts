@@ -3,10 +3,10 @@
 //   npx tsx cli/lvsctl.ts --server https://dash:3000 --token-file api-token -d dir1 -Ln
 //   npx tsx cli/lvsctl.ts --agent ws://host:9400 --token-file token -Ln --stats
 import { readFileSync } from "node:fs";
-import { AgentClient } from "../protocol/agent-client.ts";
-import { ProtocolError } from "../protocol/errors.ts";
-import { parseIpvsadmArgs } from "../protocol/ipvsadm/args.ts";
-import { IpvsadmUsageError } from "../protocol/ipvsadm/command.ts";
+import { AgentClient } from "@/protocol/node/agent-client.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
+import { parseIpvsadmArgs } from "@/protocol/ipvsadm/args.ts";
+import { IpvsadmUsageError } from "@/protocol/ipvsadm/command.ts";
 import { splitLvsctlArgs } from "./args.ts";
 import { type HaMember, parseHaArgs, runHa, tokenFileFor } from "./ha.ts";
 import { keepalivedRestore, keepalivedSave, takeFormat } from "./keepalived.ts";

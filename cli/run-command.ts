@@ -1,18 +1,18 @@
 // Runs one parsed ipvsadm command through an agent and prints what ipvsadm would print.
 // Exit codes as ipvsadm: 0 ok, 2 syntax/usage (ours, before anything is sent), 255 refused by
 // the kernel/agent, 1 for `-L -t` of a service that does not exist.
-import { ProtocolError } from "../protocol/errors.ts";
-import type { Destination, Service, ServiceKey, ServiceState } from "../protocol/ipvs.ts";
-import type { IpvsadmCommand } from "../protocol/ipvsadm/command.ts";
-import { formatConnList } from "../protocol/ipvsadm/conn.ts";
-import { formatDaemons, formatListAll, formatListOne, formatTimeouts } from "../protocol/ipvsadm/list.ts";
-import { mergeServerEdit, mergeServiceEdit, MergeError } from "../protocol/ipvsadm/merge.ts";
-import { destKeyString } from "../protocol/ipvsadm/ruleset.ts";
-import { formatSave, parseRestore } from "../protocol/ipvsadm/save.ts";
-import { asIpvsadmSees, unwritableScheduler } from "../protocol/ipvsadm/scheduler-name.ts";
-import type { RequestInput, RequestType, ResultData } from "../protocol/messages.ts";
-import { expandServiceRows } from "../protocol/messages-compact.ts";
-import type { ListedService } from "../protocol/messages-ipvs.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
+import type { Destination, Service, ServiceKey, ServiceState } from "@/protocol/ipvs.ts";
+import type { IpvsadmCommand } from "@/protocol/ipvsadm/command.ts";
+import { formatConnList } from "@/protocol/ipvsadm/conn.ts";
+import { formatDaemons, formatListAll, formatListOne, formatTimeouts } from "@/protocol/ipvsadm/list.ts";
+import { mergeServerEdit, mergeServiceEdit, MergeError } from "@/protocol/ipvsadm/merge.ts";
+import { destKeyString } from "@/protocol/ipvsadm/ruleset.ts";
+import { formatSave, parseRestore } from "@/protocol/ipvsadm/save.ts";
+import { asIpvsadmSees, unwritableScheduler } from "@/protocol/ipvsadm/scheduler-name.ts";
+import type { RequestInput, RequestType, ResultData } from "@/protocol/agent/catalog.ts";
+import { expandServiceRows } from "@/protocol/agent/compact.ts";
+import type { ListedService } from "@/protocol/agent/ipvs.ts";
 import { USAGE, VERSION } from "./usage.ts";
 
 /** The part of AgentClient lvsctl uses (a fake implements it in tests). */

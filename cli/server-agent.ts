@@ -8,9 +8,9 @@
 //   member or none.
 // Versions: a change carries --if-version when given, otherwise the version of the table
 // this command read (the read-modify-write of -E/-e), so a concurrent edit is a 409.
-import { destinationKeyString, serviceKeyString } from "../protocol/dashboard.ts";
-import type { DestinationKey, ServiceKey } from "../protocol/ipvs.ts";
-import type { RequestInput, RequestType, ResultData } from "../protocol/messages.ts";
+import { destinationKeyString, serviceKeyString } from "@/protocol/dashboard/index.ts";
+import type { DestinationKey, ServiceKey } from "@/protocol/ipvs.ts";
+import type { RequestInput, RequestType, ResultData } from "@/protocol/agent/catalog.ts";
 import type { AgentLike } from "./run-command.ts";
 import { CommandFailed } from "./run-command.ts";
 import type { ServerClient } from "./server-client.ts";

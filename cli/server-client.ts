@@ -3,7 +3,7 @@
 // (its code, message and details), so the 409 of a stale version reads as the dashboard's.
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
-import { ErrorCodeSchema, ProtocolError } from "../protocol/errors.ts";
+import { ErrorCodeSchema, ProtocolError } from "@/protocol/errors.ts";
 
 export interface ServerClientOptions {
   url: string;

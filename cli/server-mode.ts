@@ -3,10 +3,10 @@
 // or none, as the dashboard's group changes do) or the whole fleet (--all, reads only).
 // Several directors print ipvsadm's output under a "# <director>" line each; --json prints
 // {directors: [{director, version, data} | {director, error}]} instead.
-import { CONN_QUERY_MAX_LIMIT } from "../protocol/conntable.ts";
-import { ProtocolError } from "../protocol/errors.ts";
-import type { IpvsadmCommand } from "../protocol/ipvsadm/command.ts";
-import { asIpvsadmSees } from "../protocol/ipvsadm/scheduler-name.ts";
+import { CONN_QUERY_MAX_LIMIT } from "@/protocol/conntable.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
+import type { IpvsadmCommand } from "@/protocol/ipvsadm/command.ts";
+import { asIpvsadmSees } from "@/protocol/ipvsadm/scheduler-name.ts";
 import { type AgentLike, type CliIo, listAll, runCommand } from "./run-command.ts";
 import { DirectorViaServer, GroupViaServer } from "./server-agent.ts";
 import type { ServerArgs } from "./server-args.ts";

@@ -15,7 +15,7 @@ import {
   startRealServerAgent,
   stopAgent,
 } from "./directors.ts";
-import { bundle } from "../scripts/build-agent.ts";
+import { bundle } from "@/scripts/build-agent.ts";
 import { ensureAll } from "./fetch.ts";
 import { haNamespaces } from "./ha.ts";
 import { HA_CLIENT, haAgentArgs, setupHaGuest } from "./ha-setup.ts";

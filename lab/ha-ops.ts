@@ -1,8 +1,8 @@
 // The ha topology's verbs: fail / heal a director, and each director's VRRP state and the VIPs
 // it holds. The VIPs are read with `ip -br addr` in the director's namespace (the oracle); the
 // VRRP state comes from the agent's ha.get.
-import { AgentClient } from "../protocol/agent-client.ts";
-import { type HaSpecInput, type HaStatus, VrrpState } from "../protocol/ha.ts";
+import { AgentClient } from "@/protocol/node/agent-client.ts";
+import { type HaSpecInput, type HaStatus, VrrpState } from "@/protocol/ha.ts";
 import { controlFor, requireState } from "./api.ts";
 import type { ControlClient } from "./control-client.ts";
 import { check, LabCommandError } from "./directors.ts";

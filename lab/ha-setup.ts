@@ -3,7 +3,7 @@
 // VRRP pair: agents started with --ha-spec (they run keepalived), or, while this checkout's
 // agent cannot, keepalived started by the lab with the same settings.
 import { join } from "node:path";
-import { HaSpec, type HaSpecInput } from "../protocol/ha.ts";
+import { HaSpec, type HaSpecInput } from "@/protocol/ha.ts";
 import type { ControlClient } from "./control-client.ts";
 import { check, defaultTargets, loadDefaultRules, setTraffic, startAgent } from "./directors.ts";
 import { agentRunsKeepalived, fallbackKeepalivedConf, haSpec, haSpecFile, keepalivedDir } from "./ha.ts";

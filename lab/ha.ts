@@ -3,7 +3,7 @@
 // renders and runs by hand in the director's namespace (the same settings).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { HaSpec, HaSpecInput } from "../protocol/ha.ts";
+import type { HaSpec, HaSpecInput } from "@/protocol/ha.ts";
 import { DR_VIP, NAT_VIP } from "./directors.ts";
 import { REPO_ROOT } from "./paths.ts";
 

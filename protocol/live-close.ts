@@ -1,5 +1,5 @@
 // Close codes of /api/live (4000-4999 are the application's): the browser acts on each. Apart
-// from dashboard-live.ts's schemas so that the browser's live client loads no zod for them.
+// from protocol/dashboard/live.ts's schemas so that the browser's live client loads no zod for them.
 export const LIVE_CLOSE = {
   /** the session ended: sign in again (no reconnect) */
   sessionEnded: 4401,

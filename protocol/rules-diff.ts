@@ -8,9 +8,9 @@ import type { Destination, DestinationConfig, DestinationKey, ServiceConfig, Ser
 import { addrWords, canonicalAddress } from "./ipvsadm/addr.ts";
 import type { ServiceRules } from "./ipvsadm/names.ts";
 import { destKeyString, serviceKeyString } from "./ipvsadm/ruleset.ts";
-import type { RuleChange } from "./messages-rules.ts";
+import type { RuleChange } from "./agent/rules.ts";
 
-/** RuleChange (messages-rules.ts) plus the names of the fields that differ. */
+/** RuleChange (protocol/agent/rules.ts) plus the names of the fields that differ. */
 export type RuleDiffEntry = RuleChange & { fields: string[] };
 
 const PROTO_ORDER = { tcp: 0, udp: 1, sctp: 2, fwmark: 3 } as const;

@@ -6,8 +6,8 @@
 // recorded in the log) wherever audit records must be kept.
 import { userInfo } from "node:os";
 import { resolve } from "node:path";
-import { AuditArchiveError, archiveAudit } from "../server/store/audit-archive.ts";
-import { StoreSetupError, openDatabase } from "../server/store/db.ts";
+import { AuditArchiveError, archiveAudit } from "@/server/store/audit-archive.ts";
+import { StoreSetupError, openDatabase } from "@/server/store/db.ts";
 
 const USAGE = `usage: npm run audit-archive -- --before DATE --out FILE [--data DIR] [--user NAME]
   --before  archive entries older than this (ISO date or time, e.g. 2026-01-01)

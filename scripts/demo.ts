@@ -6,11 +6,11 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { down, status, UP_DEFAULTS, up } from "../lab/api.ts";
-import { type Dashboard, ensureBuilt, labDirectorsForDashboard, startDashboard } from "../lab/dashboard.ts";
-import { CACHE_DIR, REPO_ROOT } from "../lab/paths.ts";
-import { freePorts } from "../lab/ports.ts";
-import { type LabPrometheus, PROMETHEUS_BIN, prometheusAvailable, startPrometheus } from "../lab/prometheus.ts";
+import { down, status, UP_DEFAULTS, up } from "@/lab/api.ts";
+import { type Dashboard, ensureBuilt, labDirectorsForDashboard, startDashboard } from "@/lab/dashboard.ts";
+import { CACHE_DIR, REPO_ROOT } from "@/lab/paths.ts";
+import { freePorts } from "@/lab/ports.ts";
+import { type LabPrometheus, PROMETHEUS_BIN, prometheusAvailable, startPrometheus } from "@/lab/prometheus.ts";
 
 const instance = process.env.LVS_LAB_INSTANCE ?? "demo";
 

@@ -7,12 +7,12 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline";
-import { Password, Username } from "../protocol/dashboard.ts";
-import { hashPassword } from "../server/auth/passwords.ts";
-import { SessionStore, DEFAULT_SESSION_LIMITS } from "../server/auth/sessions.ts";
-import { UserStore } from "../server/auth/users.ts";
-import { AuditLog } from "../server/store/audit.ts";
-import { openDatabase } from "../server/store/db.ts";
+import { Password, Username } from "@/protocol/dashboard/index.ts";
+import { hashPassword } from "@/server/auth/passwords.ts";
+import { SessionStore, DEFAULT_SESSION_LIMITS } from "@/server/auth/sessions.ts";
+import { UserStore } from "@/server/auth/users.ts";
+import { AuditLog } from "@/server/store/audit.ts";
+import { openDatabase } from "@/server/store/db.ts";
 
 const USAGE = `usage: npm run setup-admin -- [--data DIR] [--username NAME] [--password-file FILE] [--reset]
   --data           the server's data folder (default .data, or LVS_FLEET_DATA)

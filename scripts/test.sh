@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
-echo "== lint"; npx biome lint .
+echo "== lint"; npm run -s lint
 echo "== types"; npm run -s typecheck
 # The browser tests (test/lab/dashboard-*) run the production build of the web app.
 echo "== build"; npx next build

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { z } from "zod";
-import { DirectorRegistration, Password } from "../protocol/dashboard.ts";
+import { DirectorRegistration, Password } from "@/protocol/dashboard/index.ts";
 import { parseTrustedProxy } from "./auth/client-address.ts";
 import { parsePrometheusUrl } from "./history/prometheus.ts";
 

@@ -1,8 +1,8 @@
 // The dashboard's core, without HTTP: the store, the fleet's links, stats history, drain jobs,
 // HA groups and the live hub's topics, wired together. server/http/server.ts puts it behind one port.
 import { join } from "node:path";
-import type { DirectorRegistration } from "../protocol/dashboard.ts";
-import { ProtocolError } from "../protocol/errors.ts";
+import type { DirectorRegistration } from "@/protocol/dashboard/index.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
 import type { DirectorState } from "./agents/director-state.ts";
 import { Fleet } from "./agents/fleet.ts";
 import { Auth, type AuthOptions } from "./auth/auth.ts";

@@ -1,7 +1,7 @@
 // Address conversions shared by the connection-table parser, its query filters and the
 // real-server role: kernel hex/full forms to the text ipvsadm prints (inet_ntop rules), and
 // text back to bytes for comparisons and CIDR matching.
-import { formatIPv6Groups, isIPv4, isIPv6 } from "../../protocol/ip.ts";
+import { formatIPv6Groups, isIPv4, isIPv6 } from "@/protocol/ip.ts";
 
 export class AddressError extends Error {
   override name = "AddressError";

@@ -2,7 +2,7 @@
 // fields are decoded straight from the buffer, lines are found with the native indexOf, and
 // only the unfinished last line of a chunk is copied and kept. Memory: one chunk plus one
 // partial line (at most MAX_LINE bytes), whatever the table size.
-import type { ConnEntry, ConnProtocol } from "../../protocol/conntable.ts";
+import type { ConnEntry, ConnProtocol } from "@/protocol/conntable.ts";
 import { ipv4FromU32, ipv6FromGroups } from "./address.ts";
 
 export class ConnParseError extends Error {

@@ -10,7 +10,7 @@ import {
   type ConnRealServerCount,
   type ConnSortKey,
   type ConnStateCount,
-} from "../../protocol/conntable.ts";
+} from "@/protocol/conntable.ts";
 import { AddressError, addressSortKey, canonicalAddress, cidrContains, parseCidr } from "./address.ts";
 import { BoundedHeap } from "./heap.ts";
 

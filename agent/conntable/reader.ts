@@ -9,7 +9,7 @@
 // - each viewer gets the parsed entry batches and runs its own query over them;
 // - progress (bytes, entries) at most every ~100 ms, and cancellation per viewer (the read
 //   itself stops when its last viewer leaves).
-import type { ConnEntry, ConnQueryInput, ConnQueryResult, ConnReadProgress } from "../../protocol/conntable.ts";
+import type { ConnEntry, ConnQueryInput, ConnQueryResult, ConnReadProgress } from "@/protocol/conntable.ts";
 import { ConnTableParser } from "./parse.ts";
 import { createConnQuery } from "./query.ts";
 import { readFileChunks, readOverlapped } from "./sources.ts";

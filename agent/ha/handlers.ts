@@ -1,7 +1,7 @@
 // ha.get / ha.configure / ha.subscribe / ha.unsubscribe (director role) over an HaManager.
 // A subscription gets the status at once and again on every change (transition, keepalived
 // death, new spec), like stats.subscribe's pushes but event-driven instead of polled.
-import { ProtocolError } from "../../protocol/errors.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
 import type { HandlerMap } from "../handlers/context.ts";
 import type { HaManager } from "./manager.ts";
 

@@ -15,7 +15,7 @@
 import { readFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import type { HaSpec } from "../../protocol/ha.ts";
+import type { HaSpec } from "@/protocol/ha.ts";
 import type { IpvsClient } from "../ipvs/types.ts";
 import type { RunIp } from "../realserver/ip-command.ts";
 import { ManagedKeepalived } from "./managed.ts";

@@ -2,7 +2,7 @@
 // it, say how it is. Two implementations: a child process of the agent (managed.ts) and the
 // system's keepalived unit (systemd.ts). Neither restarts a keepalived that died: the death is
 // reported (onChange, status().error) and the next ha.configure starts it again.
-import type { KeepalivedStatus } from "../../protocol/ha.ts";
+import type { KeepalivedStatus } from "@/protocol/ha.ts";
 
 export interface KeepalivedRunner {
   readonly mode: KeepalivedStatus["mode"];

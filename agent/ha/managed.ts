@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { KeepalivedStatus } from "../../protocol/ha.ts";
+import type { KeepalivedStatus } from "@/protocol/ha.ts";
 import { type KeepalivedRunner, LogTail } from "./keepalived-runner.ts";
 
 export interface ManagedOptions {

@@ -2,8 +2,8 @@
 // atomic write, start or reload keepalived), follow keepalived's notify_fifo, switch the sync
 // daemons on each transition, and tell subscribers on every change. Changes are serialized.
 import { join } from "node:path";
-import { ProtocolError } from "../../protocol/errors.ts";
-import type { HaSpec, HaStatus, VrrpState, VrrpTransition } from "../../protocol/ha.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
+import type { HaSpec, HaStatus, VrrpState, VrrpTransition } from "@/protocol/ha.ts";
 import type { IpvsClient } from "../ipvs/types.ts";
 import type { RunIp } from "../realserver/ip-command.ts";
 import { boundVips, CachedInterfaces, readInterfaces } from "./addresses.ts";

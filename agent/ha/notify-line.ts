@@ -2,7 +2,7 @@
 //   INSTANCE "VI_1" MASTER 150      (a vrrp_instance, its new state and priority)
 //   GROUP "LVS_FLEET" BACKUP        (a vrrp_sync_group)
 // Other lines (the checkers' VS/RS lines, a future keyword) are not ours: parse gives null.
-import type { VrrpState } from "../../protocol/ha.ts";
+import type { VrrpState } from "@/protocol/ha.ts";
 
 export interface NotifyLine {
   kind: "INSTANCE" | "GROUP";

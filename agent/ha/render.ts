@@ -2,8 +2,8 @@
 // virtual_server blocks). A pure function; the output is what `keepalived -t` checks in the
 // unit tests. Every value rendered was validated (names, addresses, passwords without the
 // characters keepalived's parser treats as comments or quotes), so nothing needs quoting.
-import type { HaSpec, VirtualIp, VrrpInstanceSpec } from "../../protocol/ha.ts";
-import { ipVersion } from "../../protocol/ip.ts";
+import type { HaSpec, VirtualIp, VrrpInstanceSpec } from "@/protocol/ha.ts";
+import { ipVersion } from "@/protocol/ip.ts";
 import { canonicalAddress } from "../conntable/address.ts";
 
 export interface RenderOptions {

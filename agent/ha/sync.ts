@@ -1,8 +1,8 @@
 // IPVS connection sync switched with VRRP: the master daemon where keepalived is MASTER, the
 // backup daemon where it is BACKUP or FAULT (so the node holds the master's entries before it
 // takes over), neither when stopped. Always through IpvsClient (agent/ipvs/types.ts).
-import type { HaSyncSpec, HaSyncStatus, VrrpState } from "../../protocol/ha.ts";
-import type { SyncDaemon } from "../../protocol/ipvs.ts";
+import type { HaSyncSpec, HaSyncStatus, VrrpState } from "@/protocol/ha.ts";
+import type { SyncDaemon } from "@/protocol/ipvs.ts";
 import type { IpvsClient } from "../ipvs/types.ts";
 
 export type SyncWanted = HaSyncStatus["wanted"];

@@ -3,7 +3,7 @@
 // -p MainPID,ActiveState`, the log tail from `journalctl -u keepalived -n 50 --no-pager`. The
 // unit is polled so that a keepalived that dies is reported; systemd's own Restart= policy
 // (Debian's unit has none for keepalived) is the operator's choice, not ours.
-import type { KeepalivedStatus } from "../../protocol/ha.ts";
+import type { KeepalivedStatus } from "@/protocol/ha.ts";
 import type { KeepalivedRunner } from "./keepalived-runner.ts";
 import { type CommandResult, runCommand } from "./run-command.ts";
 

@@ -2,9 +2,9 @@
 // written: keepalived would refuse (or, worse, accept and misbehave on) every one of these.
 // All problems are collected, so an operator fixes a spec in one round.
 import type { z } from "zod";
-import { ProtocolError } from "../../protocol/errors.ts";
-import { HaSpec } from "../../protocol/ha.ts";
-import { ipVersion } from "../../protocol/ip.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
+import { HaSpec } from "@/protocol/ha.ts";
+import { ipVersion } from "@/protocol/ip.ts";
 import { canonicalAddress } from "../conntable/address.ts";
 import { type HostInterface, subnetsContaining } from "./addresses.ts";
 import { needsVrrp3 } from "./render.ts";

@@ -1,7 +1,7 @@
 // conns.read: one connection-table query per request over the agent's single ConnTableReader,
 // so concurrent viewers share one read of /proc/net/ip_vs_conn (each read() of that file
 // restarts a kernel hash walk). The table is read only when asked, never on a timer.
-import { ProtocolError } from "../../protocol/errors.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
 import { ConnReadAbortedError, ConnReadError, ConnTableReader } from "../conntable/reader.ts";
 import { ConnQueryError } from "../conntable/query.ts";
 import { ConnParseError } from "../conntable/parse.ts";

@@ -1,7 +1,7 @@
 // What a handler gets besides its validated payload, and the handler/registry types. Kept
 // transport-free so handlers can be unit-tested without a socket.
-import type { Role } from "../../protocol/messages.ts";
-import type { RequestPayload, RequestType, ResultData } from "../../protocol/messages.ts";
+import type { Role } from "@/protocol/agent/catalog.ts";
+import type { RequestPayload, RequestType, ResultData } from "@/protocol/agent/catalog.ts";
 
 export interface Subscription {
   /** aborted on stats.unsubscribe or when the peer disconnects */

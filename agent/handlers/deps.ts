@@ -1,7 +1,7 @@
 // What the handler modules are built from: the IPVS client, the host's paths and commands,
 // the HA and health managers. Its own file so that the modules (rules, conns, sysctl, vip)
 // and the fixed list that loads them (handler-modules.ts) do not import each other.
-import type { Role } from "../../protocol/messages.ts";
+import type { Role } from "@/protocol/agent/catalog.ts";
 import type { HaManager } from "../ha/index.ts";
 import type { HealthManager } from "../health/manager.ts";
 import type { IpvsClient } from "../ipvs/types.ts";

@@ -1,8 +1,8 @@
 // Runs one validated request: role check, handler lookup, deadline. Never throws: every
 // outcome is a result (ok or error) for the caller to send.
-import { ProtocolError } from "../../protocol/errors.ts";
-import type { ErrorBody } from "../../protocol/errors.ts";
-import { DEFAULT_DEADLINE_MS, type Request, type Role, rolesOf } from "../../protocol/messages.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
+import type { ErrorBody } from "@/protocol/errors.ts";
+import { DEFAULT_DEADLINE_MS, type Request, type Role, rolesOf } from "@/protocol/agent/catalog.ts";
 import type { Handler, HandlerContext, Subscription } from "./context.ts";
 import { toProtocolError } from "./errors.ts";
 import type { HandlerRegistry } from "./registry.ts";

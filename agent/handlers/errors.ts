@@ -1,8 +1,8 @@
 // Maps whatever a handler threw to a protocol error. Kernel failures arrive as errors that name
 // an errno (IpvsError's `code`, or netlink@0.3.0's plain "Request rejected: EEXIST"); the
 // client's own validation failures carry `issues` and are the caller's fault (bad_request).
-import { ProtocolError } from "../../protocol/errors.ts";
-import type { ErrorCode } from "../../protocol/errors.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
+import type { ErrorCode } from "@/protocol/errors.ts";
 
 const ERRNO_CODE: Record<string, ErrorCode> = {
   EEXIST: "conflict",

@@ -1,10 +1,10 @@
 // Message handlers for the IPVS table, on top of the IpvsClient interface. Updates are
 // read-modify-write: the kernel's SET_SERVICE / SET_DEST replace everything, so the current
 // config is read first and the patch applied over it.
-import { ProtocolError } from "../../protocol/errors.ts";
-import type { DestinationConfig, ServiceConfig, ServiceKey } from "../../protocol/ipvs.ts";
-import type { DestinationConfigPatch, ServiceConfigPatch } from "../../protocol/messages-ipvs.ts";
-import { servicesToRows } from "../../protocol/messages-compact.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
+import type { DestinationConfig, ServiceConfig, ServiceKey } from "@/protocol/ipvs.ts";
+import type { DestinationConfigPatch, ServiceConfigPatch } from "@/protocol/agent/ipvs.ts";
+import { servicesToRows } from "@/protocol/agent/compact.ts";
 import type { IpvsClient } from "../ipvs/types.ts";
 import type { HandlerMap } from "./context.ts";
 

@@ -1,6 +1,6 @@
 // type -> handler table. Modules (ipvs, stats, conns, sysctl, rules) each contribute a
 // HandlerMap; types nobody registered answer `unsupported` at dispatch time.
-import type { RequestType } from "../../protocol/messages.ts";
+import type { RequestType } from "@/protocol/agent/catalog.ts";
 import type { Handler, HandlerMap } from "./context.ts";
 
 export class HandlerRegistry {

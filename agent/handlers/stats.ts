@@ -1,9 +1,9 @@
 // stats.subscribe / stats.unsubscribe: poll listServices() at the subscriber's interval and
 // push per-service and per-destination counters. Ticks never overlap: a slow dump delays the
 // next push instead of piling up requests against the kernel.
-import { ProtocolError } from "../../protocol/errors.ts";
-import type { ServiceKey, ServiceState } from "../../protocol/ipvs.ts";
-import type { ServiceStats, StatsSnapshot } from "../../protocol/messages-ipvs.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
+import type { ServiceKey, ServiceState } from "@/protocol/ipvs.ts";
+import type { ServiceStats, StatsSnapshot } from "@/protocol/agent/ipvs.ts";
 import type { IpvsClient } from "../ipvs/types.ts";
 import type { HandlerMap } from "./context.ts";
 

@@ -1,10 +1,10 @@
 // sysctl.get / sysctl.set over SysctlService: the allow-list and the value checks live in
 // agent/sysctl/ (one place for both roles); this module only maps its errors onto the
 // protocol's codes. A name outside the allow-list is the caller's mistake (bad_request).
-import { ProtocolError } from "../../protocol/errors.ts";
-import type { ErrorCode } from "../../protocol/errors.ts";
-import type { SysctlErrorCode } from "../../protocol/sysctl.ts";
-import type { SysctlEntry } from "../../protocol/sysctl.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
+import type { ErrorCode } from "@/protocol/errors.ts";
+import type { SysctlErrorCode } from "@/protocol/sysctl.ts";
+import type { SysctlEntry } from "@/protocol/sysctl.ts";
 import { SysctlError } from "../sysctl/allowlist.ts";
 import { SysctlService } from "../sysctl/sysctl.ts";
 import type { HandlerMap } from "./context.ts";

@@ -1,8 +1,8 @@
 // vip.list / vip.add / vip.remove and realserver.readiness: the real-server role (a DR/TUN
 // real server holds the VIP on lo and must not answer ARP for it). The work is in
 // agent/realserver/; this module maps its errors and lists what is bound on lo.
-import { ProtocolError } from "../../protocol/errors.ts";
-import type { VipEntry } from "../../protocol/messages-host.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
+import type { VipEntry } from "@/protocol/agent/host.ts";
 import { canonicalAddress } from "../conntable/address.ts";
 import { IpCommandError, interfaceAddresses, ipRunner, type RunIp } from "../realserver/ip-command.ts";
 import { drReadiness } from "../realserver/readiness.ts";

@@ -2,7 +2,7 @@
 // id, the QR bit and RCODE 0 arrives within connect_timeout (keepalived's check_dns.c rule).
 import { createSocket } from "node:dgram";
 import { randomInt } from "node:crypto";
-import type { DNS_TYPES } from "../../protocol/health.ts";
+import type { DNS_TYPES } from "@/protocol/health.ts";
 import { type CheckOutcome, type CheckTarget, errorReason, timeoutReason } from "./check-net.ts";
 
 const TYPE_CODE: Record<(typeof DNS_TYPES)[number], number> = { A: 1, NS: 2, CNAME: 5, SOA: 6, MX: 15, TXT: 16, AAAA: 28 };

@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
-import type { Checker, HttpUrl } from "../../protocol/health.ts";
+import type { Checker, HttpUrl } from "@/protocol/health.ts";
 import { type CheckOutcome, type CheckTarget, errorReason, timeoutReason } from "./check-net.ts";
 
 const MAX_BODY = 1024 * 1024;

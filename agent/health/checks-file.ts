@@ -5,8 +5,8 @@
 // effect: a server that was down stays out until a check passes, one that was up stays in.
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
-import { HealthConfig } from "../../protocol/health.ts";
-import { DestinationKey, ServiceKey } from "../../protocol/ipvs.ts";
+import { HealthConfig } from "@/protocol/health.ts";
+import { DestinationKey, ServiceKey } from "@/protocol/ipvs.ts";
 import { writeFileAtomic } from "../rules/save-file.ts";
 import { aliveId, type HealthManager } from "./manager.ts";
 

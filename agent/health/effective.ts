@@ -1,7 +1,7 @@
 // A checker's effective timing, resolved as keepalived does (check_data.c): the checker's own
 // value, else the real server's, else the virtual server's, else the checker kind's default.
-import type { Checker, CheckTiming, RealServerHealth, ServiceHealth } from "../../protocol/health.ts";
-import { HEALTH_DEFAULTS } from "../../protocol/health.ts";
+import type { Checker, CheckTiming, RealServerHealth, ServiceHealth } from "@/protocol/health.ts";
+import { HEALTH_DEFAULTS } from "@/protocol/health.ts";
 
 export interface EffectiveTiming {
   delayLoopMs: number;

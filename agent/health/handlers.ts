@@ -1,7 +1,7 @@
 // health.get / health.configure / health.subscribe / health.unsubscribe over a HealthManager.
 // A subscription gets the status at once and again after each change (a transition, a first
 // result, a new configuration), at most every 250 ms: 1,000 checks do not mean 1,000 pushes.
-import { ProtocolError } from "../../protocol/errors.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
 import type { HandlerMap } from "../handlers/context.ts";
 import { HealthConfigError, type HealthManager } from "./manager.ts";
 

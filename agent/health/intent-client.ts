@@ -4,7 +4,7 @@
 // comes back at 0; a weight set while the server is down is the one it returns with; a
 // deleted server's checks stop. Batches (rules import) run as they are, then every checked
 // server they touched is put back in the state health says.
-import type { Destination, DestinationKey, ServiceKey } from "../../protocol/ipvs.ts";
+import type { Destination, DestinationKey, ServiceKey } from "@/protocol/ipvs.ts";
 import type { IpvsBatchOptions, IpvsChange, IpvsClient } from "../ipvs/types.ts";
 import type { HealthManager } from "./manager.ts";
 

@@ -3,8 +3,8 @@
 // server is alive while none of its checkers failed; quorum is the sum of the live weights,
 // with hysteresis; below it the live servers leave and the sorry server takes over). The pool
 // returns the table changes to make; the manager makes them.
-import type { DestinationConfig, DestinationKey } from "../../protocol/ipvs.ts";
-import type { ServiceHealth } from "../../protocol/health.ts";
+import type { DestinationConfig, DestinationKey } from "@/protocol/ipvs.ts";
+import type { ServiceHealth } from "@/protocol/health.ts";
 
 export interface CheckerState {
   isUp: boolean;

@@ -3,14 +3,14 @@
 // table changes through the IpvsClient, in order, one at a time. Operator changes to a checked
 // real server go through noteOperatorConfig (intent-client.ts) so that health never undoes
 // them: a drained server stays at weight 0, a weight changed while down is the one restored.
-import type { HealthConfig, HealthStatus, RsHealthStatus, CheckResult, HealthTransition, RsHealthState } from "../../protocol/health.ts";
-import type { DestinationConfig, DestinationKey, ServiceKey } from "../../protocol/ipvs.ts";
+import type { HealthConfig, HealthStatus, RsHealthStatus, CheckResult, HealthTransition, RsHealthState } from "@/protocol/health.ts";
+import type { DestinationConfig, DestinationKey, ServiceKey } from "@/protocol/ipvs.ts";
 import type { IpvsClient } from "../ipvs/types.ts";
 import { type Clock, realClock } from "./clock.ts";
 import { type EffectiveTiming, effectiveInhibit, effectiveTiming } from "./effective.ts";
 import { type CheckerState, type PoolAction, ServicePool, destId, onCheckResult } from "./machine.ts";
 import { type RunCheck, runCheck } from "./run-check.ts";
-import type { Checker, RealServerHealth, ServiceHealth } from "../../protocol/health.ts";
+import type { Checker, RealServerHealth, ServiceHealth } from "@/protocol/health.ts";
 
 export class HealthConfigError extends Error {
   override readonly name = "HealthConfigError";

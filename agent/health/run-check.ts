@@ -1,5 +1,5 @@
 // One check of one checker against its target: picks the checker kind's implementation.
-import type { Checker, RealServerHealth } from "../../protocol/health.ts";
+import type { Checker, RealServerHealth } from "@/protocol/health.ts";
 import { dnsCheck } from "./check-dns.ts";
 import { httpCheck } from "./check-http.ts";
 import { miscCheck } from "./check-misc.ts";

@@ -13,9 +13,9 @@ import type {
   ServiceState,
   SyncDaemon,
   Timeouts,
-} from "../../protocol/ipvs.ts";
-import { type ServiceRow, statsToRow } from "../../protocol/messages-compact.ts";
-import type { ListedService } from "../../protocol/messages-ipvs.ts";
+} from "@/protocol/ipvs.ts";
+import { type ServiceRow, statsToRow } from "@/protocol/agent/compact.ts";
+import type { ListedService } from "@/protocol/agent/ipvs.ts";
 import { AttrWriter } from "../netlink/attrs.ts";
 import { type GenlMessage, GenlFamily, NetlinkError, genlAttrs, resolveFamily } from "../netlink/genl.ts";
 import { NetlinkTransport, type Transport } from "../netlink/transport.ts";

@@ -1,7 +1,7 @@
 // Addresses as IPVS carries them: 16 raw network-order bytes (IPv4 in the first 4).
 // Text output matches glibc's inet_ntop so our strings equal ipvsadm's.
-import { formatIPv6Groups, isIPv4, isIPv6 } from "../../protocol/ip.ts";
-import type { Family } from "../../protocol/ipvs.ts";
+import { formatIPv6Groups, isIPv4, isIPv6 } from "@/protocol/ip.ts";
+import type { Family } from "@/protocol/ipvs.ts";
 
 export class AddressError extends Error {
   override name = "AddressError";

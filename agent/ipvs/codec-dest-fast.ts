@@ -1,8 +1,8 @@
 // The listing hot path: decodes a GET_DEST dump straight from the reply bytes in one pass per
 // container, without AttrMap objects, closures or slices. Must agree with decodeDest
 // (codec-dest.ts); the unit tests check both on the same bytes.
-import type { DestinationState, Family, Forwarding, Stats, Tunnel } from "../../protocol/ipvs.ts";
-import type { DestinationRow, StatsRow } from "../../protocol/messages-compact.ts";
+import type { DestinationState, Family, Forwarding, Stats, Tunnel } from "@/protocol/ipvs.ts";
+import type { DestinationRow, StatsRow } from "@/protocol/agent/compact.ts";
 import { AttrError } from "../netlink/attrs.ts";
 import { u16be, u16le, u32le } from "../netlink/bytes.ts";
 import { GENL_HDRLEN, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, interpretReplies } from "../netlink/genl.ts";
@@ -131,7 +131,7 @@ export function decodeDestFast(b: Buffer, start: number, end: number, serviceFam
   };
 }
 
-/** The same destination as a compact row (protocol/messages-compact.ts), no objects in between. */
+/** The same destination as a compact row (protocol/agent/compact.ts), no objects in between. */
 export function decodeDestRow(b: Buffer, start: number, end: number, serviceFamily: Family): DestinationRow {
   scanDest(b, start, end);
   const { address, forwarding, tunnel } = scannedParts(b, serviceFamily);

@@ -8,8 +8,8 @@ import type {
   Family,
   Forwarding,
   Tunnel,
-} from "../../protocol/ipvs.ts";
-import { familyOf } from "../../protocol/ipvs.ts";
+} from "@/protocol/ipvs.ts";
+import { familyOf } from "@/protocol/ipvs.ts";
 import { type AttrMap, AttrWriter } from "../netlink/attrs.ts";
 import { addressToBytes, formatAddress } from "./codec-address.ts";
 import { IpvsDecodeError, afOf, familyOfAf } from "./codec-service.ts";

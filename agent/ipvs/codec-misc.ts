@@ -1,6 +1,6 @@
 // Sync daemons, GET_INFO and the connection timeouts (GET/SET_CONFIG).
-import type { IpvsInfo, SyncDaemon, Timeouts } from "../../protocol/ipvs.ts";
-import { isIPv4 } from "../../protocol/ip.ts";
+import type { IpvsInfo, SyncDaemon, Timeouts } from "@/protocol/ipvs.ts";
+import { isIPv4 } from "@/protocol/ip.ts";
 import { type AttrMap, AttrWriter } from "../netlink/attrs.ts";
 import { addressToBytes, formatIPv4, formatIPv6 } from "./codec-address.ts";
 import { IpvsDecodeError } from "./codec-service.ts";

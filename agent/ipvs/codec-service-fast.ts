@@ -1,6 +1,6 @@
 // Listing hot path for services: decodes one SERVICE container in a single pass, like
 // codec-dest-fast.ts. Must agree with decodeService (codec-service.ts); unit tests check both.
-import type { Family, SchedulerFlag, Service, ServiceKey } from "../../protocol/ipvs.ts";
+import type { Family, SchedulerFlag, Service, ServiceKey } from "@/protocol/ipvs.ts";
 import { AttrError } from "../netlink/attrs.ts";
 import { u16be, u16le, u32be, u32le } from "../netlink/bytes.ts";
 import { formatIPv4, formatIPv6, u32ToIPv4Mask } from "./codec-address.ts";

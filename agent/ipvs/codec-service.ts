@@ -1,7 +1,7 @@
 // Service <-> IPVS_CMD_ATTR_SERVICE. Requests always carry the full service (SET_SERVICE is a
 // full replacement); replies are decoded into the domain shapes of protocol/ipvs.ts.
-import type { Family, Scheduler, SchedulerFlag, Service, ServiceKey, Stats } from "../../protocol/ipvs.ts";
-import { familyOf, Scheduler as SchedulerSchema } from "../../protocol/ipvs.ts";
+import type { Family, Scheduler, SchedulerFlag, Service, ServiceKey, Stats } from "@/protocol/ipvs.ts";
+import { familyOf, Scheduler as SchedulerSchema } from "@/protocol/ipvs.ts";
 import { type AttrMap, AttrWriter } from "../netlink/attrs.ts";
 import { addressToBytes, formatAddress, ipv4MaskToU32, u32ToIPv4Mask } from "./codec-address.ts";
 import { decodeStats } from "./codec-stats.ts";
@@ -109,7 +109,7 @@ export function decodeServiceKey(m: AttrMap): ServiceKey {
   };
 }
 
-/** A decoded service; see ListedService (protocol/messages-ipvs.ts) for unknownScheduler. */
+/** A decoded service; see ListedService (protocol/agent/ipvs.ts) for unknownScheduler. */
 export interface DecodedService {
   service: Service;
   stats: Stats;

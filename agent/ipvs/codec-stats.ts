@@ -1,6 +1,6 @@
 // IPVS counters and rates (IPVS_STATS_ATTR_*). STATS64 carries ten u64; the legacy STATS
 // carries u32 for everything but the byte counters, so it is only a fallback for old kernels.
-import type { Stats } from "../../protocol/ipvs.ts";
+import type { Stats } from "@/protocol/ipvs.ts";
 import type { AttrMap, AttrWriter } from "../netlink/attrs.ts";
 import { K } from "./constants.ts";
 

@@ -3,7 +3,7 @@
 // turned straight into the GET_DEST requests, written back to back into one block, then all
 // GET_DEST dumps streamed over the transport and decoded in place (genl-stream.ts). No reply
 // message is copied or kept, and nothing is allocated per request.
-import type { Family } from "../../protocol/ipvs.ts";
+import type { Family } from "@/protocol/ipvs.ts";
 import { NLM_F_DUMP } from "../netlink/genl.ts";
 import type { GenlFamily } from "../netlink/genl.ts";
 import { RequestBlockWriter, endsReply, findTopAttr, streamRequests } from "../netlink/genl-stream.ts";

@@ -12,9 +12,9 @@ import type {
   ServiceState,
   SyncDaemon,
   Timeouts,
-} from "../../protocol/ipvs.ts";
-import type { ServiceRules } from "../../protocol/ipvsadm/names.ts";
-import type { ServiceRow } from "../../protocol/messages-compact.ts";
+} from "@/protocol/ipvs.ts";
+import type { ServiceRules } from "@/protocol/ipvsadm/names.ts";
+import type { ServiceRow } from "@/protocol/agent/compact.ts";
 
 /** One change of the table as data, for IpvsClient.applyBatch (and undo lists). */
 export type IpvsChange =

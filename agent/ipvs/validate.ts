@@ -2,7 +2,7 @@
 // netlink path accepts things ipvsadm would refuse (unknown protocols, any forwarding code,
 // DR ports that differ from the service port), and its EINVAL says nothing about why.
 import type { z } from "zod";
-import { isIPv4 } from "../../protocol/ip.ts";
+import { isIPv4 } from "@/protocol/ip.ts";
 import {
   Destination,
   type Destination as DestinationT,
@@ -15,7 +15,7 @@ import {
   type SyncDaemon as SyncDaemonT,
   type Timeouts,
   familyOf,
-} from "../../protocol/ipvs.ts";
+} from "@/protocol/ipvs.ts";
 import { addressToBytes, ipv4MaskToU32 } from "./codec-address.ts";
 import { serviceFamily } from "./codec-service.ts";
 import { type IpvsOp, IpvsValidationError } from "./errors.ts";

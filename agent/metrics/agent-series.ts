@@ -2,8 +2,8 @@
 // sync daemons (from the kernel), VRRP (agent/ha's status) and health checks (agent/health's
 // status), each only when the agent has that part; a part that has nothing to say writes no
 // family rather than zeros that would look like "down".
-import type { DestinationKey, ServiceKey, SyncDaemon } from "../../protocol/ipvs.ts";
-import type { HaStatus } from "../../protocol/ha.ts";
+import type { DestinationKey, ServiceKey, SyncDaemon } from "@/protocol/ipvs.ts";
+import type { HaStatus } from "@/protocol/ha.ts";
 import { type Exposition, renderLabels } from "./exposition.ts";
 import { rsLabel, vsLabel } from "./labels.ts";
 import type { NetlinkErrorCounts } from "./netlink-errors.ts";

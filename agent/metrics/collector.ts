@@ -2,8 +2,8 @@
 // totals from /proc/net/ip_vs_stats, the sync daemons, and the HA and health status where the
 // agent has those parts. Scrapes that arrive while one is being built share it, so a burst of
 // scrapers (or a slow one retrying) costs one listing, not one each.
-import type { HaStatus } from "../../protocol/ha.ts";
-import { servicesToRows } from "../../protocol/messages-compact.ts";
+import type { HaStatus } from "@/protocol/ha.ts";
+import { servicesToRows } from "@/protocol/agent/compact.ts";
 import type { IpvsClient } from "../ipvs/types.ts";
 import { type AgentInfo, type HealthStatus, writeAgentSeries, writeHealth, writeSyncDaemons, writeVrrp } from "./agent-series.ts";
 import { Exposition, renderLabels } from "./exposition.ts";

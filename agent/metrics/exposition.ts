@@ -1,2 +1,2 @@
 // The text format writer lives in protocol/ (the server writes its /metrics page with it too).
-export * from "../../protocol/prometheus-text.ts";
+export * from "@/protocol/prometheus-text.ts";

@@ -3,8 +3,8 @@
 // series with its exact names, help, types and labels, then ours under lvs_. Rendering yields
 // to the event loop every few thousand samples so the WebSocket's heartbeats and requests are
 // served while a big table (25,000 real servers, about 20 samples each) is written.
-import type { Family } from "../../protocol/ipvs.ts";
-import type { DestinationRow, ServiceRow, StatsRow } from "../../protocol/messages-compact.ts";
+import type { Family } from "@/protocol/ipvs.ts";
+import type { DestinationRow, ServiceRow, StatsRow } from "@/protocol/agent/compact.ts";
 import { type Exposition, type MetricType, renderLabels } from "./exposition.ts";
 import { backendLabels, familyOfKey, realServerInfoLabels, rsLabel, serviceInfoLabels, serviceLabelValues, vsLabel } from "./labels.ts";
 import type { IpvsTotals } from "./proc-stats.ts";

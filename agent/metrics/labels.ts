@@ -4,11 +4,11 @@
 // as the kernel prints it there (%08X), addresses as Go's net.IP.String() writes them
 // (protocol/ip.ts formatIPv6Groups in its "go" style, via protocol/metrics-labels.ts).
 // Labels are written sorted by name, as client_golang writes them.
-import type { Family, ServiceKey } from "../../protocol/ipvs.ts";
-import { goIpString } from "../../protocol/metrics-labels.ts";
+import type { Family, ServiceKey } from "@/protocol/ipvs.ts";
+import { goIpString } from "@/protocol/metrics-labels.ts";
 import { escapeLabelValue } from "./exposition.ts";
 
-export { goIpString, rsLabel, vsLabel } from "../../protocol/metrics-labels.ts";
+export { goIpString, rsLabel, vsLabel } from "@/protocol/metrics-labels.ts";
 
 /** The service half of node_exporter's backend labels, values in its spelling. */
 export interface ServiceLabelValues {

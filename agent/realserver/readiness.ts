@@ -2,7 +2,7 @@
 // current value and the fix (reference 7.2): VIP on lo as /32 (/128) with its local route, and
 // for IPv4 arp_ignore=1 / arp_announce=2 effective on every interface, where the effective
 // value is max(all, interface).
-import type { DrReadinessReport, ReadinessCheck } from "../../protocol/realserver.ts";
+import type { DrReadinessReport, ReadinessCheck } from "@/protocol/realserver.ts";
 import { listAllowedSysctls } from "../sysctl/allowlist.ts";
 import { SysctlService } from "../sysctl/sysctl.ts";
 import { hasLocalRoute, ipRunner, type RunIp } from "./ip-command.ts";

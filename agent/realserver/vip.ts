@@ -1,8 +1,8 @@
 // Binding a VIP on lo for a DR/TUN real server: IPv4 as /32, IPv6 as /128, so lo claims only
 // that address (a wider prefix on lo would make the host treat a whole subnet as local).
 // The kernel adds the matching `local` route in table local itself; we verify it is there.
-import type { VipBinding } from "../../protocol/realserver.ts";
-import { ipVersion } from "../../protocol/ip.ts";
+import type { VipBinding } from "@/protocol/realserver.ts";
+import { ipVersion } from "@/protocol/ip.ts";
 import { canonicalAddress } from "../conntable/address.ts";
 import { hasLocalRoute, interfaceAddresses, ipRunner, type RunIp } from "./ip-command.ts";
 

@@ -7,9 +7,9 @@
 // (and repaired from it if the undo did not converge). Servers come back in their old order;
 // counters zeroed by a "-Z" line cannot be restored, and a re-created service may sit at
 // another place inside its kernel hash bucket (the dump order of services is hash order).
-import type { ServiceRules } from "../../protocol/ipvsadm/names.ts";
-import type { RuleLine } from "../../protocol/ipvsadm/save.ts";
-import { type RuleDiffEntry, diffRules } from "../../protocol/rules-diff.ts";
+import type { ServiceRules } from "@/protocol/ipvsadm/names.ts";
+import type { RuleLine } from "@/protocol/ipvsadm/save.ts";
+import { type RuleDiffEntry, diffRules } from "@/protocol/rules-diff.ts";
 import type { IpvsChange, IpvsClient } from "../ipvs/types.ts";
 import { type ApplyMode, type LineProblem, type PlanOptions, type RulePlan, planRules } from "./plan.ts";
 import { configsOnly, repairTo } from "./repair.ts";

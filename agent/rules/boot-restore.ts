@@ -6,7 +6,7 @@
 // later message still names the file's own line numbers) and the rest is imported again, up
 // to a few rounds (leaving out a service makes its real-server lines fail in the next one).
 // Every line left out is reported with its reason.
-import type { ResultData } from "../../protocol/messages.ts";
+import type { ResultData } from "@/protocol/agent/catalog.ts";
 
 type RulesImported = ResultData<"rules.import">;
 

@@ -1,9 +1,9 @@
 // The number of changes of each kind between two rule sets: what counting diffRules'
 // entries gives, without its canonical ordering (sorting 25,000 keys by parsed address was
 // most of an import preview's cost when only the counts are wanted).
-import type { ServiceRules } from "../../protocol/ipvsadm/names.ts";
-import { destKeyString, serviceKeyString } from "../../protocol/ipvsadm/ruleset.ts";
-import { destinationFieldsChanged, serviceFieldsChanged } from "../../protocol/rules-diff.ts";
+import type { ServiceRules } from "@/protocol/ipvsadm/names.ts";
+import { destKeyString, serviceKeyString } from "@/protocol/ipvsadm/ruleset.ts";
+import { destinationFieldsChanged, serviceFieldsChanged } from "@/protocol/rules-diff.ts";
 
 export interface ChangeCounts {
   create: number;

@@ -8,21 +8,21 @@
 //   created and differing ones updated, nothing is deleted.
 // Export in "ipvsadm" format is `ipvsadm -S -n` plus -x/-y where set (so a save file keeps
 // thresholds; ipvsadm -R accepts them); lvsctl -S formats service.list itself, exactly.
-import type { RuleCommand } from "../../protocol/ipvsadm/command.ts";
-import type { ServiceRules } from "../../protocol/ipvsadm/names.ts";
-import { type RuleLine, formatSave, parseRestore } from "../../protocol/ipvsadm/save.ts";
-import { protocolConfig } from "../../protocol/ipvsadm/scheduler-name.ts";
-import type { RuleSet, RulesSource } from "../../protocol/messages-rules.ts";
-import type { DestinationConfig, ServiceConfig } from "../../protocol/ipvs.ts";
-import { type RuleDiffEntry, diffRules, diffRulesMerge } from "../../protocol/rules-diff.ts";
-import { ProtocolError } from "../../protocol/errors.ts";
+import type { RuleCommand } from "@/protocol/ipvsadm/command.ts";
+import type { ServiceRules } from "@/protocol/ipvsadm/names.ts";
+import { type RuleLine, formatSave, parseRestore } from "@/protocol/ipvsadm/save.ts";
+import { protocolConfig } from "@/protocol/ipvsadm/scheduler-name.ts";
+import type { RuleSet, RulesSource } from "@/protocol/agent/rules.ts";
+import type { DestinationConfig, ServiceConfig } from "@/protocol/ipvs.ts";
+import { type RuleDiffEntry, diffRules, diffRulesMerge } from "@/protocol/rules-diff.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
 import type { IpvsClient } from "../ipvs/types.ts";
 import { type ApplyMode, type LineProblem, RulesApplyError, RulesValidationError, applyPlan, previewRules } from "./apply.ts";
 import { countChanges } from "./count-changes.ts";
 import { planRules } from "./plan.ts";
 import { configsOnly } from "./repair.ts";
-import type { HealthConfig } from "../../protocol/health.ts";
-import type { KeepalivedParsed } from "../../protocol/keepalived/parse.ts";
+import type { HealthConfig } from "@/protocol/health.ts";
+import type { KeepalivedParsed } from "@/protocol/keepalived/parse.ts";
 import { exportWithChecks, importWarnings, parseKeepalivedSource } from "./keepalived.ts";
 
 /** What the keepalived format needs of the health manager (agent/health/manager.ts). */

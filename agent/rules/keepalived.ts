@@ -2,11 +2,11 @@
 // (protocol/keepalived/), its table goes the way of a JSON rule set, and its checks go to the
 // health manager once the table is applied. Export writes the live table with the checks; a
 // real server health took out of the table is written from its intent, so nothing is lost.
-import type { HealthConfig } from "../../protocol/health.ts";
-import type { ServiceRules } from "../../protocol/ipvsadm/names.ts";
-import { KeepalivedExportError, exportKeepalived } from "../../protocol/keepalived/export.ts";
-import { type KeepalivedParsed, KeepalivedSyntaxError, parseKeepalived } from "../../protocol/keepalived/parse.ts";
-import { ProtocolError } from "../../protocol/errors.ts";
+import type { HealthConfig } from "@/protocol/health.ts";
+import type { ServiceRules } from "@/protocol/ipvsadm/names.ts";
+import { KeepalivedExportError, exportKeepalived } from "@/protocol/keepalived/export.ts";
+import { type KeepalivedParsed, KeepalivedSyntaxError, parseKeepalived } from "@/protocol/keepalived/parse.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
 import type { LineProblem } from "./plan.ts";
 
 export type KeepalivedSource = { format: "keepalived"; text: string; files?: Record<string, string> | undefined };

@@ -6,14 +6,14 @@
 // - merge with "existing: update": an -A / -a of a service or real server the live table
 //   already has updates it to what the line says (add or update), instead of the kernel's
 //   "already exists"; nothing is sent for one that the line leaves unchanged.
-import type { DestinationFieldsGiven, RuleCommand, ServiceFieldsGiven } from "../../protocol/ipvsadm/command.ts";
-import type { ServiceRules } from "../../protocol/ipvsadm/names.ts";
-import type { DestinationKey } from "../../protocol/ipvs.ts";
-import { type RuleModel, destKeyString, serviceKeyString } from "../../protocol/ipvsadm/ruleset.ts";
-import type { RuleLine } from "../../protocol/ipvsadm/save.ts";
-import { ruleServiceName } from "../../protocol/ipvsadm/names.ts";
-import { addrPort } from "../../protocol/ipvsadm/addr.ts";
-import { destinationFieldsChanged, serviceFieldsChanged } from "../../protocol/rules-diff.ts";
+import type { DestinationFieldsGiven, RuleCommand, ServiceFieldsGiven } from "@/protocol/ipvsadm/command.ts";
+import type { ServiceRules } from "@/protocol/ipvsadm/names.ts";
+import type { DestinationKey } from "@/protocol/ipvs.ts";
+import { type RuleModel, destKeyString, serviceKeyString } from "@/protocol/ipvsadm/ruleset.ts";
+import type { RuleLine } from "@/protocol/ipvsadm/save.ts";
+import { ruleServiceName } from "@/protocol/ipvsadm/names.ts";
+import { addrPort } from "@/protocol/ipvsadm/addr.ts";
+import { destinationFieldsChanged, serviceFieldsChanged } from "@/protocol/rules-diff.ts";
 
 const ALL_SERVICE: ServiceFieldsGiven = { scheduler: true, persistence: true, netmask: true, pe: true, onePacket: true, schedulerFlags: true };
 const ALL_DEST: DestinationFieldsGiven = { forwarding: true, weight: true, upperThreshold: true, lowerThreshold: true, tunnel: true };

@@ -2,12 +2,12 @@
 // kernel's outcomes as ipvsadm words them, plus the field checks of agent/ipvs/validate.ts),
 // giving the problems, and for each good line the kernel change to send and the changes that
 // undo it, computed from the model's state before the line.
-import type { DestinationKey, ServiceKey, Timeouts } from "../../protocol/ipvs.ts";
-import type { RuleCommand } from "../../protocol/ipvsadm/command.ts";
-import type { ServiceRules } from "../../protocol/ipvsadm/names.ts";
-import { RuleModel, RuleRejectedError, destKeyString } from "../../protocol/ipvsadm/ruleset.ts";
-import type { RuleLine } from "../../protocol/ipvsadm/save.ts";
-import { unwritableScheduler } from "../../protocol/ipvsadm/scheduler-name.ts";
+import type { DestinationKey, ServiceKey, Timeouts } from "@/protocol/ipvs.ts";
+import type { RuleCommand } from "@/protocol/ipvsadm/command.ts";
+import type { ServiceRules } from "@/protocol/ipvsadm/names.ts";
+import { RuleModel, RuleRejectedError, destKeyString } from "@/protocol/ipvsadm/ruleset.ts";
+import type { RuleLine } from "@/protocol/ipvsadm/save.ts";
+import { unwritableScheduler } from "@/protocol/ipvsadm/scheduler-name.ts";
 import { IpvsValidationError } from "../ipvs/errors.ts";
 import type { IpvsChange } from "../ipvs/types.ts";
 import { validateDestination, validateService } from "../ipvs/validate.ts";

@@ -1,10 +1,10 @@
 // After an undo, make sure the table really is the snapshot again: compare the live table with
 // it and, where they differ (an undo step failed, or the kernel changed under us), apply the
 // difference. Returns true when the table matches the snapshot at the end.
-import type { DestinationConfig, ServiceConfig, Timeouts } from "../../protocol/ipvs.ts";
-import type { ServiceRules } from "../../protocol/ipvsadm/names.ts";
-import { asIpvsadmSees, type MaybeUnknownScheduler } from "../../protocol/ipvsadm/scheduler-name.ts";
-import { diffRules } from "../../protocol/rules-diff.ts";
+import type { DestinationConfig, ServiceConfig, Timeouts } from "@/protocol/ipvs.ts";
+import type { ServiceRules } from "@/protocol/ipvsadm/names.ts";
+import { asIpvsadmSees, type MaybeUnknownScheduler } from "@/protocol/ipvsadm/scheduler-name.ts";
+import { diffRules } from "@/protocol/rules-diff.ts";
 import type { IpvsClient } from "../ipvs/types.ts";
 
 /**

@@ -7,8 +7,8 @@
 import { randomBytes } from "node:crypto";
 import { open, readFile, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import type { ServiceRules } from "../../protocol/ipvsadm/names.ts";
-import { formatSave, parseRestore } from "../../protocol/ipvsadm/save.ts";
+import type { ServiceRules } from "@/protocol/ipvsadm/names.ts";
+import { formatSave, parseRestore } from "@/protocol/ipvsadm/save.ts";
 import type { IpvsClient } from "../ipvs/types.ts";
 import { type ApplyMode, type ApplyReport, RulesValidationError, applyRules } from "./apply.ts";
 

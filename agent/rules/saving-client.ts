@@ -5,7 +5,7 @@
 // resulting table (noteTable) and nobody else changed anything meanwhile, the file is written
 // from that table instead of listing the kernel again (a 25,000-entry listing costs seconds
 // on a small director, and would compete with the next request).
-import type { ServiceRules } from "../../protocol/ipvsadm/names.ts";
+import type { ServiceRules } from "@/protocol/ipvsadm/names.ts";
 import type { IpvsClient } from "../ipvs/types.ts";
 import { saveFileText, saveRules, writeFileAtomic } from "./save-file.ts";
 

@@ -3,7 +3,7 @@
 // input can reach outside the allow-listed files (no '/', no '..', interfaces must exist).
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
-import type { SysctlDoc, SysctlErrorCode } from "../../protocol/sysctl.ts";
+import type { SysctlDoc, SysctlErrorCode } from "@/protocol/sysctl.ts";
 import { CONF_SYSCTLS, OTHER_SYSCTLS, VS_SYSCTLS } from "./vs-table.ts";
 
 export class SysctlError extends Error {

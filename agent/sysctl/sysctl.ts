@@ -4,7 +4,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import type { SysctlApplyReport, SysctlEntry, SysctlSetResult } from "../../protocol/sysctl.ts";
+import type { SysctlApplyReport, SysctlEntry, SysctlSetResult } from "@/protocol/sysctl.ts";
 import { listAllowedSysctls, type ResolvedSysctl, resolveSysctl, SysctlError, validateSysctlValue } from "./allowlist.ts";
 
 export const DEFAULT_PROC_SYS = "/proc/sys";

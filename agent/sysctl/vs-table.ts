@@ -1,7 +1,7 @@
 // Meaning, default and accepted range of the documented net.ipv4.vs.* sysctls (reference 7.1)
 // and of the other allow-listed LVS sysctls (7.2). Ranges are the values the documentation
 // gives a meaning to; the kernel itself accepts more for some of them.
-import type { SysctlDoc } from "../../protocol/sysctl.ts";
+import type { SysctlDoc } from "@/protocol/sysctl.ts";
 
 const INT_MAX = 2147483647;
 const bool = (meaning: string, def: string): SysctlDoc => ({ meaning, default: def, rule: { kind: "int", count: 1, min: 0, max: 1 } });

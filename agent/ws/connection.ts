@@ -1,10 +1,10 @@
 // One authenticated peer: reads messages, answers each with exactly one result (or pong),
 // and owns the peer's subscriptions so they all stop when it goes away.
 import type { WebSocket } from "ws";
-import { ProtocolError } from "../../protocol/errors.ts";
-import { PROTOCOL_VERSION, eventSchemaOf, type Request, type Role } from "../../protocol/messages.ts";
-import type { ServerMessage } from "../../protocol/messages.ts";
-import { parseRequestText } from "../../protocol/messages-parse.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
+import { PROTOCOL_VERSION, eventSchemaOf, type Request, type Role } from "@/protocol/agent/catalog.ts";
+import type { ServerMessage } from "@/protocol/agent/catalog.ts";
+import { parseRequestText } from "@/protocol/agent/parse.ts";
 import type { Subscription } from "../handlers/context.ts";
 import { dispatch } from "../handlers/dispatch.ts";
 import type { HandlerRegistry } from "../handlers/registry.ts";

@@ -7,7 +7,7 @@ import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
-import type { Role } from "../../protocol/messages.ts";
+import type { Role } from "@/protocol/agent/catalog.ts";
 import type { HandlerRegistry } from "../handlers/registry.ts";
 import { isMetricsRequest, serveMetrics } from "../metrics/http.ts";
 import { UpgradeBackoff, type UpgradeBackoffOptions, bearerTokenOf, tokenDigest, tokenMatches } from "./auth.ts";

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { MAIN_ID } from "../../components/ui/skip-link.tsx";
+import { MAIN_ID } from "@/components/ui/skip-link.tsx";
 
 // Sign-in and first-run pages: no navigation, nothing that needs a session.
 export default function AuthLayout({ children }: { children: ReactNode }) {

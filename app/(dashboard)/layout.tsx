@@ -1,13 +1,13 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { AuthGate } from "../../components/auth/auth-gate.tsx";
-import { MainNav } from "../../components/auth/main-nav.tsx";
-import { UserMenu } from "../../components/auth/user-menu.tsx";
-import { LiveIndicator } from "../../components/live/live-indicator.tsx";
-import { PrometheusLink } from "../../components/service/prometheus-link.tsx";
-import { ThemeToggle } from "../../components/theme/theme-toggle.tsx";
-import { HeaderMenu } from "../../components/ui/header-menu.tsx";
-import { MAIN_ID } from "../../components/ui/skip-link.tsx";
+import { AuthGate } from "@/components/auth/auth-gate.tsx";
+import { MainNav } from "@/components/auth/main-nav.tsx";
+import { UserMenu } from "@/components/auth/user-menu.tsx";
+import { LiveIndicator } from "@/components/live/live-indicator.tsx";
+import { PrometheusLink } from "@/components/service/prometheus-link.tsx";
+import { ThemeToggle } from "@/components/theme/theme-toggle.tsx";
+import { HeaderMenu } from "@/components/ui/header-menu.tsx";
+import { MAIN_ID } from "@/components/ui/skip-link.tsx";
 
 // The header row: the name and the live dot always, the rest (links, theme, user) in the
 // HeaderMenu, which folds behind a "Menu" button on phones.

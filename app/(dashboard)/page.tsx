@@ -1,7 +1,7 @@
-import { FleetOverview } from "../../components/fleet/fleet-overview.tsx";
-import { FleetTotalsPanel } from "../../components/fleet/fleet-totals-panel.tsx";
-import { RegisterDirectorForm } from "../../components/fleet/register-director-form.tsx";
-import { RequireRole } from "../../components/auth/session.tsx";
+import { FleetOverview } from "@/components/fleet/fleet-overview.tsx";
+import { FleetTotalsPanel } from "@/components/fleet/fleet-totals-panel.tsx";
+import { RegisterDirectorForm } from "@/components/fleet/register-director-form.tsx";
+import { RequireRole } from "@/components/auth/session.tsx";
 
 export const metadata = { title: "Fleet" };
 

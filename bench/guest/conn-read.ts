@@ -5,7 +5,7 @@
 // `parse` runs the same reader over a copy of the table on tmpfs (taken once, untimed), so
 // its time is our user-space share alone; ours - parse is roughly the kernel's share.
 import { spawnSync } from "node:child_process";
-import { ConnTableReader, PROC_IP_VS_CONN } from "../../agent/conntable/reader.ts";
+import { ConnTableReader, PROC_IP_VS_CONN } from "@/agent/conntable/reader.ts";
 
 const SNAPSHOT = "/run/bench-ip_vs_conn.txt";
 

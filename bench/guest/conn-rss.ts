@@ -5,7 +5,7 @@
 //   conn-rss.ts <readsPerStage> -- <argv that grows the table>
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { ConnTableReader } from "../../agent/conntable/reader.ts";
+import { ConnTableReader } from "@/agent/conntable/reader.ts";
 import { BENCH_QUERY } from "../lib/conn-query.ts";
 
 function memoryKb(): { rssKb: number; hwmKb: number } {

@@ -6,8 +6,8 @@
 //   import <reps> <rulesFile>  importRules(replace) vs `ipvsadm -R`, flushing before each run
 import { spawnSync } from "node:child_process";
 import { openSync, readFileSync } from "node:fs";
-import { NetlinkIpvsClient } from "../../agent/ipvs/client.ts";
-import { importRules } from "../../agent/rules/import.ts";
+import { NetlinkIpvsClient } from "@/agent/ipvs/client.ts";
+import { importRules } from "@/agent/rules/import.ts";
 
 function ipvsadm(args: string[], stdinFile?: string): number {
   const t0 = performance.now();

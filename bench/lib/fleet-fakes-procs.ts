@@ -2,8 +2,8 @@
 // group so its CPU can be read from /proc like the server's.
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import type { DashboardDirector } from "../../lab/dashboard.ts";
-import { stopProcessGroup } from "../../lab/process-group.ts";
+import type { DashboardDirector } from "@/lab/dashboard.ts";
+import { stopProcessGroup } from "@/lab/process-group.ts";
 import type { FleetTableSize } from "./fleet-table.ts";
 import { BenchError, REPO_ROOT } from "./session.ts";
 

@@ -2,9 +2,9 @@
 // unit tests' harness: agent/ws/server.ts with the real ipvs and stats handlers) over an
 // in-memory FakeIpvs each, holding the benchmark's table with counters that move every
 // second. Unlike 50 agents under TCG, these keep the true 1 Hz the server subscribes at.
-import { keyString } from "../../test/unit/agent-ws-fakes.ts";
-import { type Harness, startHarness, TOKEN } from "../../test/unit/agent-ws-harness.ts";
-import type { DashboardDirector } from "../../lab/dashboard.ts";
+import { keyString } from "@/test/unit/agent-ws-fakes.ts";
+import { type Harness, startHarness, TOKEN } from "@/test/unit/agent-ws-harness.ts";
+import type { DashboardDirector } from "@/lab/dashboard.ts";
 import { advanceTraffic, type FleetTableSize, fleetServiceStates, seededRandom } from "./fleet-table.ts";
 
 export interface FakeFleet {

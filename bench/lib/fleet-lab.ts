@@ -3,8 +3,8 @@
 // addresses are routable on the director's segment but need not answer), the benchmark's
 // table loaded with ipvsadm -R in every director, and an optional trickle of requests so
 // the counters the dashboard shows keep moving.
-import { down, exec, setTrafficRate, UP_DEFAULTS, up } from "../../lab/api.ts";
-import type { LabState } from "../../lab/state.ts";
+import { down, exec, setTrafficRate, UP_DEFAULTS, up } from "@/lab/api.ts";
+import type { LabState } from "@/lab/state.ts";
 import { type FleetTableSize, fleetRulesText, fleetServices } from "./fleet-table.ts";
 import { BenchError, log } from "./session.ts";
 

@@ -6,8 +6,8 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { type DashboardDirector, dashboardLogin, ensureBuilt, startDashboard } from "../../lab/dashboard.ts";
-import { FleetView } from "../../protocol/dashboard.ts";
+import { type DashboardDirector, dashboardLogin, ensureBuilt, startDashboard } from "@/lab/dashboard.ts";
+import { FleetView } from "@/protocol/dashboard/index.ts";
 import { achievedEventRate } from "./fleet-rate.ts";
 import { LiveMeter, type MeterWindow } from "./live-meter.ts";
 import { type GroupUsage, sampleGroup, usageBetween } from "./proc-usage.ts";

@@ -2,7 +2,7 @@
 // every event in its 1 s history (GET /api/directors/:id/history?range=15m; one slot per
 // second, null where no event arrived), so the share of filled seconds in the measured window
 // is the achieved event rate (at most 1 per second by construction of the slots).
-import { directorIdOf, History } from "../../protocol/dashboard.ts";
+import { directorIdOf, History } from "@/protocol/dashboard/index.ts";
 import { summarize, type Summary } from "./stats.ts";
 
 export async function achievedEventRate(baseUrl: string, cookie: string, names: string[], fromMs: number, toMs: number): Promise<{ perDirector: Record<string, number>; summary: Summary }> {

@@ -1,7 +1,7 @@
 // The table every director of the fleet benchmark carries: `services` TCP NAT services with
 // `realServers` real servers each. One generator feeds both setups, so the lab's kernels
 // (ipvsadm -R text) and the in-process fakes (FakeIpvs states) hold the same table.
-import type { ServiceState, Stats } from "../../protocol/ipvs.ts";
+import type { ServiceState, Stats } from "@/protocol/ipvs.ts";
 
 export interface FleetTableSize {
   services: number;

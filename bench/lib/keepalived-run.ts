@@ -1,7 +1,7 @@
 // The oracle side of the health-check benchmark: Debian's keepalived running only its checker
 // (`keepalived --check`) in a director namespace of the lab, on a config file in the guest.
 // keepalived forks the checker child; its pid comes from the --checkers_pid file.
-import type { ControlClient } from "../../lab/control-client.ts";
+import type { ControlClient } from "@/lab/control-client.ts";
 import { BenchError, type BenchLab } from "./session.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -3,8 +3,8 @@
 // compare, what sending the full view every time would have cost: after applying each delta
 // (protocol/merge-patch.ts) the whole view is serialized as a snapshot message.
 import WebSocket from "ws";
-import { LiveServerMessage } from "../../protocol/dashboard.ts";
-import { apply } from "../../protocol/merge-patch.ts";
+import { LiveServerMessage } from "@/protocol/dashboard/index.ts";
+import { apply } from "@/protocol/merge-patch.ts";
 
 export interface MeterWindow {
   seconds: number;

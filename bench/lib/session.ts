@@ -3,9 +3,9 @@
 // Also the guest-side timing helpers every benchmark shares.
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { bundleGuestScript, controlFor, down, exec, guestMemoryMb, requireState, UP_DEFAULTS, type UpOptions, up } from "../../lab/api.ts";
-import type { ExecResult } from "../../lab/control-client.ts";
-import type { DirectorRecord } from "../../lab/state.ts";
+import { bundleGuestScript, controlFor, down, exec, guestMemoryMb, requireState, UP_DEFAULTS, type UpOptions, up } from "@/lab/api.ts";
+import type { ExecResult } from "@/lab/control-client.ts";
+import type { DirectorRecord } from "@/lab/state.ts";
 
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 

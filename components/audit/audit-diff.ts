@@ -4,7 +4,7 @@
 // "10.0.0.11:80 weight 1 → 5", "10.0.0.12:80 added (weight 1, forwarding masq)",
 // "+ -a -t 172.16.0.100:80 -r 10.0.0.13:80 -m -w 1". Pure: unit-tested, rendered inline on
 // each audit row.
-import { type AuditEntry, auditOutcome } from "../../protocol/dashboard.ts";
+import { type AuditEntry, auditOutcome } from "@/protocol/dashboard/index.ts";
 
 export interface AuditChange {
   /** "+" added, "-" removed, "~" changed */

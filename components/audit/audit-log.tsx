@@ -3,7 +3,7 @@
 // ("10.0.0.11:80 weight 1 → 5", audit-diff.ts); searched and filtered on the server
 // (audit-filters.tsx); "Older entries" pages back with the last id seen.
 import { useState } from "react";
-import { type AuditEntry, type AuditOutcome, auditErrorMessage, auditOutcome } from "../../protocol/dashboard.ts";
+import { type AuditEntry, type AuditOutcome, auditErrorMessage, auditOutcome } from "@/protocol/dashboard/index.ts";
 import { useAudit } from "../hooks/use-audit.ts";
 import { useFleet } from "../hooks/use-fleet.ts";
 import { useClock } from "../hooks/use-clock.ts";

@@ -3,8 +3,8 @@
 // the server keeps only its hash), see each token's role, expiry and last use, revoke it.
 import { type FormEvent, useState } from "react";
 import useSWR from "swr";
-import type { Role } from "../../protocol/dashboard.ts";
-import type { ApiTokenCreated, ApiTokenView } from "../../protocol/dashboard-tokens.ts";
+import type { Role } from "@/protocol/dashboard/index.ts";
+import type { ApiTokenCreated, ApiTokenView } from "@/protocol/dashboard/tokens.ts";
 import { getJson, sendJson } from "../lib/api.ts";
 import { useClock } from "../hooks/use-clock.ts";
 import { Button } from "../ui/button.tsx";

@@ -3,8 +3,8 @@
 // hides what the role cannot do; the server checks every request anyway.
 import type { ReactNode } from "react";
 import useSWR from "swr";
-import type { Role, SessionView } from "../../protocol/dashboard.ts";
-import { sameOriginPath } from "../../protocol/safe-redirect.ts";
+import type { Role, SessionView } from "@/protocol/dashboard/index.ts";
+import { sameOriginPath } from "@/protocol/safe-redirect.ts";
 import { getJson } from "../lib/api.ts";
 
 export const SESSION_PATH = "/api/auth/session";

@@ -5,7 +5,7 @@
 import { useRouter } from "next/navigation";
 import { type FormEvent, useEffect, useState } from "react";
 import { useSWRConfig } from "swr";
-import type { SessionView } from "../../protocol/dashboard.ts";
+import type { SessionView } from "@/protocol/dashboard/index.ts";
 import { sendJson } from "../lib/api.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage } from "../ui/error-message.tsx";

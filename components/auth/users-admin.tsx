@@ -3,7 +3,7 @@
 // delete. A role change or a reset signs that user out everywhere (the server does it).
 import { type FormEvent, useState } from "react";
 import useSWR from "swr";
-import type { Role, UserView } from "../../protocol/dashboard.ts";
+import type { Role, UserView } from "@/protocol/dashboard/index.ts";
 import { getJson, sendJson } from "../lib/api.ts";
 import { useClock } from "../hooks/use-clock.ts";
 import { Button } from "../ui/button.tsx";

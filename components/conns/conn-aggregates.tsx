@@ -1,6 +1,6 @@
 // Counts of the matched connections by protocol/state and by real server (the kernel's
 // active/inactive split, templates apart).
-import type { ConnAggregates as Aggregates } from "../../protocol/conntable.ts";
+import type { ConnAggregates as Aggregates } from "@/protocol/conntable.ts";
 import { formatCount } from "../lib/format.ts";
 
 const hp = (a: string, p: number) => (a.includes(":") ? `[${a}]:${p}` : `${a}:${p}`);

@@ -3,7 +3,7 @@
 // visible rows are in the DOM, spacer rows keep the scroll height of the whole page.
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useRef } from "react";
-import type { ConnEntry } from "../../protocol/conntable.ts";
+import type { ConnEntry } from "@/protocol/conntable.ts";
 
 const ROW_HEIGHT = 26;
 const hp = (a: string, p: number) => (a.includes(":") ? `[${a}]:${p}` : `${a}:${p}`);

@@ -2,7 +2,7 @@
 // A realserver agent's own page: its ARP sysctls (arp_ignore / arp_announce per interface, as
 // the agent reads them) and its DR readiness for every VIP of the directors' direct-routing
 // services that send to it, failed checks first (VIP on lo, host route, per-interface ARP).
-import type { ReadinessCheck } from "../../protocol/realserver.ts";
+import type { ReadinessCheck } from "@/protocol/realserver.ts";
 import { useFleetReadiness } from "../fleet/agent-readiness.ts";
 import { useFleet } from "../hooks/use-fleet.ts";
 import { useSysctls } from "../hooks/use-sysctls.ts";

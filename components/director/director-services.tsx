@@ -3,8 +3,8 @@
 // creation form, and import/export of ipvsadm rules. A realserver agent has no IPVS table: its
 // page is its ARP sysctls instead, without Create service / Import / Export.
 import { useState } from "react";
-import { parseServiceKeyString, type ServiceView } from "../../protocol/dashboard.ts";
-import { compareServiceKeysNumeric } from "../../protocol/rules-diff.ts";
+import { parseServiceKeyString, type ServiceView } from "@/protocol/dashboard/index.ts";
+import { compareServiceKeysNumeric } from "@/protocol/rules-diff.ts";
 import { useDirector } from "../hooks/use-director.ts";
 import { directorTable } from "../lib/paths.ts";
 import { Button } from "../ui/button.tsx";
@@ -12,8 +12,8 @@ import { ErrorMessage } from "../ui/error-message.tsx";
 import { DirectorVersionContext } from "./director-version.ts";
 import { ExportButton } from "./export-button.tsx";
 import { RulesImport } from "./rules-import.tsx";
-import { ServiceCard } from "./service-card.tsx";
-import { ServiceForm } from "./service-form.tsx";
+import { ServiceCard } from "../service/service-card.tsx";
+import { ServiceForm } from "../service/service-form.tsx";
 import { RequireRole } from "../auth/session.tsx";
 import { AgentArpSettings, AgentReadinessPanel } from "./agent-readiness-panel.tsx";
 import { useIsRealServerAgent } from "./director-gate.tsx";

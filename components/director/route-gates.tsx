@@ -6,8 +6,8 @@
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
 import useSWR from "swr";
-import type { DirectorDetailView } from "../../protocol/dashboard.ts";
-import { parseServiceKeyString } from "../../protocol/dashboard.ts";
+import type { DirectorDetailView } from "@/protocol/dashboard/index.ts";
+import { parseServiceKeyString } from "@/protocol/dashboard/index.ts";
 import { getJson } from "../lib/api.ts";
 import { api } from "../lib/paths.ts";
 import { useLiveTopic } from "../live/use-live-topic.ts";

@@ -1,10 +1,10 @@
 // The import preview: the server's rule changes (protocol RuleChange) as rows of added /
 // changed / removed services and real servers, with the fields that differ for a change and
 // each one's value before and after ("weight 5 → 3").
-import { destinationKeyString, serviceKeyString } from "../../protocol/dashboard.ts";
-import type { DestinationConfig, ServiceConfig } from "../../protocol/ipvs.ts";
-import type { RuleChange } from "../../protocol/messages-rules.ts";
-import { destinationFieldsChanged, serviceFieldsChanged } from "../../protocol/rules-diff.ts";
+import { destinationKeyString, serviceKeyString } from "@/protocol/dashboard/index.ts";
+import type { DestinationConfig, ServiceConfig } from "@/protocol/ipvs.ts";
+import type { RuleChange } from "@/protocol/agent/rules.ts";
+import { destinationFieldsChanged, serviceFieldsChanged } from "@/protocol/rules-diff.ts";
 
 export type ChangeKind = "added" | "changed" | "removed";
 

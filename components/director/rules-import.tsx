@@ -7,7 +7,7 @@
 // format is ipvsadm -S -n text or a keepalived.conf (whose checkers become the director's
 // health checks; keywords not carried are warnings naming their line).
 import { type ChangeEvent, useId, useState } from "react";
-import type { RuleChange } from "../../protocol/messages-rules.ts";
+import type { RuleChange } from "@/protocol/agent/rules.ts";
 import { useAction } from "../hooks/use-action.ts";
 import { sendJson } from "../lib/api.ts";
 import { api } from "../lib/paths.ts";

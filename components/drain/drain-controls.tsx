@@ -4,7 +4,7 @@
 // the same drain on every director of the group. Persistent services get the warning that
 // templates keep clients attached, with the sysctl that expires them. A job the server found
 // interrupted (the kernel's weight was back above 0) says so and offers Drain again.
-import type { DrainJob } from "../../protocol/dashboard.ts";
+import type { DrainJob } from "@/protocol/dashboard/index.ts";
 import { useAction } from "../hooks/use-action.ts";
 import { useDrains } from "../hooks/use-drains.ts";
 import { sendJson } from "../lib/api.ts";

@@ -1,6 +1,6 @@
 // What the drain controls of one real server on one director show, from its drain job (topic
 // "drains"). Pure so the countdown's text is tested without a browser.
-import type { DrainJob } from "../../protocol/dashboard.ts";
+import type { DrainJob } from "@/protocol/dashboard/index.ts";
 import { formatCount, formatEta } from "../lib/format.ts";
 
 /** "interrupted": the server found the kernel's weight back above 0 when it (re)linked (the

@@ -4,7 +4,7 @@
 // by that agent and failures first (the server asks each agent once per VIP). The fleet page
 // and an agent's page share the one SWR key.
 import useSWR from "swr";
-import type { AgentVipReadiness, FleetReadinessView } from "../../protocol/dashboard-fleet-readiness.ts";
+import type { AgentVipReadiness, FleetReadinessView } from "@/protocol/dashboard/fleet-readiness.ts";
 import { getJson } from "../lib/api.ts";
 import { api } from "../lib/paths.ts";
 

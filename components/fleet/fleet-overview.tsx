@@ -4,8 +4,8 @@
 // An HA group gets its VRRP block above its table (members' states, VIP owners, drift).
 // Realserver agents are listed apart, below, with their DR readiness (realserver-agents.tsx).
 import Link from "next/link";
-import type { DirectorView } from "../../protocol/dashboard.ts";
-import { sparklineValues } from "../../protocol/dashboard-values.ts";
+import type { DirectorView } from "@/protocol/dashboard/index.ts";
+import { sparklineValues } from "@/protocol/dashboard/values.ts";
 import { HaGroupBlock, hasHa } from "../ha/ha-group-block.tsx";
 import { useFleet } from "../hooks/use-fleet.ts";
 import { useGroups } from "../hooks/use-groups.ts";

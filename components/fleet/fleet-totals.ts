@@ -1,8 +1,8 @@
 // Fleet totals: the directors' live numbers summed per group and over the fleet (realserver
 // agents carry no IPVS traffic and are left out), and the combined chart's series built from
 // the directors' one-minute sparklines.
-import type { DirectorView } from "../../protocol/dashboard.ts";
-import { sparklineValues } from "../../protocol/dashboard-values.ts";
+import type { DirectorView } from "@/protocol/dashboard/index.ts";
+import { sparklineValues } from "@/protocol/dashboard/values.ts";
 import { groupDirectors } from "./group-directors.ts";
 
 export interface Totals {

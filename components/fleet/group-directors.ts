@@ -1,6 +1,6 @@
 // The overview's grouping: directors by group (named groups alphabetically, the ungrouped
 // last), each group's directors by name.
-import type { DirectorView } from "../../protocol/dashboard.ts";
+import type { DirectorView } from "@/protocol/dashboard/index.ts";
 
 export interface DirectorGroup {
   group: string;

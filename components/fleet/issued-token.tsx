@@ -1,7 +1,7 @@
 "use client";
 // A freshly generated agent token, shown once (the server never returns it again) with the
 // command that installs it on the agent host.
-import type { IssuedToken } from "../../protocol/dashboard.ts";
+import type { IssuedToken } from "@/protocol/dashboard/index.ts";
 
 export function IssuedTokenNotice({ issued, onDone }: { issued: IssuedToken; onDone: () => void }) {
   return (

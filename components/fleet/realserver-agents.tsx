@@ -3,7 +3,7 @@
 // directors (no IPVS table, so no services or traffic columns), each with its link and a
 // one-line DR readiness summary over every director's direct-routing services.
 import Link from "next/link";
-import type { DirectorView } from "../../protocol/dashboard.ts";
+import type { DirectorView } from "@/protocol/dashboard/index.ts";
 import { RequireRole } from "../auth/session.tsx";
 import { pages } from "../lib/paths.ts";
 import { LinkBadge } from "../ui/link-badge.tsx";

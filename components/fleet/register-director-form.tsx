@@ -4,8 +4,8 @@
 // shown; left empty, the server generates one and it is shown once with its install command.
 import { type FormEvent, useState } from "react";
 import { useSWRConfig } from "swr";
-import type { DirectorCreate, DirectorCreated, IssuedToken } from "../../protocol/dashboard.ts";
-import { AGENT_ROLES } from "../../protocol/dashboard-values.ts";
+import type { DirectorCreate, DirectorCreated, IssuedToken } from "@/protocol/dashboard/index.ts";
+import { AGENT_ROLES } from "@/protocol/dashboard/values.ts";
 import { useAction } from "../hooks/use-action.ts";
 import { sendJson } from "../lib/api.ts";
 import { type FieldErrors, fieldErrors, splitList } from "../lib/form-errors.ts";
@@ -34,7 +34,7 @@ export function RegisterDirectorForm() {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     // the schema (and zod) load on the first submit, not with the page
-    const { DirectorCreate } = await import("../../protocol/dashboard-directors.ts");
+    const { DirectorCreate } = await import("@/protocol/dashboard/directors.ts");
     const parsed = DirectorCreate.safeParse({
       name: form.name,
       url: form.url.trim(),

@@ -5,7 +5,7 @@
 // on the fleet overview's rows.
 import { useState } from "react";
 import { useSWRConfig } from "swr";
-import type { DirectorInfo, IssuedToken, LinkState } from "../../protocol/dashboard.ts";
+import type { DirectorInfo, IssuedToken, LinkState } from "@/protocol/dashboard/index.ts";
 import { useCan } from "../auth/session.tsx";
 import { useAction } from "../hooks/use-action.ts";
 import { getJson, sendJson } from "../lib/api.ts";

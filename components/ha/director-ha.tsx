@@ -2,7 +2,7 @@
 // The director header's HA line: each VRRP instance's state with when it began, the VIPs this
 // director holds, keepalived's problems and the sync daemons, from DirectorView.ha on the live
 // "fleet" topic (a failover shows without a reload). Nothing for directors without HA.
-import type { DirectorHaView, VrrpInstanceView } from "../../protocol/dashboard.ts";
+import type { DirectorHaView, VrrpInstanceView } from "@/protocol/dashboard/index.ts";
 import { useTimeZone } from "../hooks/use-clock.ts";
 import { formatStateSince } from "./ha-time.ts";
 import { KeepalivedProblem } from "./keepalived-problem.tsx";

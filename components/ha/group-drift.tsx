@@ -2,7 +2,7 @@
 // The group page's drift section: each member's table against the group's, as the ipvsadm-save
 // diff; for admins "Make identical" (preview, then apply) and "Use <member>'s table for the
 // group" (adopt: when the hand-made change is the one to keep).
-import type { GroupView, MemberDrift } from "../../protocol/dashboard.ts";
+import type { GroupView, MemberDrift } from "@/protocol/dashboard/index.ts";
 import { RequireRole } from "../auth/session.tsx";
 import { useGroupDrift } from "../hooks/use-group-drift.ts";
 import { useAction } from "../hooks/use-action.ts";

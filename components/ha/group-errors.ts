@@ -2,8 +2,8 @@
 // the change had already been applied and was rolled back, and any rollback that failed (that
 // member now differs from the group). From the error's details (GroupChangeRefusal); a stale
 // base version of the group's table (GroupVersionConflict) gets its own hint.
-import type { GroupChangeRefusal } from "../../protocol/dashboard.ts";
-import { isErrorBody } from "../../protocol/error-codes.ts";
+import type { GroupChangeRefusal } from "@/protocol/dashboard/index.ts";
+import { isErrorBody } from "@/protocol/error-codes.ts";
 
 // Checked without zod (what the page reads of the details; the server built them with the schemas).
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);

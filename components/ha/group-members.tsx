@@ -3,7 +3,7 @@
 // keepalived's problems and whether its table matches the group's. VRRP details come from the
 // live "fleet" topic (DirectorView.ha), the table state from the "groups" topic.
 import Link from "next/link";
-import type { DirectorView, DriftStatus, GroupView } from "../../protocol/dashboard.ts";
+import type { DirectorView, DriftStatus, GroupView } from "@/protocol/dashboard/index.ts";
 import { pages } from "../lib/paths.ts";
 import { LinkBadge } from "../ui/link-badge.tsx";
 import { useTimeZone } from "../hooks/use-clock.ts";

@@ -2,7 +2,7 @@
 // An HA group's page: the group as one object. Its members and their VRRP state, which member
 // holds each VIP, the group's desired table with group-wide changes, and each member's drift
 // from it with "Make identical".
-import type { GroupView } from "../../protocol/dashboard.ts";
+import type { GroupView } from "@/protocol/dashboard/index.ts";
 import { useFleet } from "../hooks/use-fleet.ts";
 import { useGroup } from "../hooks/use-group.ts";
 import { ErrorMessage } from "../ui/error-message.tsx";

@@ -4,13 +4,13 @@
 // goes to /api/groups/:group/services... and is applied to every member (rolled back on all if
 // one refuses: ErrorMessage then names the member). The forms are the director page's.
 import { useState } from "react";
-import { type DesiredService, parseServiceKeyString } from "../../protocol/dashboard.ts";
-import { compareDestinationKeysNumeric } from "../../protocol/rules-diff.ts";
+import { type DesiredService, parseServiceKeyString } from "@/protocol/dashboard/index.ts";
+import { compareDestinationKeysNumeric } from "@/protocol/rules-diff.ts";
 import { RequireRole, useCan } from "../auth/session.tsx";
-import { DestinationForm } from "../director/destination-form.tsx";
+import { DestinationForm } from "../service/destination-form.tsx";
 import { useDirectorVersion, withBaseVersion } from "../director/director-version.ts";
-import { ServiceForm } from "../director/service-form.tsx";
-import { describeForwarding, describeService, describeThresholds } from "../director/service-summary.ts";
+import { ServiceForm } from "../service/service-form.tsx";
+import { describeForwarding, describeService, describeThresholds } from "../service/service-summary.ts";
 import { useAction } from "../hooks/use-action.ts";
 import { sendJson } from "../lib/api.ts";
 import { groupTable } from "../lib/paths.ts";

@@ -4,11 +4,11 @@
 // version as baseVersion (the DirectorVersionContext they already read), so an edit made
 // against a group table that changed since is refused with 409.
 import { useState } from "react";
-import type { GroupDetailView } from "../../protocol/dashboard.ts";
+import type { GroupDetailView } from "@/protocol/dashboard/index.ts";
 import { RequireRole } from "../auth/session.tsx";
 import { DirectorVersionContext } from "../director/director-version.ts";
 import { sortServices } from "../director/director-services.tsx";
-import { ServiceForm } from "../director/service-form.tsx";
+import { ServiceForm } from "../service/service-form.tsx";
 import { useClock } from "../hooks/use-clock.ts";
 import { groupTable } from "../lib/paths.ts";
 import { Button } from "../ui/button.tsx";

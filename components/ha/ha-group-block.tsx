@@ -4,7 +4,7 @@
 // group's; then which member holds each VIP. States come from the "fleet" topic (the same as
 // the rows below), drift from the "groups" topic.
 import Link from "next/link";
-import type { DirectorView, GroupMemberView, GroupView } from "../../protocol/dashboard.ts";
+import type { DirectorView, GroupMemberView, GroupView } from "@/protocol/dashboard/index.ts";
 import { pages } from "../lib/paths.ts";
 import { useTimeZone } from "../hooks/use-clock.ts";
 import { formatStateSince } from "./ha-time.ts";

@@ -1,7 +1,7 @@
 // The time of a VRRP transition as the operator reads it: "MASTER since 12:03:04 UTC, 2m ago".
 // UTC unless the caller passes the user's zone (useClock().zone); written by
 // components/lib/clock.ts like every other time on the dashboard.
-import type { VrrpState } from "../../protocol/ha.ts";
+import type { VrrpState } from "@/protocol/ha.ts";
 import { DEFAULT_TIME_ZONE, formatClockTime } from "../lib/clock.ts";
 import { formatAgo } from "../lib/format.ts";
 

@@ -1,7 +1,7 @@
 // What is wrong with a member's keepalived, in one sentence, or null when nothing is: the
 // agent's error first (it says why: failed to start, died, refused its config), else "not
 // running". A member without HA configured has no keepalived status and no problem.
-import type { KeepalivedStatus } from "../../protocol/ha.ts";
+import type { KeepalivedStatus } from "@/protocol/ha.ts";
 
 export function keepalivedProblem(k: Pick<KeepalivedStatus, "running" | "error"> | null | undefined): string | null {
   if (!k) return null;

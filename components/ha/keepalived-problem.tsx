@@ -1,6 +1,6 @@
 // keepalived's health on one member: nothing when it runs cleanly; otherwise what is wrong
 // ("not running", or its error) in an alert, with the tail of its log behind a disclosure.
-import type { KeepalivedStatus } from "../../protocol/ha.ts";
+import type { KeepalivedStatus } from "@/protocol/ha.ts";
 import { keepalivedProblem } from "./keepalived-health.ts";
 
 export function KeepalivedProblem({ member, keepalived }: { member: string; keepalived: Pick<KeepalivedStatus, "running" | "error" | "logTail"> | null | undefined }) {

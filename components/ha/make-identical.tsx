@@ -4,7 +4,7 @@
 // group table version the preview was made on. The result names each member's outcome and,
 // for a member that refused, its error; a refused member's partial changes are rolled back.
 import { useEffect } from "react";
-import type { MakeIdenticalResult } from "../../protocol/dashboard.ts";
+import type { MakeIdenticalResult } from "@/protocol/dashboard/index.ts";
 import { changeRows } from "../director/rules-changes.ts";
 import { useAction } from "../hooks/use-action.ts";
 import { errorHint, sendJson } from "../lib/api.ts";

@@ -1,6 +1,6 @@
 // A VRRP state as a badge: glyph + word on the state's colour (never colour alone); the
 // meaning in the title. data-testid="vrrp-state" for browser tests (text = the state).
-import type { VrrpState } from "../../protocol/ha.ts";
+import type { VrrpState } from "@/protocol/ha.ts";
 import { vrrpBadge } from "./vrrp-state.ts";
 
 export function VrrpBadge({ state, className = "" }: { state: VrrpState | undefined | null; className?: string }) {

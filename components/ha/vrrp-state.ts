@@ -2,8 +2,8 @@
 // colour alone) and what the operator reads from a pair's instances: which member holds each
 // VIP, and when the current state began. Pure so that the unit tests check the same rules the
 // fleet blocks, the director header and the group page render.
-import type { HaLinkStatus } from "../../protocol/dashboard.ts";
-import type { HaInstanceStatus, VrrpState } from "../../protocol/ha.ts";
+import type { HaLinkStatus } from "@/protocol/dashboard/index.ts";
+import type { HaInstanceStatus, VrrpState } from "@/protocol/ha.ts";
 
 export interface VrrpBadge {
   /** the state's word, shown on the badge */

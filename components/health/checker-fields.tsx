@@ -2,7 +2,7 @@
 // One checker of a real server: its kind and, by kind, where it connects (connect_ip,
 // connect_port, bindto), HTTP's urls (path, status_code, digest, virtualhost, regex), DNS's
 // query, MISC's command; then its own timing. Field errors are keyed by schema path.
-import { DNS_TYPES } from "../../protocol/health.ts";
+import { DNS_TYPES } from "@/protocol/health.ts";
 import { Button } from "../ui/button.tsx";
 import { SelectField, TextField } from "../ui/field.tsx";
 import { CHECKER_KINDS, type CheckerForm, NEW_URL, type UrlForm } from "./checks-form-model.ts";

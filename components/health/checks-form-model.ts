@@ -1,12 +1,12 @@
-// The checks editors' text state <-> the REST bodies of protocol/dashboard-health.ts
+// The checks editors' text state <-> the REST bodies of protocol/dashboard/health.ts
 // (RealServerHealthSettings, ServiceHealthSettings), parsed with those very schemas, which are
 // the agent's own (protocol/health.ts), so a form the editor accepts is one the agent accepts.
 // A field's key is the schema path of its value ("checkers.0.urls.1.path"), so zod's issues
 // land on the field that holds the wrong value. An empty text field means "inherit" (from
 // the real server, the service, then keepalived's default), exactly as an absent value does.
-import { RealServerHealthSettings, ServiceHealthSettings } from "../../protocol/dashboard-health.ts";
-import type { Checker, CheckerKind, CheckTiming, HttpUrl, RealServerHealth, ServiceHealth, StatusRange } from "../../protocol/health.ts";
-import type { Forwarding } from "../../protocol/ipvs.ts";
+import { RealServerHealthSettings, ServiceHealthSettings } from "@/protocol/dashboard/health.ts";
+import type { Checker, CheckerKind, CheckTiming, HttpUrl, RealServerHealth, ServiceHealth, StatusRange } from "@/protocol/health.ts";
+import type { Forwarding } from "@/protocol/ipvs.ts";
 import { type FieldErrors, fieldErrors } from "../lib/form-errors.ts";
 
 export type Result<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };

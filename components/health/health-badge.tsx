@@ -3,7 +3,7 @@
 // alone); the title has the meaning, the last check's reason and latency, the failures in a row
 // and the checkers. data-testid="health-state" (text = the state) for browser tests. `inline`:
 // the same facts as a small line under a real-server row's state badge.
-import type { RsHealthView } from "../../protocol/dashboard-health.ts";
+import type { RsHealthView } from "@/protocol/dashboard/health.ts";
 import { useTimeZone } from "../hooks/use-clock.ts";
 import { healthBadge, healthTitle } from "./health-state.ts";
 
@@ -17,7 +17,7 @@ export function HealthBadge({ rs, inline = false }: { rs: RsHealthView | undefin
     );
   }
   const b = healthBadge(rs.state);
-  // inline: a second line under the row's state badge (components/director/rs-state-badge.tsx)
+  // inline: a second line under the row's state badge (components/service/rs-state-badge.tsx)
   if (inline) {
     return (
       <span className="inline-flex items-center gap-1 text-[11px] text-zinc-600 dark:text-zinc-400" title={healthTitle(rs, zone)} data-testid="health-state" data-state={rs.state}>

@@ -2,7 +2,7 @@
 // A service's last health transitions, newest first: when (in the user's time zone,
 // components/hooks/use-clock.ts), which real server, from ->
 // to (the badges' words) and the reason. data-testid="health-history", rows "transition".
-import type { ServiceHealthView } from "../../protocol/dashboard-health.ts";
+import type { ServiceHealthView } from "@/protocol/dashboard/health.ts";
 import { useClock } from "../hooks/use-clock.ts";
 import { healthBadge, recentTransitions } from "./health-state.ts";
 

@@ -2,10 +2,10 @@
 // badge (word, glyph, colour, never colour alone) and its title (last reason and latency), the
 // real servers health holds out of the kernel's table (listed as down from the health view),
 // a service's recent transitions, and the latency topic as uPlot columns.
-import type { DirectorHealthView, HealthLatencyView, RsHealthView, ServiceHealthView } from "../../protocol/dashboard-health.ts";
-import { parseDestinationKeyString } from "../../protocol/dashboard-keys.ts";
-import type { HealthTransition, RsHealthState } from "../../protocol/health.ts";
-import { compareDestinationKeysNumeric } from "../../protocol/rules-diff.ts";
+import type { DirectorHealthView, HealthLatencyView, RsHealthView, ServiceHealthView } from "@/protocol/dashboard/health.ts";
+import { parseDestinationKeyString } from "@/protocol/dashboard/keys.ts";
+import type { HealthTransition, RsHealthState } from "@/protocol/health.ts";
+import { compareDestinationKeysNumeric } from "@/protocol/rules-diff.ts";
 import { DEFAULT_TIME_ZONE, formatDateTime } from "../lib/clock.ts";
 
 export interface HealthBadgeLook {

@@ -4,7 +4,7 @@
 // restore, and its checks' editor. The same data-testid as a kernel row (dest-row-<key>),
 // with data-held-out, so a browser test finds it either way.
 import { useState } from "react";
-import type { RsHealthView } from "../../protocol/dashboard-health.ts";
+import type { RsHealthView } from "@/protocol/dashboard/health.ts";
 import { useCan } from "../auth/session.tsx";
 import { Button } from "../ui/button.tsx";
 import { HealthBadge } from "./health-badge.tsx";

@@ -3,7 +3,7 @@
 // inherit (delay_loop, retry, ...), inhibit_on_failure, and the pool's quorum, hysteresis and
 // sorry_server (with sorry_server_inhibit and its forwarding). Validated with the agent's
 // schema, saved with PUT .../health/services/:service; "Remove health settings" is the DELETE.
-import type { Forwarding } from "../../protocol/ipvs.ts";
+import type { Forwarding } from "@/protocol/ipvs.ts";
 import { api } from "../lib/paths.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage, SuccessMessage } from "../ui/error-message.tsx";

@@ -3,7 +3,7 @@
 // read once into the form (later polls must not undo typing), validation before sending (each
 // wrong field marked), the PUT with the server's refusals marked the same way, and the DELETE.
 import { type FormEvent, useEffect, useState } from "react";
-import type { HealthConfig } from "../../protocol/health.ts";
+import type { HealthConfig } from "@/protocol/health.ts";
 import { useAction } from "../hooks/use-action.ts";
 import { useHealth, useHealthConfig } from "../hooks/use-health.ts";
 import { ApiRequestError, sendJson } from "../lib/api.ts";

@@ -2,7 +2,7 @@
 // The audit log, newest first, filtered on the server (director, action or action family,
 // user, text search, time range, outcome) and paged by id.
 import useSWR from "swr";
-import type { AuditEntry } from "../../protocol/dashboard.ts";
+import type { AuditEntry } from "@/protocol/dashboard/index.ts";
 import { getJson, listOf } from "../lib/api.ts";
 import { type AuditFilter, api } from "../lib/paths.ts";
 

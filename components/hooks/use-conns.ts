@@ -3,8 +3,8 @@
 // the result (or an error). The progress is state for the page's progress bar. A failed read
 // clears the previous result, so a bad filter does not leave another filter's summary shown.
 import { useCallback, useRef, useState } from "react";
-import type { ConnQueryResult } from "../../protocol/conntable.ts";
-import { ConnsStreamLine } from "../../protocol/dashboard.ts";
+import type { ConnQueryResult } from "@/protocol/conntable.ts";
+import { ConnsStreamLine } from "@/protocol/dashboard/index.ts";
 import { ndjsonLines } from "../conns/ndjson.ts";
 import { ApiRequestError, errorFromResponse } from "../lib/api.ts";
 import { api } from "../lib/paths.ts";

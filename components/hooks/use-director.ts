@@ -2,7 +2,7 @@
 // One director's services and real servers: GET /api/directors/:id/services for the first
 // render, then topic "director:<id>" live.
 import useSWR from "swr";
-import type { DirectorDetailView } from "../../protocol/dashboard.ts";
+import type { DirectorDetailView } from "@/protocol/dashboard/index.ts";
 import { getJson } from "../lib/api.ts";
 import { api } from "../lib/paths.ts";
 import { useLiveTopic } from "../live/use-live-topic.ts";

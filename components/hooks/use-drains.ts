@@ -2,7 +2,7 @@
 // Drain jobs: topic "drains" live (countdowns, ETA, status), merged with GET /api/drains,
 // which is fetched at first, after each drain action, and every 2 s while a job is draining.
 import useSWR from "swr";
-import type { DrainJob } from "../../protocol/dashboard.ts";
+import type { DrainJob } from "@/protocol/dashboard/index.ts";
 import { mergeDrainJobs } from "../drain/drain-state.ts";
 import { getJson, listOf } from "../lib/api.ts";
 import { api } from "../lib/paths.ts";

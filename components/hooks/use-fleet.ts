@@ -2,7 +2,7 @@
 // The fleet: every registered director. SWR fetches the list once (so the page renders before
 // the socket is up), then the live topic "fleet" replaces it every second.
 import useSWR from "swr";
-import type { DirectorView, FleetView } from "../../protocol/dashboard.ts";
+import type { DirectorView, FleetView } from "@/protocol/dashboard/index.ts";
 import { getJson, listOf } from "../lib/api.ts";
 import { api } from "../lib/paths.ts";
 import { useLiveTopic } from "../live/use-live-topic.ts";

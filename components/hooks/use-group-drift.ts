@@ -5,7 +5,7 @@
 // reload, and a fixed one goes away.
 import { useEffect, useRef } from "react";
 import useSWR from "swr";
-import type { GroupDrift, GroupView } from "../../protocol/dashboard.ts";
+import type { GroupDrift, GroupView } from "@/protocol/dashboard/index.ts";
 import { getJson } from "../lib/api.ts";
 import { api } from "../lib/paths.ts";
 

@@ -4,7 +4,7 @@
 // version it shows differs from the one fetched, the detail is fetched again.
 import { useEffect } from "react";
 import useSWR from "swr";
-import type { GroupDetailView } from "../../protocol/dashboard.ts";
+import type { GroupDetailView } from "@/protocol/dashboard/index.ts";
 import { getJson } from "../lib/api.ts";
 import { api } from "../lib/paths.ts";
 import { useGroups } from "./use-groups.ts";

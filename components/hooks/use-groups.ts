@@ -2,7 +2,7 @@
 // The HA groups: GET /api/groups for the first render, then the live topic "groups" (members'
 // VRRP roles, VIP owners, drift) replaces it.
 import useSWR from "swr";
-import type { GroupsView, GroupView } from "../../protocol/dashboard.ts";
+import type { GroupsView, GroupView } from "@/protocol/dashboard/index.ts";
 import { getJson } from "../lib/api.ts";
 import { api } from "../lib/paths.ts";
 import { useLiveTopic } from "../live/use-live-topic.ts";

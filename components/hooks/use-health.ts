@@ -4,8 +4,8 @@
 // configuration (GET .../health/config) for the editors; and a service's check latencies, which
 // only the topic "health:<id>:<serviceKey>" carries (the server keeps the last 5 minutes).
 import useSWR from "swr";
-import type { DirectorHealthView, HealthLatencyView } from "../../protocol/dashboard-health.ts";
-import type { HealthConfig } from "../../protocol/health.ts";
+import type { DirectorHealthView, HealthLatencyView } from "@/protocol/dashboard/health.ts";
+import type { HealthConfig } from "@/protocol/health.ts";
 import { getJson } from "../lib/api.ts";
 import { api } from "../lib/paths.ts";
 import { useLiveTopic } from "../live/use-live-topic.ts";

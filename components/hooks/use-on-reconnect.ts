@@ -3,7 +3,7 @@
 // that shows data read from the agent (the connection table) reads it again by itself instead
 // of keeping the offline error until a manual reload.
 import { useEffect, useRef } from "react";
-import type { LinkState } from "../../protocol/dashboard.ts";
+import type { LinkState } from "@/protocol/dashboard/index.ts";
 import { cameBackOnline } from "../lib/link-transitions.ts";
 import { useFleet } from "./use-fleet.ts";
 

@@ -5,7 +5,7 @@
 // sysctls page can summarise them and put the failures first; a service whose check cannot be
 // read keeps its error next to the others' answers.
 import useSWR from "swr";
-import type { ReadinessView } from "../../protocol/dashboard.ts";
+import type { ReadinessView } from "@/protocol/dashboard/index.ts";
 import { getJson } from "../lib/api.ts";
 import { api } from "../lib/paths.ts";
 

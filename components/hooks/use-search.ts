@@ -3,7 +3,7 @@
 // query is debounced so typing an address sends one request, not one per key.
 import { useEffect, useState } from "react";
 import useSWR from "swr";
-import type { SearchResults } from "../../protocol/dashboard-search.ts";
+import type { SearchResults } from "@/protocol/dashboard/search.ts";
 import { getJson } from "../lib/api.ts";
 import { api } from "../lib/paths.ts";
 

@@ -1,7 +1,7 @@
 // The browser's REST client: JSON in and out, and one error type that keeps the server's (or
 // the kernel's) message verbatim plus a hint of what the operator can do about it.
-import { isErrorBody } from "../../protocol/error-codes.ts";
-import type { ErrorCode } from "../../protocol/errors.ts";
+import { isErrorBody } from "@/protocol/error-codes.ts";
+import type { ErrorCode } from "@/protocol/errors.ts";
 
 export class ApiRequestError extends Error {
   override readonly name = "ApiRequestError";

@@ -1,6 +1,6 @@
 // Which changes of a director's link state the pages react to. Pure, so that it is unit-tested
 // apart from React.
-import type { LinkState } from "../../protocol/dashboard.ts";
+import type { LinkState } from "@/protocol/dashboard/index.ts";
 
 /**
  * Whether the link has just come back: online now, and another state seen before (offline,

@@ -4,12 +4,12 @@
 // then JSON merge-patch deltas (protocol/merge-patch.ts apply()); after a lost connection the
 // client reconnects with exponential backoff and subscribes again, which brings fresh
 // snapshots. Framework-free (the socket is injected) so the logic is unit-tested.
-import { type ReconnectOptions, backoffDelay } from "../../protocol/backoff.ts";
-import type { LiveClientMessage } from "../../protocol/dashboard.ts";
-import { LIVE_CLOSE } from "../../protocol/live-close.ts";
+import { type ReconnectOptions, backoffDelay } from "@/protocol/backoff.ts";
+import type { LiveClientMessage } from "@/protocol/dashboard/index.ts";
+import { LIVE_CLOSE } from "@/protocol/live-close.ts";
 import { parseLiveServerMessage } from "./live-message.ts";
-import type { ErrorBody } from "../../protocol/errors.ts";
-import { apply } from "../../protocol/merge-patch.ts";
+import type { ErrorBody } from "@/protocol/errors.ts";
+import { apply } from "@/protocol/merge-patch.ts";
 
 /** The subset of the browser's WebSocket the client uses (a fake in tests). */
 export interface LiveSocket {

@@ -1,7 +1,7 @@
 // The server's live messages checked without zod (the page's first JavaScript stays small):
-// the same rules as protocol/dashboard-live.ts LiveServerMessage, which a unit test holds.
-import type { LiveServerMessage } from "../../protocol/dashboard.ts";
-import { isErrorBody } from "../../protocol/error-codes.ts";
+// the same rules as protocol/dashboard/live.ts LiveServerMessage, which a unit test holds.
+import type { LiveServerMessage } from "@/protocol/dashboard/index.ts";
+import { isErrorBody } from "@/protocol/error-codes.ts";
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 

@@ -1,6 +1,6 @@
 // The page's one LiveClient, created on first use in the browser (never during server
 // rendering: there is no socket there), connected to /api/live on the page's own origin.
-import { LIVE_CLOSE } from "../../protocol/live-close.ts";
+import { LIVE_CLOSE } from "@/protocol/live-close.ts";
 import { goToLogin } from "../lib/api.ts";
 import { LiveClient, type LiveSocket } from "./live-client.ts";
 

@@ -1,6 +1,6 @@
 // The fleet search's answer as one flat list of links (services, then real servers, then
 // realserver agents), so the keyboard can walk it and Enter can open the first one.
-import type { SearchResults } from "../../protocol/dashboard-search.ts";
+import type { SearchResults } from "@/protocol/dashboard/search.ts";
 import { pages } from "../lib/paths.ts";
 
 export interface SearchHitLink {

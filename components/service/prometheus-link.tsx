@@ -3,7 +3,7 @@
 // the agents' full series and ad-hoc queries are there. Nothing without the flag, and nothing
 // asked before sign-in (a 401 would send the sign-in page to the sign-in page).
 import useSWR from "swr";
-import type { HistorySourceView } from "../../protocol/dashboard.ts";
+import type { HistorySourceView } from "@/protocol/dashboard/index.ts";
 import { useCan } from "../auth/session.tsx";
 import { getJson } from "../lib/api.ts";
 import { api } from "../lib/paths.ts";

@@ -1,7 +1,7 @@
 // Chart data of one service: the stored history (History, uPlot's column layout) with the live
 // points of topic "service:<id>:<key>" appended, trimmed to the chosen range. Pure functions,
 // unit-tested; the chart component only hands the result to uPlot.
-import type { History, HistoryRange, SeriesColumns, ServiceLiveView, TrafficPoint } from "../../protocol/dashboard.ts";
+import type { History, HistoryRange, SeriesColumns, ServiceLiveView, TrafficPoint } from "@/protocol/dashboard/index.ts";
 import { formatSi } from "../lib/format.ts";
 
 export const RANGE_SECONDS: Record<HistoryRange, number> = { "15m": 900, "1h": 3600, "24h": 86400, "7d": 604800, "30d": 2592000 };

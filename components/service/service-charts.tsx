@@ -5,8 +5,8 @@
 // why Prometheus failed when it did); live points from topic "service:<id>:<key>" are
 // appended as they arrive.
 import { useEffect, useMemo, useState } from "react";
-import { type HistoryRange, parseServiceKeyString, type ServiceLiveView } from "../../protocol/dashboard.ts";
-import { vsLabel } from "../../protocol/metrics-labels.ts";
+import { type HistoryRange, parseServiceKeyString, type ServiceLiveView } from "@/protocol/dashboard/index.ts";
+import { vsLabel } from "@/protocol/metrics-labels.ts";
 import { useHistory } from "../hooks/use-history.ts";
 import { useClock } from "../hooks/use-clock.ts";
 import { useLiveTopic } from "../live/use-live-topic.ts";

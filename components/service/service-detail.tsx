@@ -3,10 +3,10 @@
 // director's topic), the topology picture, the health checks (history, latency) and the
 // traffic charts.
 import Link from "next/link";
-import { parseServiceKeyString } from "../../protocol/dashboard.ts";
-import { compareDestinationKeysNumeric } from "../../protocol/rules-diff.ts";
+import { parseServiceKeyString } from "@/protocol/dashboard/index.ts";
+import { compareDestinationKeysNumeric } from "@/protocol/rules-diff.ts";
 import { DirectorVersionContext } from "../director/director-version.ts";
-import { ServiceCard } from "../director/service-card.tsx";
+import { ServiceCard } from "./service-card.tsx";
 import { useDirector } from "../hooks/use-director.ts";
 import { pages } from "../lib/paths.ts";
 import { ErrorMessage } from "../ui/error-message.tsx";

@@ -4,7 +4,7 @@
 // (weight 0, or in a drain job) is "draining" while it still carries any of that traffic and
 // "drained" only once it carries none: a weight-0 server with 37% of the bytes is drawn as
 // "37% · draining", never as "37% drained".
-import type { DestinationView } from "../../protocol/dashboard.ts";
+import type { DestinationView } from "@/protocol/dashboard/index.ts";
 
 export type ShareBasis = "bytes" | "conns" | "none";
 

@@ -3,7 +3,7 @@
 // (topology-layout.ts: bytes/s, or active connections when no bytes flow). A server out of
 // rotation is amber and dashed while it still carries traffic ("37% · draining"), grey and
 // dashed once it carries none ("0% · drained").
-import type { DestinationView } from "../../protocol/dashboard.ts";
+import type { DestinationView } from "@/protocol/dashboard/index.ts";
 import { type Rotation, shareBasisText, topologyEdges } from "./topology-layout.ts";
 
 const ROW = 34;

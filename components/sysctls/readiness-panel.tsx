@@ -2,7 +2,7 @@
 // DR readiness of each direct-routing service's real servers, as their realserver agents
 // report it (VIP on lo, host route, ARP sysctls), with "Apply fix" through that agent. A
 // summary line counts them; services and real servers that are not ready come first.
-import type { ReadinessEntry, ReadinessFixResult, ReadinessView } from "../../protocol/dashboard.ts";
+import type { ReadinessEntry, ReadinessFixResult, ReadinessView } from "@/protocol/dashboard/index.ts";
 import { useAction } from "../hooks/use-action.ts";
 import { useDirector } from "../hooks/use-director.ts";
 import { type ServiceReadinessAnswer, useDirectorReadiness } from "../hooks/use-readiness.ts";

@@ -1,6 +1,6 @@
 // Checks a sysctl value against the agent's documented rule before it is sent, so the form
 // can say what is wrong; the agent checks again (and the kernel has the last word).
-import type { SysctlRule } from "../../protocol/sysctl.ts";
+import type { SysctlRule } from "@/protocol/sysctl.ts";
 
 /** null when acceptable; otherwise what is expected. */
 export function checkSysctlValue(rule: SysctlRule | undefined, value: string): string | null {

@@ -1,7 +1,7 @@
 // The sysctls page's filter and its "differs from the default" test, and the DR readiness
 // summary (failures first). Pure, so the rules are unit-tested.
-import type { ReadinessEntry, ReadinessView } from "../../protocol/dashboard.ts";
-import type { SysctlEntry } from "../../protocol/sysctl.ts";
+import type { ReadinessEntry, ReadinessView } from "@/protocol/dashboard/index.ts";
+import type { SysctlEntry } from "@/protocol/sysctl.ts";
 
 /** `sysctl -n` separates several numbers with tabs; the documented defaults with spaces. */
 const normal = (v: string) => v.trim().split(/\s+/).join(" ");

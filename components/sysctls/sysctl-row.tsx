@@ -2,7 +2,7 @@
 // One sysctl of a director: its value (editable), meaning and kernel default, with "Apply"
 // (optionally persisted to /etc/sysctl.d/ by the agent).
 import { useEffect, useId, useState } from "react";
-import type { SysctlEntry, SysctlSetResult } from "../../protocol/sysctl.ts";
+import type { SysctlEntry, SysctlSetResult } from "@/protocol/sysctl.ts";
 import { useAction } from "../hooks/use-action.ts";
 import { sendJson } from "../lib/api.ts";
 import { api } from "../lib/paths.ts";

@@ -1,4 +1,4 @@
-import type { LinkState } from "../../protocol/dashboard.ts";
+import type { LinkState } from "@/protocol/dashboard/index.ts";
 
 const STYLE: Record<LinkState, string> = {
   online: "bg-emerald-100 text-emerald-800 dark:bg-emerald-900 dark:text-emerald-200",

@@ -1,4 +1,4 @@
-import { agentUrlSecurity } from "../../protocol/plaintext.ts";
+import { agentUrlSecurity } from "@/protocol/plaintext.ts";
 
 /**
  * Marks a director whose agent link is ws://: its bearer token (root on the director) and

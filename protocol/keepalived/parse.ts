@@ -4,7 +4,7 @@
 // (file, line, column) and nothing is returned, so nothing is half-applied.
 import { HaSpec } from "../ha.ts";
 import { HealthConfig } from "../health.ts";
-import { RuleSet } from "../messages-rules.ts";
+import { RuleSet } from "../agent/rules.ts";
 import type { z } from "zod";
 import { Ctx, type KeepalivedWarning } from "./context.ts";
 import { type GroupTable, type ParsedService, virtualServer, virtualServerGroup } from "./parse-vs.ts";

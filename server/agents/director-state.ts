@@ -1,9 +1,9 @@
 // What the server knows about one director's IPVS table: configuration from service.list,
 // counters and rates from the stats events (the kernel estimator's cps/pps/bps), and the
 // last SPARKLINE_POINTS seconds of the director's totals.
-import { SPARKLINE_POINTS, type TrafficPoint, destinationKeyString, serviceKeyString } from "../../protocol/dashboard.ts";
-import type { DestinationConfig, DestinationKey, ServiceConfig, ServiceKey, ServiceState, Stats } from "../../protocol/ipvs.ts";
-import type { StatsSnapshot } from "../../protocol/messages-ipvs.ts";
+import { SPARKLINE_POINTS, type TrafficPoint, destinationKeyString, serviceKeyString } from "@/protocol/dashboard/index.ts";
+import type { DestinationConfig, DestinationKey, ServiceConfig, ServiceKey, ServiceState, Stats } from "@/protocol/ipvs.ts";
+import type { StatsSnapshot } from "@/protocol/agent/ipvs.ts";
 import { tableVersion } from "./table-version.ts";
 
 export interface DestinationEntry {

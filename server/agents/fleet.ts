@@ -1,8 +1,8 @@
 // The fleet: every registered director with its live link. Registration changes go to the
 // store first, then the link is (re)started with the new settings.
-import { DirectorRegistration, directorIdOf } from "../../protocol/dashboard.ts";
-import { ProtocolError } from "../../protocol/errors.ts";
-import { downgradeRefusal, plaintextRefusal } from "../../protocol/plaintext.ts";
+import { DirectorRegistration, directorIdOf } from "@/protocol/dashboard/index.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
+import { downgradeRefusal, plaintextRefusal } from "@/protocol/plaintext.ts";
 import type { DirectorStore } from "../store/directors.ts";
 import { DirectorLink, type LinkListener, type LinkOptions } from "./link.ts";
 

@@ -3,8 +3,8 @@
 // support answers `unsupported`: that is "no HA" (status "none"), not an error, and nothing is
 // retried until the next link. Kept per director across relinks, so a transition that happened
 // while the link was down is still noticed (its time is in the agent's transition list).
-import type { DirectorHaView, HaLinkStatus, VrrpInstanceView } from "../../protocol/dashboard.ts";
-import type { HaStatus, VrrpState, VrrpTransition } from "../../protocol/ha.ts";
+import type { DirectorHaView, HaLinkStatus, VrrpInstanceView } from "@/protocol/dashboard/index.ts";
+import type { HaStatus, VrrpState, VrrpTransition } from "@/protocol/ha.ts";
 import { SubscribedState } from "./subscribed-state.ts";
 
 const LOG_TAIL = 20;

@@ -8,14 +8,14 @@
 // HA: once online, a director link subscribes to ha (keepalived's VRRP state, ha-state.ts);
 // an agent answering `unsupported` has no HA, which is not an error. Health checks the same
 // way (health.subscribe), their state kept by the listener (server/health/).
-import { AgentClient, type ReconnectOptions, backoffDelay, probeAgentCertificate } from "../../protocol/agent-client.ts";
-import type { DirectorRegistration, LinkState } from "../../protocol/dashboard.ts";
-import { ProtocolError } from "../../protocol/errors.ts";
-import type { IpvsInfo } from "../../protocol/ipvs.ts";
-import type { RequestInput, RequestType, ResultData } from "../../protocol/messages.ts";
-import type { StatsSnapshot } from "../../protocol/messages-ipvs.ts";
-import type { VrrpTransition } from "../../protocol/ha.ts";
-import type { HealthStatus } from "../../protocol/health.ts";
+import { AgentClient, type ReconnectOptions, backoffDelay, probeAgentCertificate } from "@/protocol/node/agent-client.ts";
+import type { DirectorRegistration, LinkState } from "@/protocol/dashboard/index.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
+import type { IpvsInfo } from "@/protocol/ipvs.ts";
+import type { RequestInput, RequestType, ResultData } from "@/protocol/agent/catalog.ts";
+import type { StatsSnapshot } from "@/protocol/agent/ipvs.ts";
+import type { VrrpTransition } from "@/protocol/ha.ts";
+import type { HealthStatus } from "@/protocol/health.ts";
 import { DirectorState } from "./director-state.ts";
 import { HaLinkState } from "./ha-state.ts";
 

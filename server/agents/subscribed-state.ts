@@ -1,7 +1,7 @@
 // What a director's state of one agent subscription (ha.subscribe, health.subscribe) has in
 // common: the last status the agent sent, or why there is none. An agent without the feature
 // answers `unsupported`: that is "none", not an error, and nothing is retried until the next link.
-import { ProtocolError } from "../../protocol/errors.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
 
 type Common = "pending" | "none" | "error";
 

@@ -2,10 +2,10 @@
 // created, updated or deleted): the agent request it is, how to run it on a link, what it does
 // to a rule set (a group's desired table), and the steps that undo it, computed from the
 // table the link knew before (for the all-or-nothing group changes).
-import { destinationKeyString, serviceKeyString } from "../../protocol/dashboard.ts";
-import type { Destination, DestinationKey, Service, ServiceKey } from "../../protocol/ipvs.ts";
-import type { DestinationConfigPatch, ServiceConfigPatch } from "../../protocol/messages-ipvs.ts";
-import type { RuleChange } from "../../protocol/messages-rules.ts";
+import { destinationKeyString, serviceKeyString } from "@/protocol/dashboard/index.ts";
+import type { Destination, DestinationKey, Service, ServiceKey } from "@/protocol/ipvs.ts";
+import type { DestinationConfigPatch, ServiceConfigPatch } from "@/protocol/agent/ipvs.ts";
+import type { RuleChange } from "@/protocol/agent/rules.ts";
 import type { DirectorState } from "./director-state.ts";
 import type { DirectorLink } from "./link.ts";
 

@@ -1,8 +1,8 @@
 // Optimistic concurrency on directors' tables: a mutation based on a version of a table runs
 // only if that is still the table's version, checked against a fresh re-list (a change made
 // with ipvsadm counts too) while no other mutation through this server runs on that director.
-import type { DirectorDetailView, VersionConflictDetails } from "../../protocol/dashboard.ts";
-import { ProtocolError } from "../../protocol/errors.ts";
+import type { DirectorDetailView, VersionConflictDetails } from "@/protocol/dashboard/index.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
 import type { DirectorLink } from "./link.ts";
 
 /** The current table of a director, for the conflict's details. */

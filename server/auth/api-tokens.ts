@@ -6,9 +6,9 @@
 // The token never reaches a log, the audit or an error message.
 import { createHash, randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import type { Role, UserView } from "../../protocol/dashboard.ts";
-import { API_TOKEN_PATTERN, type ApiTokenCreate, type ApiTokenCreated, type ApiTokenView } from "../../protocol/dashboard-tokens.ts";
-import { ProtocolError } from "../../protocol/errors.ts";
+import type { Role, UserView } from "@/protocol/dashboard/index.ts";
+import { API_TOKEN_PATTERN, type ApiTokenCreate, type ApiTokenCreated, type ApiTokenView } from "@/protocol/dashboard/tokens.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
 import { ApiTokenStore, apiTokenView } from "../store/api-tokens.ts";
 import type { Db } from "../store/db.ts";
 import { roleAllows } from "./policy.ts";

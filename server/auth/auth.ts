@@ -4,8 +4,8 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { TLSSocket } from "node:tls";
-import type { UserView } from "../../protocol/dashboard.ts";
-import { ProtocolError } from "../../protocol/errors.ts";
+import type { UserView } from "@/protocol/dashboard/index.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
 import type { Db } from "../store/db.ts";
 import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, cookieName, readCookies, serializeCookie } from "./cookies.ts";
 import { ClientAddresses } from "./client-address.ts";

@@ -1,7 +1,7 @@
 // Who may do what: the minimum role of every REST route and of the live WebSocket. The router
 // refuses to register a route that is not in this table, so a new route cannot be left open
 // by forgetting it (test/unit/server-auth-routes.test.ts walks every registered route).
-import type { Role } from "../../protocol/dashboard.ts";
+import type { Role } from "@/protocol/dashboard/index.ts";
 
 /** "public": no session needed (login, first-run setup, who-am-I); "session": any role. */
 export type Access = Role | "public";

@@ -1,7 +1,7 @@
 // Dashboard users in SQLite: a username (unique, case-insensitive), an argon2id hash and a
 // role. Deleting a user deletes its sessions (foreign key cascade).
-import { ProtocolError } from "../../protocol/errors.ts";
-import type { Role, UserView } from "../../protocol/dashboard.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
+import type { Role, UserView } from "@/protocol/dashboard/index.ts";
 import type { Db } from "../store/db.ts";
 
 export interface StoredUser extends UserView {

@@ -16,10 +16,10 @@ import {
   parseDestinationKeyString,
   parseServiceKeyString,
   serviceKeyString,
-} from "../../protocol/dashboard.ts";
-import { FINISHED_DRAIN_TTL_MS } from "../../protocol/dashboard-drains.ts";
-import { ProtocolError } from "../../protocol/errors.ts";
-import type { DestinationKey, ServiceKey } from "../../protocol/ipvs.ts";
+} from "@/protocol/dashboard/index.ts";
+import { FINISHED_DRAIN_TTL_MS } from "@/protocol/dashboard/drains.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
+import type { DestinationKey, ServiceKey } from "@/protocol/ipvs.ts";
 import type { DirectorState } from "../agents/director-state.ts";
 import type { Fleet } from "../agents/fleet.ts";
 import { LIMITS, type LimitCounters } from "../limits.ts";

@@ -4,7 +4,7 @@
 // one was stopped or cut off. Such a target is "interrupted" (with the kernel's weight as the
 // reason), one whose real server is gone is "removed", and a job with no target left draining
 // or drained ends. Pure: the drain manager saves, audits and publishes what this finds.
-import type { DrainJob } from "../../protocol/dashboard.ts";
+import type { DrainJob } from "@/protocol/dashboard/index.ts";
 import type { DirectorState } from "../agents/director-state.ts";
 
 export interface Interruption {

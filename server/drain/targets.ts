@@ -1,9 +1,9 @@
 // The per-target parts of a drain job (server/drain/manager.ts): which directors a request
 // drains, putting the previous weights back after a failed start, and undrain/remove on
 // every target still in the job.
-import type { DrainJob, DrainRequest } from "../../protocol/dashboard.ts";
-import { ProtocolError } from "../../protocol/errors.ts";
-import type { DestinationKey, ServiceKey } from "../../protocol/ipvs.ts";
+import type { DrainJob, DrainRequest } from "@/protocol/dashboard/index.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
+import type { DestinationKey, ServiceKey } from "@/protocol/ipvs.ts";
 import type { Fleet } from "../agents/fleet.ts";
 
 type Link = ReturnType<Fleet["get"]>;

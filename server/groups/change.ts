@@ -4,8 +4,8 @@
 // the desired table stays as it was, and the error (the refusing member's code) names the
 // member and its reason, with GroupChangeRefusal details. Versions: If-Match / baseVersion is
 // the desired table's version; baseVersions per member are checked like group drains.
-import type { GroupChangeRefusal, GroupVersionConflict } from "../../protocol/dashboard.ts";
-import { ProtocolError } from "../../protocol/errors.ts";
+import type { GroupChangeRefusal, GroupVersionConflict } from "@/protocol/dashboard/index.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
 import type { DirectorLink } from "../agents/link.ts";
 import { type TableOp, inverseOps, runOp } from "../agents/table-ops.ts";
 import { type StateOf, withBaseVersions } from "../agents/versioned.ts";

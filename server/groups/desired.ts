@@ -6,9 +6,9 @@ import {
   type DesiredService,
   destinationKeyString,
   serviceKeyString,
-} from "../../protocol/dashboard.ts";
-import { formatSave } from "../../protocol/ipvsadm/save.ts";
-import { type RuleDiffEntry, diffRules } from "../../protocol/rules-diff.ts";
+} from "@/protocol/dashboard/index.ts";
+import { formatSave } from "@/protocol/ipvsadm/save.ts";
+import { type RuleDiffEntry, diffRules } from "@/protocol/rules-diff.ts";
 import type { DirectorState } from "../agents/director-state.ts";
 import { type TableOp, opDestination, opService } from "../agents/table-ops.ts";
 import { type VersionedEntry, tableVersion } from "../agents/table-version.ts";

@@ -3,9 +3,9 @@
 // change list (one service / real-server create, update or delete each). Making a member
 // identical runs exactly that list, change by change (never a flush-and-rebuild, so the
 // counters of everything not changed survive); the preview is the same list, not applied.
-import type { GroupDrift, MakeIdenticalResult, MemberDrift } from "../../protocol/dashboard.ts";
-import { ProtocolError } from "../../protocol/errors.ts";
-import type { RuleChange } from "../../protocol/messages-rules.ts";
+import type { GroupDrift, MakeIdenticalResult, MemberDrift } from "@/protocol/dashboard/index.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
+import type { RuleChange } from "@/protocol/agent/rules.ts";
 import type { DirectorLink } from "../agents/link.ts";
 import { type TableOp, inverseOps, opOfChange, runOp } from "../agents/table-ops.ts";
 import type { StateOf } from "../agents/versioned.ts";

@@ -4,10 +4,10 @@
 // written to the audit log (user "vrrp"). Group-wide changes and "Make identical" are in
 // change.ts and identical.ts; they hold every member's exclusive section, and so does every
 // change of the desired table made here, so the desired table never moves under them.
-import type { GroupDetailView, GroupMemberView, GroupView, GroupsView } from "../../protocol/dashboard.ts";
-import { ProtocolError } from "../../protocol/errors.ts";
-import type { DesiredSource } from "../../protocol/dashboard.ts";
-import type { VrrpTransition } from "../../protocol/ha.ts";
+import type { GroupDetailView, GroupMemberView, GroupView, GroupsView } from "@/protocol/dashboard/index.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
+import type { DesiredSource } from "@/protocol/dashboard/index.ts";
+import type { VrrpTransition } from "@/protocol/ha.ts";
 import type { Fleet } from "../agents/fleet.ts";
 import type { DirectorLink } from "../agents/link.ts";
 import type { AuditLog } from "../store/audit.ts";

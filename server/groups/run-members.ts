@@ -2,8 +2,8 @@
 // it can be undone: each step returns how to undo itself (read before it ran), and a member's
 // refusal runs the undo steps of the members already changed, newest first. The error names the
 // refusing member, its reason, what was rolled back and what could not be (GroupChangeRefusal).
-import type { GroupChangeRefusal } from "../../protocol/dashboard.ts";
-import { ProtocolError } from "../../protocol/errors.ts";
+import type { GroupChangeRefusal } from "@/protocol/dashboard/index.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
 import type { DirectorLink } from "../agents/link.ts";
 import { liveText } from "./identical.ts";
 

@@ -7,7 +7,7 @@
 // when it ends (how many, the last ones, the state it ended in); a new window starts then, so
 // a server that keeps flapping gets one entry per window, and one that calmed down gets its
 // next transitions written at once.
-import type { HealthTransition } from "../../protocol/health.ts";
+import type { HealthTransition } from "@/protocol/health.ts";
 import type { AuditLog } from "../store/audit.ts";
 
 export const HEALTH_ACTOR = "health check";

@@ -2,11 +2,11 @@
 // agent's health.configure replaces the whole configuration, so the server reads it
 // (health.get includeConfig), changes one part here and sends it all back; every result is
 // parsed with the agent's own schema (HealthConfig) before it is sent.
-import { destinationKeyString, serviceKeyString } from "../../protocol/dashboard-keys.ts";
-import type { RealServerHealthSettings, ServiceHealthSettings } from "../../protocol/dashboard-health.ts";
-import { ProtocolError } from "../../protocol/errors.ts";
-import { HealthConfig, type RealServerHealth, type ServiceHealth } from "../../protocol/health.ts";
-import type { DestinationConfig, DestinationKey, ServiceKey } from "../../protocol/ipvs.ts";
+import { destinationKeyString, serviceKeyString } from "@/protocol/dashboard/keys.ts";
+import type { RealServerHealthSettings, ServiceHealthSettings } from "@/protocol/dashboard/health.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
+import { HealthConfig, type RealServerHealth, type ServiceHealth } from "@/protocol/health.ts";
+import type { DestinationConfig, DestinationKey, ServiceKey } from "@/protocol/ipvs.ts";
 
 const sameService = (a: ServiceKey, key: string) => serviceKeyString(a) === key;
 

@@ -3,9 +3,9 @@
 // poll is what samples latencies), new transitions written to the audit log (audit.ts), the
 // "health:<id>" topics poked on each change. Configuration changes read the agent's whole
 // configuration, change one part (config-edit.ts) and send it back, one at a time per director.
-import type { DirectorHealthView, HealthLatencyView } from "../../protocol/dashboard-health.ts";
-import { ProtocolError } from "../../protocol/errors.ts";
-import type { HealthConfig, HealthStatus } from "../../protocol/health.ts";
+import type { DirectorHealthView, HealthLatencyView } from "@/protocol/dashboard/health.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
+import type { HealthConfig, HealthStatus } from "@/protocol/health.ts";
 import type { Fleet } from "../agents/fleet.ts";
 import type { DirectorLink, HealthLinkEvent } from "../agents/link.ts";
 import type { AuditLog } from "../store/audit.ts";

@@ -4,9 +4,9 @@
 // director across relinks, so a transition that happened while the link was down is still
 // noticed (its time is in the agent's transition list); the first status this server sees of
 // a director reports none (they happened before it watched, or an earlier run reported them).
-import { destinationKeyString, serviceKeyString } from "../../protocol/dashboard-keys.ts";
-import type { DirectorHealthView, HealthLatencyView, HealthLinkStatus, RsHealthView, ServiceHealthView } from "../../protocol/dashboard-health.ts";
-import type { HealthConfig, HealthStatus, HealthTransition } from "../../protocol/health.ts";
+import { destinationKeyString, serviceKeyString } from "@/protocol/dashboard/keys.ts";
+import type { DirectorHealthView, HealthLatencyView, HealthLinkStatus, RsHealthView, ServiceHealthView } from "@/protocol/dashboard/health.ts";
+import type { HealthConfig, HealthStatus, HealthTransition } from "@/protocol/health.ts";
 import { SubscribedState } from "../agents/subscribed-state.ts";
 
 /** latency points kept per real server (at one health.get every 2 s: the last 5 minutes) */

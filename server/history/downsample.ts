@@ -13,7 +13,7 @@
 // exactly what the one-minute rollups already do with the 1 s samples. A max would draw a
 // one-minute burst as if it had lasted the whole bucket (15 minutes at 7d). A burst shorter
 // than a bucket is therefore smoothed: the shorter ranges show it.
-import type { History, SeriesColumns } from "../../protocol/dashboard.ts";
+import type { History, SeriesColumns } from "@/protocol/dashboard/index.ts";
 
 export const MAX_POINTS = 1000;
 

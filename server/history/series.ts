@@ -1,6 +1,6 @@
 // The seven TrafficPoint fields in one fixed order, packed as float32 for the one-second
 // samples (60 per minute row) and averaged into the one-minute rollups.
-import type { SeriesColumns, TrafficPoint } from "../../protocol/dashboard.ts";
+import type { SeriesColumns, TrafficPoint } from "@/protocol/dashboard/index.ts";
 
 export const FIELDS = ["cps", "inPps", "outPps", "inBps", "outBps", "activeConns", "inactiveConns"] as const;
 export type Field = (typeof FIELDS)[number];

@@ -6,10 +6,10 @@
 // the shorter ranges stay SQLite's (per-second, live). When Prometheus fails the chart gets
 // SQLite's points and the failure (History.sourceError), never a silent empty chart. Every
 // answer is cut to at most 1 000 points per series (downsample.ts: bucket averages).
-import type { History, HistoryRange, SeriesColumns } from "../../protocol/dashboard.ts";
-import { ProtocolError } from "../../protocol/errors.ts";
-import type { ServiceKey } from "../../protocol/ipvs.ts";
-import { vsLabel } from "../../protocol/metrics-labels.ts";
+import type { History, HistoryRange, SeriesColumns } from "@/protocol/dashboard/index.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
+import type { ServiceKey } from "@/protocol/ipvs.ts";
+import { vsLabel } from "@/protocol/metrics-labels.ts";
 import { downsample } from "./downsample.ts";
 import { type MatrixSeries, type PrometheusClient, PrometheusError, sampleValue } from "./prometheus.ts";
 import { emptyColumns } from "./series.ts";

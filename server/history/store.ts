@@ -5,7 +5,7 @@
 // clean shutdown the partial minute is written too and merged with the next run's samples
 // of that minute; a crash loses at most the minutes not flushed yet (flush runs every few
 // seconds) and the partial minute.
-import type { History, HistoryRange, SeriesColumns, TrafficPoint } from "../../protocol/dashboard.ts";
+import type { History, HistoryRange, SeriesColumns, TrafficPoint } from "@/protocol/dashboard/index.ts";
 import { LIMITS, type LimitCounters } from "../limits.ts";
 import type { Db } from "../store/db.ts";
 import {

@@ -4,8 +4,8 @@
 // fields are validated with the route's schema as before.
 import type { IncomingMessage } from "node:http";
 import type { z } from "zod";
-import { BaseVersions, type DirectorDetailView, TableVersion } from "../../protocol/dashboard.ts";
-import { ProtocolError } from "../../protocol/errors.ts";
+import { BaseVersions, type DirectorDetailView, TableVersion } from "@/protocol/dashboard/index.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
 import type { Dashboard } from "../dashboard.ts";
 import type { DirectorLink } from "../agents/link.ts";
 import { withBaseVersions } from "../agents/versioned.ts";

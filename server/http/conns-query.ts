@@ -5,10 +5,10 @@
 //   sort=expires|client|state|dest  order=asc|desc  offset=0  limit=100
 //   byState=1  byRealServer=1  topClients=10
 // The result is validated with the protocol's ConnQuery, like any other input.
-import { ConnQuery, type ConnQueryInput } from "../../protocol/conntable.ts";
-import { parseDestinationKeyString } from "../../protocol/dashboard.ts";
-import { ProtocolError } from "../../protocol/errors.ts";
-import { ipVersion } from "../../protocol/ip.ts";
+import { ConnQuery, type ConnQueryInput } from "@/protocol/conntable.ts";
+import { parseDestinationKeyString } from "@/protocol/dashboard/index.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
+import { ipVersion } from "@/protocol/ip.ts";
 import { validate } from "./respond.ts";
 
 const list = (v: string | null) => (v ? v.split(",").map((s) => s.trim()).filter(Boolean) : undefined);

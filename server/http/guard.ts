@@ -6,7 +6,7 @@
 // `Authorization: Bearer` is authenticated by that personal API token alone (no cookie, no
 // CSRF token: a browser never adds the header by itself; auth/api-tokens.ts).
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ProtocolError } from "../../protocol/errors.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
 import { ApiTokens, SESSION_ONLY_ROUTES } from "../auth/api-tokens.ts";
 import type { Auth, Principal } from "../auth/auth.ts";
 import type { AuditLog } from "../store/audit.ts";

@@ -3,7 +3,7 @@
 // status protocol/errors.ts gives its code.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { z } from "zod";
-import { ProtocolError, httpStatusOf } from "../../protocol/errors.ts";
+import { ProtocolError, httpStatusOf } from "@/protocol/errors.ts";
 import { isStoreError, isWriteFault, readOnlyMessage } from "../store/health.ts";
 
 export const MAX_BODY_BYTES = 1024 * 1024;

@@ -3,7 +3,7 @@
 // paths with another method answer 405 with Allow. Every route has an access level from
 // server/auth/policy.ts (registration fails without one) and the guard runs before the handler.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ProtocolError } from "../../protocol/errors.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
 import type { Principal } from "../auth/auth.ts";
 import { type Access, accessOf } from "../auth/policy.ts";
 import { sendError, sendJson } from "./respond.ts";

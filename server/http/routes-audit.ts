@@ -2,8 +2,8 @@
 // filters (director, action or action family, user, text search, time range, outcome): every
 // matching entry, streamed from SQLite in pages with backpressure.
 import type { ServerResponse } from "node:http";
-import { type AuditEntry, AuditExportFormat } from "../../protocol/dashboard.ts";
-import { ProtocolError } from "../../protocol/errors.ts";
+import { type AuditEntry, AuditExportFormat } from "@/protocol/dashboard/index.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
 import type { Dashboard } from "../dashboard.ts";
 import type { AuditQuery } from "../store/audit.ts";
 import { validate } from "./respond.ts";

@@ -2,8 +2,8 @@
 // Logins are throttled (server/auth/rate-limit.ts) and audited, successes and
 // failures; passwords never reach the log or the audit.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { LoginRequest, Password, type SessionView, SetupRequest } from "../../protocol/dashboard.ts";
-import { httpStatusOf, ProtocolError } from "../../protocol/errors.ts";
+import { LoginRequest, Password, type SessionView, SetupRequest } from "@/protocol/dashboard/index.ts";
+import { httpStatusOf, ProtocolError } from "@/protocol/errors.ts";
 import { z } from "zod";
 import type { Dashboard } from "../dashboard.ts";
 import type { Principal } from "../auth/auth.ts";

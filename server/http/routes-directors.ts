@@ -10,9 +10,9 @@ import {
   directorIdOf,
   type IssuedToken,
   TrustAccept,
-} from "../../protocol/dashboard.ts";
-import { normalizeFingerprint } from "../../protocol/agent-tls.ts";
-import { ProtocolError } from "../../protocol/errors.ts";
+} from "@/protocol/dashboard/index.ts";
+import { normalizeFingerprint } from "@/protocol/node/agent-tls.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
 import type { Dashboard } from "../dashboard.ts";
 import type { DirectorLink } from "../agents/link.ts";
 import { opDestination, opService, opTarget, runOp } from "../agents/table-ops.ts";

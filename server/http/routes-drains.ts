@@ -1,5 +1,5 @@
 // /api/drains: start a drain (one director or a group), list jobs, undrain, remove.
-import { DrainRequest } from "../../protocol/dashboard.ts";
+import { DrainRequest } from "@/protocol/dashboard/index.ts";
 import type { DirectorLink } from "../agents/link.ts";
 import type { Dashboard } from "../dashboard.ts";
 import { audited } from "./audited.ts";

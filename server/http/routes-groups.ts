@@ -3,8 +3,8 @@
 // on the whole group (the same readers and ops, table-requests.ts), audited as one entry
 // naming the group and its members; "Make identical" (with its dry run, the preview) and
 // "adopt this member's table" for admins.
-import { AdoptRequest, type GroupDetailView, MakeIdenticalRequest } from "../../protocol/dashboard.ts";
-import { ProtocolError } from "../../protocol/errors.ts";
+import { AdoptRequest, type GroupDetailView, MakeIdenticalRequest } from "@/protocol/dashboard/index.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
 import type { Dashboard } from "../dashboard.ts";
 import { opService, opTarget } from "../agents/table-ops.ts";
 import type { StateOf } from "../agents/versioned.ts";

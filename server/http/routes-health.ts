@@ -2,11 +2,11 @@
 // last result and transitions; the agent's configuration. Changes (operators, audited with
 // the service's health configuration before and after): a service's defaults and pool
 // settings, a real server's checks, and removing either. Bodies are parsed with the agent's
-// schemas (protocol/health.ts through dashboard-health.ts), the whole new configuration again.
-import { RealServerHealthSettings, ServiceHealthSettings } from "../../protocol/dashboard-health.ts";
-import { parseDestinationKeyString, parseServiceKeyString } from "../../protocol/dashboard-keys.ts";
-import { ProtocolError } from "../../protocol/errors.ts";
-import type { DestinationKey, ServiceKey } from "../../protocol/ipvs.ts";
+// schemas (protocol/health.ts through protocol/dashboard/health.ts), the whole new configuration again.
+import { RealServerHealthSettings, ServiceHealthSettings } from "@/protocol/dashboard/health.ts";
+import { parseDestinationKeyString, parseServiceKeyString } from "@/protocol/dashboard/keys.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
+import type { DestinationKey, ServiceKey } from "@/protocol/ipvs.ts";
 import type { Dashboard } from "../dashboard.ts";
 import { realServerOf, removeRealServer, removeService, serviceOf, setRealServer, setServiceSettings } from "../health/config-edit.ts";
 import { audited } from "./audited.ts";

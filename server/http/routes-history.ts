@@ -1,10 +1,10 @@
 // /api/directors/:id/history: SQLite's stored history, or Prometheus's for ranges beyond it
 // when the server runs with --prometheus (server/history/source.ts decides and validates).
-import { destinationKeyString, HistoryRange, type HistorySourceView, parseDestinationKeyString, parseServiceKeyString, serviceKeyString } from "../../protocol/dashboard.ts";
-import { ProtocolError } from "../../protocol/errors.ts";
-import type { ServiceKey } from "../../protocol/ipvs.ts";
-import { canonicalAddress } from "../../protocol/ipvsadm/addr.ts";
-import { rsLabel } from "../../protocol/metrics-labels.ts";
+import { destinationKeyString, HistoryRange, type HistorySourceView, parseDestinationKeyString, parseServiceKeyString, serviceKeyString } from "@/protocol/dashboard/index.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
+import type { ServiceKey } from "@/protocol/ipvs.ts";
+import { canonicalAddress } from "@/protocol/ipvsadm/addr.ts";
+import { rsLabel } from "@/protocol/metrics-labels.ts";
 import type { Dashboard } from "../dashboard.ts";
 import type { HistorySource } from "../history/source.ts";
 import { validate } from "./respond.ts";

@@ -1,12 +1,12 @@
 // Host-side routes: the connection table (streamed NDJSON with the agent's progress), the
 // director's sysctls, and DR readiness of real servers through their realserver agents (per
 // service, and for the whole fleet grouped by agent).
-import type { ConnsStreamLine, ReadinessEntry, ReadinessFixResult, ReadinessView } from "../../protocol/dashboard.ts";
-import { ReadinessFixRequest } from "../../protocol/dashboard.ts";
-import type { AgentVipReadiness, FleetReadinessView } from "../../protocol/dashboard-fleet-readiness.ts";
-import { ProtocolError } from "../../protocol/errors.ts";
-import { ConnReadProgress } from "../../protocol/conntable.ts";
-import { SysctlGet, SysctlSet } from "../../protocol/messages-host.ts";
+import type { ConnsStreamLine, ReadinessEntry, ReadinessFixResult, ReadinessView } from "@/protocol/dashboard/index.ts";
+import { ReadinessFixRequest } from "@/protocol/dashboard/index.ts";
+import type { AgentVipReadiness, FleetReadinessView } from "@/protocol/dashboard/fleet-readiness.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
+import { ConnReadProgress } from "@/protocol/conntable.ts";
+import { SysctlGet, SysctlSet } from "@/protocol/agent/host.ts";
 import type { Dashboard } from "../dashboard.ts";
 import type { DirectorLink } from "../agents/link.ts";
 import { audited } from "./audited.ts";

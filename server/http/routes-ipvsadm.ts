@@ -6,10 +6,10 @@
 // run on every member, the MASTER first; a refusal undoes them on the members already changed
 // (timeouts, daemons, and a flush by putting the member's table back; counters zeroed cannot be
 // restored). A group's flush empties its desired table too.
-import { type DirectorDetailView, serviceKeyString } from "../../protocol/dashboard.ts";
-import { ProtocolError } from "../../protocol/errors.ts";
-import { CATALOG, type RequestInput, type RequestType } from "../../protocol/messages.ts";
-import { expandServiceRows } from "../../protocol/messages-compact.ts";
+import { type DirectorDetailView, serviceKeyString } from "@/protocol/dashboard/index.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
+import { CATALOG, type RequestInput, type RequestType } from "@/protocol/agent/catalog.ts";
+import { expandServiceRows } from "@/protocol/agent/compact.ts";
 import type { Dashboard } from "../dashboard.ts";
 import { DirectorState } from "../agents/director-state.ts";
 import type { DirectorLink } from "../agents/link.ts";

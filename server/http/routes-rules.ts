@@ -3,8 +3,8 @@
 // of the import: the same changes as rules.diff, plus the warnings for keywords not carried.
 // /api/groups/:group/rules/import (lvsctl -g -R): the ipvsadm text imported on every member,
 // the MASTER first; a member's refusal puts the members already changed back as they were.
-import { RulesTextRequest } from "../../protocol/dashboard.ts";
-import { ProtocolError } from "../../protocol/errors.ts";
+import { RulesTextRequest } from "@/protocol/dashboard/index.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
 import type { Dashboard } from "../dashboard.ts";
 import type { DirectorLink } from "../agents/link.ts";
 import { withGroupLocked } from "../groups/change.ts";

@@ -1,11 +1,11 @@
 // GET /api/search?q=: the header's fleet search. Services by VIP and real servers by address
 // across every director's table as the server holds it (no agent round trip), and the
 // realserver agents registered with the address. The matching is a pure function (unit-tested).
-import type { AgentHit, RealServerHit, SearchResults, ServiceHit } from "../../protocol/dashboard-search.ts";
-import { SEARCH_LIMIT, SearchQuery } from "../../protocol/dashboard-search.ts";
-import { ipVersion } from "../../protocol/ip.ts";
-import type { ServiceKey } from "../../protocol/ipvs.ts";
-import { canonicalAddress } from "../../protocol/ipvsadm/addr.ts";
+import type { AgentHit, RealServerHit, SearchResults, ServiceHit } from "@/protocol/dashboard/search.ts";
+import { SEARCH_LIMIT, SearchQuery } from "@/protocol/dashboard/search.ts";
+import { ipVersion } from "@/protocol/ip.ts";
+import type { ServiceKey } from "@/protocol/ipvs.ts";
+import { canonicalAddress } from "@/protocol/ipvsadm/addr.ts";
 import type { Dashboard } from "../dashboard.ts";
 import type { DirectorState } from "../agents/director-state.ts";
 import { validate } from "./respond.ts";

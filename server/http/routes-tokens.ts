@@ -2,8 +2,8 @@
 // their last use, created (the token is in this one answer only) and revoked; a browser
 // session is required (auth/api-tokens.ts SESSION_ONLY_ROUTES). Creation and revocation are
 // audited by token name and id, never with the token.
-import { ApiTokenCreate, type ApiTokenCreated } from "../../protocol/dashboard-tokens.ts";
-import { ProtocolError } from "../../protocol/errors.ts";
+import { ApiTokenCreate, type ApiTokenCreated } from "@/protocol/dashboard/tokens.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
 import type { Dashboard } from "../dashboard.ts";
 import { audited } from "./audited.ts";
 import { readJson } from "./respond.ts";

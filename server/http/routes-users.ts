@@ -1,7 +1,7 @@
 // /api/users (admin): list, create with a role, change the role, reset the password, delete.
 // A role change, a password reset or a deletion ends the user's sessions (and live sockets).
-import { UserCreate, UserPatch, type UserView } from "../../protocol/dashboard.ts";
-import { ProtocolError } from "../../protocol/errors.ts";
+import { UserCreate, UserPatch, type UserView } from "@/protocol/dashboard/index.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
 import type { Dashboard } from "../dashboard.ts";
 import { hashPassword } from "../auth/passwords.ts";
 import { userView } from "../auth/users.ts";

@@ -5,7 +5,7 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer as
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { Dashboard, type DashboardOptions } from "../dashboard.ts";
-import type { DirectorRegistration } from "../../protocol/dashboard.ts";
+import type { DirectorRegistration } from "@/protocol/dashboard/index.ts";
 import { LIVE_ACCESS } from "../auth/policy.ts";
 import { createGuard } from "./guard.ts";
 import { auditRoutes } from "./routes-audit.ts";

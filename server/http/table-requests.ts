@@ -3,10 +3,10 @@
 // by the per-director routes (routes-directors.ts, one director) and the group routes
 // (routes-groups.ts, `many`: baseVersions per member is allowed too).
 import type { IncomingMessage } from "node:http";
-import { parseDestinationKeyString, parseServiceKeyString } from "../../protocol/dashboard.ts";
-import { ProtocolError } from "../../protocol/errors.ts";
-import { Destination, type DestinationKey, Service, type ServiceKey } from "../../protocol/ipvs.ts";
-import { DestinationConfigPatch, ServiceConfigPatch } from "../../protocol/messages-ipvs.ts";
+import { parseDestinationKeyString, parseServiceKeyString } from "@/protocol/dashboard/index.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
+import { Destination, type DestinationKey, Service, type ServiceKey } from "@/protocol/ipvs.ts";
+import { DestinationConfigPatch, ServiceConfigPatch } from "@/protocol/agent/ipvs.ts";
 import type { TableOp } from "../agents/table-ops.ts";
 import { type Bases, readBasesOnly, readJsonWithBase } from "./base-version.ts";
 

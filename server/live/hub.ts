@@ -11,9 +11,9 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
-import { LIVE_CLOSE, LiveClientMessage, type LiveServerMessage } from "../../protocol/dashboard.ts";
-import { ProtocolError } from "../../protocol/errors.ts";
-import { diff } from "../../protocol/merge-patch.ts";
+import { LIVE_CLOSE, LiveClientMessage, type LiveServerMessage } from "@/protocol/dashboard/index.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
+import { diff } from "@/protocol/merge-patch.ts";
 import { LIMITS, type LimitCounters } from "../limits.ts";
 
 /** Returns the topic's current view; throws ProtocolError (not_found) for an unknown one. */

@@ -1,4 +1,4 @@
-// The views of the dashboard contract (protocol/dashboard.ts) built from the fleet's links.
+// The views of the dashboard contract (protocol/dashboard/index.ts) built from the fleet's links.
 // They are plain JSON (no undefined), so the hub can diff them into merge patches.
 import type {
   DestinationView,
@@ -7,7 +7,7 @@ import type {
   FleetView,
   ServiceLiveView,
   ServiceView,
-} from "../../protocol/dashboard.ts";
+} from "@/protocol/dashboard/index.ts";
 import type { DirectorLink } from "../agents/link.ts";
 
 /** Which drain job touches (director, service key, destination key), if any. */

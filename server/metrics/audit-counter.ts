@@ -1,7 +1,7 @@
 // Audit writes for /metrics, counted by wrapping the AuditLog instance's writing methods (the
 // store itself knows nothing of metrics). begin/finish are the two halves of an audited
 // change, record a one-shot entry, refused a refusal (batched by the store).
-import { type Exposition, renderLabels } from "../../protocol/prometheus-text.ts";
+import { type Exposition, renderLabels } from "@/protocol/prometheus-text.ts";
 
 const WRITERS = ["begin", "finish", "record", "refused"] as const;
 

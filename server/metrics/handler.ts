@@ -2,7 +2,7 @@
 // /metrics and GET /api/prometheus/targets, both for the metrics token only (Prometheus has no
 // session); without --metrics-token-file they answer 404, with a wrong or missing token 401.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { CONTENT_TYPE } from "../../protocol/prometheus-text.ts";
+import { CONTENT_TYPE } from "@/protocol/prometheus-text.ts";
 import type { Dashboard } from "../dashboard.ts";
 import { AuditCounter } from "./audit-counter.ts";
 import { HttpMetrics } from "./http-metrics.ts";

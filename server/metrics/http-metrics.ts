@@ -1,7 +1,7 @@
 // Requests per route with their latency: a counter by method, route pattern and status class,
 // and a histogram by method and route. The route is the router's pattern ("/api/directors/:id"),
 // never the raw path, so the series stay few whatever the paths clients send.
-import { type Exposition, renderLabels } from "../../protocol/prometheus-text.ts";
+import { type Exposition, renderLabels } from "@/protocol/prometheus-text.ts";
 
 /** seconds; an API answer is milliseconds, a table write through an agent up to seconds */
 export const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;

@@ -1,8 +1,8 @@
 // The server's /metrics page: agents and their link state, API requests and their latency,
 // live sockets, drain jobs by state, audit writes, and the process's own start time.
-import { Exposition, renderLabels } from "../../protocol/prometheus-text.ts";
-import { DrainStatus } from "../../protocol/dashboard-drains.ts";
-import { LinkState } from "../../protocol/dashboard-views.ts";
+import { Exposition, renderLabels } from "@/protocol/prometheus-text.ts";
+import { DrainStatus } from "@/protocol/dashboard/drains.ts";
+import { LinkState } from "@/protocol/dashboard/views.ts";
 import type { Dashboard } from "../dashboard.ts";
 import { EVICTING, REFUSING } from "../limits.ts";
 import type { AuditCounter } from "./audit-counter.ts";

@@ -2,7 +2,7 @@
 // ([{targets: ["host:port"], labels: {...}}]), one group per agent so each carries its own
 // labels. The scheme (ws -> http, wss -> https) is a label Prometheus's relabelling turns into
 // __scheme__ (deploy/prometheus/prometheus.yml).
-import type { DirectorRegistration } from "../../protocol/dashboard.ts";
+import type { DirectorRegistration } from "@/protocol/dashboard/index.ts";
 
 export interface HttpSdGroup {
   targets: string[];

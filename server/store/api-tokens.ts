@@ -1,8 +1,8 @@
 // The api_tokens table (schema 6, store/db.ts): one row per personal API token, keyed by the
 // SHA-256 of the token; the token itself is never stored. A revoked token keeps its row (with
 // revoked_at), so it is answered "revoked" rather than "unknown" and its history stays.
-import type { Role } from "../../protocol/dashboard.ts";
-import type { ApiTokenView } from "../../protocol/dashboard-tokens.ts";
+import type { Role } from "@/protocol/dashboard/index.ts";
+import type { ApiTokenView } from "@/protocol/dashboard/tokens.ts";
 import type { Db } from "./db.ts";
 
 export interface StoredApiToken extends ApiTokenView {

@@ -3,7 +3,7 @@
 // Append-only: SQLite triggers (store/db.ts) refuse a DELETE and any UPDATE other than
 // completing a running entry once, which is also how interruptPending() closes the entries a
 // crash left running.
-import { AUDIT_INTERRUPTED_RESULT, type AuditEntry } from "../../protocol/dashboard.ts";
+import { AUDIT_INTERRUPTED_RESULT, type AuditEntry } from "@/protocol/dashboard/index.ts";
 import { type Refusal, RefusalAggregator } from "./audit-refusals.ts";
 import type { Db } from "./db.ts";
 

@@ -1,8 +1,8 @@
 // Registered directors (and realserver agents). The registration, token included, stays in
 // the server: views for the browser are built from it without the token. The token is
 // sealed (store/secrets.ts) in the row; rows written before that are sealed at start.
-import { ProtocolError } from "../../protocol/errors.ts";
-import { DirectorRegistration } from "../../protocol/dashboard.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
+import { DirectorRegistration } from "@/protocol/dashboard/index.ts";
 import type { Db } from "./db.ts";
 import { SecretBox } from "./secrets.ts";
 

@@ -1,6 +1,6 @@
 // Drain jobs as JSON rows: written on every status change so that a restarted server resumes
 // the jobs that were still draining.
-import { DrainJob } from "../../protocol/dashboard.ts";
+import { DrainJob } from "@/protocol/dashboard/index.ts";
 import type { Db } from "./db.ts";
 
 export class DrainStore {

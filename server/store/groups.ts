@@ -2,8 +2,8 @@
 // migration 3). The table is a rule set (services with their real servers, configurations
 // only): what every member of the group should carry.
 import { z } from "zod";
-import { DesiredSource } from "../../protocol/dashboard.ts";
-import { Destination, Service } from "../../protocol/ipvs.ts";
+import { DesiredSource } from "@/protocol/dashboard/index.ts";
+import { Destination, Service } from "@/protocol/ipvs.ts";
 import type { Db } from "./db.ts";
 
 export const DesiredTable = z.array(Service.extend({ destinations: z.array(Destination) }));

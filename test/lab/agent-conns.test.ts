@@ -3,11 +3,11 @@
 // the same namespace: entry for entry with `ipvsadm -Lnc` (as sets; expiry within the time the
 // reads took), per-real-server aggregates against `ipvsadm -Ln`, and lvsctl -Lnc. Director 1.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CliIo, runCommand } from "../../cli/run-command.ts";
-import type { AgentClient } from "../../protocol/agent-client.ts";
-import type { ConnEntry, ConnReadProgress } from "../../protocol/conntable.ts";
-import { parseIpvsadmArgs } from "../../protocol/ipvsadm/args.ts";
-import { controlFor } from "../../lab/api.ts";
+import { type CliIo, runCommand } from "@/cli/run-command.ts";
+import type { AgentClient } from "@/protocol/node/agent-client.ts";
+import type { ConnEntry, ConnReadProgress } from "@/protocol/conntable.ts";
+import { parseIpvsadmArgs } from "@/protocol/ipvsadm/args.ts";
+import { controlFor } from "@/lab/api.ts";
 import { clearAll, connectAgent, director, ipvsadm, labState, ok, quiet, resetRules, sh } from "./lab.ts";
 
 const d = director(1);

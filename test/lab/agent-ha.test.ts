@@ -3,9 +3,9 @@
 // Oracles: `ip addr` (the VIP), `ipvsadm -L --daemon` (sync daemons), pgrep (keepalived).
 // Leaves dir1 as it found it: no keepalived, no VIP 172.16.0.150, no sync daemon, no files.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AgentClient, SubscriptionHandle } from "../../protocol/agent-client.ts";
-import type { ProtocolError } from "../../protocol/errors.ts";
-import type { HaSpecInput, HaStatus } from "../../protocol/ha.ts";
+import type { AgentClient, SubscriptionHandle } from "@/protocol/node/agent-client.ts";
+import type { ProtocolError } from "@/protocol/errors.ts";
+import type { HaSpecInput, HaStatus } from "@/protocol/ha.ts";
 import { connectAgent, director, ipvsadm, ok, run } from "./lab.ts";
 
 const d = director(1);

@@ -4,8 +4,8 @@
 // the real server), as a small node script driving AgentClient; `ip addr` and `sysctl -n` in
 // the real server's namespace are the oracles.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bundlePaths, controlFor } from "../../lab/api.ts";
-import { LAB_AGENT_PLAINTEXT } from "../../lab/directors.ts";
+import { bundlePaths, controlFor } from "@/lab/api.ts";
+import { LAB_AGENT_PLAINTEXT } from "@/lab/directors.ts";
 import { director, guestNode, labInstance, labState, ok, run } from "./lab.ts";
 
 const d = director(1);

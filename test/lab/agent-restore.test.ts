@@ -4,10 +4,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { reboot, requireState, restartAgent } from "../../lab/api.ts";
-import { agentSaveFile, agentSysctlFile } from "../../lab/directors.ts";
-import { instanceDir } from "../../lab/paths.ts";
-import type { AgentClient } from "../../protocol/agent-client.ts";
+import { reboot, requireState, restartAgent } from "@/lab/api.ts";
+import { agentSaveFile, agentSysctlFile } from "@/lab/directors.ts";
+import { instanceDir } from "@/lab/paths.ts";
+import type { AgentClient } from "@/protocol/node/agent-client.ts";
 import { clearAll, connectAgent, director, ipvsadm, labInstance, ok, quiet, resetRules } from "./lab.ts";
 
 const RULES = `-A -t 172.16.0.100:80 -s wrr -p 300 -M 255.255.255.0

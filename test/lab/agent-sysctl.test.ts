@@ -2,9 +2,9 @@
 // in the same network namespace as the oracle: values agree both ways, a refused name or value
 // changes nothing, persist writes the agent's sysctl file. Director 2; every value is put back.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AgentClient } from "../../protocol/agent-client.ts";
-import { ProtocolError } from "../../protocol/errors.ts";
-import { agentSysctlFile } from "../../lab/directors.ts";
+import type { AgentClient } from "@/protocol/node/agent-client.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
+import { agentSysctlFile } from "@/lab/directors.ts";
 import { connectAgent, director, ok, run } from "./lab.ts";
 
 const d = director(2);

@@ -3,9 +3,9 @@
 // is the oracle. Only test services in 192.0.2.0/24 and fwmark 7707 are touched.
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AgentClient } from "../../protocol/agent-client.ts";
-import type { ProtocolError } from "../../protocol/errors.ts";
-import type { StatsSnapshot } from "../../protocol/messages-ipvs.ts";
+import { AgentClient } from "@/protocol/node/agent-client.ts";
+import type { ProtocolError } from "@/protocol/errors.ts";
+import type { StatsSnapshot } from "@/protocol/agent/ipvs.ts";
 import { connectAgent, director, ipvsadm } from "./lab.ts";
 
 const TCP = { protocol: "tcp", address: "192.0.2.10", port: 80 } as const;

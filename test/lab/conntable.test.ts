@@ -3,7 +3,7 @@
 // `ipvsadm -Ln`, concurrent queries share one read, and read+parse costs about what `cat` does.
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ConnEntry, ConnQueryResult, ConnReadProgress } from "../../protocol/conntable.ts";
+import type { ConnEntry, ConnQueryResult, ConnReadProgress } from "@/protocol/conntable.ts";
 import { clearAll, director, guestNode, ipvsadm, ok, quiet, sh } from "./lab.ts";
 
 const PROBE = fileURLToPath(new URL("./guest/conntable-probe.ts", import.meta.url));

@@ -6,7 +6,7 @@
 import { createRequire } from "node:module";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Dashboard } from "../../lab/dashboard.ts";
+import type { Dashboard } from "@/lab/dashboard.ts";
 import { type DashboardSession, GROUP, openDashboardSession, screenshot, signIn } from "./dashboard-harness.ts";
 import { resetRules } from "./lab.ts";
 

@@ -8,8 +8,8 @@
 import { hostname } from "node:os";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Dashboard, labDirectorsForDashboard } from "../../lab/dashboard.ts";
-import { NAT_VIP } from "../../lab/directors.ts";
+import { type Dashboard, labDirectorsForDashboard } from "@/lab/dashboard.ts";
+import { NAT_VIP } from "@/lab/directors.ts";
 import { type DashboardSession, GROUP, openDashboardSession, screenshot, signIn } from "./dashboard-harness.ts";
 import { director, ipvsadm, labState, resetRules } from "./lab.ts";
 

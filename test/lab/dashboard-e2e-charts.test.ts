@@ -6,9 +6,9 @@
 // and the chart's times by the same offset (UTC -> Asia/Kolkata, +05:30).
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Dashboard, dashboardLogin, type SessionApi, sessionApi } from "../../lab/dashboard.ts";
-import { NAT_VIP } from "../../lab/directors.ts";
-import type { History } from "../../protocol/dashboard.ts";
+import { type Dashboard, dashboardLogin, type SessionApi, sessionApi } from "@/lab/dashboard.ts";
+import { NAT_VIP } from "@/lab/directors.ts";
+import type { History } from "@/protocol/dashboard/index.ts";
 import { type DashboardSession, eventually, openDashboardSession, screenshot } from "./dashboard-harness.ts";
 import { ipvsadm, resetRules } from "./lab.ts";
 

@@ -6,7 +6,7 @@
 // one column grid.
 import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Dashboard, labDirectorsForDashboard, startDashboard } from "../../lab/dashboard.ts";
+import { type Dashboard, labDirectorsForDashboard, startDashboard } from "@/lab/dashboard.ts";
 import { type DashboardSession, GROUP, eventually, openDashboardSession, screenshot } from "./dashboard-harness.ts";
 import { clearAll, ipvsadm, labState, quiet, resetRules, sh } from "./lab.ts";
 

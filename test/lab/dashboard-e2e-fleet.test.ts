@@ -5,8 +5,8 @@
 // (screenshots in test-results/screenshots/).
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { restartAgent, setTrafficRate } from "../../lab/api.ts";
-import type { Dashboard } from "../../lab/dashboard.ts";
+import { restartAgent, setTrafficRate } from "@/lab/api.ts";
+import type { Dashboard } from "@/lab/dashboard.ts";
 import { type DashboardSession, eventually, GROUP, openDashboardSession, screenshot } from "./dashboard-harness.ts";
 import { director, ipvsadm, labInstance, ok, quiet, resetRules, run } from "./lab.ts";
 

@@ -7,8 +7,8 @@
 // nothing says so, a refused filter clears the summary, and auto-refresh reads again.
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { setTrafficRate } from "../../lab/api.ts";
-import type { Dashboard } from "../../lab/dashboard.ts";
+import { setTrafficRate } from "@/lab/api.ts";
+import type { Dashboard } from "@/lab/dashboard.ts";
 import { type DashboardSession, eventually, GROUP, openDashboardSession, screenshot } from "./dashboard-harness.ts";
 import { labInstance, ok, quiet, resetRules, run } from "./lab.ts";
 

@@ -4,7 +4,7 @@
 // drain as drained, and Undrain puts the weight back on both.
 import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Dashboard } from "../../lab/dashboard.ts";
+import type { Dashboard } from "@/lab/dashboard.ts";
 import { type DashboardSession, eventually, GROUP, openDashboardSession, screenshot } from "./dashboard-harness.ts";
 import { clearAll, ipvsadm, quiet, resetRules, sh } from "./lab.ts";
 

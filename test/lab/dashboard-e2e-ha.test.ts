@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Dashboard, ensureBuilt, labDirectorsForDashboard, startDashboard } from "../../lab/dashboard.ts";
+import { type Dashboard, ensureBuilt, labDirectorsForDashboard, startDashboard } from "@/lab/dashboard.ts";
 import { eventually, GROUP, openBrowser, screenshot, signIn } from "./dashboard-harness.ts";
 import { fail, HA_VIPS, haOk, haState, heal, pairNormal, restorePair, until, vips } from "./lab-ha.ts";
 

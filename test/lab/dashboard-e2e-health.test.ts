@@ -8,8 +8,8 @@
 // added through the form gets its checks in the editor that follows it.
 import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Dashboard } from "../../lab/dashboard.ts";
-import { setRealServerUp } from "../../lab/api.ts";
+import type { Dashboard } from "@/lab/dashboard.ts";
+import { setRealServerUp } from "@/lab/api.ts";
 import { type DashboardSession, eventually, openDashboardSession, screenshot } from "./dashboard-harness.ts";
 import { connectAgent, director, ipvsadm, labInstance, quiet, resetRules } from "./lab.ts";
 

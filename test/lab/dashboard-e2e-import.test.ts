@@ -6,8 +6,8 @@
 import { readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Dashboard } from "../../lab/dashboard.ts";
-import { NAT_VIP } from "../../lab/directors.ts";
+import type { Dashboard } from "@/lab/dashboard.ts";
+import { NAT_VIP } from "@/lab/directors.ts";
 import { type DashboardSession, openDashboardSession, screenshot } from "./dashboard-harness.ts";
 import { ipvsadm, quiet, resetRules, sh } from "./lab.ts";
 

@@ -5,7 +5,7 @@
 // director, service and agent-connections URLs are the 404 page.
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Dashboard } from "../../lab/dashboard.ts";
+import type { Dashboard } from "@/lab/dashboard.ts";
 import { type DashboardSession, GROUP, openDashboardSession, screenshot } from "./dashboard-harness.ts";
 import { director, labState, ok, resetRules, run } from "./lab.ts";
 

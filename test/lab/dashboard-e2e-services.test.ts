@@ -4,7 +4,7 @@
 // in "drained"), undrain it, and import rules with a diff preview that applies what it showed.
 import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Dashboard } from "../../lab/dashboard.ts";
+import type { Dashboard } from "@/lab/dashboard.ts";
 import { type DashboardSession, eventually, openDashboardSession, screenshot } from "./dashboard-harness.ts";
 import { ipvsadm, ok, quiet, resetRules, run, sh } from "./lab.ts";
 

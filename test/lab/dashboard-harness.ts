@@ -5,8 +5,8 @@ import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Browser, type Page, chromium } from "playwright-core";
-import { type Dashboard, ensureBuilt, labDirectorsForDashboard, startDashboard } from "../../lab/dashboard.ts";
-import { REPO_ROOT } from "../../lab/paths.ts";
+import { type Dashboard, ensureBuilt, labDirectorsForDashboard, startDashboard } from "@/lab/dashboard.ts";
+import { REPO_ROOT } from "@/lab/paths.ts";
 import { labState } from "./lab.ts";
 
 export const CHROMIUM = process.env.LVS_CHROMIUM ?? "/usr/bin/chromium";

@@ -5,8 +5,8 @@
 // lab) use labs that are already up instead, for quick iterations; they are then left running,
 // and when only one of them is given the other lab's tests fail saying so.
 import type { TestProject } from "vitest/node";
-import { down, UP_DEFAULTS, up } from "../../lab/api.ts";
-import type { Topology } from "../../lab/state.ts";
+import { down, UP_DEFAULTS, up } from "@/lab/api.ts";
+import type { Topology } from "@/lab/state.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {

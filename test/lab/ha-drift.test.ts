@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GroupDrift, GroupsView, MakeIdenticalResult } from "../../protocol/dashboard.ts";
-import { type RunningServer, createServer } from "../../server/http/server.ts";
+import { GroupDrift, GroupsView, MakeIdenticalResult } from "@/protocol/dashboard/index.ts";
+import { type RunningServer, createServer } from "@/server/http/server.ts";
 import { ADMIN, type Client, login } from "../unit/server-helpers.ts";
 import { haDirector, haOk, restorePair, until } from "./lab-ha.ts";
 

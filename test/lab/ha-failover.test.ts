@@ -3,7 +3,7 @@
 // holds every VIP (ip addr in its namespace) within 3 x advert_int + 1 s; heal with preempt
 // moves the VIPs back, with nopreempt they stay. The failed requests and longest gap are printed.
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { DR_VIP, NAT_VIP } from "../../lab/directors.ts";
+import { DR_VIP, NAT_VIP } from "@/lab/directors.ts";
 import { agentNow, fail, HA_ADVERT_INT, HA_VIPS, heal, pairNormal, probe, type ProbeTally, reconfigure, restorePair, transitionAt, until, vips, vrrpState } from "./lab-ha.ts";
 
 const TARGETS = [`${NAT_VIP}:80`, `${DR_VIP}:80`];

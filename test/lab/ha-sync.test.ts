@@ -2,8 +2,8 @@
 // entries appear in the backup's `ipvsadm -Lnc` (the sync daemons the agents run), and slow
 // downloads through the NAT and the DR VIP, started before `lab fail dir1`, complete through dir2.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DR_VIP, NAT_VIP } from "../../lab/directors.ts";
-import { bundleGuestScript } from "../../lab/api.ts";
+import { DR_VIP, NAT_VIP } from "@/lab/directors.ts";
+import { bundleGuestScript } from "@/lab/api.ts";
 import { fail, haInstance, haOk, haRun, pairNormal, restorePair, until, vips, vrrpState } from "./lab-ha.ts";
 
 /** the 4 MiB file every real server serves (lab/guest/director-ha.sh) */

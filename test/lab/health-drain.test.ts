@@ -11,8 +11,8 @@
 // Every step waits for the agent's health state first (health.get), then reads the real
 // ipvsadm in dir2's namespace: the table is checked after health says what it decided.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defaultRules } from "../../lab/directors.ts";
-import type { HealthStatus } from "../../protocol/health.ts";
+import { defaultRules } from "@/lab/directors.ts";
+import type { HealthStatus } from "@/protocol/health.ts";
 import { agentOf, healthOf, rsDown, rsHealth, rsUp, saveOf, weightIn } from "./health-lab.ts";
 import { haOk, haState, pairNormal, until } from "./lab-ha.ts";
 

@@ -10,7 +10,7 @@
 // the services use VIPs VRRP does not manage (172.16.0.150/250; a service needs no local VIP).
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defaultRules } from "../../lab/directors.ts";
+import { defaultRules } from "@/lab/directors.ts";
 import { agentOf, healthOf, measure, oracleLog, rsDown, rsHealth, rsUp, saveOf, startOracleKeepalived, stopOracleKeepalived, weightIn } from "./health-lab.ts";
 import { haOk, haRun, haState, pairNormal, until } from "./lab-ha.ts";
 

@@ -1,10 +1,10 @@
 // Helpers of the health-check lab tests (health-*.test.ts), on the ha lab: dir1 and dir2 share
 // the real servers rs1..rs3 on one segment, so both directors check the very same servers.
 // The oracle is always the real ipvsadm in the director's namespace.
-import { controlFor, setRealServerUp } from "../../lab/api.ts";
-import { withAgent } from "../../lab/ha-ops.ts";
-import type { AgentClient } from "../../protocol/agent-client.ts";
-import type { HealthStatus, RsHealthStatus } from "../../protocol/health.ts";
+import { controlFor, setRealServerUp } from "@/lab/api.ts";
+import { withAgent } from "@/lab/ha-ops.ts";
+import type { AgentClient } from "@/protocol/node/agent-client.ts";
+import type { HealthStatus, RsHealthStatus } from "@/protocol/health.ts";
 import { haDirector, haInstance, haOk, haState } from "./lab-ha.ts";
 
 export type HaName = "dir1" | "dir2";

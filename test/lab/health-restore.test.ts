@@ -6,8 +6,8 @@
 // back and act. The oracle is the real ipvsadm in dir2's namespace.
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { reboot, restartAgent } from "../../lab/api.ts";
-import { defaultRules } from "../../lab/directors.ts";
+import { reboot, restartAgent } from "@/lab/api.ts";
+import { defaultRules } from "@/lab/directors.ts";
 import { agentOf, healthOf, measure, rsDown, rsHealth, rsUp, saveOf, weightIn } from "./health-lab.ts";
 import { haInstance, haOk, haState, pairNormal, until } from "./lab-ha.ts";
 

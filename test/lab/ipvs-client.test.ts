@@ -5,7 +5,7 @@
 // The client runs in the guest through test/lab/guest/ipvs-ops.ts (bundled), one batch per node start.
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Destination, DestinationState, Service, ServiceState } from "../../protocol/ipvs.ts";
+import type { Destination, DestinationState, Service, ServiceState } from "@/protocol/ipvs.ts";
 import type { Op, OpResult } from "./guest/ipvs-ops.ts";
 import {
   listName,

@@ -1,7 +1,7 @@
 // The lab CLI as an operator (and CI) uses it: status, exec with exit codes, traffic.
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../../lab/paths.ts";
+import { REPO_ROOT } from "@/lab/paths.ts";
 import { director, ipvsadm, labInstance, resetRules } from "./lab.ts";
 
 function cli(...args: string[]): { code: number | null; stdout: string; stderr: string } {

@@ -2,9 +2,9 @@
 // the state (guest pids, ports) is in the cache folder from the moment QEMU starts.
 import { spawn, spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { isAlive } from "../../lab/guest.ts";
-import { REPO_ROOT } from "../../lab/paths.ts";
-import { readState } from "../../lab/state.ts";
+import { isAlive } from "@/lab/guest.ts";
+import { REPO_ROOT } from "@/lab/paths.ts";
+import { readState } from "@/lab/state.ts";
 
 describe("lab after a crash of the CLI", () => {
   it("down stops the guests of a killed `up`", async () => {

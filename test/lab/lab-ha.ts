@@ -2,14 +2,14 @@
 // commands in its namespaces, fail and heal directors, read each director's VRRP state (the
 // agent's ha.get) and the VIPs it holds (`ip addr`, the oracle), and probe traffic from client1.
 import { inject } from "vitest";
-import { bundleGuestScript, exec, requireState } from "../../lab/api.ts";
-import type { ExecResult } from "../../lab/control-client.ts";
-import { defaultRules } from "../../lab/directors.ts";
-import { HA_ADVERT_INT, HA_VIPS, haSpec } from "../../lab/ha.ts";
-import { type FailMode, failDirector, haGet, healDirector, reconfigureHa, vipsHeld, vrrpStateOf } from "../../lab/ha-ops.ts";
-import { controlFor } from "../../lab/api.ts";
-import type { DirectorRecord, LabState } from "../../lab/state.ts";
-import type { VrrpState } from "../../protocol/ha.ts";
+import { bundleGuestScript, exec, requireState } from "@/lab/api.ts";
+import type { ExecResult } from "@/lab/control-client.ts";
+import { defaultRules } from "@/lab/directors.ts";
+import { HA_ADVERT_INT, HA_VIPS, haSpec } from "@/lab/ha.ts";
+import { type FailMode, failDirector, haGet, healDirector, reconfigureHa, vipsHeld, vrrpStateOf } from "@/lab/ha-ops.ts";
+import { controlFor } from "@/lab/api.ts";
+import type { DirectorRecord, LabState } from "@/lab/state.ts";
+import type { VrrpState } from "@/protocol/ha.ts";
 
 export { HA_ADVERT_INT, HA_VIPS };
 

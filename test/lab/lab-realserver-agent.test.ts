@@ -3,7 +3,7 @@
 // reachable from the host with its own token, ready for the DR VIP the lab configures, and
 // refusing director operations.
 import { afterAll, describe, expect, it } from "vitest";
-import type { AgentClient } from "../../protocol/agent-client.ts";
+import type { AgentClient } from "@/protocol/node/agent-client.ts";
 import { connectAgent, director, ok } from "./lab.ts";
 
 const clients: AgentClient[] = [];

@@ -1,11 +1,11 @@
 // Helpers for real-kernel tests: run commands in the shared lab's namespaces, most often the
 // real ipvsadm as the independent oracle.
 import { inject } from "vitest";
-import { AgentClient } from "../../protocol/agent-client.ts";
-import { bundleGuestScript, exec, requireState, setTrafficRate } from "../../lab/api.ts";
-import type { ExecResult } from "../../lab/control-client.ts";
-import { defaultRules } from "../../lab/directors.ts";
-import type { DirectorRecord, LabState } from "../../lab/state.ts";
+import { AgentClient } from "@/protocol/node/agent-client.ts";
+import { bundleGuestScript, exec, requireState, setTrafficRate } from "@/lab/api.ts";
+import type { ExecResult } from "@/lab/control-client.ts";
+import { defaultRules } from "@/lab/directors.ts";
+import type { DirectorRecord, LabState } from "@/lab/state.ts";
 
 export function labInstance(): string {
   const error = inject("labError");

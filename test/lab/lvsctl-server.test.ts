@@ -14,10 +14,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dashboardLogin, sessionApi } from "../../lab/dashboard.ts";
-import { defaultRules } from "../../lab/directors.ts";
-import type { ApiTokenCreated } from "../../protocol/dashboard-tokens.ts";
-import { type RunningServer, createServer } from "../../server/http/server.ts";
+import { dashboardLogin, sessionApi } from "@/lab/dashboard.ts";
+import { defaultRules } from "@/lab/directors.ts";
+import type { ApiTokenCreated } from "@/protocol/dashboard/tokens.ts";
+import { type RunningServer, createServer } from "@/server/http/server.ts";
 import { haDirector, haOk, haState, pairNormal, until } from "./lab-ha.ts";
 
 const ADMIN = { username: "admin", password: "lvsctl-server-admin-password" };

@@ -7,12 +7,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CliIo, runCommand } from "../../cli/run-command.ts";
-import type { AgentClient } from "../../protocol/agent-client.ts";
-import { ConnTableParser } from "../../agent/conntable/parse.ts";
-import type { ConnEntry } from "../../protocol/conntable.ts";
-import { parseIpvsadmArgs } from "../../protocol/ipvsadm/args.ts";
-import { formatConnList } from "../../protocol/ipvsadm/conn.ts";
+import { type CliIo, runCommand } from "@/cli/run-command.ts";
+import type { AgentClient } from "@/protocol/node/agent-client.ts";
+import { ConnTableParser } from "@/agent/conntable/parse.ts";
+import type { ConnEntry } from "@/protocol/conntable.ts";
+import { parseIpvsadmArgs } from "@/protocol/ipvsadm/args.ts";
+import { formatConnList } from "@/protocol/ipvsadm/conn.ts";
 import { clearAll, connectAgent, director, ipvsadm, ok, resetRules, run } from "./lab.ts";
 import { randomRules } from "./rules-gen.ts";
 

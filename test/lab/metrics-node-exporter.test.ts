@@ -4,7 +4,7 @@
 // HELP and TYPE, and a value within the traffic between the scrapes (none: the director is
 // quiet); the series counts are equal; promtool check metrics is clean on our page.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { controlFor } from "../../lab/api.ts";
+import { controlFor } from "@/lab/api.ts";
 import { promtoolCheckMetrics } from "../unit/metrics-fixtures.ts";
 import { director, ipvsadm, labState, ok, quiet, resetRules, run } from "./lab.ts";
 

@@ -8,8 +8,8 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { controlFor, waitForProcess } from "../../lab/api.ts";
-import { REPO_ROOT } from "../../lab/paths.ts";
+import { controlFor, waitForProcess } from "@/lab/api.ts";
+import { REPO_ROOT } from "@/lab/paths.ts";
 import { director, ipvsadm, labState, ok, resetRules, run } from "./lab.ts";
 
 const d = director(1);

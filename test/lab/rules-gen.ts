@@ -3,10 +3,10 @@
 // routable through the director's default route, IPv6 in 2001:db8::/32) and the SIP
 // persistence engine kept to UDP services.
 import fc from "fast-check";
-import type { ServiceRules } from "../../protocol/ipvsadm/names.ts";
-import { canonicalAddress, ipv6Groups } from "../../protocol/ipvsadm/addr.ts";
-import { destKeyString } from "../../protocol/ipvsadm/ruleset.ts";
-import { formatSave } from "../../protocol/ipvsadm/save.ts";
+import type { ServiceRules } from "@/protocol/ipvsadm/names.ts";
+import { canonicalAddress, ipv6Groups } from "@/protocol/ipvsadm/addr.ts";
+import { destKeyString } from "@/protocol/ipvsadm/ruleset.ts";
+import { formatSave } from "@/protocol/ipvsadm/save.ts";
 import { serviceRulesArb } from "../unit/ipvsadm-arbitraries.ts";
 
 function routable(address: string): string {

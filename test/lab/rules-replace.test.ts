@@ -6,8 +6,8 @@
 // (server/http/routes-rules.ts: existing "update", a dry run for the preview). ipvsadm is the
 // oracle. Director 1, reset to the lab's defaults at the end.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NAT_VIP } from "../../lab/directors.ts";
-import type { AgentClient } from "../../protocol/agent-client.ts";
+import { NAT_VIP } from "@/lab/directors.ts";
+import type { AgentClient } from "@/protocol/node/agent-client.ts";
 import { connectAgent, director, ipvsadm, quiet, resetRules, sh } from "./lab.ts";
 
 const d = director(1);

@@ -2,9 +2,9 @@
 // refuses leaves `ipvsadm -S -n` exactly as before, in merge (lvsctl -R) and replace mode; a
 // good rule set lands as ipvsadm -R would land it. Director 1, reset to the defaults at the end.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CliIo, runCommand } from "../../cli/run-command.ts";
-import type { AgentClient } from "../../protocol/agent-client.ts";
-import { parseIpvsadmArgs } from "../../protocol/ipvsadm/args.ts";
+import { type CliIo, runCommand } from "@/cli/run-command.ts";
+import type { AgentClient } from "@/protocol/node/agent-client.ts";
+import { parseIpvsadmArgs } from "@/protocol/ipvsadm/args.ts";
 import { clearAll, connectAgent, director, ipvsadm, ok, resetRules } from "./lab.ts";
 import { randomRules } from "./rules-gen.ts";
 

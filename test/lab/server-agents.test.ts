@@ -7,9 +7,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DirectorInfo, DrainJob, History } from "../../protocol/dashboard.ts";
-import { type RunningServer, createServer } from "../../server/http/server.ts";
-import { restartAgent } from "../../lab/api.ts";
+import type { DirectorInfo, DrainJob, History } from "@/protocol/dashboard/index.ts";
+import { type RunningServer, createServer } from "@/server/http/server.ts";
+import { restartAgent } from "@/lab/api.ts";
 import { ADMIN, type Client, login } from "../unit/server-helpers.ts";
 import { director, ipvsadm, labInstance, labState, resetRules, sh } from "./lab.ts";
 

@@ -10,8 +10,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dashboardLogin, sessionApi } from "../../lab/dashboard.ts";
-import { type RunningServer, createServer } from "../../server/http/server.ts";
+import { dashboardLogin, sessionApi } from "@/lab/dashboard.ts";
+import { type RunningServer, createServer } from "@/server/http/server.ts";
 import { director, ipvsadm } from "./lab.ts";
 
 const d1 = director(1);

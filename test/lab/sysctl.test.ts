@@ -3,8 +3,8 @@
 // readiness report; binding a VIP on lo gives the /32 (/128) and the kernel's local route.
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import type { SysctlApplyReport, SysctlEntry, SysctlSetResult } from "../../protocol/sysctl.ts";
-import type { DrReadinessReport, VipBinding } from "../../protocol/realserver.ts";
+import type { SysctlApplyReport, SysctlEntry, SysctlSetResult } from "@/protocol/sysctl.ts";
+import type { DrReadinessReport, VipBinding } from "@/protocol/realserver.ts";
 import { director, guestNode, ok, sh } from "./lab.ts";
 
 const PROBE = fileURLToPath(new URL("./guest/realserver-probe.ts", import.meta.url));

@@ -5,8 +5,8 @@ import { spawn } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../../lab/paths.ts";
-import { bundle } from "../../scripts/build-agent.ts";
+import { REPO_ROOT } from "@/lab/paths.ts";
+import { bundle } from "@/scripts/build-agent.ts";
 
 mkdirSync(join(REPO_ROOT, ".cache"), { recursive: true });
 // inside the checkout: the bundle keeps npm packages external and resolves them from node_modules

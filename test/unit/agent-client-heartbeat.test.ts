@@ -4,7 +4,7 @@
 import type { AddressInfo } from "node:net";
 import { WebSocketServer } from "ws";
 import { afterEach, describe, expect, it } from "vitest";
-import { AgentClient } from "../../protocol/agent-client.ts";
+import { AgentClient } from "@/protocol/node/agent-client.ts";
 
 const servers: WebSocketServer[] = [];
 afterEach(() => {

@@ -6,10 +6,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CERT_FILE, KEY_FILE, TlsStateError, fingerprintOf, loadOrCreateIdentity } from "../../agent/tls/self-signed.ts";
-import { parseAgentArgs } from "../../agent/args.ts";
-import { TokenFile } from "../../agent/ws/token-file.ts";
-import { AgentClient, probeAgentCertificate } from "../../protocol/agent-client.ts";
+import { CERT_FILE, KEY_FILE, TlsStateError, fingerprintOf, loadOrCreateIdentity } from "@/agent/tls/self-signed.ts";
+import { parseAgentArgs } from "@/agent/args.ts";
+import { TokenFile } from "@/agent/ws/token-file.ts";
+import { AgentClient, probeAgentCertificate } from "@/protocol/node/agent-client.ts";
 import { startHarness } from "./agent-ws-harness.ts";
 
 const MAIN = fileURLToPath(new URL("../../agent/main.ts", import.meta.url));

@@ -8,8 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AgentIdentity, loadOrCreateIdentity } from "../../agent/tls/self-signed.ts";
-import { AgentClient, normalizeFingerprint, probeAgentCertificate } from "../../protocol/agent-client.ts";
+import { type AgentIdentity, loadOrCreateIdentity } from "@/agent/tls/self-signed.ts";
+import { AgentClient, normalizeFingerprint, probeAgentCertificate } from "@/protocol/node/agent-client.ts";
 import { TOKEN, startHarness } from "./agent-ws-harness.ts";
 
 const OTHER_PIN = Array.from({ length: 32 }, (_, i) => (i * 7 + 3).toString(16).padStart(2, "0").toUpperCase()).join(":");
@@ -129,7 +129,7 @@ describe("AgentClient pinning", () => {
 
 describe("lvsctl --fingerprint", () => {
   it("is parsed from the line or the environment and absent otherwise", async () => {
-    const { splitLvsctlArgs } = await import("../../cli/args.ts");
+    const { splitLvsctlArgs } = await import("@/cli/args.ts");
     expect(splitLvsctlArgs(["--fingerprint", "AB", "-Ln"]).fingerprint).toBe("AB");
     expect(splitLvsctlArgs(["-Ln"], { LVSCTL_FINGERPRINT: "CD" }).fingerprint).toBe("CD");
     expect("fingerprint" in splitLvsctlArgs(["-Ln"])).toBe(false);

@@ -2,9 +2,9 @@ import * as crypto from "node:crypto";
 import * as http from "node:http";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { bearerTokenOf, tokenMatches } from "../../agent/ws/auth.ts";
-import { AgentClient } from "../../protocol/agent-client.ts";
-import { ProtocolError } from "../../protocol/errors.ts";
+import { bearerTokenOf, tokenMatches } from "@/agent/ws/auth.ts";
+import { AgentClient } from "@/protocol/node/agent-client.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
 import { type Harness, RawPeer, TOKEN, startHarness } from "./agent-ws-harness.ts";
 
 vi.mock("node:crypto", async (importOriginal) => {

@@ -1,8 +1,8 @@
 // Every kind of bad input gets exactly one error reply, and the same connection then still
 // serves a good request.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { HandlerRegistry } from "../../agent/handlers/registry.ts";
-import { requestIdPeek } from "../../agent/ws/connection.ts";
+import { HandlerRegistry } from "@/agent/handlers/registry.ts";
+import { requestIdPeek } from "@/agent/ws/connection.ts";
 import { type Harness, type RawPeer, SVC, goodCreate, startHarness } from "./agent-ws-harness.ts";
 
 describe("agent ws: bad input", () => {

@@ -3,11 +3,11 @@
 import fc from "fast-check";
 import WebSocket from "ws";
 import { afterEach, describe, expect, it } from "vitest";
-import { backoffDelay } from "../../protocol/agent-client.ts";
-import { ProtocolError } from "../../protocol/errors.ts";
-import type { StatsSnapshot } from "../../protocol/messages-ipvs.ts";
+import { backoffDelay } from "@/protocol/node/agent-client.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
+import type { StatsSnapshot } from "@/protocol/agent/ipvs.ts";
 import { type Harness, SVC, TOKEN, startHarness } from "./agent-ws-harness.ts";
-import { DEFLATE_THRESHOLD_BYTES } from "../../agent/ws/server.ts";
+import { DEFLATE_THRESHOLD_BYTES } from "@/agent/ws/server.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function until(cond: () => boolean, timeoutMs = 5000): Promise<void> {

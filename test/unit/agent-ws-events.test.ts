@@ -1,7 +1,7 @@
 // Progress events of a plugged-in conns.read handler reach the caller before its result, and
 // a connection that floods requests is told `unavailable` instead of exhausting the agent.
 import { afterEach, describe, expect, it } from "vitest";
-import { HandlerRegistry } from "../../agent/handlers/registry.ts";
+import { HandlerRegistry } from "@/agent/handlers/registry.ts";
 import { type Harness, startHarness } from "./agent-ws-harness.ts";
 
 let h: Harness | undefined;

@@ -13,10 +13,10 @@ import type {
   Stats,
   SyncDaemon,
   Timeouts,
-} from "../../protocol/ipvs.ts";
-import { serviceKeyString } from "../../protocol/ipvsadm/ruleset.ts";
-import type { IpvsBatchOptions, IpvsBatchOutcome, IpvsChange, IpvsClient } from "../../agent/ipvs/types.ts";
-import { runChange } from "../../agent/rules/run-change.ts";
+} from "@/protocol/ipvs.ts";
+import { serviceKeyString } from "@/protocol/ipvsadm/ruleset.ts";
+import type { IpvsBatchOptions, IpvsBatchOutcome, IpvsChange, IpvsClient } from "@/agent/ipvs/types.ts";
+import { runChange } from "@/agent/rules/run-change.ts";
 
 export class ErrnoError extends Error {
   constructor(

@@ -3,7 +3,7 @@
 // each, as issue 5 asks of every endpoint.
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REQUEST_TYPES } from "../../protocol/messages.ts";
+import { REQUEST_TYPES } from "@/protocol/agent/catalog.ts";
 import { type Harness, type RawPeer, goodCreate, startHarness } from "./agent-ws-harness.ts";
 
 describe("agent ws fuzz", () => {

@@ -2,14 +2,14 @@
 // abort signal), the plugin loader.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type DispatchEnv, dispatch } from "../../agent/handlers/dispatch.ts";
-import { errnoNameOf, toProtocolError } from "../../agent/handlers/errors.ts";
-import { mergeDestinationConfig, mergeServiceConfig } from "../../agent/handlers/ipvs.ts";
-import { buildRegistry } from "../../agent/handlers/handler-modules.ts";
-import { HandlerRegistry } from "../../agent/handlers/registry.ts";
-import { snapshotOf } from "../../agent/handlers/stats.ts";
-import { ProtocolError } from "../../protocol/errors.ts";
-import type { Request } from "../../protocol/messages.ts";
+import { type DispatchEnv, dispatch } from "@/agent/handlers/dispatch.ts";
+import { errnoNameOf, toProtocolError } from "@/agent/handlers/errors.ts";
+import { mergeDestinationConfig, mergeServiceConfig } from "@/agent/handlers/ipvs.ts";
+import { buildRegistry } from "@/agent/handlers/handler-modules.ts";
+import { HandlerRegistry } from "@/agent/handlers/registry.ts";
+import { snapshotOf } from "@/agent/handlers/stats.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
+import type { Request } from "@/protocol/agent/catalog.ts";
 import { ErrnoError, FakeIpvs } from "./agent-ws-fakes.ts";
 
 function env(registry: HandlerRegistry, role: DispatchEnv["role"] = "director"): DispatchEnv {

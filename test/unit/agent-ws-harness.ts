@@ -1,11 +1,11 @@
 // Starts a real agent WebSocket server on 127.0.0.1:0 over a FakeIpvs, plus a raw ws helper
 // that sends arbitrary text and collects replies (for malformed-input tests).
 import WebSocket from "ws";
-import { ipvsHandlers } from "../../agent/handlers/ipvs.ts";
-import { HandlerRegistry } from "../../agent/handlers/registry.ts";
-import { statsHandlers } from "../../agent/handlers/stats.ts";
-import { type AgentServer, type AgentServerOptions, startAgentServer } from "../../agent/ws/server.ts";
-import { AgentClient, type AgentClientOptions } from "../../protocol/agent-client.ts";
+import { ipvsHandlers } from "@/agent/handlers/ipvs.ts";
+import { HandlerRegistry } from "@/agent/handlers/registry.ts";
+import { statsHandlers } from "@/agent/handlers/stats.ts";
+import { type AgentServer, type AgentServerOptions, startAgentServer } from "@/agent/ws/server.ts";
+import { AgentClient, type AgentClientOptions } from "@/protocol/node/agent-client.ts";
 import { FakeIpvs } from "./agent-ws-fakes.ts";
 
 export const TOKEN = "s3cret-token-for-tests";

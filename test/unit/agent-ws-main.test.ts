@@ -7,8 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkTokenFile, parseAgentArgs, parseListen } from "../../agent/args.ts";
-import { AgentClient } from "../../protocol/agent-client.ts";
+import { checkTokenFile, parseAgentArgs, parseListen } from "@/agent/args.ts";
+import { AgentClient } from "@/protocol/node/agent-client.ts";
 
 const MAIN = fileURLToPath(new URL("../../agent/main.ts", import.meta.url));
 const TOKEN = "main-test-token-0123456789";

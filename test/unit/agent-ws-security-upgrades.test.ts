@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import WebSocket from "ws";
 import { afterEach, describe, expect, it } from "vitest";
-import { TokenFile } from "../../agent/ws/token-file.ts";
+import { TokenFile } from "@/agent/ws/token-file.ts";
 import { type Harness, TOKEN, startHarness } from "./agent-ws-harness.ts";
 
 let h: Harness | undefined;

@@ -2,7 +2,7 @@
 // fast-check generators of entries. Written independently of the parser: IPv6 text comes from
 // the WHATWG URL serializer, IPv4 text from plain arithmetic.
 import fc from "fast-check";
-import type { ConnEntry } from "../../protocol/conntable.ts";
+import type { ConnEntry } from "@/protocol/conntable.ts";
 
 export const PROC_HEADER = "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData";
 

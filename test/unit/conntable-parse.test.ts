@@ -1,9 +1,9 @@
 import { Readable } from "node:stream";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ipv6FromGroups } from "../../agent/conntable/address.ts";
-import { ConnParseError, ConnTableParser, MAX_LINE, parseConnStream } from "../../agent/conntable/parse.ts";
-import { type ConnEntry, ConnEntry as ConnEntrySchema, isInvalidatedTemplate } from "../../protocol/conntable.ts";
+import { ipv6FromGroups } from "@/agent/conntable/address.ts";
+import { ConnParseError, ConnTableParser, MAX_LINE, parseConnStream } from "@/agent/conntable/parse.ts";
+import { type ConnEntry, ConnEntry as ConnEntrySchema, isInvalidatedTemplate } from "@/protocol/conntable.ts";
 import { PROC_HEADER, connEntryArb, procFile, procLine } from "./conntable-fixtures.ts";
 
 function parseAll(text: string | Buffer, chunkSizes: number[] = [65536]): ConnEntry[] {

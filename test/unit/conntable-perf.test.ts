@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { ConnTableReader } from "../../agent/conntable/reader.ts";
+import { ConnTableReader } from "@/agent/conntable/reader.ts";
 import { PROC_HEADER } from "./conntable-fixtures.ts";
 
 const N = 100_000;

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ConnQueryError, createConnQuery } from "../../agent/conntable/query.ts";
-import type { ConnEntry, ConnQuery, ConnQueryInput } from "../../protocol/conntable.ts";
+import { ConnQueryError, createConnQuery } from "@/agent/conntable/query.ts";
+import type { ConnEntry, ConnQuery, ConnQueryInput } from "@/protocol/conntable.ts";
 import { connEntryArb, ipv6Groups } from "./conntable-fixtures.ts";
 
 // ---- a naive reference: holds everything, sorts everything ----

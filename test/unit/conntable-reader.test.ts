@@ -4,10 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConnParseError } from "../../agent/conntable/parse.ts";
-import { ConnQueryError } from "../../agent/conntable/query.ts";
-import { ConnReadAbortedError, ConnReadError, ConnTableReader, type OpenConnTable, readFileChunks, readOverlapped } from "../../agent/conntable/reader.ts";
-import type { ConnEntry, ConnReadProgress } from "../../protocol/conntable.ts";
+import { ConnParseError } from "@/agent/conntable/parse.ts";
+import { ConnQueryError } from "@/agent/conntable/query.ts";
+import { ConnReadAbortedError, ConnReadError, ConnTableReader, type OpenConnTable, readFileChunks, readOverlapped } from "@/agent/conntable/reader.ts";
+import type { ConnEntry, ConnReadProgress } from "@/protocol/conntable.ts";
 import { connEntryArb, procFile } from "./conntable-fixtures.ts";
 
 let dir: string;

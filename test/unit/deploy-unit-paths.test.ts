@@ -8,9 +8,9 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_SYSTEMD_CONF } from "../../agent/ha/index.ts";
-import { DEFAULT_PERSIST_FILE } from "../../agent/sysctl/sysctl.ts";
-import { type AgentArgs, parseAgentArgs } from "../../agent/args.ts";
+import { DEFAULT_SYSTEMD_CONF } from "@/agent/ha/index.ts";
+import { DEFAULT_PERSIST_FILE } from "@/agent/sysctl/sysctl.ts";
+import { type AgentArgs, parseAgentArgs } from "@/agent/args.ts";
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const UNIT = readFileSync(join(REPO, "deploy", "lvs-agent.service"), "utf8");

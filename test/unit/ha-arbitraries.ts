@@ -1,8 +1,8 @@
 // fast-check arbitraries of HA specs that pass agent/ha/validate.ts against the interfaces
 // they come with (the director's `ip -j addr` as HostInterface[]), for the render tests.
 import fc from "fast-check";
-import type { HostInterface } from "../../agent/ha/addresses.ts";
-import { HaSpec, type HaSpecInput } from "../../protocol/ha.ts";
+import type { HostInterface } from "@/agent/ha/addresses.ts";
+import { HaSpec, type HaSpecInput } from "@/protocol/ha.ts";
 
 const name = fc.stringMatching(/^[A-Za-z][A-Za-z0-9_-]{0,12}$/);
 const password = fc.stringMatching(/^[A-Za-z0-9$%&'()*+,./:;<=>?@[\]^_`|~-]{1,8}$/);

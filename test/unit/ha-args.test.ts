@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { readSpecFile, routerIdFromHostname } from "../../agent/ha/index.ts";
-import { ArgsError, parseAgentArgs } from "../../agent/args.ts";
+import { readSpecFile, routerIdFromHostname } from "@/agent/ha/index.ts";
+import { ArgsError, parseAgentArgs } from "@/agent/args.ts";
 
 const BASE = ["--listen", "127.0.0.1:9400", "--token-file", "/etc/lvs-agent/token"];
 

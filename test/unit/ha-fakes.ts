@@ -2,9 +2,9 @@
 // and can "die", and an `ip` that answers `-j addr show` from a mutable interface list.
 import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { KeepalivedRunner } from "../../agent/ha/keepalived-runner.ts";
-import type { RunIp } from "../../agent/realserver/ip-command.ts";
-import type { KeepalivedStatus } from "../../protocol/ha.ts";
+import type { KeepalivedRunner } from "@/agent/ha/keepalived-runner.ts";
+import type { RunIp } from "@/agent/realserver/ip-command.ts";
+import type { KeepalivedStatus } from "@/protocol/ha.ts";
 
 export class FakeRunner implements KeepalivedRunner {
   readonly mode = "managed" as const;

@@ -1,7 +1,7 @@
 // agent/ha/addresses.ts CachedInterfaces: the HA status's `ip -j addr` reads are shared while
 // they are young, never reused after invalidate() (a VRRP transition moves the VIPs) or a failure.
 import { describe, expect, it } from "vitest";
-import { CachedInterfaces } from "../../agent/ha/addresses.ts";
+import { CachedInterfaces } from "@/agent/ha/addresses.ts";
 
 const ipJson = (vip: string) =>
   JSON.stringify([{ ifname: "eth0", flags: ["UP", "MULTICAST"], addr_info: [{ family: "inet", local: vip, prefixlen: 32 }] }]);

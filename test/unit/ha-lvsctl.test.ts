@@ -5,9 +5,9 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { formatHaStatus, parseHaArgs, tokenFileFor } from "../../cli/ha.ts";
-import { HandlerRegistry } from "../../agent/handlers/registry.ts";
-import type { HaStatus } from "../../protocol/ha.ts";
+import { formatHaStatus, parseHaArgs, tokenFileFor } from "@/cli/ha.ts";
+import { HandlerRegistry } from "@/agent/handlers/registry.ts";
+import type { HaStatus } from "@/protocol/ha.ts";
 import { type Harness, TOKEN, startHarness } from "./agent-ws-harness.ts";
 
 const NOW = Date.parse("2026-12-02T01:00:00Z");

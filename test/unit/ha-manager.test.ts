@@ -6,9 +6,9 @@ import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, sta
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { HaManager, haHandlers } from "../../agent/ha/index.ts";
-import { HandlerRegistry } from "../../agent/handlers/registry.ts";
-import { HaSpec, type HaSpecInput, type HaStatus } from "../../protocol/ha.ts";
+import { HaManager, haHandlers } from "@/agent/ha/index.ts";
+import { HandlerRegistry } from "@/agent/handlers/registry.ts";
+import { HaSpec, type HaSpecInput, type HaStatus } from "@/protocol/ha.ts";
 import { FakeIpvs } from "./agent-ws-fakes.ts";
 import { type Harness, startHarness } from "./agent-ws-harness.ts";
 import { FakeRunner, fakeConfigTest, fakeIp } from "./ha-fakes.ts";

@@ -7,8 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { FifoReader } from "../../agent/ha/fifo.ts";
-import { LineSplitter, type NotifyLine, formatNotifyLine, parseNotifyLine } from "../../agent/ha/notify-line.ts";
+import { FifoReader } from "@/agent/ha/fifo.ts";
+import { LineSplitter, type NotifyLine, formatNotifyLine, parseNotifyLine } from "@/agent/ha/notify-line.ts";
 
 const lineArb: fc.Arbitrary<NotifyLine> = fc.oneof(
   fc.record({

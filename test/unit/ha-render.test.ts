@@ -5,12 +5,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { readInterfaces } from "../../agent/ha/addresses.ts";
-import { SYNC_GROUP, renderKeepalivedConf, vipText } from "../../agent/ha/render.ts";
-import { configTestProblems, runCommand } from "../../agent/ha/run-command.ts";
-import { checkSpec } from "../../agent/ha/validate.ts";
-import { ipRunner } from "../../agent/realserver/ip-command.ts";
-import { HaSpec } from "../../protocol/ha.ts";
+import { readInterfaces } from "@/agent/ha/addresses.ts";
+import { SYNC_GROUP, renderKeepalivedConf, vipText } from "@/agent/ha/render.ts";
+import { configTestProblems, runCommand } from "@/agent/ha/run-command.ts";
+import { checkSpec } from "@/agent/ha/validate.ts";
+import { ipRunner } from "@/agent/realserver/ip-command.ts";
+import { HaSpec } from "@/protocol/ha.ts";
 import { specArb } from "./ha-arbitraries.ts";
 
 const KEEPALIVED = "/usr/sbin/keepalived";

@@ -5,8 +5,8 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ManagedKeepalived } from "../../agent/ha/managed.ts";
-import { SystemdKeepalived, parseSystemctlShow } from "../../agent/ha/systemd.ts";
+import { ManagedKeepalived } from "@/agent/ha/managed.ts";
+import { SystemdKeepalived, parseSystemctlShow } from "@/agent/ha/systemd.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "ha-supervisor-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

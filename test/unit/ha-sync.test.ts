@@ -5,9 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { writeFileAtomic } from "../../agent/ha/atomic-write.ts";
-import { switchSync, wantedSync } from "../../agent/ha/sync.ts";
-import type { VrrpState } from "../../protocol/ha.ts";
+import { writeFileAtomic } from "@/agent/ha/atomic-write.ts";
+import { switchSync, wantedSync } from "@/agent/ha/sync.ts";
+import type { VrrpState } from "@/protocol/ha.ts";
 import { FakeIpvs } from "./agent-ws-fakes.ts";
 
 const SYNC = { interface: "br0", syncId: 7 };

@@ -1,11 +1,11 @@
 // HA spec checks beyond the schema (agent/ha/validate.ts): each mistake keepalived would refuse
 // or silently misread is named with its instance and field, all of them in one error.
 import { describe, expect, it } from "vitest";
-import type { HostInterface } from "../../agent/ha/addresses.ts";
-import { parseIpAddrJson } from "../../agent/ha/addresses.ts";
-import { checkSpec, parseSpec, validateSpec } from "../../agent/ha/validate.ts";
-import { ProtocolError } from "../../protocol/errors.ts";
-import { HaSpec, type HaSpecInput } from "../../protocol/ha.ts";
+import type { HostInterface } from "@/agent/ha/addresses.ts";
+import { parseIpAddrJson } from "@/agent/ha/addresses.ts";
+import { checkSpec, parseSpec, validateSpec } from "@/agent/ha/validate.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
+import { HaSpec, type HaSpecInput } from "@/protocol/ha.ts";
 
 const IFS: HostInterface[] = parseIpAddrJson(
   JSON.stringify([

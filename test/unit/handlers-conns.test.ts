@@ -6,11 +6,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { connsHandlers, createHandlers } from "../../agent/handlers/conns.ts";
-import { HandlerRegistry } from "../../agent/handlers/registry.ts";
-import { ConnTableReader, type OpenConnTable } from "../../agent/conntable/reader.ts";
-import type { ConnEntry, ConnReadProgress } from "../../protocol/conntable.ts";
-import { ProtocolError } from "../../protocol/errors.ts";
+import { connsHandlers, createHandlers } from "@/agent/handlers/conns.ts";
+import { HandlerRegistry } from "@/agent/handlers/registry.ts";
+import { ConnTableReader, type OpenConnTable } from "@/agent/conntable/reader.ts";
+import type { ConnEntry, ConnReadProgress } from "@/protocol/conntable.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
 import { connEntryArb, procFile, procLine, PROC_HEADER } from "./conntable-fixtures.ts";
 import { type Harness, startHarness } from "./agent-ws-harness.ts";
 

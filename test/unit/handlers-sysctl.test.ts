@@ -6,9 +6,9 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { HandlerRegistry } from "../../agent/handlers/registry.ts";
-import { createHandlers } from "../../agent/handlers/sysctl.ts";
-import { ProtocolError } from "../../protocol/errors.ts";
+import { HandlerRegistry } from "@/agent/handlers/registry.ts";
+import { createHandlers } from "@/agent/handlers/sysctl.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
 import { type Harness, startHarness } from "./agent-ws-harness.ts";
 
 const FILES: Record<string, string> = {

@@ -6,11 +6,11 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { HandlerRegistry } from "../../agent/handlers/registry.ts";
-import { createHandlers } from "../../agent/handlers/vip.ts";
-import { buildRegistry } from "../../agent/handlers/handler-modules.ts";
-import { IpCommandError, type RunIp } from "../../agent/realserver/ip-command.ts";
-import { ProtocolError } from "../../protocol/errors.ts";
+import { HandlerRegistry } from "@/agent/handlers/registry.ts";
+import { createHandlers } from "@/agent/handlers/vip.ts";
+import { buildRegistry } from "@/agent/handlers/handler-modules.ts";
+import { IpCommandError, type RunIp } from "@/agent/realserver/ip-command.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
 import { type Harness, startHarness } from "./agent-ws-harness.ts";
 
 interface Addr {

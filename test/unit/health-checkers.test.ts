@@ -6,12 +6,12 @@ import { createSocket } from "node:dgram";
 import { createServer as createHttp } from "node:http";
 import { type AddressInfo, createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tcpCheck } from "../../agent/health/check-net.ts";
-import { httpCheck } from "../../agent/health/check-http.ts";
-import { buildDnsQuery, dnsCheck, judgeDnsReply } from "../../agent/health/check-dns.ts";
-import { miscCheck } from "../../agent/health/check-misc.ts";
-import { freePorts } from "../../lab/ports.ts";
-import { HttpCheck } from "../../protocol/health.ts";
+import { tcpCheck } from "@/agent/health/check-net.ts";
+import { httpCheck } from "@/agent/health/check-http.ts";
+import { buildDnsQuery, dnsCheck, judgeDnsReply } from "@/agent/health/check-dns.ts";
+import { miscCheck } from "@/agent/health/check-misc.ts";
+import { freePorts } from "@/lab/ports.ts";
+import { HttpCheck } from "@/protocol/health.ts";
 
 const closers: (() => void)[] = [];
 afterAll(() => {

@@ -4,10 +4,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createAgentHealth } from "../../agent/health/boot.ts";
-import { keepChecksFile } from "../../agent/health/checks-file.ts";
-import { HealthManager } from "../../agent/health/manager.ts";
-import { HealthConfig } from "../../protocol/health.ts";
+import { createAgentHealth } from "@/agent/health/boot.ts";
+import { keepChecksFile } from "@/agent/health/checks-file.ts";
+import { HealthManager } from "@/agent/health/manager.ts";
+import { HealthConfig } from "@/protocol/health.ts";
 import { FakeIpvs } from "./agent-ws-fakes.ts";
 import { FakeClock, scriptedChecks } from "./health-fakes.ts";
 

@@ -1,6 +1,6 @@
 // A hand-driven clock and a scripted checker for the health state machine's unit tests.
-import type { Clock } from "../../agent/health/clock.ts";
-import type { RunCheck } from "../../agent/health/run-check.ts";
+import type { Clock } from "@/agent/health/clock.ts";
+import type { RunCheck } from "@/agent/health/run-check.ts";
 
 export class FakeClock implements Clock {
   t = 0;

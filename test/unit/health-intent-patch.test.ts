@@ -5,12 +5,12 @@
 // "no destination" (the operator's weight was lost), and an inhibited one was patched over
 // health's weight 0 (a threshold change made it recover at weight 0).
 import { beforeEach, describe, expect, it } from "vitest";
-import { ipvsHandlers } from "../../agent/handlers/ipvs.ts";
-import type { HandlerContext } from "../../agent/handlers/context.ts";
-import { withHealthIntent } from "../../agent/health/intent-client.ts";
-import { HealthManager } from "../../agent/health/manager.ts";
-import { HealthConfig } from "../../protocol/health.ts";
-import type { ServiceKey } from "../../protocol/ipvs.ts";
+import { ipvsHandlers } from "@/agent/handlers/ipvs.ts";
+import type { HandlerContext } from "@/agent/handlers/context.ts";
+import { withHealthIntent } from "@/agent/health/intent-client.ts";
+import { HealthManager } from "@/agent/health/manager.ts";
+import { HealthConfig } from "@/protocol/health.ts";
+import type { ServiceKey } from "@/protocol/ipvs.ts";
 import { FakeIpvs } from "./agent-ws-fakes.ts";
 import { FakeClock, scriptedChecks } from "./health-fakes.ts";
 

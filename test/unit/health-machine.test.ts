@@ -2,10 +2,10 @@
 // alpha, inhibit_on_failure, quorum with hysteresis and the sorry server, and operator intent
 // (a drained server stays at 0; a weight set while down is the one restored).
 import { beforeEach, describe, expect, it } from "vitest";
-import { HealthConfig, type ServiceHealthInput } from "../../protocol/health.ts";
-import type { ServiceKey } from "../../protocol/ipvs.ts";
-import { HealthConfigError, HealthManager } from "../../agent/health/manager.ts";
-import { withHealthIntent } from "../../agent/health/intent-client.ts";
+import { HealthConfig, type ServiceHealthInput } from "@/protocol/health.ts";
+import type { ServiceKey } from "@/protocol/ipvs.ts";
+import { HealthConfigError, HealthManager } from "@/agent/health/manager.ts";
+import { withHealthIntent } from "@/agent/health/intent-client.ts";
 import { FakeIpvs } from "./agent-ws-fakes.ts";
 import { FakeClock, scriptedChecks } from "./health-fakes.ts";
 

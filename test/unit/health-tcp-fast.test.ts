@@ -5,9 +5,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { type AddressInfo, type Socket, connect, createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CheckTarget, tcpCheck, tcpCheckNet } from "../../agent/health/check-net.ts";
-import { loadTcpWrap } from "../../agent/health/tcp-fast.ts";
-import { freePorts } from "../../lab/ports.ts";
+import { type CheckTarget, tcpCheck, tcpCheckNet } from "@/agent/health/check-net.ts";
+import { loadTcpWrap } from "@/agent/health/tcp-fast.ts";
+import { freePorts } from "@/lab/ports.ts";
 
 const closers: (() => void)[] = [];
 afterAll(() => {

@@ -1,7 +1,7 @@
 // fast-check generators of valid domain objects (as the validator accepts them), with
 // addresses in the canonical text form the decoder produces.
 import fc from "fast-check";
-import { formatIPv4, formatIPv6, u32ToIPv4Mask } from "../../agent/ipvs/codec-address.ts";
+import { formatIPv4, formatIPv6, u32ToIPv4Mask } from "@/agent/ipvs/codec-address.ts";
 import {
   type Destination,
   type DestinationState,
@@ -10,7 +10,7 @@ import {
   type ServiceKey,
   type Stats,
   type SyncDaemon,
-} from "../../protocol/ipvs.ts";
+} from "@/protocol/ipvs.ts";
 
 export const ipv4 = fc.uint8Array({ minLength: 4, maxLength: 4 }).map((b) => formatIPv4(Buffer.from(b)));
 export const ipv6 = fc.uint8Array({ minLength: 16, maxLength: 16 }).map((b) => formatIPv6(Buffer.from(b)));

@@ -1,12 +1,12 @@
 // NetlinkIpvsClient.applyBatch over the message-level fake: the same requests as the
 // one-at-a-time methods, outcomes per change, validation before anything is sent.
 import { describe, expect, it } from "vitest";
-import { NetlinkIpvsClient } from "../../agent/ipvs/client.ts";
-import { K } from "../../agent/ipvs/constants.ts";
-import { IpvsError, IpvsValidationError } from "../../agent/ipvs/errors.ts";
-import type { IpvsChange } from "../../agent/ipvs/types.ts";
-import { runChange } from "../../agent/rules/run-change.ts";
-import type { Destination, Service } from "../../protocol/ipvs.ts";
+import { NetlinkIpvsClient } from "@/agent/ipvs/client.ts";
+import { K } from "@/agent/ipvs/constants.ts";
+import { IpvsError, IpvsValidationError } from "@/agent/ipvs/errors.ts";
+import type { IpvsChange } from "@/agent/ipvs/types.ts";
+import { runChange } from "@/agent/rules/run-change.ts";
+import type { Destination, Service } from "@/protocol/ipvs.ts";
 import { errorMessage, FakeTransport, familyReply, type SeenRequest } from "./ipvs-fake.ts";
 
 const FAMILY = 41;

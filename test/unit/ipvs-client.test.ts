@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { NetlinkIpvsClient } from "../../agent/ipvs/client.ts";
-import { encodeDestFull } from "../../agent/ipvs/codec-dest.ts";
-import { encodeServiceFull } from "../../agent/ipvs/codec-service.ts";
-import { encodeStats64 } from "../../agent/ipvs/codec-stats.ts";
-import { K } from "../../agent/ipvs/constants.ts";
-import { IpvsError, IpvsValidationError } from "../../agent/ipvs/errors.ts";
-import { AttrMap, AttrWriter } from "../../agent/netlink/attrs.ts";
-import type { Destination, Service, Stats } from "../../protocol/ipvs.ts";
-import { expandServiceRows, servicesToRows } from "../../protocol/messages-compact.ts";
+import { NetlinkIpvsClient } from "@/agent/ipvs/client.ts";
+import { encodeDestFull } from "@/agent/ipvs/codec-dest.ts";
+import { encodeServiceFull } from "@/agent/ipvs/codec-service.ts";
+import { encodeStats64 } from "@/agent/ipvs/codec-stats.ts";
+import { K } from "@/agent/ipvs/constants.ts";
+import { IpvsError, IpvsValidationError } from "@/agent/ipvs/errors.ts";
+import { AttrMap, AttrWriter } from "@/agent/netlink/attrs.ts";
+import type { Destination, Service, Stats } from "@/protocol/ipvs.ts";
+import { expandServiceRows, servicesToRows } from "@/protocol/agent/compact.ts";
 import {
   doneMessage,
   errorMessage,

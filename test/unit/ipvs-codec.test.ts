@@ -1,12 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { AttrMap, AttrWriter, decodeAttrList } from "../../agent/netlink/attrs.ts";
-import { addressToBytes, canonicalAddress, formatIPv4, formatIPv6 } from "../../agent/ipvs/codec-address.ts";
-import { decodeDest, encodeDestFull } from "../../agent/ipvs/codec-dest.ts";
-import { decodeDestDump, decodeDestFast } from "../../agent/ipvs/codec-dest-fast.ts";
-import { decodeServiceFast } from "../../agent/ipvs/codec-service-fast.ts";
-import { AttrError as AttrErr } from "../../agent/netlink/attrs.ts";
-import { NetlinkError } from "../../agent/netlink/genl.ts";
+import { AttrMap, AttrWriter, decodeAttrList } from "@/agent/netlink/attrs.ts";
+import { addressToBytes, canonicalAddress, formatIPv4, formatIPv6 } from "@/agent/ipvs/codec-address.ts";
+import { decodeDest, encodeDestFull } from "@/agent/ipvs/codec-dest.ts";
+import { decodeDestDump, decodeDestFast } from "@/agent/ipvs/codec-dest-fast.ts";
+import { decodeServiceFast } from "@/agent/ipvs/codec-service-fast.ts";
+import { AttrError as AttrErr } from "@/agent/netlink/attrs.ts";
+import { NetlinkError } from "@/agent/netlink/genl.ts";
 import { doneMessage, genlMessage } from "./ipvs-fake.ts";
 import {
   decodeDaemon,
@@ -15,10 +15,10 @@ import {
   encodeDaemon,
   encodeInfo,
   encodeTimeouts,
-} from "../../agent/ipvs/codec-misc.ts";
-import { decodeService, encodeServiceFull, encodeServiceKey, serviceFamily } from "../../agent/ipvs/codec-service.ts";
-import { decodeStats, encodeStats64, encodeStatsLegacy, zeroStats } from "../../agent/ipvs/codec-stats.ts";
-import { K } from "../../agent/ipvs/constants.ts";
+} from "@/agent/ipvs/codec-misc.ts";
+import { decodeService, encodeServiceFull, encodeServiceKey, serviceFamily } from "@/agent/ipvs/codec-service.ts";
+import { decodeStats, encodeStats64, encodeStatsLegacy, zeroStats } from "@/agent/ipvs/codec-stats.ts";
+import { K } from "@/agent/ipvs/constants.ts";
 import { daemon, destination, destinationState, service, stats } from "./ipvs-arbitraries.ts";
 
 /** Wraps payload bytes into one attribute. */

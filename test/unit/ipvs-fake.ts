@@ -1,6 +1,6 @@
 // A message-level fake of the kernel side for unit tests: a Transport whose answers are byte
 // sequences (netlink messages) built here or recorded from a real kernel. No IPVS logic.
-import type { Transport } from "../../agent/netlink/transport.ts";
+import type { Transport } from "@/agent/netlink/transport.ts";
 
 export const NLMSG_ERROR = 2;
 export const NLMSG_DONE = 3;

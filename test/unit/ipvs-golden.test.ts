@@ -3,10 +3,10 @@
 // real ipvsadm printed at the same moment (captured alongside) and the rules that were loaded.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { NetlinkIpvsClient } from "../../agent/ipvs/client.ts";
-import { AttrMap } from "../../agent/netlink/attrs.ts";
-import type { Transport } from "../../agent/netlink/transport.ts";
-import type { ServiceState } from "../../protocol/ipvs.ts";
+import { NetlinkIpvsClient } from "@/agent/ipvs/client.ts";
+import { AttrMap } from "@/agent/netlink/attrs.ts";
+import type { Transport } from "@/agent/netlink/transport.ts";
+import type { ServiceState } from "@/protocol/ipvs.ts";
 import { parseThresholds, saveLines, type ServiceWithDests, thresholdFacts } from "../lab/guest/ipvs-save-format.ts";
 
 interface Golden {

@@ -3,11 +3,11 @@
 // what encodeServiceKey would send for that service.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { encodeServiceFull, encodeServiceKey } from "../../agent/ipvs/codec-service.ts";
-import { SERVICE_KEY_CONTAINER_MAX, writeServiceKeyContainer } from "../../agent/ipvs/codec-service-fast.ts";
-import { encodeStats64 } from "../../agent/ipvs/codec-stats.ts";
-import { K } from "../../agent/ipvs/constants.ts";
-import { AttrWriter } from "../../agent/netlink/attrs.ts";
+import { encodeServiceFull, encodeServiceKey } from "@/agent/ipvs/codec-service.ts";
+import { SERVICE_KEY_CONTAINER_MAX, writeServiceKeyContainer } from "@/agent/ipvs/codec-service-fast.ts";
+import { encodeStats64 } from "@/agent/ipvs/codec-stats.ts";
+import { K } from "@/agent/ipvs/constants.ts";
+import { AttrWriter } from "@/agent/netlink/attrs.ts";
 import { service, stats } from "./ipvs-arbitraries.ts";
 
 describe("writeServiceKeyContainer", () => {

@@ -2,13 +2,13 @@
 // listing fail: the service is listed with the placeholder "none" and its raw name, the
 // protocol schema keeps that name, and service.update refuses to write the placeholder back.
 import { describe, expect, it } from "vitest";
-import { NetlinkIpvsClient } from "../../agent/ipvs/client.ts";
-import { encodeServiceFull } from "../../agent/ipvs/codec-service.ts";
-import { K } from "../../agent/ipvs/constants.ts";
-import type { IpvsClient } from "../../agent/ipvs/types.ts";
-import { ipvsHandlers } from "../../agent/handlers/ipvs.ts";
-import type { Service } from "../../protocol/ipvs.ts";
-import { CATALOG } from "../../protocol/messages.ts";
+import { NetlinkIpvsClient } from "@/agent/ipvs/client.ts";
+import { encodeServiceFull } from "@/agent/ipvs/codec-service.ts";
+import { K } from "@/agent/ipvs/constants.ts";
+import type { IpvsClient } from "@/agent/ipvs/types.ts";
+import { ipvsHandlers } from "@/agent/handlers/ipvs.ts";
+import type { Service } from "@/protocol/ipvs.ts";
+import { CATALOG } from "@/protocol/agent/catalog.ts";
 import { doneMessage, errorMessage, FakeTransport, familyReply, genlMessage, NLM_F_MULTI } from "./ipvs-fake.ts";
 
 const FAMILY = 43;

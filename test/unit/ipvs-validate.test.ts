@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { IpvsValidationError } from "../../agent/ipvs/errors.ts";
-import { validateDaemon, validateDestination, validateService, validateTimeouts } from "../../agent/ipvs/validate.ts";
-import type { Destination, Service, ServiceKey } from "../../protocol/ipvs.ts";
+import { IpvsValidationError } from "@/agent/ipvs/errors.ts";
+import { validateDaemon, validateDestination, validateService, validateTimeouts } from "@/agent/ipvs/validate.ts";
+import type { Destination, Service, ServiceKey } from "@/protocol/ipvs.ts";
 import { service } from "./ipvs-arbitraries.ts";
 
 const tcp80: ServiceKey = { protocol: "tcp", address: "10.1.1.1", port: 80 };

@@ -1,10 +1,10 @@
 // fast-check generators of rule sets that ipvsadm can express (used by the ipvsadm-* and
 // rules-* tests): valid keys, configs and servers, with canonical address spellings.
 import fc from "fast-check";
-import { type Destination, SCHEDULERS, type Service, type ServiceKey } from "../../protocol/ipvs.ts";
-import { canonicalAddress } from "../../protocol/ipvsadm/addr.ts";
-import type { ServiceRules } from "../../protocol/ipvsadm/names.ts";
-import { destKeyString, serviceKeyString } from "../../protocol/ipvsadm/ruleset.ts";
+import { type Destination, SCHEDULERS, type Service, type ServiceKey } from "@/protocol/ipvs.ts";
+import { canonicalAddress } from "@/protocol/ipvsadm/addr.ts";
+import type { ServiceRules } from "@/protocol/ipvsadm/names.ts";
+import { destKeyString, serviceKeyString } from "@/protocol/ipvsadm/ruleset.ts";
 
 export const v4 = fc.ipV4();
 export const v6 = fc.ipV6().map(canonicalAddress);

@@ -1,7 +1,7 @@
 // ipvsadm's checks and messages (reference 5.2), defaults, and popt-style option spelling.
 import { describe, expect, it } from "vitest";
-import { parseIpvsadmArgs } from "../../protocol/ipvsadm/args.ts";
-import { IpvsadmUsageError } from "../../protocol/ipvsadm/command.ts";
+import { parseIpvsadmArgs } from "@/protocol/ipvsadm/args.ts";
+import { IpvsadmUsageError } from "@/protocol/ipvsadm/command.ts";
 
 const parse = (line: string) => parseIpvsadmArgs(line.split(" ").filter(Boolean));
 function failure(line: string): [string, number] {

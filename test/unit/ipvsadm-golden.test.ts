@@ -2,17 +2,17 @@
 // reference stores lines without trailing spaces, so dest lines are compared trimmed here and
 // their padding is checked separately against the printf widths.
 import { describe, expect, it } from "vitest";
-import type { DestinationState, ServiceState, Stats } from "../../protocol/ipvs.ts";
-import { parseIpvsadmArgs } from "../../protocol/ipvsadm/args.ts";
-import { formatConnList } from "../../protocol/ipvsadm/conn.ts";
+import type { DestinationState, ServiceState, Stats } from "@/protocol/ipvs.ts";
+import { parseIpvsadmArgs } from "@/protocol/ipvsadm/args.ts";
+import { formatConnList } from "@/protocol/ipvsadm/conn.ts";
 import {
   formatListAll,
   formatListOne,
   formatServiceLine,
   formatTimeouts,
   formatDaemons,
-} from "../../protocol/ipvsadm/list.ts";
-import { formatDestinationRule, formatServiceRule } from "../../protocol/ipvsadm/save.ts";
+} from "@/protocol/ipvsadm/list.ts";
+import { formatDestinationRule, formatServiceRule } from "@/protocol/ipvsadm/save.ts";
 
 const zero: Stats = { conns: 0, inPkts: 0, outPkts: 0, inBytes: 0, outBytes: 0, cps: 0, inPps: 0, outPps: 0, inBps: 0, outBps: 0 };
 const fmt = { exact: false, nosort: false, numeric: true } as const;

@@ -2,11 +2,11 @@
 // parsing of every line, ipvsadm's sort, and the inet_ntop address spelling.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { canonicalAddress } from "../../protocol/ipvsadm/addr.ts";
-import type { ServiceRules } from "../../protocol/ipvsadm/names.ts";
-import { RuleModel, destKeyString, serviceKeyString } from "../../protocol/ipvsadm/ruleset.ts";
-import { formatSave, parseRestore } from "../../protocol/ipvsadm/save.ts";
-import { compareServiceKeys, glibcMergeSort, sortServicesLikeIpvsadm } from "../../protocol/ipvsadm/sort.ts";
+import { canonicalAddress } from "@/protocol/ipvsadm/addr.ts";
+import type { ServiceRules } from "@/protocol/ipvsadm/names.ts";
+import { RuleModel, destKeyString, serviceKeyString } from "@/protocol/ipvsadm/ruleset.ts";
+import { formatSave, parseRestore } from "@/protocol/ipvsadm/save.ts";
+import { compareServiceKeys, glibcMergeSort, sortServicesLikeIpvsadm } from "@/protocol/ipvsadm/sort.ts";
 import { serviceRulesArb } from "./ipvsadm-arbitraries.ts";
 
 function canonical(rules: ServiceRules[], keepThresholds: boolean): unknown[] {

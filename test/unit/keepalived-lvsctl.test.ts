@@ -1,7 +1,7 @@
 // lvsctl -R/-S --format keepalived against a fake agent: includes are read and sent, a syntax
 // error is reported before anything is sent, warnings reach stderr, -S prints the export.
 import { describe, expect, it } from "vitest";
-import { keepalivedRestore, keepalivedSave, takeFormat } from "../../cli/keepalived.ts";
+import { keepalivedRestore, keepalivedSave, takeFormat } from "@/cli/keepalived.ts";
 
 function fakeIo(stdin: string) {
   const out: string[] = [];

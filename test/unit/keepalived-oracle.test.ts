@@ -6,8 +6,8 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { exportKeepalived } from "../../protocol/keepalived/export.ts";
-import { parseKeepalived } from "../../protocol/keepalived/parse.ts";
+import { exportKeepalived } from "@/protocol/keepalived/export.ts";
+import { parseKeepalived } from "@/protocol/keepalived/parse.ts";
 
 const KEEPALIVED = "/usr/sbin/keepalived";
 const DIR = "test/fixtures/keepalived";

@@ -3,7 +3,7 @@
 // names line and column and returns nothing; includes go through the reader.
 import { readFileSync, readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { KeepalivedSyntaxError, parseKeepalived } from "../../protocol/keepalived/parse.ts";
+import { KeepalivedSyntaxError, parseKeepalived } from "@/protocol/keepalived/parse.ts";
 
 const DIR = "test/fixtures/keepalived";
 const fixture = (f: string) => parseKeepalived(readFileSync(`${DIR}/${f}`, "utf8"), { file: f });

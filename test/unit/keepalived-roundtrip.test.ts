@@ -3,11 +3,11 @@
 import { readFileSync, readdirSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { HaSpec } from "../../protocol/ha.ts";
-import { HealthConfig, type Checker } from "../../protocol/health.ts";
-import { SCHEDULERS, type Destination, type Service } from "../../protocol/ipvs.ts";
-import { exportKeepalived } from "../../protocol/keepalived/export.ts";
-import { KeepalivedSyntaxError, parseKeepalived } from "../../protocol/keepalived/parse.ts";
+import { HaSpec } from "@/protocol/ha.ts";
+import { HealthConfig, type Checker } from "@/protocol/health.ts";
+import { SCHEDULERS, type Destination, type Service } from "@/protocol/ipvs.ts";
+import { exportKeepalived } from "@/protocol/keepalived/export.ts";
+import { KeepalivedSyntaxError, parseKeepalived } from "@/protocol/keepalived/parse.ts";
 
 const octet = fc.integer({ min: 1, max: 254 });
 const v4 = fc.tuple(octet, octet, octet, octet).map((a) => a.join("."));

@@ -3,10 +3,10 @@
 // export carries the checks and a server health removed; the diff of the export is empty.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { HealthManager } from "../../agent/health/manager.ts";
-import { withHealthIntent } from "../../agent/health/intent-client.ts";
-import { diffSource, exportRules, importRules } from "../../agent/rules/import.ts";
-import { parseKeepalived } from "../../protocol/keepalived/parse.ts";
+import { HealthManager } from "@/agent/health/manager.ts";
+import { withHealthIntent } from "@/agent/health/intent-client.ts";
+import { diffSource, exportRules, importRules } from "@/agent/rules/import.ts";
+import { parseKeepalived } from "@/protocol/keepalived/parse.ts";
 import { FakeIpvs } from "./agent-ws-fakes.ts";
 import { FakeClock, scriptedChecks } from "./health-fakes.ts";
 

@@ -1,10 +1,10 @@
 // The ha topology's pure parts: each director's HaSpec, the lab's fallback keepalived.conf, and
 // the ha namespaces resolving to the one guest.
 import { describe, expect, it } from "vitest";
-import { resolveTarget } from "../../lab/api.ts";
-import { fallbackKeepalivedConf, HA_VIPS, haNamespaces, haSpec } from "../../lab/ha.ts";
-import type { LabState } from "../../lab/state.ts";
-import { HaSpec } from "../../protocol/ha.ts";
+import { resolveTarget } from "@/lab/api.ts";
+import { fallbackKeepalivedConf, HA_VIPS, haNamespaces, haSpec } from "@/lab/ha.ts";
+import type { LabState } from "@/lab/state.ts";
+import { HaSpec } from "@/protocol/ha.ts";
 
 describe("lab ha topology", () => {
   it("each director's spec is a valid HaSpec: same VRID and VIPs, dir1 MASTER by priority", () => {

@@ -2,12 +2,12 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { guestMemoryMb, resolveTarget } from "../../lab/api.ts";
-import { defaultRules, defaultTargets } from "../../lab/directors.ts";
-import { ensurePackages } from "../../lab/fetch.ts";
-import { type GuestRecord, waitForControl } from "../../lab/guest.ts";
-import { instanceDir } from "../../lab/paths.ts";
-import type { LabState } from "../../lab/state.ts";
+import { guestMemoryMb, resolveTarget } from "@/lab/api.ts";
+import { defaultRules, defaultTargets } from "@/lab/directors.ts";
+import { ensurePackages } from "@/lab/fetch.ts";
+import { type GuestRecord, waitForControl } from "@/lab/guest.ts";
+import { instanceDir } from "@/lab/paths.ts";
+import type { LabState } from "@/lab/state.ts";
 
 const state = {
   instance: "t",

@@ -1,13 +1,13 @@
 // lvsctl's mapping from ipvsadm argv to agent requests, its output and exit codes, with a
 // fake agent that records requests and answers from a small table.
 import { describe, expect, it } from "vitest";
-import { splitLvsctlArgs } from "../../cli/args.ts";
-import { type AgentLike, type CliIo, runCommand } from "../../cli/run-command.ts";
-import { ProtocolError } from "../../protocol/errors.ts";
-import type { ServiceState, Stats } from "../../protocol/ipvs.ts";
-import { parseIpvsadmArgs } from "../../protocol/ipvsadm/args.ts";
-import { servicesToRows } from "../../protocol/messages-compact.ts";
-import type { ListedService } from "../../protocol/messages-ipvs.ts";
+import { splitLvsctlArgs } from "@/cli/args.ts";
+import { type AgentLike, type CliIo, runCommand } from "@/cli/run-command.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
+import type { ServiceState, Stats } from "@/protocol/ipvs.ts";
+import { parseIpvsadmArgs } from "@/protocol/ipvsadm/args.ts";
+import { servicesToRows } from "@/protocol/agent/compact.ts";
+import type { ListedService } from "@/protocol/agent/ipvs.ts";
 
 const zero: Stats = { conns: 0, inPkts: 0, outPkts: 0, inBytes: 0, outBytes: 0, cps: 0, inPps: 0, outPps: 0, inBps: 0, outBps: 0 };
 const SVC: ServiceState = {

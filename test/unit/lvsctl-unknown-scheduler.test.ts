@@ -2,11 +2,11 @@
 // name, and a command that would write that name (-A -s twos, or an -E that keeps the live
 // one) is refused before anything is sent instead of writing the placeholder "none".
 import { describe, expect, it } from "vitest";
-import { type AgentLike, type CliIo, runCommand } from "../../cli/run-command.ts";
-import type { Stats } from "../../protocol/ipvs.ts";
-import { parseIpvsadmArgs } from "../../protocol/ipvsadm/args.ts";
-import { servicesToRows } from "../../protocol/messages-compact.ts";
-import type { ListedService } from "../../protocol/messages-ipvs.ts";
+import { type AgentLike, type CliIo, runCommand } from "@/cli/run-command.ts";
+import type { Stats } from "@/protocol/ipvs.ts";
+import { parseIpvsadmArgs } from "@/protocol/ipvsadm/args.ts";
+import { servicesToRows } from "@/protocol/agent/compact.ts";
+import type { ListedService } from "@/protocol/agent/ipvs.ts";
 
 const zero: Stats = { conns: 0, inPkts: 0, outPkts: 0, inBytes: 0, outBytes: 0, cps: 0, inPps: 0, outPps: 0, inBps: 0, outBps: 0 };
 const TWOS: ListedService = {

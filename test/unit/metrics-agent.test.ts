@@ -1,13 +1,13 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { writeHealth, writeVrrp } from "../../agent/metrics/agent-series.ts";
-import { metricsRenderer } from "../../agent/metrics/collector.ts";
-import { Exposition } from "../../agent/metrics/exposition.ts";
-import { goIpString } from "../../agent/metrics/labels.ts";
-import { NetlinkErrorCounts, countingErrors } from "../../agent/metrics/netlink-errors.ts";
-import { ProcStatsError, parseIpvsStats } from "../../agent/metrics/proc-stats.ts";
-import { AGENT_VERSION } from "../../agent/metrics/version.ts";
-import type { HaStatus } from "../../protocol/ha.ts";
+import { writeHealth, writeVrrp } from "@/agent/metrics/agent-series.ts";
+import { metricsRenderer } from "@/agent/metrics/collector.ts";
+import { Exposition } from "@/agent/metrics/exposition.ts";
+import { goIpString } from "@/agent/metrics/labels.ts";
+import { NetlinkErrorCounts, countingErrors } from "@/agent/metrics/netlink-errors.ts";
+import { ProcStatsError, parseIpvsStats } from "@/agent/metrics/proc-stats.ts";
+import { AGENT_VERSION } from "@/agent/metrics/version.ts";
+import type { HaStatus } from "@/protocol/ha.ts";
 import { FIXTURE_TOTALS, fixtureIpvs, promtoolCheckMetrics } from "./metrics-fixtures.ts";
 
 const INFO = { version: "0.1.0", role: "director", startedAt: 1_000_000 };

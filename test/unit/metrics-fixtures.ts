@@ -1,7 +1,7 @@
 // A small table for the /metrics tests: IPv4 TCP, IPv4 and IPv6 fwmark services with the same
 // mark, IPv6 UDP, SCTP, a drained (weight 0) server with thresholds, and counters above 2^32.
 import { spawnSync } from "node:child_process";
-import type { DestinationState, ServiceKey, ServiceState, Stats } from "../../protocol/ipvs.ts";
+import type { DestinationState, ServiceKey, ServiceState, Stats } from "@/protocol/ipvs.ts";
 import { FakeIpvs, keyString } from "./agent-ws-fakes.ts";
 
 const ZERO: Stats = { conns: 0, inPkts: 0, outPkts: 0, inBytes: 0, outBytes: 0, cps: 0, inPps: 0, outPps: 0, inBps: 0, outBps: 0 };

@@ -1,9 +1,9 @@
 import { connect } from "node:net";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { metricsRenderer } from "../../agent/metrics/collector.ts";
-import { Exposition, escapeLabelValue, renderLabels } from "../../agent/metrics/exposition.ts";
-import type { ServiceRow } from "../../protocol/messages-compact.ts";
+import { metricsRenderer } from "@/agent/metrics/collector.ts";
+import { Exposition, escapeLabelValue, renderLabels } from "@/agent/metrics/exposition.ts";
+import type { ServiceRow } from "@/protocol/agent/compact.ts";
 import { type Harness, TOKEN, startHarness } from "./agent-ws-harness.ts";
 import { FIXTURE_TOTALS, fixtureIpvs, promtoolCheckMetrics } from "./metrics-fixtures.ts";
 

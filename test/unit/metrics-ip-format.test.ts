@@ -4,9 +4,9 @@
 // does and never writes a dotted tail, and the parser back to groups.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatIPv6Groups, ipVersion } from "../../protocol/ip.ts";
-import { ipv6Groups } from "../../protocol/ipvsadm/addr.ts";
-import { goIpString, rsLabel, vsLabel } from "../../protocol/metrics-labels.ts";
+import { formatIPv6Groups, ipVersion } from "@/protocol/ip.ts";
+import { ipv6Groups } from "@/protocol/ipvsadm/addr.ts";
+import { goIpString, rsLabel, vsLabel } from "@/protocol/metrics-labels.ts";
 
 const group = fc.oneof(fc.constant(0), fc.constant(0xffff), fc.integer({ min: 0, max: 0xffff }));
 // zeros are frequent so that runs (and the IPv4-compatible and -mapped prefixes) are generated

@@ -8,11 +8,11 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { HistoryRange } from "../../protocol/dashboard.ts";
-import { PrometheusClient, parsePrometheusUrl } from "../../server/history/prometheus.ts";
-import { HistorySource } from "../../server/history/source.ts";
-import { HistoryStore } from "../../server/history/store.ts";
-import { type Db, openDatabase } from "../../server/store/db.ts";
+import type { HistoryRange } from "@/protocol/dashboard/index.ts";
+import { PrometheusClient, parsePrometheusUrl } from "@/server/history/prometheus.ts";
+import { HistorySource } from "@/server/history/source.ts";
+import { HistoryStore } from "@/server/history/store.ts";
+import { type Db, openDatabase } from "@/server/store/db.ts";
 
 const SERVICE = { protocol: "tcp", address: "10.0.0.100", port: 80 } as const;
 const NOW = Date.UTC(2026, 11, 2, 12, 0, 0);

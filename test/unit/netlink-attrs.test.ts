@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { AttrError, AttrMap, AttrWriter, decodeAttrList, NLA_F_NESTED } from "../../agent/netlink/attrs.ts";
+import { AttrError, AttrMap, AttrWriter, decodeAttrList, NLA_F_NESTED } from "@/agent/netlink/attrs.ts";
 
 type Leaf =
   | { kind: "u8"; type: number; v: number }

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { AttrWriter } from "../../agent/netlink/attrs.ts";
+import { AttrWriter } from "@/agent/netlink/attrs.ts";
 import {
   encodeGenlRequest,
   genlAttrs,
@@ -11,7 +11,7 @@ import {
   parseErrorMessage,
   resolveFamily,
   splitMessages,
-} from "../../agent/netlink/genl.ts";
+} from "@/agent/netlink/genl.ts";
 import { doneMessage, errorMessage, FakeTransport, familyReply, genlMessage, NLM_F_MULTI } from "./ipvs-fake.ts";
 
 describe("generic netlink framing", () => {

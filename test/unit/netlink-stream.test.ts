@@ -4,7 +4,7 @@
 import { fstatSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { AttrWriter } from "../../agent/netlink/attrs.ts";
+import { AttrWriter } from "@/agent/netlink/attrs.ts";
 import {
   CTRL_CMD_GETFAMILY,
   GENL_ID_CTRL,
@@ -14,10 +14,10 @@ import {
   NetlinkError,
   encodeGenlRequest,
   resolveFamily,
-} from "../../agent/netlink/genl.ts";
-import { RequestBlockWriter, endsReply, findTopAttr, streamRequests } from "../../agent/netlink/genl-stream.ts";
-import { findNetlinkSocketFd, netlinkSocketInode } from "../../agent/netlink/socket-fd.ts";
-import { NetlinkTransport, type Transport } from "../../agent/netlink/transport.ts";
+} from "@/agent/netlink/genl.ts";
+import { RequestBlockWriter, endsReply, findTopAttr, streamRequests } from "@/agent/netlink/genl-stream.ts";
+import { findNetlinkSocketFd, netlinkSocketInode } from "@/agent/netlink/socket-fd.ts";
+import { NetlinkTransport, type Transport } from "@/agent/netlink/transport.ts";
 
 const CTRL = { id: GENL_ID_CTRL, name: "nlctrl", version: 2, hdrsize: 0, maxattr: 0 };
 const nameAttrs = (name: string) => new AttrWriter().string(2, name).finish();

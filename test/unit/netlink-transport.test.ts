@@ -3,9 +3,9 @@
 // I/O paths: synchronous syscalls on the socket's descriptor (the default) and the addon's
 // asynchronous delivery (synchronousIo: false, also the fallback when a read finds nothing).
 import { describe, expect, it } from "vitest";
-import { AttrWriter } from "../../agent/netlink/attrs.ts";
-import { encodeGenlRequest, GENL_ID_CTRL, interpretReplies, NetlinkError, repliesFailed, resolveFamily } from "../../agent/netlink/genl.ts";
-import { BATCH_WRITE_MESSAGES, NetlinkTransport, TransportError } from "../../agent/netlink/transport.ts";
+import { AttrWriter } from "@/agent/netlink/attrs.ts";
+import { encodeGenlRequest, GENL_ID_CTRL, interpretReplies, NetlinkError, repliesFailed, resolveFamily } from "@/agent/netlink/genl.ts";
+import { BATCH_WRITE_MESSAGES, NetlinkTransport, TransportError } from "@/agent/netlink/transport.ts";
 
 const getFamily = (name: string) =>
   encodeGenlRequest({ family: GENL_ID_CTRL, cmd: 3, attrs: new AttrWriter().string(2, name).finish() });

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
-import { BUDGETS_KIB, appPages, distDir, hasBuild, kib, measureRoute, routeFiles } from "../../scripts/page-weight.ts";
+import { BUDGETS_KIB, appPages, distDir, hasBuild, kib, measureRoute, routeFiles } from "@/scripts/page-weight.ts";
 
 const dir = distDir();
 const built = hasBuild(dir);

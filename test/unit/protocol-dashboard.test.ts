@@ -8,9 +8,9 @@ import {
   parseDestinationKeyString,
   parseServiceKeyString,
   serviceKeyString,
-} from "../../protocol/dashboard.ts";
-import { apply, deepEqual, diff } from "../../protocol/merge-patch.ts";
-import type { ServiceKey } from "../../protocol/ipvs.ts";
+} from "@/protocol/dashboard/index.ts";
+import { apply, deepEqual, diff } from "@/protocol/merge-patch.ts";
+import type { ServiceKey } from "@/protocol/ipvs.ts";
 
 const v4 = fc.ipV4();
 const v6 = fc.ipV6();

@@ -1,7 +1,7 @@
 import { isIP } from "node:net";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatIPv6Groups, ipVersion } from "../../protocol/ip.ts";
+import { formatIPv6Groups, ipVersion } from "@/protocol/ip.ts";
 
 describe("protocol/ip", () => {
   it("agrees with node:net on generated addresses", () => {

@@ -2,9 +2,9 @@
 // the schemas), including an unknown scheduler's raw name and all-zero counters as 0.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CATALOG } from "../../protocol/messages.ts";
-import { expandServiceRows, servicesToRows, statsFromRow, statsToRow } from "../../protocol/messages-compact.ts";
-import type { ListedService } from "../../protocol/messages-ipvs.ts";
+import { CATALOG } from "@/protocol/agent/catalog.ts";
+import { expandServiceRows, servicesToRows, statsFromRow, statsToRow } from "@/protocol/agent/compact.ts";
+import type { ListedService } from "@/protocol/agent/ipvs.ts";
 import { destinationState, service, stats } from "./ipvs-arbitraries.ts";
 
 const listed: fc.Arbitrary<ListedService> = fc

@@ -1,12 +1,12 @@
 import { readFileSync, readdirSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ERROR_CODES, ERROR_HTTP_STATUS, ErrorBody, ProtocolError } from "../../protocol/errors.ts";
+import { ERROR_CODES, ERROR_HTTP_STATUS, ErrorBody, ProtocolError } from "@/protocol/errors.ts";
 import { z } from "zod";
-import { Checker } from "../../protocol/health.ts";
-import { SCHEDULERS, Service } from "../../protocol/ipvs.ts";
-import { SysctlName } from "../../protocol/messages-host.ts";
-import { parseRequestText, parseRequestValue } from "../../protocol/messages-parse.ts";
+import { Checker } from "@/protocol/health.ts";
+import { SCHEDULERS, Service } from "@/protocol/ipvs.ts";
+import { SysctlName } from "@/protocol/agent/host.ts";
+import { parseRequestText, parseRequestValue } from "@/protocol/agent/parse.ts";
 import {
   CATALOG,
   REQUEST_TYPES,
@@ -14,7 +14,7 @@ import {
   ServerMessage,
   eventSchemaOf,
   rolesOf,
-} from "../../protocol/messages.ts";
+} from "@/protocol/agent/catalog.ts";
 import { nearMiss } from "./schema-near-miss.ts";
 
 const serviceKey = fc.oneof(
@@ -156,12 +156,12 @@ describe("protocol/messages", () => {
     }
   });
 
-  it("messages*.ts and errors.ts import no node: built-ins (the browser loads them)", () => {
-    const dir = new URL("../../protocol/", import.meta.url);
-    const files = readdirSync(dir).filter((f) => /^(messages.*|errors|backoff)\.ts$/.test(f));
-    expect(files.length).toBeGreaterThanOrEqual(5);
+  it("the isomorphic protocol (all but protocol/node/) imports no node: built-ins (the browser loads it)", () => {
+    const root = new URL("../../protocol/", import.meta.url);
+    const files = (readdirSync(root, { recursive: true }) as string[]).filter((f) => /\.ts$/.test(f) && !f.startsWith("node/"));
+    expect(files).toEqual(expect.arrayContaining(["agent/catalog.ts", "agent/ipvs.ts", "errors.ts", "backoff.ts", "dashboard/live.ts"]));
     for (const f of files) {
-      const src = readFileSync(new URL(f, dir), "utf8");
+      const src = readFileSync(new URL(f, root), "utf8");
       expect(src, f).not.toMatch(/from\s+"node:|require\(/);
     }
   });

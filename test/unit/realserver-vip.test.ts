@@ -5,9 +5,9 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { IpCommandError, ipInNetns, type RunIp } from "../../agent/realserver/ip-command.ts";
-import { drReadiness } from "../../agent/realserver/readiness.ts";
-import { bindVip, RealServerError, unbindVip } from "../../agent/realserver/vip.ts";
+import { IpCommandError, ipInNetns, type RunIp } from "@/agent/realserver/ip-command.ts";
+import { drReadiness } from "@/agent/realserver/readiness.ts";
+import { bindVip, RealServerError, unbindVip } from "@/agent/realserver/vip.ts";
 
 function fakeIp(initial: { local: string; prefixlen: number; family: "inet" | "inet6" }[] = []) {
   const addrs = [{ family: "inet", local: "127.0.0.1", prefixlen: 8 }, { family: "inet6", local: "::1", prefixlen: 128 }, ...initial];

@@ -5,10 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { RulesApplyError, RulesValidationError, applyRules, previewRules } from "../../agent/rules/apply.ts";
-import { applyAndSave, restoreRules, saveRules } from "../../agent/rules/save-file.ts";
-import type { ServiceRules } from "../../protocol/ipvsadm/names.ts";
-import { formatSave, parseRestore } from "../../protocol/ipvsadm/save.ts";
+import { RulesApplyError, RulesValidationError, applyRules, previewRules } from "@/agent/rules/apply.ts";
+import { applyAndSave, restoreRules, saveRules } from "@/agent/rules/save-file.ts";
+import type { ServiceRules } from "@/protocol/ipvsadm/names.ts";
+import { formatSave, parseRestore } from "@/protocol/ipvsadm/save.ts";
 import { serviceRulesArb } from "./ipvsadm-arbitraries.ts";
 import { BatchingFakeIpvs, FakeIpvs } from "./agent-ws-fakes.ts";
 

@@ -1,9 +1,9 @@
 // --restore at boot leaves refused lines out and restores the rest (agent/rules/boot-restore.ts),
 // over the real import (agent/rules/import.ts) and the fake kernel table.
 import { describe, expect, it } from "vitest";
-import { RESTORE_ROUNDS, restoreLeavingOutRefused } from "../../agent/rules/boot-restore.ts";
-import { importRules } from "../../agent/rules/import.ts";
-import type { ResultData } from "../../protocol/messages.ts";
+import { RESTORE_ROUNDS, restoreLeavingOutRefused } from "@/agent/rules/boot-restore.ts";
+import { importRules } from "@/agent/rules/import.ts";
+import type { ResultData } from "@/protocol/agent/catalog.ts";
 
 type RulesImported = ResultData<"rules.import">;
 import { FakeIpvs } from "./agent-ws-fakes.ts";

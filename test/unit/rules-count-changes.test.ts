@@ -1,9 +1,9 @@
 // countChanges (the "counts" report of rules.import) agrees with counting diffRules' entries.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { countChanges } from "../../agent/rules/count-changes.ts";
-import type { ServiceRules } from "../../protocol/ipvsadm/names.ts";
-import { diffRules } from "../../protocol/rules-diff.ts";
+import { countChanges } from "@/agent/rules/count-changes.ts";
+import type { ServiceRules } from "@/protocol/ipvsadm/names.ts";
+import { diffRules } from "@/protocol/rules-diff.ts";
 import { serviceRulesArb } from "./ipvsadm-arbitraries.ts";
 
 function counted(live: ServiceRules[], proposed: ServiceRules[]) {

@@ -2,11 +2,11 @@
 // set, give the proposed set; the order does not depend on input order; changed fields are named.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { ServiceRules } from "../../protocol/ipvsadm/names.ts";
-import { destKeyString, serviceKeyString } from "../../protocol/ipvsadm/ruleset.ts";
-import { diffRules } from "../../protocol/rules-diff.ts";
-import { importRules } from "../../agent/rules/import.ts";
-import { configsOnly, repairTo } from "../../agent/rules/repair.ts";
+import type { ServiceRules } from "@/protocol/ipvsadm/names.ts";
+import { destKeyString, serviceKeyString } from "@/protocol/ipvsadm/ruleset.ts";
+import { diffRules } from "@/protocol/rules-diff.ts";
+import { importRules } from "@/agent/rules/import.ts";
+import { configsOnly, repairTo } from "@/agent/rules/repair.ts";
 import { FakeIpvs } from "./agent-ws-fakes.ts";
 import { serviceArb, serviceRulesArb } from "./ipvsadm-arbitraries.ts";
 

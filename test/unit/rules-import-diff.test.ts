@@ -4,13 +4,13 @@
 // preview shows as a change. Checked with the agent's own apply code on the fake kernel table.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { applyRules } from "../../agent/rules/apply.ts";
-import { exportRules, importRules } from "../../agent/rules/import.ts";
-import type { Destination, ServiceConfig } from "../../protocol/ipvs.ts";
-import type { ServiceRules } from "../../protocol/ipvsadm/names.ts";
-import { destKeyString, serviceKeyString } from "../../protocol/ipvsadm/ruleset.ts";
-import { formatSave, parseRestore } from "../../protocol/ipvsadm/save.ts";
-import { diffRules, diffRulesMerge } from "../../protocol/rules-diff.ts";
+import { applyRules } from "@/agent/rules/apply.ts";
+import { exportRules, importRules } from "@/agent/rules/import.ts";
+import type { Destination, ServiceConfig } from "@/protocol/ipvs.ts";
+import type { ServiceRules } from "@/protocol/ipvsadm/names.ts";
+import { destKeyString, serviceKeyString } from "@/protocol/ipvsadm/ruleset.ts";
+import { formatSave, parseRestore } from "@/protocol/ipvsadm/save.ts";
+import { diffRules, diffRulesMerge } from "@/protocol/rules-diff.ts";
 import { FakeIpvs } from "./agent-ws-fakes.ts";
 import { destinationArb, serviceArb, serviceRulesArb } from "./ipvsadm-arbitraries.ts";
 

@@ -1,7 +1,7 @@
 // rules.import / rules.export / rules.diff semantics over the interface-level fake client.
 import { describe, expect, it } from "vitest";
-import { diffSource, exportRules, importRules } from "../../agent/rules/import.ts";
-import type { RulesSource } from "../../protocol/messages-rules.ts";
+import { diffSource, exportRules, importRules } from "@/agent/rules/import.ts";
+import type { RulesSource } from "@/protocol/agent/rules.ts";
 import { FakeIpvs } from "./agent-ws-fakes.ts";
 
 const text = (t: string): RulesSource => ({ format: "ipvsadm", text: t });

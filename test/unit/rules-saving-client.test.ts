@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Service, ServiceState } from "../../protocol/ipvs.ts";
-import type { IpvsClient } from "../../agent/ipvs/types.ts";
-import { withSaveFile } from "../../agent/rules/saving-client.ts";
+import type { Service, ServiceState } from "@/protocol/ipvs.ts";
+import type { IpvsClient } from "@/agent/ipvs/types.ts";
+import { withSaveFile } from "@/agent/rules/saving-client.ts";
 
 const stats = { conns: 0, inPkts: 0, outPkts: 0, inBytes: 0, outBytes: 0, cps: 0, inPps: 0, outPps: 0, inBps: 0, outBps: 0 };
 

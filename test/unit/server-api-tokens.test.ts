@@ -6,8 +6,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { ApiTokenCreated, ApiTokenView } from "../../protocol/dashboard-tokens.ts";
-import type { DirectorView } from "../../protocol/dashboard.ts";
+import type { ApiTokenCreated, ApiTokenView } from "@/protocol/dashboard/tokens.ts";
+import type { DirectorView } from "@/protocol/dashboard/index.ts";
 import type { Harness } from "./agent-ws-harness.ts";
 import { type TestServer, agents, closeTestServer, registration, startServer, until } from "./server-helpers.ts";
 

@@ -7,8 +7,8 @@
 import { request } from "node:http";
 import type { ServerResponse } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
-import type { AuditEntry } from "../../protocol/dashboard.ts";
-import { AUDIT_CSV_COLUMNS, csvField } from "../../server/http/routes-audit.ts";
+import type { AuditEntry } from "@/protocol/dashboard/index.ts";
+import { AUDIT_CSV_COLUMNS, csvField } from "@/server/http/routes-audit.ts";
 import { type TestServer, closeTestServer, startServer } from "./server-helpers.ts";
 
 let s: TestServer | undefined;

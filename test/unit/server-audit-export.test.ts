@@ -3,7 +3,7 @@
 // commit 09e2efb, from these rows): CSV quoting and formula guards, JSON layout, filters,
 // paging below an id, and empty exports; also with pages of 1 and 2 rows (page boundaries).
 import { afterEach, describe, expect, it } from "vitest";
-import type { AuditLog } from "../../server/store/audit.ts";
+import type { AuditLog } from "@/server/store/audit.ts";
 import { type TestServer, closeTestServer, startServer } from "./server-helpers.ts";
 
 let s: TestServer | undefined;

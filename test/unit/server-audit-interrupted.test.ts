@@ -5,9 +5,9 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { AUDIT_INTERRUPTED_RESULT, type AuditEntry, auditErrorMessage, auditOutcome } from "../../protocol/dashboard.ts";
-import { AuditLog } from "../../server/store/audit.ts";
-import { openDatabase } from "../../server/store/db.ts";
+import { AUDIT_INTERRUPTED_RESULT, type AuditEntry, auditErrorMessage, auditOutcome } from "@/protocol/dashboard/index.ts";
+import { AuditLog } from "@/server/store/audit.ts";
+import { openDatabase } from "@/server/store/db.ts";
 import { type TestServer, removeDir, startServer } from "./server-helpers.ts";
 
 let s: TestServer | undefined;

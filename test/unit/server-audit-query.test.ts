@@ -5,8 +5,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { AuditLog } from "../../server/store/audit.ts";
-import { type Db, openDatabase } from "../../server/store/db.ts";
+import { AuditLog } from "@/server/store/audit.ts";
+import { type Db, openDatabase } from "@/server/store/db.ts";
 import { removeDir } from "./server-helpers.ts";
 
 let db: Db | undefined;

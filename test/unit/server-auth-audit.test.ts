@@ -3,8 +3,8 @@
 // filters; and user management (roles, password resets and deletions end sessions).
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
-import type { AuditEntry, UserView } from "../../protocol/dashboard.ts";
-import { AUDIT_CSV_COLUMNS, csvField } from "../../server/http/routes-audit.ts";
+import type { AuditEntry, UserView } from "@/protocol/dashboard/index.ts";
+import { AUDIT_CSV_COLUMNS, csvField } from "@/server/http/routes-audit.ts";
 import type { Harness } from "./agent-ws-harness.ts";
 import { type TestServer, agents, closeTestServer, registration, startServer, until } from "./server-helpers.ts";
 

@@ -3,7 +3,7 @@
 // expiry) is closed with 4401.
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { CLOSE_SESSION_ENDED } from "../../server/live/hub.ts";
+import { CLOSE_SESSION_ENDED } from "@/server/live/hub.ts";
 import { LivePeer, type TestServer, removeDir, startServer, until } from "./server-helpers.ts";
 
 let s: TestServer | undefined;

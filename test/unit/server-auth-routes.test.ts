@@ -2,8 +2,8 @@
 // the route's minimum gets 403, the minimum role gets past the check; and the table has no
 // entry without a route (nor a route without an entry: the router refuses to register it).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROUTE_ACCESS } from "../../server/auth/policy.ts";
-import { Router } from "../../server/http/router.ts";
+import { ROUTE_ACCESS } from "@/server/auth/policy.ts";
+import { Router } from "@/server/http/router.ts";
 import { type Client, type TestServer, removeDir, startServer } from "./server-helpers.ts";
 
 const ROLES = ["viewer", "operator", "admin"] as const;

@@ -1,7 +1,7 @@
 // Sign-in, cookies, CSRF and origin checks, session expiry, login throttling and the
 // first-run setup, over real HTTP against the whole server on port 0.
 import { afterEach, describe, expect, it } from "vitest";
-import type { SessionView } from "../../protocol/dashboard.ts";
+import type { SessionView } from "@/protocol/dashboard/index.ts";
 import { ADMIN, type TestServer, login, removeDir, startServer } from "./server-helpers.ts";
 
 let s: TestServer | undefined;

@@ -3,7 +3,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { ConfigError, loadConfigFile, parseServerArgs, readAdminPassword } from "../../server/config.ts";
+import { ConfigError, loadConfigFile, parseServerArgs, readAdminPassword } from "@/server/config.ts";
 import { type TestServer, closeTestServer, startServer, tempDirs } from "./server-helpers.ts";
 
 let s: TestServer | undefined;

@@ -4,7 +4,7 @@
 // follows the EWMA drain rate; unknown while nothing leaves.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type DrainCounts, type EtaState, STEP_FRACTION, STEP_MIN_S, TAIL_BOUND_S, etaStep, tailBoundOf } from "../../server/drain/eta.ts";
+import { type DrainCounts, type EtaState, STEP_FRACTION, STEP_MIN_S, TAIL_BOUND_S, etaStep, tailBoundOf } from "@/server/drain/eta.ts";
 
 const B = TAIL_BOUND_S.tcp;
 

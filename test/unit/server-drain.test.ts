@@ -3,8 +3,8 @@
 // weight, remove deletes the real server; group drains roll back on failure; a restarted
 // server resumes a running job from SQLite.
 import { afterEach, describe, expect, it } from "vitest";
-import type { DirectorDetailView, DrainJob } from "../../protocol/dashboard.ts";
-import type { DestinationState } from "../../protocol/ipvs.ts";
+import type { DirectorDetailView, DrainJob } from "@/protocol/dashboard/index.ts";
+import type { DestinationState } from "@/protocol/ipvs.ts";
 import type { Harness } from "./agent-ws-harness.ts";
 import { ErrnoError } from "./agent-ws-fakes.ts";
 import { type TestServer, agents, registration, removeDir, startServer, until } from "./server-helpers.ts";

@@ -5,9 +5,9 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { buildRegistry } from "../../agent/handlers/handler-modules.ts";
-import type { RunIp } from "../../agent/realserver/ip-command.ts";
-import type { FleetReadinessView } from "../../protocol/dashboard-fleet-readiness.ts";
+import { buildRegistry } from "@/agent/handlers/handler-modules.ts";
+import type { RunIp } from "@/agent/realserver/ip-command.ts";
+import type { FleetReadinessView } from "@/protocol/dashboard/fleet-readiness.ts";
 import { type Harness, startHarness } from "./agent-ws-harness.ts";
 import { agents, registration, removeDir, startServer, type TestServer, until } from "./server-helpers.ts";
 

@@ -7,7 +7,7 @@
 import fc from "fast-check";
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LiveServerMessage } from "../../protocol/dashboard.ts";
+import { LiveServerMessage } from "@/protocol/dashboard/index.ts";
 import type { Harness } from "./agent-ws-harness.ts";
 import { badSegment, deepJson } from "./server-fuzz-kit.ts";
 import { DEST, SVC, SVC_KEY } from "./server-fuzz-routes.ts";

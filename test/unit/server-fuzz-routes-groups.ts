@@ -4,9 +4,9 @@
 // does not exist (another group, service or real server), or a change the member refuses
 // (a service or real server that already exists). Never a valid change of the real table.
 import fc from "fast-check";
-import { AdoptRequest, MakeIdenticalRequest, RulesTextRequest } from "../../protocol/dashboard.ts";
-import { Destination, Service } from "../../protocol/ipvs.ts";
-import { DestinationConfigPatch, ServiceConfigPatch } from "../../protocol/messages-ipvs.ts";
+import { AdoptRequest, MakeIdenticalRequest, RulesTextRequest } from "@/protocol/dashboard/index.ts";
+import { Destination, Service } from "@/protocol/ipvs.ts";
+import { DestinationConfigPatch, ServiceConfigPatch } from "@/protocol/agent/ipvs.ts";
 import {
   DEST,
   DEST_KEY,

@@ -4,7 +4,7 @@
 // that fails the route's schema (the agent's own, filtered with it so no case is valid), or a
 // target that does not exist / is malformed with any body. Never a valid change.
 import fc from "fast-check";
-import { RealServerHealthSettings, ServiceHealthSettings } from "../../protocol/dashboard-health.ts";
+import { RealServerHealthSettings, ServiceHealthSettings } from "@/protocol/dashboard/health.ts";
 import { badAddress } from "./server-fuzz-kit.ts";
 import { DEST_KEY, type RouteFuzz, SVC_KEY, anyBody, invalidFor, notReal, otherDest, otherService, req } from "./server-fuzz-routes.ts";
 

@@ -4,8 +4,8 @@
 // that are not lvsctl's, payloads that fail the agent's schema, directors and groups that do
 // not exist. Never a valid change: the table and its version stay as they were.
 import fc from "fast-check";
-import { ApiTokenCreate } from "../../protocol/dashboard-tokens.ts";
-import { CATALOG } from "../../protocol/messages.ts";
+import { ApiTokenCreate } from "@/protocol/dashboard/tokens.ts";
+import { CATALOG } from "@/protocol/agent/catalog.ts";
 import { badSegment } from "./server-fuzz-kit.ts";
 import { type RouteFuzz, anyBody, invalidFor, notReal, query, req } from "./server-fuzz-routes.ts";
 

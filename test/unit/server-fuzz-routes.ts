@@ -16,10 +16,10 @@ import {
   UserCreate,
   TrustAccept,
   UserPatch,
-} from "../../protocol/dashboard.ts";
-import { Destination, Service } from "../../protocol/ipvs.ts";
-import { SysctlSet } from "../../protocol/messages-host.ts";
-import { DestinationConfigPatch, ServiceConfigPatch } from "../../protocol/messages-ipvs.ts";
+} from "@/protocol/dashboard/index.ts";
+import { Destination, Service } from "@/protocol/ipvs.ts";
+import { SysctlSet } from "@/protocol/agent/host.ts";
+import { DestinationConfigPatch, ServiceConfigPatch } from "@/protocol/agent/ipvs.ts";
 import { type FuzzRequest, badAddress, badPort, badScheduler, badSegment, bodyText, brokenBody, deepJson, hugeJson } from "./server-fuzz-kit.ts";
 
 /** server/http/routes-auth.ts's body of POST /api/auth/password */

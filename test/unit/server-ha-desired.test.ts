@@ -5,12 +5,12 @@
 // the member's lines, gives the desired lines.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { ServiceState } from "../../protocol/ipvs.ts";
-import type { ServiceRules } from "../../protocol/ipvsadm/names.ts";
-import { DirectorState } from "../../server/agents/director-state.ts";
-import { type TableOp, inverseOps, opOfChange } from "../../server/agents/table-ops.ts";
-import { applyToDesired, changesToDesired, desiredText, desiredVersion, saveTextDiff, tableOfState } from "../../server/groups/desired.ts";
-import type { DesiredTable } from "../../server/store/groups.ts";
+import type { ServiceState } from "@/protocol/ipvs.ts";
+import type { ServiceRules } from "@/protocol/ipvsadm/names.ts";
+import { DirectorState } from "@/server/agents/director-state.ts";
+import { type TableOp, inverseOps, opOfChange } from "@/server/agents/table-ops.ts";
+import { applyToDesired, changesToDesired, desiredText, desiredVersion, saveTextDiff, tableOfState } from "@/server/groups/desired.ts";
+import type { DesiredTable } from "@/server/store/groups.ts";
 import { serviceRulesArb } from "./ipvsadm-arbitraries.ts";
 
 const zero = { conns: 0, inPkts: 0, outPkts: 0, inBytes: 0, outBytes: 0, cps: 0, inPps: 0, outPps: 0, inBps: 0, outBps: 0 };

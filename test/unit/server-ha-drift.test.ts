@@ -3,9 +3,9 @@
 // lists exactly what a real run applies, and the run applies only those changes (no flush, so
 // the counters of the rest survive) after which both members export byte-identical tables.
 import { afterEach, describe, expect, it } from "vitest";
-import { type AuditEntry, DrainJob, GroupDrift, GroupsView, MakeIdenticalResult } from "../../protocol/dashboard.ts";
+import { type AuditEntry, DrainJob, GroupDrift, GroupsView, MakeIdenticalResult } from "@/protocol/dashboard/index.ts";
 import { LivePeer, until } from "./server-helpers.ts";
-import { apply } from "../../protocol/merge-patch.ts";
+import { apply } from "@/protocol/merge-patch.ts";
 import { GROUP, type Pair, SVC2_KEY, SVC_KEY, groups, startPair } from "./server-ha-pair.ts";
 
 let p: Pair | undefined;

@@ -2,13 +2,13 @@
 // handlers over a status the test drives (VRRP transitions, keepalived dying), added to the
 // real agent's handler registry beside the IPVS, stats and rules handlers over FakeIpvs. An
 // agent without this module answers `unsupported` for ha.*, like an agent without HA.
-import { HandlerRegistry } from "../../agent/handlers/registry.ts";
-import { ipvsHandlers } from "../../agent/handlers/ipvs.ts";
-import type { HandlerMap, Subscription } from "../../agent/handlers/context.ts";
-import { createHandlers as rulesHandlers } from "../../agent/handlers/rules.ts";
-import { statsHandlers } from "../../agent/handlers/stats.ts";
-import type { HaStatus, VrrpState } from "../../protocol/ha.ts";
-import { ProtocolError } from "../../protocol/errors.ts";
+import { HandlerRegistry } from "@/agent/handlers/registry.ts";
+import { ipvsHandlers } from "@/agent/handlers/ipvs.ts";
+import type { HandlerMap, Subscription } from "@/agent/handlers/context.ts";
+import { createHandlers as rulesHandlers } from "@/agent/handlers/rules.ts";
+import { statsHandlers } from "@/agent/handlers/stats.ts";
+import type { HaStatus, VrrpState } from "@/protocol/ha.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
 import { FakeIpvs } from "./agent-ws-fakes.ts";
 import { type Harness, startHarness } from "./agent-ws-harness.ts";
 

@@ -3,7 +3,7 @@
 // already changed and leaves the desired table as it was; stale versions are 409; agents
 // that answer `unsupported` for ha.* are members without HA, not errors; roles are enforced.
 import { afterEach, describe, expect, it } from "vitest";
-import { type AuditEntry, GroupChangeRefusal, GroupDetailView, GroupVersionConflict, GroupsView } from "../../protocol/dashboard.ts";
+import { type AuditEntry, GroupChangeRefusal, GroupDetailView, GroupVersionConflict, GroupsView } from "@/protocol/dashboard/index.ts";
 import { TOKEN } from "./agent-ws-harness.ts";
 import { haAgent } from "./server-ha-fakes.ts";
 import { D, GROUP, type Pair, S, SVC_KEY, groups, seedTable, startPair } from "./server-ha-pair.ts";

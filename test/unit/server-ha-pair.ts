@@ -1,8 +1,8 @@
 // The HA server tests' fixture: two (or more) director agents over FakeIpvs with the same
 // table (SVC with DEST, and SVC2), in group "ha", dir1 VRRP MASTER, dir2 BACKUP (or agents
 // without HA support), registered with a test server; waits until the group is seeded.
-import type { GroupsView } from "../../protocol/dashboard.ts";
-import type { VrrpState } from "../../protocol/ha.ts";
+import type { GroupsView } from "@/protocol/dashboard/index.ts";
+import type { VrrpState } from "@/protocol/ha.ts";
 import { TOKEN } from "./agent-ws-harness.ts";
 import type { FakeIpvs } from "./agent-ws-fakes.ts";
 import { type HaAgent, haAgent } from "./server-ha-fakes.ts";

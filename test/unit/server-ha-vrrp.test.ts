@@ -3,8 +3,8 @@
 // "vrrp", from/to/time); keepalived dying shows with its error; after a relink the link
 // subscribes again, and a transition that happened while it was down is audited once.
 import { afterEach, describe, expect, it } from "vitest";
-import type { AuditEntry, FleetView, GroupsView } from "../../protocol/dashboard.ts";
-import { apply } from "../../protocol/merge-patch.ts";
+import type { AuditEntry, FleetView, GroupsView } from "@/protocol/dashboard/index.ts";
+import { apply } from "@/protocol/merge-patch.ts";
 import { startHarness } from "./agent-ws-harness.ts";
 import { GROUP, type Pair, startPair } from "./server-ha-pair.ts";
 import { LivePeer, until } from "./server-helpers.ts";

@@ -4,13 +4,13 @@
 // the IPVS, stats and rules handlers over FakeIpvs. The agent's registry validates every
 // payload with the catalog's schemas (protocol/health.ts), as the real agent does; an agent
 // without this module answers `unsupported` for health.*, like one without health checks.
-import type { HandlerMap, Subscription } from "../../agent/handlers/context.ts";
-import { ipvsHandlers } from "../../agent/handlers/ipvs.ts";
-import { HandlerRegistry } from "../../agent/handlers/registry.ts";
-import { createHandlers as rulesHandlers } from "../../agent/handlers/rules.ts";
-import { statsHandlers } from "../../agent/handlers/stats.ts";
-import { ProtocolError } from "../../protocol/errors.ts";
-import type { HealthConfig, HealthStatus, RsHealthState, RsHealthStatus } from "../../protocol/health.ts";
+import type { HandlerMap, Subscription } from "@/agent/handlers/context.ts";
+import { ipvsHandlers } from "@/agent/handlers/ipvs.ts";
+import { HandlerRegistry } from "@/agent/handlers/registry.ts";
+import { createHandlers as rulesHandlers } from "@/agent/handlers/rules.ts";
+import { statsHandlers } from "@/agent/handlers/stats.ts";
+import { ProtocolError } from "@/protocol/errors.ts";
+import type { HealthConfig, HealthStatus, RsHealthState, RsHealthStatus } from "@/protocol/health.ts";
 import { FakeIpvs } from "./agent-ws-fakes.ts";
 import { type Harness, startHarness } from "./agent-ws-harness.ts";
 

@@ -3,8 +3,8 @@
 // intent weight kept for a held-out real server, service settings that keep the real servers,
 // removal, MISC_CHECK refused unless the agent allows scripts, and an agent without health.
 import { afterEach, describe, expect, it } from "vitest";
-import type { DirectorHealthView } from "../../protocol/dashboard-health.ts";
-import type { HealthConfig } from "../../protocol/health.ts";
+import type { DirectorHealthView } from "@/protocol/dashboard/health.ts";
+import type { HealthConfig } from "@/protocol/health.ts";
 import { type HealthAgent, healthAgent } from "./server-health-fakes.ts";
 import { type TestServer, closeTestServer, registration, startServer, until } from "./server-helpers.ts";
 

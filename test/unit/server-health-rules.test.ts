@@ -5,11 +5,11 @@
 // (audited as rules.import with the format), and the export is keepalived.conf with the checks.
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { buildRegistry } from "../../agent/handlers/handler-modules.ts";
-import { withHealthIntent } from "../../agent/health/intent-client.ts";
-import { HealthManager } from "../../agent/health/manager.ts";
-import type { AuditEntry } from "../../protocol/dashboard.ts";
-import type { DirectorHealthView } from "../../protocol/dashboard-health.ts";
+import { buildRegistry } from "@/agent/handlers/handler-modules.ts";
+import { withHealthIntent } from "@/agent/health/intent-client.ts";
+import { HealthManager } from "@/agent/health/manager.ts";
+import type { AuditEntry } from "@/protocol/dashboard/index.ts";
+import type { DirectorHealthView } from "@/protocol/dashboard/health.ts";
 import { FakeIpvs } from "./agent-ws-fakes.ts";
 import { type Harness, startHarness } from "./agent-ws-harness.ts";
 import { type TestServer, closeTestServer, registration, startServer, until } from "./server-helpers.ts";

@@ -4,9 +4,9 @@
 // server watched are not, a flapping server's transitions are aggregated, and latencies of
 // check results are on the "health:<id>:<service>" topic.
 import { afterEach, describe, expect, it } from "vitest";
-import type { AuditEntry } from "../../protocol/dashboard.ts";
-import type { DirectorHealthView, HealthLatencyView } from "../../protocol/dashboard-health.ts";
-import { apply } from "../../protocol/merge-patch.ts";
+import type { AuditEntry } from "@/protocol/dashboard/index.ts";
+import type { DirectorHealthView, HealthLatencyView } from "@/protocol/dashboard/health.ts";
+import { apply } from "@/protocol/merge-patch.ts";
 import { type HealthAgent, healthAgent } from "./server-health-fakes.ts";
 import { LivePeer, type TestServer, closeTestServer, registration, startServer, until } from "./server-helpers.ts";
 

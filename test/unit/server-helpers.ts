@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import WebSocket from "ws";
-import { type RunningServer, type ServerOptions, createServer } from "../../server/http/server.ts";
+import { type RunningServer, type ServerOptions, createServer } from "@/server/http/server.ts";
 import { type Harness, TOKEN, startHarness } from "./agent-ws-harness.ts";
 
 export { TOKEN };

@@ -7,12 +7,12 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { History, SeriesColumns } from "../../protocol/dashboard.ts";
-import { downsample, MAX_POINTS } from "../../server/history/downsample.ts";
-import { FIELDS } from "../../server/history/series.ts";
-import { HistorySource } from "../../server/history/source.ts";
-import { HistoryStore } from "../../server/history/store.ts";
-import { type Db, openDatabase } from "../../server/store/db.ts";
+import type { History, SeriesColumns } from "@/protocol/dashboard/index.ts";
+import { downsample, MAX_POINTS } from "@/server/history/downsample.ts";
+import { FIELDS } from "@/server/history/series.ts";
+import { HistorySource } from "@/server/history/source.ts";
+import { HistoryStore } from "@/server/history/store.ts";
+import { type Db, openDatabase } from "@/server/store/db.ts";
 import { removeDir } from "./server-helpers.ts";
 
 let db: Db | undefined;

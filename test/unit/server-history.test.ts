@@ -6,10 +6,10 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { History, TrafficPoint } from "../../protocol/dashboard.ts";
-import { HistoryStore } from "../../server/history/store.ts";
-import { FIELDS, emptyMinute, fromBlob, mergeMinutes, toBlob, writePoint } from "../../server/history/series.ts";
-import { type Db, openDatabase } from "../../server/store/db.ts";
+import type { History, TrafficPoint } from "@/protocol/dashboard/index.ts";
+import { HistoryStore } from "@/server/history/store.ts";
+import { FIELDS, emptyMinute, fromBlob, mergeMinutes, toBlob, writePoint } from "@/server/history/series.ts";
+import { type Db, openDatabase } from "@/server/store/db.ts";
 import type { Harness } from "./agent-ws-harness.ts";
 import { type TestServer, agents, registration, removeDir, startServer, until } from "./server-helpers.ts";
 

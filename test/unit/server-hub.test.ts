@@ -4,7 +4,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import WebSocket from "ws";
 import { afterEach, describe, expect, it } from "vitest";
-import { LiveHub } from "../../server/live/hub.ts";
+import { LiveHub } from "@/server/live/hub.ts";
 import { until } from "./server-helpers.ts";
 
 const cleanups: (() => void)[] = [];

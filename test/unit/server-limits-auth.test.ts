@@ -2,9 +2,9 @@
 // from a locked address (each makes a key) and the refusal buckets under a spray of source
 // addresses within one minute (beyond the cap they share one bucket per action, "*").
 import { describe, expect, it } from "vitest";
-import { LoginLimiter } from "../../server/auth/rate-limit.ts";
-import type { AuditStart } from "../../server/store/audit.ts";
-import { RefusalAggregator } from "../../server/store/audit-refusals.ts";
+import { LoginLimiter } from "@/server/auth/rate-limit.ts";
+import type { AuditStart } from "@/server/store/audit.ts";
+import { RefusalAggregator } from "@/server/store/audit-refusals.ts";
 
 describe("limits of the anonymous side", () => {
   it("login throttling keeps at most maxEntries keys under a spray; a live lock of a recent key holds", () => {

@@ -5,10 +5,10 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { TrafficPoint } from "../../protocol/dashboard.ts";
-import { HistoryStore } from "../../server/history/store.ts";
-import { LimitCounters } from "../../server/limits.ts";
-import { type Db, openDatabase } from "../../server/store/db.ts";
+import type { TrafficPoint } from "@/protocol/dashboard/index.ts";
+import { HistoryStore } from "@/server/history/store.ts";
+import { LimitCounters } from "@/server/limits.ts";
+import { type Db, openDatabase } from "@/server/store/db.ts";
 import { removeDir } from "./server-helpers.ts";
 
 let db: Db | undefined;

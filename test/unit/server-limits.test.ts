@@ -4,12 +4,12 @@
 // and a reason, the open ones keep working), and the agent subscriptions the server holds
 // (one stats subscription per link, however many browser topics watch the director).
 import { afterEach, describe, expect, it } from "vitest";
-import type { DrainJob } from "../../protocol/dashboard.ts";
-import { ipvsHandlers } from "../../agent/handlers/ipvs.ts";
-import { HandlerRegistry } from "../../agent/handlers/registry.ts";
-import { statsHandlers } from "../../agent/handlers/stats.ts";
-import type { HandlerMap } from "../../agent/handlers/context.ts";
-import { CLOSE_TOO_MANY_SOCKETS } from "../../server/live/hub.ts";
+import type { DrainJob } from "@/protocol/dashboard/index.ts";
+import { ipvsHandlers } from "@/agent/handlers/ipvs.ts";
+import { HandlerRegistry } from "@/agent/handlers/registry.ts";
+import { statsHandlers } from "@/agent/handlers/stats.ts";
+import type { HandlerMap } from "@/agent/handlers/context.ts";
+import { CLOSE_TOO_MANY_SOCKETS } from "@/server/live/hub.ts";
 import { type Harness, startHarness } from "./agent-ws-harness.ts";
 import { FakeIpvs } from "./agent-ws-fakes.ts";
 import { LivePeer, type TestServer, agents, closeTestServer, registration, startServer, until } from "./server-helpers.ts";

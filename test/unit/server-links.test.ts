@@ -3,8 +3,8 @@
 // comes back by itself; a wrong token shows unauthorized.
 import { type Server, Socket, createServer as createTcpServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import type { FleetView } from "../../protocol/dashboard.ts";
-import { apply } from "../../protocol/merge-patch.ts";
+import type { FleetView } from "@/protocol/dashboard/index.ts";
+import { apply } from "@/protocol/merge-patch.ts";
 import { type Harness, startHarness } from "./agent-ws-harness.ts";
 import { LivePeer, type TestServer, registration, removeDir, startServer, until } from "./server-helpers.ts";
 

@@ -3,7 +3,7 @@
 // messages answered with errors, never a crash; other upgrade paths refused.
 import WebSocket from "ws";
 import { afterEach, describe, expect, it } from "vitest";
-import { apply } from "../../protocol/merge-patch.ts";
+import { apply } from "@/protocol/merge-patch.ts";
 import type { Harness } from "./agent-ws-harness.ts";
 import { LivePeer, type TestServer, agents, registration, removeDir, startServer, until } from "./server-helpers.ts";
 

@@ -1,7 +1,7 @@
 // REST against real agents over FakeIpvs: registration, services and real servers (happy
 // paths, validation, relayed kernel errors, offline directors), and the audit trail.
 import { afterEach, describe, expect, it } from "vitest";
-import type { DirectorInfo, DirectorView } from "../../protocol/dashboard.ts";
+import type { DirectorInfo, DirectorView } from "@/protocol/dashboard/index.ts";
 import type { Harness } from "./agent-ws-harness.ts";
 import { type TestServer, agents, closeTestServer, registration, startServer, until } from "./server-helpers.ts";
 

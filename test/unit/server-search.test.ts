@@ -2,9 +2,9 @@
 // a piece of "addr:port", IPv6 spellings) against hand-made tables, then the route against a
 // server with one director agent and one realserver agent.
 import { afterEach, describe, expect, it } from "vitest";
-import type { SearchResults } from "../../protocol/dashboard-search.ts";
-import type { ServiceKey } from "../../protocol/ipvs.ts";
-import { type SearchableDirector, searchFleet, searchMatcher } from "../../server/http/routes-search.ts";
+import type { SearchResults } from "@/protocol/dashboard/search.ts";
+import type { ServiceKey } from "@/protocol/ipvs.ts";
+import { type SearchableDirector, searchFleet, searchMatcher } from "@/server/http/routes-search.ts";
 import type { Harness } from "./agent-ws-harness.ts";
 import { agents, closeTestServer, registration, startServer, type TestServer, until } from "./server-helpers.ts";
 

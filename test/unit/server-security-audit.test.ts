@@ -9,9 +9,9 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import WebSocket from "ws";
 import { afterEach, describe, expect, it } from "vitest";
-import { archiveAudit } from "../../server/store/audit-archive.ts";
-import { AuditLog } from "../../server/store/audit.ts";
-import { openDatabase } from "../../server/store/db.ts";
+import { archiveAudit } from "@/server/store/audit-archive.ts";
+import { AuditLog } from "@/server/store/audit.ts";
+import { openDatabase } from "@/server/store/db.ts";
 import { type TestServer, closeTestServer, startServer, tempDirs } from "./server-helpers.ts";
 
 let s: TestServer | undefined;

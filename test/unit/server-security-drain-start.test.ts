@@ -3,7 +3,7 @@
 // (an error after applying, a link lost after sending) is rolled back like the others, or,
 // when that cannot be done, kept in the job for the operator to undrain.
 import { afterEach, describe, expect, it } from "vitest";
-import type { DrainJob, DrainsView } from "../../protocol/dashboard.ts";
+import type { DrainJob, DrainsView } from "@/protocol/dashboard/index.ts";
 import type { Harness } from "./agent-ws-harness.ts";
 import { type TestServer, agents, registration, removeDir, startServer, until } from "./server-helpers.ts";
 

@@ -4,7 +4,7 @@
 // accepts only paths of this site.
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
-import { sameOriginPath } from "../../protocol/safe-redirect.ts";
+import { sameOriginPath } from "@/protocol/safe-redirect.ts";
 import { type TestServer, removeDir, startServer } from "./server-helpers.ts";
 
 let s: TestServer | undefined;

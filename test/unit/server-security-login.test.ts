@@ -3,9 +3,9 @@
 // lock is per (address, username) and per address, so an attacker cannot lock the admin out
 // from elsewhere; X-Forwarded-For counts only from a configured trusted proxy.
 import { afterEach, describe, expect, it } from "vitest";
-import { ClientAddresses } from "../../server/auth/client-address.ts";
-import { LoginLimiter } from "../../server/auth/rate-limit.ts";
-import { ConfigError, parseServerArgs } from "../../server/config.ts";
+import { ClientAddresses } from "@/server/auth/client-address.ts";
+import { LoginLimiter } from "@/server/auth/rate-limit.ts";
+import { ConfigError, parseServerArgs } from "@/server/config.ts";
 import { ADMIN, type TestServer, removeDir, startServer } from "./server-helpers.ts";
 
 let s: TestServer | undefined;

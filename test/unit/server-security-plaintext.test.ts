@@ -8,11 +8,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_TLS_DIR, parseAgentArgs } from "../../agent/args.ts";
-import { loadOrCreateIdentity } from "../../agent/tls/self-signed.ts";
-import { AgentClient } from "../../protocol/agent-client.ts";
-import type { DirectorInfo } from "../../protocol/dashboard.ts";
-import { agentUrlSecurity, isLoopbackHost, plaintextRefusal } from "../../protocol/plaintext.ts";
+import { DEFAULT_TLS_DIR, parseAgentArgs } from "@/agent/args.ts";
+import { loadOrCreateIdentity } from "@/agent/tls/self-signed.ts";
+import { AgentClient } from "@/protocol/node/agent-client.ts";
+import type { DirectorInfo } from "@/protocol/dashboard/index.ts";
+import { agentUrlSecurity, isLoopbackHost, plaintextRefusal } from "@/protocol/plaintext.ts";
 import { type Harness, TOKEN, startHarness } from "./agent-ws-harness.ts";
 import { type TestServer, removeDir, startServer, until } from "./server-helpers.ts";
 

@@ -5,9 +5,9 @@ import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from "no
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { Dashboard } from "../../server/dashboard.ts";
-import { openDatabase } from "../../server/store/db.ts";
-import { SecretBox, defaultKeyFile } from "../../server/store/secrets.ts";
+import { Dashboard } from "@/server/dashboard.ts";
+import { openDatabase } from "@/server/store/db.ts";
+import { SecretBox, defaultKeyFile } from "@/server/store/secrets.ts";
 import { type TestServer, closeTestServer, startServer, tempDirs } from "./server-helpers.ts";
 
 const AGENT_TOKEN = "agent-token-0123456789-abcdef";

@@ -2,7 +2,7 @@
 // served over TLS (or with --secure-cookies) carry the __Host- prefix (Secure, Path=/, no
 // Domain: no subdomain or plain-HTTP page can set or shadow them).
 import { afterEach, describe, expect, it } from "vitest";
-import type { SessionView } from "../../protocol/dashboard.ts";
+import type { SessionView } from "@/protocol/dashboard/index.ts";
 import { ADMIN, type TestServer, removeDir, startServer } from "./server-helpers.ts";
 
 let s: TestServer | undefined;

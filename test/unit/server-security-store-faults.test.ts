@@ -9,8 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import WebSocket from "ws";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { HistoryStore } from "../../server/history/store.ts";
-import { openDatabase } from "../../server/store/db.ts";
+import { HistoryStore } from "@/server/history/store.ts";
+import { openDatabase } from "@/server/store/db.ts";
 import type { Harness } from "./agent-ws-harness.ts";
 import { type TestServer, agents, registration, removeDir, startServer, until } from "./server-helpers.ts";
 

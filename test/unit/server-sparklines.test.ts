@@ -2,9 +2,9 @@
 // one point and drops one per metric, instead of resending every 60-point array (which made
 // most of the live bytes of the fleet benchmark).
 import { describe, expect, it } from "vitest";
-import { SPARKLINE_POINTS, sparklineValues } from "../../protocol/dashboard.ts";
-import { apply, diff } from "../../protocol/merge-patch.ts";
-import { DirectorState } from "../../server/agents/director-state.ts";
+import { SPARKLINE_POINTS, sparklineValues } from "@/protocol/dashboard/index.ts";
+import { apply, diff } from "@/protocol/merge-patch.ts";
+import { DirectorState } from "@/server/agents/director-state.ts";
 
 const stats = () => ({ time: Date.now(), services: [] });
 

@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AgentIdentity, loadOrCreateIdentity } from "../../agent/tls/self-signed.ts";
-import type { DirectorInfo } from "../../protocol/dashboard.ts";
+import { type AgentIdentity, loadOrCreateIdentity } from "@/agent/tls/self-signed.ts";
+import type { DirectorInfo } from "@/protocol/dashboard/index.ts";
 import { type Harness, TOKEN, startHarness } from "./agent-ws-harness.ts";
 import { type TestServer, startServer, until } from "./server-helpers.ts";
 

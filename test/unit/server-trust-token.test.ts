@@ -2,7 +2,7 @@
 // (never in GET, views or audit) and it works on the agent; rotation returns a new one, keeps
 // the open link, and the next connection uses the new token.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DirectorCreated, DirectorInfo, IssuedToken } from "../../protocol/dashboard.ts";
+import type { DirectorCreated, DirectorInfo, IssuedToken } from "@/protocol/dashboard/index.ts";
 import { type Harness, startHarness } from "./agent-ws-harness.ts";
 import { type TestServer, startServer, until } from "./server-helpers.ts";
 

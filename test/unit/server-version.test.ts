@@ -4,7 +4,7 @@
 // and the agent's table is left as it was; concurrent edits from the same version: one wins.
 // Also: a mutation to an offline director fails at once and is never sent later.
 import { afterEach, describe, expect, it } from "vitest";
-import { type DirectorDetailView, type DrainJob, VersionConflictDetails } from "../../protocol/dashboard.ts";
+import { type DirectorDetailView, type DrainJob, VersionConflictDetails } from "@/protocol/dashboard/index.ts";
 import type { Harness } from "./agent-ws-harness.ts";
 import { startHarness } from "./agent-ws-harness.ts";
 import { type TestServer, agents, closeTestServer, registration, startServer, until } from "./server-helpers.ts";

@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { listAllowedSysctls, resolveSysctl, SysctlError, validateSysctlValue } from "../../agent/sysctl/allowlist.ts";
-import { parseSysctlConf, SysctlService } from "../../agent/sysctl/sysctl.ts";
-import { VS_SYSCTLS } from "../../agent/sysctl/vs-table.ts";
+import { listAllowedSysctls, resolveSysctl, SysctlError, validateSysctlValue } from "@/agent/sysctl/allowlist.ts";
+import { parseSysctlConf, SysctlService } from "@/agent/sysctl/sysctl.ts";
+import { VS_SYSCTLS } from "@/agent/sysctl/vs-table.ts";
 
 let dir: string;
 let root: string;

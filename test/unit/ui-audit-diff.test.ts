@@ -3,8 +3,8 @@
 // service created, an imported table's lines, a state that could not be read; nothing for
 // entries without state, running or interrupted ones.
 import { describe, expect, it } from "vitest";
-import { auditChangeLines, auditChanges } from "../../components/audit/audit-diff.ts";
-import { AUDIT_INTERRUPTED_RESULT } from "../../protocol/dashboard.ts";
+import { auditChangeLines, auditChanges } from "@/components/audit/audit-diff.ts";
+import { AUDIT_INTERRUPTED_RESULT } from "@/protocol/dashboard/index.ts";
 
 const dest = (weight: number) => ({ forwarding: "masq", weight, upperThreshold: 0, lowerThreshold: 0, tunnel: null });
 const svc = (dests: Record<string, number>) => ({

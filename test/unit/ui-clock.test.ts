@@ -11,9 +11,9 @@ import {
   offsetLabel,
   parseTimeZone,
   zoneOffsetMinutes,
-} from "../../components/lib/clock.ts";
-import { formatTimestamp } from "../../components/lib/format.ts";
-import { formatMetric } from "../../components/service/series.ts";
+} from "@/components/lib/clock.ts";
+import { formatTimestamp } from "@/components/lib/format.ts";
+import { formatMetric } from "@/components/service/series.ts";
 
 const at = (iso: string) => Date.parse(iso);
 const instant = fc.integer({ min: 0, max: 4_102_444_800_000 });

@@ -2,7 +2,7 @@
 // defaults left out, and anything malformed falling back to the default.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type ConnsPageState, connsStateFromUrl, connsStateToUrl, NO_FILTERS, REFRESH_CHOICES } from "../../components/conns/conns-query.ts";
+import { type ConnsPageState, connsStateFromUrl, connsStateToUrl, NO_FILTERS, REFRESH_CHOICES } from "@/components/conns/conns-query.ts";
 
 describe("connections page URL", () => {
   it("leaves the defaults out and writes the rest (page 1-based)", () => {

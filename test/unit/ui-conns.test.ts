@@ -2,8 +2,8 @@
 // filter -> URL parameter mapping.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { connsQueryParams, NO_FILTERS } from "../../components/conns/conns-query.ts";
-import { ndjsonLines } from "../../components/conns/ndjson.ts";
+import { connsQueryParams, NO_FILTERS } from "@/components/conns/conns-query.ts";
+import { ndjsonLines } from "@/components/conns/ndjson.ts";
 
 function streamOf(chunks: Uint8Array[]): ReadableStream<Uint8Array> {
   return new ReadableStream({

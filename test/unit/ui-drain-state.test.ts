@@ -1,7 +1,7 @@
 // The drain countdown's text and phase from a drain job, and which job belongs to a row.
 import { describe, expect, it } from "vitest";
-import { drainDisplay, jobFor, mergeDrainJobs } from "../../components/drain/drain-state.ts";
-import type { DrainJob } from "../../protocol/dashboard.ts";
+import { drainDisplay, jobFor, mergeDrainJobs } from "@/components/drain/drain-state.ts";
+import type { DrainJob } from "@/protocol/dashboard/index.ts";
 
 function job(over: Partial<DrainJob> = {}, target: Partial<DrainJob["targets"][string]> = {}): DrainJob {
   return {

@@ -1,8 +1,8 @@
 // Fleet totals: per director, per group and over the fleet (realserver agents left out), and
 // the combined chart's series aligned from each director's newest sparkline point.
 import { describe, expect, it } from "vitest";
-import type { DirectorView } from "../../protocol/dashboard.ts";
-import { combinedSeries, fleetTotals } from "../../components/fleet/fleet-totals.ts";
+import type { DirectorView } from "@/protocol/dashboard/index.ts";
+import { combinedSeries, fleetTotals } from "@/components/fleet/fleet-totals.ts";
 
 function d(id: string, group: string, t: Partial<DirectorView["traffic"]>, bps: number[] = [], role: DirectorView["role"] = "director"): DirectorView {
   return {

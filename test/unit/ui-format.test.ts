@@ -10,9 +10,9 @@ import {
   formatEta,
   formatSi,
   formatTimestamp,
-} from "../../components/lib/format.ts";
-import { errorHint } from "../../components/lib/api.ts";
-import { ERROR_CODES } from "../../protocol/errors.ts";
+} from "@/components/lib/format.ts";
+import { errorHint } from "@/components/lib/api.ts";
+import { ERROR_CODES } from "@/protocol/errors.ts";
 
 const SI = { "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 } as const;
 

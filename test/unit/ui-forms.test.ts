@@ -6,10 +6,10 @@ import {
   destinationFromForm,
   formFromDestination,
   newDestination,
-} from "../../components/director/destination-form-model.ts";
-import { changeRows, countByKind } from "../../components/director/rules-changes.ts";
-import { formFromService, NEW_SERVICE, serviceFromForm } from "../../components/director/service-form-model.ts";
-import type { Destination, ServiceKey } from "../../protocol/ipvs.ts";
+} from "@/components/service/destination-form-model.ts";
+import { changeRows, countByKind } from "@/components/director/rules-changes.ts";
+import { formFromService, NEW_SERVICE, serviceFromForm } from "@/components/service/service-form-model.ts";
+import type { Destination, ServiceKey } from "@/protocol/ipvs.ts";
 import { destination, ipv4, ipv6, service } from "./ipvs-arbitraries.ts";
 
 const familyOf = (k: ServiceKey) => (k.protocol === "fwmark" ? k.family : k.address.includes(":") ? "ipv6" : "ipv4");

@@ -3,7 +3,7 @@
 // rule shown as one changed rule; properties over random tables.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { countDrift, driftRows, parseDiffLine, ruleKey } from "../../components/ha/save-diff.ts";
+import { countDrift, driftRows, parseDiffLine, ruleKey } from "@/components/ha/save-diff.ts";
 
 describe("ruleKey", () => {
   it("names the service of -A and the service plus real server of -a", () => {

@@ -2,10 +2,10 @@
 // where it was rolled back, a failed rollback), the HA status notes, and when the drift detail
 // is fetched again (the live summary of a member changed).
 import { describe, expect, it } from "vitest";
-import { groupRefusalLines, isGroupVersionConflict } from "../../components/ha/group-errors.ts";
-import { haStatusNote } from "../../components/ha/vrrp-state.ts";
-import { driftSignature } from "../../components/hooks/use-group-drift.ts";
-import { HaLinkStatus } from "../../protocol/dashboard.ts";
+import { groupRefusalLines, isGroupVersionConflict } from "@/components/ha/group-errors.ts";
+import { haStatusNote } from "@/components/ha/vrrp-state.ts";
+import { driftSignature } from "@/components/hooks/use-group-drift.ts";
+import { HaLinkStatus } from "@/protocol/dashboard/index.ts";
 
 describe("groupRefusalLines", () => {
   const refusal = {

@@ -1,8 +1,8 @@
 // VRRP state badges (every state its own colour, glyph and word), VIP ownership (who holds each VIP; none or two is a problem) and keepalived's health line.
 import { describe, expect, it } from "vitest";
-import { keepalivedProblem } from "../../components/ha/keepalived-health.ts";
-import { lastChange, vipOwnership, vrrpBadge } from "../../components/ha/vrrp-state.ts";
-import { VrrpState } from "../../protocol/ha.ts";
+import { keepalivedProblem } from "@/components/ha/keepalived-health.ts";
+import { lastChange, vipOwnership, vrrpBadge } from "@/components/ha/vrrp-state.ts";
+import { VrrpState } from "@/protocol/ha.ts";
 
 const STATES = VrrpState.options;
 

@@ -1,7 +1,7 @@
 // The time of a VRRP state as the pages write it: "MASTER since 12:03:04 UTC, 2m ago".
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatClock, formatStateSince, formatTransition } from "../../components/ha/ha-time.ts";
+import { formatClock, formatStateSince, formatTransition } from "@/components/ha/ha-time.ts";
 
 const at = (iso: string) => Date.parse(iso);
 

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { HEALTH_ACTION } from "../../server/health/audit.ts";
+import { HEALTH_ACTION } from "@/server/health/audit.ts";
 
 // a .tsx module: loaded by path (the root tsconfig that checks test/ has no JSX)
 const AUDIT_LOG = "../../components/audit/audit-log.tsx";

@@ -13,9 +13,9 @@ import {
   serviceForm,
   serverFieldErrors,
   serviceSettings,
-} from "../../components/health/checks-form-model.ts";
-import { RealServerHealthSettings, ServiceHealthSettings } from "../../protocol/dashboard-health.ts";
-import { DNS_TYPES, type RealServerHealth, type ServiceHealth } from "../../protocol/health.ts";
+} from "@/components/health/checks-form-model.ts";
+import { RealServerHealthSettings, ServiceHealthSettings } from "@/protocol/dashboard/health.ts";
+import { DNS_TYPES, type RealServerHealth, type ServiceHealth } from "@/protocol/health.ts";
 
 const maybe = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
 const centi = (lo: number, hi: number) => fc.integer({ min: lo * 100, max: hi * 100 }).map((n) => n / 100);

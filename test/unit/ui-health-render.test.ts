@@ -6,12 +6,12 @@ import { createElement, type FunctionComponent, type ReactNode } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { SWRConfig } from "swr";
 import { describe, expect, it } from "vitest";
-import type { CheckerForm } from "../../components/health/checks-form-model.ts";
-import { newChecker, realServerForm, realServerSettings } from "../../components/health/checks-form-model.ts";
-import { healthStatusNote } from "../../components/health/health-state.ts";
-import { api } from "../../components/lib/paths.ts";
-import type { DirectorHealthView, RsHealthView, ServiceHealthView } from "../../protocol/dashboard-health.ts";
-import type { DestinationView, ServiceView } from "../../protocol/dashboard.ts";
+import type { CheckerForm } from "@/components/health/checks-form-model.ts";
+import { newChecker, realServerForm, realServerSettings } from "@/components/health/checks-form-model.ts";
+import { healthStatusNote } from "@/components/health/health-state.ts";
+import { api } from "@/components/lib/paths.ts";
+import type { DirectorHealthView, RsHealthView, ServiceHealthView } from "@/protocol/dashboard/health.ts";
+import type { DestinationView, ServiceView } from "@/protocol/dashboard/index.ts";
 
 // The .tsx components are loaded by path: this project's root tsconfig (which type-checks
 // test/) has no JSX; tsconfig.next.json checks the components themselves. Their props are
@@ -20,7 +20,7 @@ import type { DestinationView, ServiceView } from "../../protocol/dashboard.ts";
 const COMPONENTS = "../../components/";
 const load = async <T>(path: string): Promise<T> => (await import(/* @vite-ignore */ `${COMPONENTS}${path}`)) as T;
 const { SESSION_PATH } = await load<{ SESSION_PATH: string }>("auth/session.tsx");
-const { ServiceCard } = await load<{ ServiceCard: FunctionComponent<{ director: string; group: string; svc: ServiceView }> }>("director/service-card.tsx");
+const { ServiceCard } = await load<{ ServiceCard: FunctionComponent<{ director: string; group: string; svc: ServiceView }> }>("service/service-card.tsx");
 const { HealthHistory } = await load<{ HealthHistory: FunctionComponent<{ svc: ServiceHealthView | undefined }> }>("health/health-history.tsx");
 const { CheckerFields } = await load<{
   CheckerFields: FunctionComponent<{ index: number; value: CheckerForm; set: () => void; remove: () => void; errors: Record<string, string>; scriptChecksAllowed: boolean }>;

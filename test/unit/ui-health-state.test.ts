@@ -2,9 +2,9 @@
 // title with the last reason and latency; the real servers health removed from the kernel
 // (listed from the health view); a service's transitions newest first; latency columns.
 import { describe, expect, it } from "vitest";
-import { formatLatency, healthBadge, healthTitle, heldOut, latencyColumns, latencyKeys, recentTransitions } from "../../components/health/health-state.ts";
-import type { RsHealthView, ServiceHealthView } from "../../protocol/dashboard-health.ts";
-import { RsHealthState } from "../../protocol/health.ts";
+import { formatLatency, healthBadge, healthTitle, heldOut, latencyColumns, latencyKeys, recentTransitions } from "@/components/health/health-state.ts";
+import type { RsHealthView, ServiceHealthView } from "@/protocol/dashboard/health.ts";
+import { RsHealthState } from "@/protocol/health.ts";
 
 const rs = (key: string, over: Partial<RsHealthView> = {}): RsHealthView => ({
   key,

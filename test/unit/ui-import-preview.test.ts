@@ -1,6 +1,6 @@
 // The import preview's rows say each changed field's value before and after (rules-changes.ts).
 import { describe, expect, it } from "vitest";
-import { changeDetails, fieldValue } from "../../components/director/rules-changes.ts";
+import { changeDetails, fieldValue } from "@/components/director/rules-changes.ts";
 
 const svc = { protocol: "tcp" as const, address: "10.0.0.100", port: 80 };
 const cfg = { scheduler: "wlc" as const, schedulerFlags: [], persistence: null, pe: null, onePacket: false };

@@ -1,8 +1,8 @@
 // When the connections page reads its table again by itself: when the director's link comes
 // back online after any other state, never on the first state seen nor while it stays online.
 import { describe, expect, it } from "vitest";
-import { cameBackOnline } from "../../components/lib/link-transitions.ts";
-import { LinkState } from "../../protocol/dashboard.ts";
+import { cameBackOnline } from "@/components/lib/link-transitions.ts";
+import { LinkState } from "@/protocol/dashboard/index.ts";
 
 describe("cameBackOnline", () => {
   it("is true when the link is online again after any other state", () => {

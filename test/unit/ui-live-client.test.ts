@@ -2,8 +2,8 @@
 // of subscriptions, snapshot + merge-patch application, stale deltas, errors, reconnection.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type LiveSocket, LiveClient, REFUSED_RETRY_MS } from "../../components/live/live-client.ts";
-import { diff } from "../../protocol/merge-patch.ts";
+import { type LiveSocket, LiveClient, REFUSED_RETRY_MS } from "@/components/live/live-client.ts";
+import { diff } from "@/protocol/merge-patch.ts";
 
 class FakeSocket implements LiveSocket {
   readyState = 0;

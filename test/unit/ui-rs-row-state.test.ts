@@ -1,10 +1,10 @@
 // A real-server row's one state badge (precedence), its traffic share, the topology's honest
 // labels for a server out of rotation, and an interrupted drain on the row.
 import { describe, expect, it } from "vitest";
-import { rsRowState } from "../../components/director/rs-row-state.ts";
-import { drainDisplay, mergeDrainJobs } from "../../components/drain/drain-state.ts";
-import { formatShare, topologyEdges, trafficShares } from "../../components/service/topology-layout.ts";
-import type { DestinationView, DrainJob } from "../../protocol/dashboard.ts";
+import { rsRowState } from "@/components/service/rs-row-state.ts";
+import { drainDisplay, mergeDrainJobs } from "@/components/drain/drain-state.ts";
+import { formatShare, topologyEdges, trafficShares } from "@/components/service/topology-layout.ts";
+import type { DestinationView, DrainJob } from "@/protocol/dashboard/index.ts";
 
 describe("rsRowState", () => {
   it("first match wins: down > draining > drained > weight 0 > DR not ready > unknown > up > serving", () => {

@@ -1,7 +1,7 @@
 // The header search's answer as links: services, then real servers, then agents, each to
 // the page that shows it (service keys encoded as the pages expect).
 import { describe, expect, it } from "vitest";
-import { searchHits } from "../../components/search/search-hits.ts";
+import { searchHits } from "@/components/search/search-hits.ts";
 
 describe("searchHits", () => {
   it("links services and real servers to the service page and agents to their page", () => {

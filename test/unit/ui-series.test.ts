@@ -1,9 +1,9 @@
 // Chart buffers (history + appended live points, trimmed to the range) and topology shares.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { alignedFor, appendLive, bufferFromHistory } from "../../components/service/series.ts";
-import { topologyEdges } from "../../components/service/topology-layout.ts";
-import type { DestinationView, History, TrafficPoint } from "../../protocol/dashboard.ts";
+import { alignedFor, appendLive, bufferFromHistory } from "@/components/service/series.ts";
+import { topologyEdges } from "@/components/service/topology-layout.ts";
+import type { DestinationView, History, TrafficPoint } from "@/protocol/dashboard/index.ts";
 
 const point = (cps: number): TrafficPoint => ({ cps, inPps: 1, outPps: 2, inBps: 3, outBps: 4, activeConns: 5, inactiveConns: 6 });
 const cols = (vals: (number | null)[]) => ({ cps: vals, inPps: vals, outPps: vals, inBps: vals, outBps: vals, activeConns: vals, inactiveConns: vals });

@@ -1,7 +1,7 @@
 // The sysctl form's pre-check against the agent's documented rule.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { checkSysctlValue, describeRule } from "../../components/sysctls/sysctl-check.ts";
+import { checkSysctlValue, describeRule } from "@/components/sysctls/sysctl-check.ts";
 
 describe("checkSysctlValue", () => {
   const bool = { kind: "int" as const, count: 1, min: 0, max: 1 };

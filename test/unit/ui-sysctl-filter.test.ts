@@ -1,9 +1,9 @@
 // The sysctls page: the filter, "differs from the default" (tabs vs spaces, unknown defaults),
 // and the DR readiness summary with failures first.
 import { describe, expect, it } from "vitest";
-import type { ReadinessEntry, ReadinessView } from "../../protocol/dashboard.ts";
-import type { SysctlEntry } from "../../protocol/sysctl.ts";
-import { differsFromDefault, filterSysctls, sortReadiness, summarizeReadiness } from "../../components/sysctls/sysctl-filter.ts";
+import type { ReadinessEntry, ReadinessView } from "@/protocol/dashboard/index.ts";
+import type { SysctlEntry } from "@/protocol/sysctl.ts";
+import { differsFromDefault, filterSysctls, sortReadiness, summarizeReadiness } from "@/components/sysctls/sysctl-filter.ts";
 
 const rule = { kind: "int" as const, count: 1, min: 0, max: 1 };
 const E: SysctlEntry[] = [

@@ -2,8 +2,8 @@
 // page's header (one component, components/fleet/trust-actions.tsx): admins only, and only
 // while the director's link is "untrusted".
 import { describe, expect, it } from "vitest";
-import { offersCertificateAcceptance } from "../../components/fleet/trust-state.ts";
-import { LinkState } from "../../protocol/dashboard.ts";
+import { offersCertificateAcceptance } from "@/components/fleet/trust-state.ts";
+import { LinkState } from "@/protocol/dashboard/index.ts";
 
 describe("offersCertificateAcceptance", () => {
   it("offers it to an admin for an untrusted director", () => {

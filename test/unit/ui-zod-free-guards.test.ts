@@ -4,11 +4,11 @@
 // change's details (GroupChangeRefusal).
 import fc from "fast-check";
 import { describe, it } from "vitest";
-import { parseLiveServerMessage } from "../../components/live/live-message.ts";
-import { groupRefusalLines } from "../../components/ha/group-errors.ts";
-import { GroupChangeRefusal, LiveServerMessage } from "../../protocol/dashboard.ts";
-import { isErrorBody } from "../../protocol/error-codes.ts";
-import { ERROR_CODES, ErrorBody } from "../../protocol/errors.ts";
+import { parseLiveServerMessage } from "@/components/live/live-message.ts";
+import { groupRefusalLines } from "@/components/ha/group-errors.ts";
+import { GroupChangeRefusal, LiveServerMessage } from "@/protocol/dashboard/index.ts";
+import { isErrorBody } from "@/protocol/error-codes.ts";
+import { ERROR_CODES, ErrorBody } from "@/protocol/errors.ts";
 
 const code = fc.oneof(fc.constantFrom(...ERROR_CODES), fc.string());
 const errorBody = fc.oneof(

@@ -1,5 +1,5 @@
 import { Suspense } from "react";
-import { LoginForm } from "../../../components/auth/login-form.tsx";
+import { LoginForm } from "@/components/auth/login-form.tsx";
 
 export const metadata = { title: "Sign in" };
 

@@ -1,4 +1,4 @@
-import { SetupForm } from "../../../components/auth/setup-form.tsx";
+import { SetupForm } from "@/components/auth/setup-form.tsx";
 
 export const metadata = { title: "First run" };
 

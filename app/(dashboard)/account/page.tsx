@@ -1,5 +1,5 @@
-import { TimeZoneSetting } from "../../../components/account/time-zone-setting.tsx";
-import { ApiTokens } from "../../../components/auth/api-tokens.tsx";
+import { TimeZoneSetting } from "@/components/account/time-zone-setting.tsx";
+import { ApiTokens } from "@/components/auth/api-tokens.tsx";
 
 export const metadata = { title: "Your account" };
 

@@ -1,4 +1,4 @@
-import { AuditLog } from "../../../components/audit/audit-log.tsx";
+import { AuditLog } from "@/components/audit/audit-log.tsx";
 
 export const metadata = { title: "Audit log" };
 

@@ -1,5 +1,5 @@
-import { RequireRole } from "../../../components/auth/session.tsx";
-import { UsersAdmin } from "../../../components/auth/users-admin.tsx";
+import { RequireRole } from "@/components/auth/session.tsx";
+import { UsersAdmin } from "@/components/auth/users-admin.tsx";
 
 export const metadata = { title: "Users" };
 

@@ -1,7 +1,7 @@
 // Guest-side client for agents that only the guest can reach (a realserver-role agent in a
 // real-server namespace): sends each [type, payload] and prints the outcomes as JSON.
 // usage: agent-requests URL TOKEN '[["type", {payload}], ...]'
-import { AgentClient } from "../../../protocol/agent-client.ts";
+import { AgentClient } from "@/protocol/node/agent-client.ts";
 
 const [url, token, listJson] = process.argv.slice(2);
 const list = JSON.parse(listJson ?? "[]") as [string, object][];

@@ -4,8 +4,8 @@
 //   perf        time `cat /proc/net/ip_vs_conn` against reader+parse of the same file
 //   shared      two concurrent queries over the real file: how many opens, and both results
 import { spawnSync } from "node:child_process";
-import { ConnTableReader, PROC_IP_VS_CONN, readFileChunks } from "../../../agent/conntable/reader.ts";
-import type { ConnEntry, ConnReadProgress } from "../../../protocol/conntable.ts";
+import { ConnTableReader, PROC_IP_VS_CONN, readFileChunks } from "@/agent/conntable/reader.ts";
+import type { ConnEntry, ConnReadProgress } from "@/protocol/conntable.ts";
 
 async function dump(): Promise<unknown> {
   const reader = new ConnTableReader();

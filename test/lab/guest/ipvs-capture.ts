@@ -6,8 +6,8 @@
 // NetlinkIpvsClient operations through a recording transport and prints every request with
 // the raw reply messages as hex, plus ipvsadm's own view (the oracle for the expected values).
 import { execFileSync } from "node:child_process";
-import { NetlinkIpvsClient } from "../../../agent/ipvs/client.ts";
-import { NetlinkTransport, type Transport, type TransportRequestOptions } from "../../../agent/netlink/transport.ts";
+import { NetlinkIpvsClient } from "@/agent/ipvs/client.ts";
+import { NetlinkTransport, type Transport, type TransportRequestOptions } from "@/agent/netlink/transport.ts";
 
 export const GOLDEN_RULES = `-A -t 10.30.0.1:80 -s wlc -p 300 -M 255.255.255.0
 -a -t 10.30.0.1:80 -r 10.0.0.11:80 -m -w 5 -x 100 -y 10

@@ -3,13 +3,13 @@
 // JSON result per operation. Batched because every node start costs seconds under TCG.
 // `raw*` operations skip validation to provoke kernel errors (unknown scheduler...).
 import { readFileSync } from "node:fs";
-import { NetlinkIpvsClient } from "../../../agent/ipvs/client.ts";
-import { encodeServiceFull } from "../../../agent/ipvs/codec-service.ts";
-import { K } from "../../../agent/ipvs/constants.ts";
-import { IpvsValidationError, toIpvsError } from "../../../agent/ipvs/errors.ts";
-import { GenlFamily, resolveFamily } from "../../../agent/netlink/genl.ts";
-import { NetlinkTransport } from "../../../agent/netlink/transport.ts";
-import type { Service } from "../../../protocol/ipvs.ts";
+import { NetlinkIpvsClient } from "@/agent/ipvs/client.ts";
+import { encodeServiceFull } from "@/agent/ipvs/codec-service.ts";
+import { K } from "@/agent/ipvs/constants.ts";
+import { IpvsValidationError, toIpvsError } from "@/agent/ipvs/errors.ts";
+import { GenlFamily, resolveFamily } from "@/agent/netlink/genl.ts";
+import { NetlinkTransport } from "@/agent/netlink/transport.ts";
+import type { Service } from "@/protocol/ipvs.ts";
 
 export interface Op {
   op: string;

@@ -2,7 +2,7 @@
 // helpers): the text `ipvsadm -S -n` prints for a domain configuration, and a parser of the
 // `ipvsadm -Ln --thresholds` listing. Written from the reference's grammar, independently of
 // the agent's code, so the comparison with the real ipvsadm is a real check.
-import type { Destination, Service, ServiceKey } from "../../../protocol/ipvs.ts";
+import type { Destination, Service, ServiceKey } from "@/protocol/ipvs.ts";
 
 export interface ServiceWithDests {
   service: Service;

@@ -2,9 +2,9 @@
 // Reads a JSON list of operations on stdin and prints one JSON result per operation (batched:
 // every node start costs seconds under TCG). /proc/sys is the namespace's own.
 import { readFileSync } from "node:fs";
-import { drReadiness } from "../../../agent/realserver/readiness.ts";
-import { bindVip, unbindVip } from "../../../agent/realserver/vip.ts";
-import { SysctlService } from "../../../agent/sysctl/sysctl.ts";
+import { drReadiness } from "@/agent/realserver/readiness.ts";
+import { bindVip, unbindVip } from "@/agent/realserver/vip.ts";
+import { SysctlService } from "@/agent/sysctl/sysctl.ts";
 
 type Op =
   | { op: "get"; name: string }

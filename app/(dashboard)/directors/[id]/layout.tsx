@@ -1,8 +1,8 @@
 import type { ReactNode } from "react";
-import { DirectorGate } from "../../../../components/director/director-gate.tsx";
-import { DirectorHeader } from "../../../../components/director/director-header.tsx";
-import { DirectorTabs } from "../../../../components/director/director-tabs.tsx";
-import { decodeSegment } from "../../../../components/lib/paths.ts";
+import { DirectorGate } from "@/components/director/director-gate.tsx";
+import { DirectorHeader } from "@/components/director/director-header.tsx";
+import { DirectorTabs } from "@/components/director/director-tabs.tsx";
+import { decodeSegment } from "@/components/lib/paths.ts";
 
 export default async function DirectorLayout({ children, params }: { children: ReactNode; params: Promise<{ id: string }> }) {
   const id = decodeSegment((await params).id);

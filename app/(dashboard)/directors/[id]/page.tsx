@@ -1,5 +1,5 @@
-import { DirectorServices } from "../../../../components/director/director-services.tsx";
-import { decodeSegment } from "../../../../components/lib/paths.ts";
+import { DirectorServices } from "@/components/director/director-services.tsx";
+import { decodeSegment } from "@/components/lib/paths.ts";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
   return { title: decodeSegment((await params).id) };

@@ -1,5 +1,5 @@
-import { GroupPage } from "../../../../components/ha/group-page.tsx";
-import { decodeSegment } from "../../../../components/lib/paths.ts";
+import { GroupPage } from "@/components/ha/group-page.tsx";
+import { decodeSegment } from "@/components/lib/paths.ts";
 
 export async function generateMetadata({ params }: { params: Promise<{ name: string }> }) {
   return { title: `Group ${decodeSegment((await params).name)}` };

@@ -1,7 +1,7 @@
 import { Suspense } from "react";
-import { ConnectionsView } from "../../../../../components/conns/connections-view.tsx";
-import { DirectorOnlyGate } from "../../../../../components/director/route-gates.tsx";
-import { decodeSegment } from "../../../../../components/lib/paths.ts";
+import { ConnectionsView } from "@/components/conns/connections-view.tsx";
+import { DirectorOnlyGate } from "@/components/director/route-gates.tsx";
+import { decodeSegment } from "@/components/lib/paths.ts";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
   return { title: `Connections of ${decodeSegment((await params).id)}` };

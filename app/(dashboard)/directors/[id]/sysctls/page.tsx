@@ -1,6 +1,6 @@
-import { decodeSegment } from "../../../../../components/lib/paths.ts";
-import { DirectorSysctls } from "../../../../../components/sysctls/director-sysctls.tsx";
-import { ReadinessPanel } from "../../../../../components/sysctls/readiness-panel.tsx";
+import { decodeSegment } from "@/components/lib/paths.ts";
+import { DirectorSysctls } from "@/components/sysctls/director-sysctls.tsx";
+import { ReadinessPanel } from "@/components/sysctls/readiness-panel.tsx";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
   return { title: `Sysctls of ${decodeSegment((await params).id)}` };

@@ -1,6 +1,6 @@
-import { decodeSegment } from "../../../../../../components/lib/paths.ts";
-import { ServiceGate } from "../../../../../../components/director/route-gates.tsx";
-import { ServiceDetail } from "../../../../../../components/service/service-detail.tsx";
+import { decodeSegment } from "@/components/lib/paths.ts";
+import { ServiceGate } from "@/components/director/route-gates.tsx";
+import { ServiceDetail } from "@/components/service/service-detail.tsx";
 
 type Params = Promise<{ id: string; key: string }>;
 
