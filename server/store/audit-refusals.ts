@@ -4,7 +4,7 @@
 // INDIVIDUAL refusals are written as they happen; the rest are counted in memory and written
 // as one row (request.aggregated = true, result.count) once the minute is over, before the
 // log is read, and at close. A crash loses at most the counts of the current minute.
-import type { AuditStart } from "./audit.ts";
+import type { AuditStart } from "./audit-start.ts";
 
 export const INDIVIDUAL_PER_MINUTE = 3;
 const KEEP_NAMES = 10;

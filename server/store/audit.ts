@@ -5,17 +5,10 @@
 // crash left running.
 import { AUDIT_INTERRUPTED_RESULT, type AuditEntry } from "@/protocol/dashboard/index.ts";
 import { type Refusal, RefusalAggregator } from "./audit-refusals.ts";
+import type { AuditStart } from "./audit-start.ts";
 import type { Db } from "./db.ts";
 
-export interface AuditStart {
-  user: string;
-  action: string;
-  director: string | null;
-  target: string | null;
-  request: unknown;
-  /** the affected state before the action (rule-changing mutations) */
-  before?: unknown;
-}
+export type { AuditStart } from "./audit-start.ts";
 
 export interface AuditQuery {
   director?: string;

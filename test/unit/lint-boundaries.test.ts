@@ -15,14 +15,14 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 let n = 0;
 /** Cruises `file` (importing repo file `target` through `spec`) with the project's config. */
-function cruise(file: string, target: string, spec: string): { code: number | null; out: string } {
+function cruise(file: string, target: string, spec: string, targetText = "export const a = 1;\n"): { code: number | null; out: string } {
   const dir = join(root, String(n++));
   mkdirSync(dir, { recursive: true });
   copyFileSync(join(REPO_ROOT, ".dependency-cruiser.cjs"), join(dir, ".dependency-cruiser.cjs"));
   // the project's compiler options (its "@/" paths), over the files of the copy
   const tsconfig = JSON.parse(readFileSync(join(REPO_ROOT, "tsconfig.json"), "utf8"));
   writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ ...tsconfig, include: ["**/*"] }));
-  for (const [path, text] of [[target, "export const a = 1;\n"], [file, `import { a } from "${spec}";\nexport const b = a;\n`]] as const) {
+  for (const [path, text] of [[target, targetText], [file, `import { a } from "${spec}";\nexport const b = a;\n`]] as const) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), text);
   }
@@ -82,5 +82,11 @@ describe("import boundaries (allow-lists)", () => {
     const r = cruise("server/x.ts", "server/y.ts", "./missing.ts");
     expect(r.code).not.toBe(0);
     expect(r.out).toContain("not-resolvable: server/x.ts → ./missing.ts");
+  });
+
+  it("refuses two files that import each other", () => {
+    const r = cruise("server/store/x.ts", "server/store/audit.ts", "./audit.ts", 'import { b } from "./x.ts";\nexport const a = b;\n');
+    expect(r.code).not.toBe(0);
+    expect(r.out).toMatch(/no-circular: server\/store\/audit.ts →\s+server\/store\/x.ts →/);
   });
 });
