@@ -7,7 +7,8 @@ import { describe, expect, it } from "vitest";
 
 // loaded by path: the root tsconfig (which type-checks test/) has no JSX (ui-health-render.test.ts)
 type P = Record<string, unknown> & { children?: ReactNode };
-const ui = (await import(/* @vite-ignore */ "../../components/ui/table.tsx")) as Record<"Table" | "THead" | "TBody" | "Tr" | "Th" | "Td", FunctionComponent<P>>;
+const TABLE = "../../components/ui/table.tsx";
+const ui = (await import(/* @vite-ignore */ TABLE)) as Record<"Table" | "THead" | "TBody" | "Tr" | "Th" | "Td", FunctionComponent<P>>;
 const { Table, THead, TBody, Tr, Th, Td } = ui;
 
 /** The class sets of every element, in document order (order inside a class attribute has no effect). */
