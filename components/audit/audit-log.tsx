@@ -12,6 +12,7 @@ import { ErrorMessage } from "../ui/error-message.tsx";
 import { type AuditFilter, api } from "../lib/paths.ts";
 import { auditChangeLines, auditChanges } from "./audit-diff.ts";
 import { AuditFilters, type AuditFilterState, auditQueryOf, NO_AUDIT_FILTERS } from "./audit-filters.tsx";
+import { Table, TBody, Td, Th, THead, Tr } from "../ui/table.tsx";
 
 /** the action filter's list (test/unit/ui-health-audit.test.ts reads it here) */
 export { AUDIT_ACTIONS } from "./audit-filters.tsx";
@@ -67,24 +68,24 @@ export function AuditLog() {
       )}
       {rows.length > 0 && (
         <div className="overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
-          <table className="w-full text-sm">
-            <thead className="bg-zinc-50 text-left text-xs text-zinc-500 dark:bg-zinc-900">
-              <tr>
-                <th className="px-2 py-1">Time ({clock.label})</th>
-                <th className="px-2 py-1">User</th>
-                <th className="px-2 py-1">Action</th>
-                <th className="px-2 py-1">Director</th>
-                <th className="px-2 py-1">Target</th>
-                <th className="px-2 py-1">Change</th>
-                <th className="px-2 py-1">Result</th>
-              </tr>
-            </thead>
-            <tbody>
+          <Table>
+            <THead>
+              <Tr bare>
+                <Th>Time ({clock.label})</Th>
+                <Th>User</Th>
+                <Th>Action</Th>
+                <Th>Director</Th>
+                <Th>Target</Th>
+                <Th>Change</Th>
+                <Th>Result</Th>
+              </Tr>
+            </THead>
+            <TBody>
               {rows.map((e) => (
                 <AuditRow key={e.id} e={e} time={clock.dateTime(e.time)} />
               ))}
-            </tbody>
-          </table>
+            </TBody>
+          </Table>
         </div>
       )}
       <nav aria-label="Audit pages" className="flex gap-2">
@@ -114,13 +115,13 @@ function AuditRow({ e, time }: { e: AuditEntry; time: string }) {
   const reason = outcome === "interrupted" ? auditErrorMessage(e) : null;
   const { shown, more } = auditChangeLines(auditChanges(e));
   return (
-    <tr className="border-t border-zinc-200 align-top dark:border-zinc-800" data-testid={`audit-${e.id}`}>
-      <td className="px-2 py-1.5 font-mono text-xs whitespace-nowrap">{time}</td>
-      <td className="px-2 py-1.5">{e.user}</td>
-      <td className="px-2 py-1.5 font-mono text-xs">{e.action}</td>
-      <td className="px-2 py-1.5">{e.director ?? "—"}</td>
-      <td className="px-2 py-1.5 font-mono text-xs">{e.target ?? "—"}</td>
-      <td className="px-2 py-1.5 text-xs" data-testid="audit-change">
+    <Tr className="align-top" data-testid={`audit-${e.id}`}>
+      <Td className="font-mono text-xs whitespace-nowrap">{time}</Td>
+      <Td>{e.user}</Td>
+      <Td className="font-mono text-xs">{e.action}</Td>
+      <Td>{e.director ?? "—"}</Td>
+      <Td className="font-mono text-xs">{e.target ?? "—"}</Td>
+      <Td className="text-xs" data-testid="audit-change">
         {shown.map((c, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: the lines of one entry never reorder
           <p key={i} className={`font-mono ${KIND_CLASS[c.kind]}`}>
@@ -129,15 +130,15 @@ function AuditRow({ e, time }: { e: AuditEntry; time: string }) {
           </p>
         ))}
         {more > 0 && <p className="text-zinc-500">+{more} more (details)</p>}
-      </td>
-      <td className="px-2 py-1.5">
+      </Td>
+      <Td>
         <span className={OUTCOME_CLASS[outcome]}>{outcome}</span>
         {reason && <p className="max-w-xs text-xs text-red-700 dark:text-red-400">{reason}</p>}
         <details className="text-xs">
           <summary className="cursor-pointer text-zinc-500">details</summary>
           <pre className="max-w-xl overflow-auto whitespace-pre-wrap">{JSON.stringify({ request: e.request ?? null, result: e.result ?? null, before: e.before ?? null, after: e.after ?? null }, null, 2)}</pre>
         </details>
-      </td>
-    </tr>
+      </Td>
+    </Tr>
   );
 }

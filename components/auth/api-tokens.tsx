@@ -11,6 +11,7 @@ import { Button } from "../ui/button.tsx";
 import { ErrorMessage, SuccessMessage } from "../ui/error-message.tsx";
 import { SelectField, TextField } from "../ui/field.tsx";
 import { useSession } from "./session.tsx";
+import { Table, TBody, Td, Th, THead, Tr } from "../ui/table.tsx";
 
 const TOKENS = "/api/auth/tokens";
 const ROLES: Role[] = ["viewer", "operator", "admin"];
@@ -85,41 +86,52 @@ export function ApiTokens() {
       {actionError ? <ErrorMessage error={actionError} /> : null}
       {done ? <SuccessMessage>{done}</SuccessMessage> : null}
       {error ? <ErrorMessage error={error} /> : null}
-      <table className="w-full text-left text-sm">
-        <thead>
-          <tr className="border-b border-zinc-200 dark:border-zinc-700">
-            <th className="py-1">Name</th>
-            <th>Role</th>
-            <th>Created</th>
-            <th>Expires</th>
-            <th>Last used</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
+      {/* ruled rows (border-b) without the band, as the users' table */}
+      <Table className="w-full text-left text-sm">
+        <THead look="bare">
+          <Tr bare className="border-b border-zinc-200 dark:border-zinc-700">
+            <Th bare className="py-1">
+              Name
+            </Th>
+            <Th bare>Role</Th>
+            <Th bare>Created</Th>
+            <Th bare>Expires</Th>
+            <Th bare>Last used</Th>
+            <Th bare />
+          </Tr>
+        </THead>
+        <TBody>
           {(tokens ?? []).map((t) => (
-            <tr key={t.id} data-testid={`token-${t.name}`} className="border-b border-zinc-100 dark:border-zinc-800">
-              <td className="py-2 font-medium">{t.name}</td>
-              <td>{t.role}</td>
-              <td className="text-zinc-500">{dateTime(t.createdAt)}</td>
-              <td className="text-zinc-500">{t.expiresAt === null ? "never" : dateTime(t.expiresAt)}</td>
-              <td className="text-zinc-500">{t.lastUsedAt === null ? "never" : `${dateTime(t.lastUsedAt)} from ${t.lastUsedAddress ?? "?"}`}</td>
-              <td>
+            <Tr bare key={t.id} data-testid={`token-${t.name}`} className="border-b border-zinc-100 dark:border-zinc-800">
+              <Td bare className="py-2 font-medium">
+                {t.name}
+              </Td>
+              <Td bare>{t.role}</Td>
+              <Td bare className="text-zinc-500">
+                {dateTime(t.createdAt)}
+              </Td>
+              <Td bare className="text-zinc-500">
+                {t.expiresAt === null ? "never" : dateTime(t.expiresAt)}
+              </Td>
+              <Td bare className="text-zinc-500">
+                {t.lastUsedAt === null ? "never" : `${dateTime(t.lastUsedAt)} from ${t.lastUsedAddress ?? "?"}`}
+              </Td>
+              <Td bare>
                 <Button size="sm" variant="danger" onClick={() => void revoke(t)}>
                   Revoke
                 </Button>
-              </td>
-            </tr>
+              </Td>
+            </Tr>
           ))}
           {tokens && tokens.length === 0 ? (
-            <tr>
-              <td colSpan={6} className="py-2 text-zinc-500">
+            <Tr bare>
+              <Td bare colSpan={6} className="py-2 text-zinc-500">
                 No tokens.
-              </td>
-            </tr>
+              </Td>
+            </Tr>
           ) : null}
-        </tbody>
-      </table>
+        </TBody>
+      </Table>
     </section>
   );
 }

@@ -10,6 +10,7 @@ import { Button } from "../ui/button.tsx";
 import { ErrorMessage, SuccessMessage } from "../ui/error-message.tsx";
 import { SelectField, TextField } from "../ui/field.tsx";
 import { useSession } from "./session.tsx";
+import { Table, TBody, Td, Th, THead, Tr } from "../ui/table.tsx";
 
 const ROLES: Role[] = ["viewer", "operator", "admin"];
 const USERS = "/api/users";
@@ -59,21 +60,24 @@ export function UsersAdmin() {
       {actionError ? <ErrorMessage error={actionError} /> : null}
       {done ? <SuccessMessage>{done}</SuccessMessage> : null}
       {error ? <ErrorMessage error={error} /> : null}
-      <table className="w-full text-left text-sm">
-        <thead>
-          <tr className="border-b border-zinc-200 dark:border-zinc-700">
-            <th className="py-1">User</th>
-            <th>Role</th>
-            <th>Created</th>
-            <th>Actions</th>
-          </tr>
-        </thead>
-        <tbody>
+      {/* ruled rows (border-b) without the band: a short list on a settings page */}
+      <Table className="w-full text-left text-sm">
+        <THead look="bare">
+          <Tr bare className="border-b border-zinc-200 dark:border-zinc-700">
+            <Th bare className="py-1">
+              User
+            </Th>
+            <Th bare>Role</Th>
+            <Th bare>Created</Th>
+            <Th bare>Actions</Th>
+          </Tr>
+        </THead>
+        <TBody>
           {(users ?? []).map((u) => (
             <UserRow key={u.id} user={u} self={u.id === me?.id} run={run} />
           ))}
-        </tbody>
-      </table>
+        </TBody>
+      </Table>
     </div>
   );
 }
@@ -83,12 +87,12 @@ function UserRow({ user, self, run }: { user: UserView; self: boolean; run: (wha
   const { dateTime } = useClock();
   const path = `${USERS}/${user.id}`;
   return (
-    <tr className="border-b border-zinc-100 align-top dark:border-zinc-800" data-testid={`user-${user.username}`}>
-      <td className="py-2 font-medium">
+    <Tr bare className="border-b border-zinc-100 align-top dark:border-zinc-800" data-testid={`user-${user.username}`}>
+      <Td bare className="py-2 font-medium">
         {user.username}
         {self ? <span className="ml-1 text-xs text-zinc-500">(you)</span> : null}
-      </td>
-      <td className="py-2">
+      </Td>
+      <Td bare className="py-2">
         <select
           aria-label={`Role of ${user.username}`}
           className="rounded-md border border-zinc-300 bg-white px-1 py-0.5 dark:border-zinc-600 dark:bg-zinc-900"
@@ -101,9 +105,11 @@ function UserRow({ user, self, run }: { user: UserView; self: boolean; run: (wha
             </option>
           ))}
         </select>
-      </td>
-      <td className="py-2 text-zinc-500">{dateTime(user.createdAt)}</td>
-      <td className="flex flex-wrap items-center gap-2 py-2">
+      </Td>
+      <Td bare className="py-2 text-zinc-500">
+        {dateTime(user.createdAt)}
+      </Td>
+      <Td bare className="flex flex-wrap items-center gap-2 py-2">
         <input
           aria-label={`New password for ${user.username}`}
           type="password"
@@ -124,7 +130,7 @@ function UserRow({ user, self, run }: { user: UserView; self: boolean; run: (wha
         }}>
           Delete
         </Button>
-      </td>
-    </tr>
+      </Td>
+    </Tr>
   );
 }

@@ -4,6 +4,7 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useRef } from "react";
 import type { ConnEntry } from "@/protocol/conntable.ts";
+import { Table, TBody, Td, Th, THead, Tr } from "../ui/table.tsx";
 
 const ROW_HEIGHT = 26;
 const hp = (a: string, p: number) => (a.includes(":") ? `[${a}]:${p}` : `${a}:${p}`);
@@ -21,38 +22,56 @@ export function ConnTable({ entries }: { entries: ConnEntry[] }) {
   const bottom = v.getTotalSize() - (items[items.length - 1]?.end ?? 0);
   return (
     <div ref={scroller} className="h-[28rem] overflow-auto rounded-lg border border-zinc-200 dark:border-zinc-800" data-testid="conn-table">
-      <table className="w-full font-mono text-xs">
-        <thead className="sticky top-0 bg-zinc-50 text-left text-zinc-500 dark:bg-zinc-900">
-          <tr>
-            <th className="px-2 py-1">Pro</th>
-            <th className="px-2 py-1">Client</th>
-            <th className="px-2 py-1">Virtual</th>
-            <th className="px-2 py-1">Real server</th>
-            <th className="px-2 py-1">State</th>
-            <th className="px-2 py-1 text-right">Expires</th>
-          </tr>
-        </thead>
-        <tbody>
-          {top > 0 && <tr style={{ height: top }} />}
+      <Table className="w-full font-mono text-xs">
+        {/* the band's text-xs is the table's own size here */}
+        <THead className="sticky top-0">
+          <Tr bare>
+            <Th>Pro</Th>
+            <Th>Client</Th>
+            <Th>Virtual</Th>
+            <Th>Real server</Th>
+            <Th>State</Th>
+            <Th numeric>Expires</Th>
+          </Tr>
+        </THead>
+        <TBody>
+          {top > 0 && <Tr bare style={{ height: top }} />}
           {items.map((it) => {
             const e = entries[it.index]!;
             return (
-              <tr key={it.key} style={{ height: ROW_HEIGHT }} className={`border-t border-zinc-100 dark:border-zinc-800 ${e.template ? "text-zinc-500 italic" : ""}`}>
-                <td className="px-2">{e.protocol}</td>
-                <td className="px-2">{hp(e.clientAddress, e.clientPort)}</td>
-                <td className="px-2">{virtualText(e)}</td>
-                <td className="px-2">{hp(e.destAddress, e.destPort)}</td>
-                <td className="px-2">
+              // fixed-height rows (the virtualizer's estimate): cells without vertical padding,
+              // a lighter rule than the house one between thousands of rows
+              <Tr
+                bare
+                key={it.key}
+                style={{ height: ROW_HEIGHT }}
+                className={`border-t border-zinc-100 dark:border-zinc-800 ${e.template ? "text-zinc-500 italic" : ""}`}
+              >
+                <Td bare className="px-2">
+                  {e.protocol}
+                </Td>
+                <Td bare className="px-2">
+                  {hp(e.clientAddress, e.clientPort)}
+                </Td>
+                <Td bare className="px-2">
+                  {virtualText(e)}
+                </Td>
+                <Td bare className="px-2">
+                  {hp(e.destAddress, e.destPort)}
+                </Td>
+                <Td bare className="px-2">
                   {e.state}
                   {e.template ? " (template)" : ""}
-                </td>
-                <td className="px-2 text-right tabular-nums">{e.expires}s</td>
-              </tr>
+                </Td>
+                <Td bare numeric className="px-2 tabular-nums">
+                  {e.expires}s
+                </Td>
+              </Tr>
             );
           })}
-          {bottom > 0 && <tr style={{ height: bottom }} />}
-        </tbody>
-      </table>
+          {bottom > 0 && <Tr bare style={{ height: bottom }} />}
+        </TBody>
+      </Table>
     </div>
   );
 }

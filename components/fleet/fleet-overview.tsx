@@ -21,6 +21,7 @@ import { useFleetReadiness } from "./agent-readiness.ts";
 import { RealServerAgents } from "./realserver-agents.tsx";
 import { RequireRole } from "../auth/session.tsx";
 import { AcceptCertificateButton } from "./trust-actions.tsx";
+import { Table, TBody, Td, Th, THead, Tr } from "../ui/table.tsx";
 
 const COLUMN_WIDTHS = ["w-[17%]", "w-[15%]", "w-[7%]", "w-[7%]", "w-[16%]", "w-[18%]", "w-[14%]", "w-[6%]"];
 
@@ -43,33 +44,33 @@ export function FleetOverview() {
           {g.group && hasHa(g.directors) && <HaGroupBlock name={g.group} directors={g.directors} view={haGroups?.[g.group]} />}
           <div className="overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
             {/* fixed columns so that every group's table lines up with the others */}
-            <table className="w-full min-w-[64rem] table-fixed text-sm">
+            <Table density="roomy" className="w-full min-w-[64rem] table-fixed text-sm">
               <colgroup>
                 {COLUMN_WIDTHS.map((w, i) => (
                   // biome-ignore lint/suspicious/noArrayIndexKey: a constant list of columns
                   <col key={i} className={w} />
                 ))}
               </colgroup>
-              <thead className="bg-zinc-50 text-left text-xs text-zinc-500 dark:bg-zinc-900">
-                <tr>
-                  <th className="px-3 py-2">Director</th>
-                  <th className="px-3 py-2">Link</th>
-                  <th className="px-3 py-2">IPVS</th>
-                  <th className="px-3 py-2 text-right">Services</th>
-                  <th className="px-3 py-2">Conns/s</th>
-                  <th className="px-3 py-2">Traffic</th>
-                  <th className="px-3 py-2">Active conns</th>
-                  <th className="px-3 py-2">
+              <THead>
+                <Tr bare>
+                  <Th>Director</Th>
+                  <Th>Link</Th>
+                  <Th>IPVS</Th>
+                  <Th numeric>Services</Th>
+                  <Th>Conns/s</Th>
+                  <Th>Traffic</Th>
+                  <Th>Active conns</Th>
+                  <Th>
                     <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
+                  </Th>
+                </Tr>
+              </THead>
+              <TBody>
                 {g.directors.map((d) => (
                   <DirectorRow key={d.id} d={d} />
                 ))}
-              </tbody>
-            </table>
+              </TBody>
+            </Table>
           </div>
         </section>
       ))}
@@ -87,8 +88,8 @@ export function DirectorRow({ d }: { d: DirectorView }) {
     activeConns: sparklineValues(d.sparklines?.activeConns),
   };
   return (
-    <tr className="border-t border-zinc-200 dark:border-zinc-800" data-testid={`director-row-${d.id}`}>
-      <td className="px-3 py-2">
+    <Tr data-testid={`director-row-${d.id}`}>
+      <Td>
         <Link href={pages.director(d.id)} className="font-medium text-sky-700 hover:underline dark:text-sky-400">
           {d.name}
         </Link>
@@ -96,29 +97,31 @@ export function DirectorRow({ d }: { d: DirectorView }) {
           {d.url}
           <PlaintextBadge url={d.url} />
         </div>
-      </td>
-      <td className="px-3 py-2">
+      </Td>
+      <Td>
         <LinkBadge state={d.link} reason={reason} />
         {reason && d.link !== "online" && <div className="mt-1 max-w-56 text-xs text-zinc-500">{reason}</div>}
         <AcceptCertificateButton id={d.id} name={d.name} link={d.link} className="mt-1 max-w-56 items-start" />
-      </td>
-      <td className="px-3 py-2 text-xs">{d.ipvsVersion ?? "—"}</td>
-      <td className="px-3 py-2 text-right tabular-nums">{formatCount(d.serviceCount)}</td>
-      <td className="px-3 py-2">
+      </Td>
+      <Td className="text-xs">{d.ipvsVersion ?? "—"}</Td>
+      <Td numeric className="tabular-nums">
+        {formatCount(d.serviceCount)}
+      </Td>
+      <Td>
         <Metric testId="metric-cps" value={formatSi(d.traffic?.cps ?? 0)} values={spark.cps} label={`Connections per second of ${d.name}, last minute`} />
-      </td>
-      <td className="px-3 py-2">
+      </Td>
+      <Td>
         <Metric testId="metric-bps" value={formatBitRate(bps)} values={spark.bps} label={`Traffic of ${d.name}, last minute`} />
-      </td>
-      <td className="px-3 py-2">
+      </Td>
+      <Td>
         <Metric testId="metric-active" value={formatCount(d.traffic?.activeConns ?? 0)} values={spark.activeConns} label={`Active connections of ${d.name}, last minute`} />
-      </td>
-      <td className="px-3 py-2 text-right">
+      </Td>
+      <Td className="text-right">
         <RequireRole min="admin">
           <DeleteDirectorButton id={d.id} name={d.name} />
         </RequireRole>
-      </td>
-    </tr>
+      </Td>
+    </Tr>
   );
 }
 

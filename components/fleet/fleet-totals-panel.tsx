@@ -9,6 +9,7 @@ import { PALETTE } from "../service/chart-palette.ts";
 import { LazyUPlotChart as UPlotChart } from "../service/lazy-uplot-chart.tsx";
 import { SelectField } from "../ui/field.tsx";
 import { type ChartMetric, combinedSeries, fleetTotals, type Totals } from "./fleet-totals.ts";
+import { Table, TBody, Td, Th, THead, Tr } from "../ui/table.tsx";
 
 const METRICS: { value: ChartMetric; label: string; unit: string; format: (v: number) => string }[] = [
   { value: "bps", label: "Traffic (bit/s)", unit: "bit/s", format: formatBitRate },
@@ -32,23 +33,23 @@ export function FleetTotalsPanel() {
         Fleet totals
       </h2>
       <div className="overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
-        <table className="w-full min-w-[36rem] text-sm">
-          <thead className="bg-zinc-50 text-left text-xs text-zinc-500 dark:bg-zinc-900">
-            <tr>
-              <th className="px-3 py-2">Director or group</th>
-              <th className="px-3 py-2 text-right">Conns/s</th>
-              <th className="px-3 py-2 text-right">Traffic</th>
-              <th className="px-3 py-2 text-right">Active conns</th>
-              <th className="px-3 py-2 text-right">Inactive conns</th>
-            </tr>
-          </thead>
-          <tbody>
+        <Table density="roomy" className="w-full min-w-[36rem] text-sm">
+          <THead>
+            <Tr bare>
+              <Th>Director or group</Th>
+              <Th numeric>Conns/s</Th>
+              <Th numeric>Traffic</Th>
+              <Th numeric>Active conns</Th>
+              <Th numeric>Inactive conns</Th>
+            </Tr>
+          </THead>
+          <TBody>
             {totals.groups.map((g) => (
               <GroupRows key={g.group} group={g} showGroup={showGroups} />
             ))}
             <TotalsRow testId="totals-fleet" name={`Fleet (${totals.directorCount} ${totals.directorCount === 1 ? "director" : "directors"})`} totals={totals.fleet} strong />
-          </tbody>
-        </table>
+          </TBody>
+        </Table>
       </div>
       <div className="flex flex-col gap-2 rounded-lg border border-zinc-200 p-3 dark:border-zinc-800">
         <div className="w-64">
@@ -76,22 +77,31 @@ function GroupRows({ group, showGroup }: { group: ReturnType<typeof fleetTotals>
 /** Raw numbers are also attributes: the browser test sums the directors' and compares. */
 function TotalsRow({ testId, name, totals, strong = false, indent = false, note = "" }: { testId: string; name: string; totals: Totals; strong?: boolean; indent?: boolean; note?: string }) {
   return (
-    <tr
-      className={`border-t border-zinc-200 dark:border-zinc-800 ${strong ? "font-semibold" : ""}`}
+    <Tr
+      className={strong ? "font-semibold" : undefined}
       data-testid={testId}
       data-cps={totals.cps}
       data-bps={totals.bps}
       data-active={totals.activeConns}
       data-inactive={totals.inactiveConns}
     >
-      <td className={`px-3 py-1.5 ${indent ? "pl-7" : ""}`}>
+      {/* totals rows are tighter than the roomy py-2 */}
+      <Td bare className={`px-3 py-1.5 ${indent ? "pl-7" : ""}`}>
         {name}
         {note && <span className="ml-2 text-xs font-normal text-zinc-500">({note})</span>}
-      </td>
-      <td className="px-3 py-1.5 text-right tabular-nums">{formatSi(totals.cps)}</td>
-      <td className="px-3 py-1.5 text-right tabular-nums">{formatBitRate(totals.bps)}</td>
-      <td className="px-3 py-1.5 text-right tabular-nums">{formatCount(totals.activeConns)}</td>
-      <td className="px-3 py-1.5 text-right tabular-nums">{formatCount(totals.inactiveConns)}</td>
-    </tr>
+      </Td>
+      <Td bare numeric className="px-3 py-1.5 tabular-nums">
+        {formatSi(totals.cps)}
+      </Td>
+      <Td bare numeric className="px-3 py-1.5 tabular-nums">
+        {formatBitRate(totals.bps)}
+      </Td>
+      <Td bare numeric className="px-3 py-1.5 tabular-nums">
+        {formatCount(totals.activeConns)}
+      </Td>
+      <Td bare numeric className="px-3 py-1.5 tabular-nums">
+        {formatCount(totals.inactiveConns)}
+      </Td>
+    </Tr>
   );
 }

@@ -11,6 +11,7 @@ import { PlaintextBadge } from "../ui/plaintext-badge.tsx";
 import { type FleetReadiness, readinessSummary } from "./agent-readiness.ts";
 import { DeleteDirectorButton } from "./delete-director-button.tsx";
 import { AcceptCertificateButton } from "./trust-actions.tsx";
+import { Table, TBody, Td, Th, THead, Tr } from "../ui/table.tsx";
 
 const TONE = { ok: "text-emerald-700 dark:text-emerald-400", bad: "text-red-700 dark:text-red-400", none: "text-zinc-500" } as const;
 
@@ -23,24 +24,24 @@ export function RealServerAgents({ agents, readiness, loading }: { agents: Direc
         Real-server agents
       </h2>
       <div className="overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
-        <table className="w-full min-w-[48rem] table-fixed text-sm">
-          <thead className="bg-zinc-50 text-left text-xs text-zinc-500 dark:bg-zinc-900">
-            <tr>
-              <th className="w-[25%] px-3 py-2">Agent</th>
-              <th className="w-[20%] px-3 py-2">Link</th>
-              <th className="px-3 py-2">DR readiness</th>
-              <th className="w-[8%] px-3 py-2">
+        <Table density="roomy" className="w-full min-w-[48rem] table-fixed text-sm">
+          <THead>
+            <Tr bare>
+              <Th className="w-[25%]">Agent</Th>
+              <Th className="w-[20%]">Link</Th>
+              <Th>DR readiness</Th>
+              <Th className="w-[8%]">
                 <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
+              </Th>
+            </Tr>
+          </THead>
+          <TBody>
             {sorted.map((a) => {
               const reason = a.linkError ?? null;
               const s = readinessSummary(readiness?.byAgent[a.id]);
               return (
-                <tr key={a.id} className="border-t border-zinc-200 dark:border-zinc-800" data-testid={`rs-agent-row-${a.id}`}>
-                  <td className="px-3 py-2">
+                <Tr key={a.id} data-testid={`rs-agent-row-${a.id}`}>
+                  <Td>
                     <Link href={pages.director(a.id)} className="font-medium text-sky-700 hover:underline dark:text-sky-400">
                       {a.name}
                     </Link>
@@ -48,25 +49,25 @@ export function RealServerAgents({ agents, readiness, loading }: { agents: Direc
                       {a.url}
                       <PlaintextBadge url={a.url} />
                     </div>
-                  </td>
-                  <td className="px-3 py-2">
+                  </Td>
+                  <Td>
                     <LinkBadge state={a.link} reason={reason} />
                     {reason && a.link !== "online" && <div className="mt-1 text-xs text-zinc-500">{reason}</div>}
                     <AcceptCertificateButton id={a.id} name={a.name} link={a.link} className="mt-1 items-start" />
-                  </td>
-                  <td className="px-3 py-2" data-testid="rs-readiness">
+                  </Td>
+                  <Td data-testid="rs-readiness">
                     {readiness ? <span className={TONE[s.tone]}>{s.text}</span> : <span className="text-zinc-500">{loading ? "Asking…" : "unknown"}</span>}
-                  </td>
-                  <td className="px-3 py-2 text-right">
+                  </Td>
+                  <Td className="text-right">
                     <RequireRole min="admin">
                       <DeleteDirectorButton id={a.id} name={a.name} />
                     </RequireRole>
-                  </td>
-                </tr>
+                  </Td>
+                </Tr>
               );
             })}
-          </tbody>
-        </table>
+          </TBody>
+        </Table>
       </div>
       {readiness && readiness.errors.length > 0 && <p className="mt-1 text-xs text-red-700 dark:text-red-400">Readiness not read from {readiness.errors.join("; ")}</p>}
     </section>

@@ -7,6 +7,7 @@ import { useSysctls } from "../hooks/use-sysctls.ts";
 import { ErrorMessage } from "../ui/error-message.tsx";
 import { differsFromDefault, filterSysctls } from "./sysctl-filter.ts";
 import { SysctlRow } from "./sysctl-row.tsx";
+import { Table, TBody, Th, THead, Tr } from "../ui/table.tsx";
 
 export function DirectorSysctls({ director }: { director: string }) {
   const { data, error, isLoading, mutate } = useSysctls(director);
@@ -48,23 +49,23 @@ export function DirectorSysctls({ director }: { director: string }) {
             </p>
           </div>
           <div className="overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
-            <table className="w-full text-sm">
-              <thead className="bg-zinc-50 text-left text-xs text-zinc-500 dark:bg-zinc-900">
-                <tr>
-                  <th className="px-2 py-1">Name</th>
-                  <th className="px-2 py-1">Value</th>
-                  <th className="px-2 py-1">Default</th>
-                  <th className="px-2 py-1">
+            <Table>
+              <THead>
+                <Tr bare>
+                  <Th>Name</Th>
+                  <Th>Value</Th>
+                  <Th>Default</Th>
+                  <Th>
                     <span className="sr-only">Set</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
+                  </Th>
+                </Tr>
+              </THead>
+              <TBody>
                 {shown.map((e) => (
                   <SysctlRow key={e.name} director={director} entry={e} differs={differsFromDefault(e)} onChanged={() => void mutate()} />
                 ))}
-              </tbody>
-            </table>
+              </TBody>
+            </Table>
             {shown.length === 0 && <p className="px-2 py-3 text-sm text-zinc-500">No setting matches the filter.</p>}
           </div>
         </>

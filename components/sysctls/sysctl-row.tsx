@@ -10,6 +10,7 @@ import { Button } from "../ui/button.tsx";
 import { ErrorMessage } from "../ui/error-message.tsx";
 import { checkSysctlValue, describeRule } from "./sysctl-check.ts";
 import { useCan } from "../auth/session.tsx";
+import { Td, Tr } from "../ui/table.tsx";
 
 export function SysctlRow({ director, entry, differs = false, onChanged }: { director: string; entry: SysctlEntry; differs?: boolean; onChanged: () => void }) {
   const canOperate = useCan("operator");
@@ -31,18 +32,18 @@ export function SysctlRow({ director, entry, differs = false, onChanged }: { dir
   };
   const changed = value.trim() !== entry.value.trim();
   return (
-    <tr
-      className={`border-t border-zinc-200 align-top dark:border-zinc-800 ${differs ? "bg-amber-50 dark:bg-amber-950/40" : ""}`}
+    <Tr
+      className={`align-top ${differs ? "bg-amber-50 dark:bg-amber-950/40" : ""}`}
       data-testid={`sysctl-${entry.name}`}
       data-differs={differs ? "true" : undefined}
     >
-      <td className="px-2 py-1.5">
+      <Td>
         <label htmlFor={ids.value} className="font-mono text-xs">
           {entry.name}
         </label>
         {entry.doc && <p className="max-w-md text-xs text-zinc-500">{entry.doc.meaning}</p>}
-      </td>
-      <td className="px-2 py-1.5">
+      </Td>
+      <Td>
         <input
           id={ids.value}
           value={value}
@@ -52,16 +53,16 @@ export function SysctlRow({ director, entry, differs = false, onChanged }: { dir
         />
         <p className="text-xs text-zinc-500">{describeRule(entry.doc?.rule)}</p>
         {invalid && <p className="text-xs text-red-600 dark:text-red-400">{invalid}</p>}
-      </td>
-      <td className="px-2 py-1.5 font-mono text-xs text-zinc-500">
+      </Td>
+      <Td className="font-mono text-xs text-zinc-500">
         {entry.doc?.default ?? "—"}
         {differs && (
           <span className="ml-2 rounded bg-amber-200 px-1 font-sans text-amber-950 dark:bg-amber-800 dark:text-amber-50" data-testid="sysctl-differs">
             changed
           </span>
         )}
-      </td>
-      <td className="px-2 py-1.5">
+      </Td>
+      <Td>
         <div className="flex items-center gap-2" hidden={!canOperate}>
           <input id={ids.persist} type="checkbox" checked={persist} onChange={(e) => setPersist(e.target.checked)} />
           <label htmlFor={ids.persist} className="text-xs">
@@ -78,7 +79,7 @@ export function SysctlRow({ director, entry, differs = false, onChanged }: { dir
           </p>
         )}
         <ErrorMessage error={action.error} />
-      </td>
-    </tr>
+      </Td>
+    </Tr>
   );
 }

@@ -4,7 +4,7 @@
 import { SPARKLINE_POINTS, type TrafficPoint, destinationKeyString, serviceKeyString } from "@/protocol/dashboard/index.ts";
 import type { DestinationConfig, DestinationKey, ServiceConfig, ServiceKey, ServiceState, Stats } from "@/protocol/ipvs.ts";
 import type { StatsSnapshot } from "@/protocol/agent/ipvs.ts";
-import { tableVersion } from "./table-version.ts";
+import { tableVersion } from "../versions/digest.ts";
 
 export interface DestinationEntry {
   key: DestinationKey;
@@ -54,7 +54,7 @@ export class DirectorState {
    * patch to a browser adds one key and drops one instead of resending whole arrays */
   readonly sparklines = { cps: new Map<number, number>(), bps: new Map<number, number>(), activeConns: new Map<number, number>() };
   #sparkSeq = 0;
-  /** changes whenever the configuration seen here changes (table-version.ts) */
+  /** changes whenever the configuration seen here changes (versions/digest.ts) */
   version = tableVersion(this.services);
 
   /** Replaces the table with a fresh service.list answer. */

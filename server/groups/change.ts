@@ -8,7 +8,7 @@ import type { GroupChangeRefusal, GroupVersionConflict } from "@/protocol/dashbo
 import { ProtocolError } from "@/protocol/errors.ts";
 import type { DirectorLink } from "../agents/link.ts";
 import { type TableOp, inverseOps, runOp } from "../agents/table-ops.ts";
-import { type StateOf, withBaseVersions } from "../agents/versioned.ts";
+import { type StateOf, withBaseVersions } from "../versions/at-version.ts";
 import { applyToDesired } from "./desired.ts";
 import type { GroupManager } from "./manager.ts";
 

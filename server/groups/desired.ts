@@ -11,7 +11,7 @@ import { formatSave } from "@/protocol/ipvsadm/save.ts";
 import { type RuleDiffEntry, diffRules } from "@/protocol/rules-diff.ts";
 import type { DirectorState } from "../agents/director-state.ts";
 import { type TableOp, opDestination, opService } from "../agents/table-ops.ts";
-import { type VersionedEntry, tableVersion } from "../agents/table-version.ts";
+import { type VersionedEntry, tableVersion } from "../versions/digest.ts";
 import type { DesiredTable } from "../store/groups.ts";
 
 /** A director's table, configurations only. */

@@ -8,7 +8,7 @@ import { ProtocolError } from "@/protocol/errors.ts";
 import type { RuleChange } from "@/protocol/agent/rules.ts";
 import type { DirectorLink } from "../agents/link.ts";
 import { type TableOp, inverseOps, opOfChange, runOp } from "../agents/table-ops.ts";
-import type { StateOf } from "../agents/versioned.ts";
+import type { StateOf } from "../versions/at-version.ts";
 import { withGroupLocked } from "./change.ts";
 import { desiredText, saveTextDiff } from "./desired.ts";
 import type { GroupManager } from "./manager.ts";

@@ -19,7 +19,7 @@ import { opDestination, opService, opTarget, runOp } from "../agents/table-ops.t
 import { directorDetailView, directorView, serviceViews } from "../live/views.ts";
 import { serviceState, settingsState } from "./audit-state.ts";
 import { audited } from "./audited.ts";
-import { atVersion } from "./base-version.ts";
+import { atVersion } from "../versions/request.ts";
 import { readJson } from "./respond.ts";
 import { type RouteHandler, type Router, reply } from "./router.ts";
 import {

@@ -3,7 +3,7 @@ import { DrainRequest } from "@/protocol/dashboard/index.ts";
 import type { DirectorLink } from "../agents/link.ts";
 import type { Dashboard } from "../dashboard.ts";
 import { audited } from "./audited.ts";
-import { atVersions, readBasesOnly, readJsonWithBase } from "./base-version.ts";
+import { atVersions, readBasesOnly, readJsonWithBase } from "../versions/request.ts";
 import { type Router, reply } from "./router.ts";
 
 export function drainRoutes(router: Router, app: Dashboard): void {

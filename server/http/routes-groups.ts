@@ -7,14 +7,14 @@ import { AdoptRequest, type GroupDetailView, MakeIdenticalRequest } from "@/prot
 import { ProtocolError } from "@/protocol/errors.ts";
 import type { Dashboard } from "../dashboard.ts";
 import { opService, opTarget } from "../agents/table-ops.ts";
-import type { StateOf } from "../agents/versioned.ts";
+import type { StateOf } from "../versions/at-version.ts";
 import { applyGroupChange, checkGroupVersion, withGroupLocked } from "../groups/change.ts";
 import { tableOfState } from "../groups/desired.ts";
 import { checkMembers, groupDrift, makeIdentical } from "../groups/identical.ts";
 import { directorDetailView } from "../live/views.ts";
 import { membersRulesText, serviceState } from "./audit-state.ts";
 import { audited } from "./audited.ts";
-import { readJsonWithBase } from "./base-version.ts";
+import { readJsonWithBase } from "../versions/request.ts";
 import { type RouteHandler, type Router, reply } from "./router.ts";
 import {
   type TableRequestReader,

@@ -19,7 +19,7 @@ import { type Undo, runOnMembers, undoByText } from "../groups/run-members.ts";
 import { directorDetailView } from "../live/views.ts";
 import { membersRulesText, rulesText } from "./audit-state.ts";
 import { audited } from "./audited.ts";
-import { atVersion, readJsonWithBase } from "./base-version.ts";
+import { atVersion, readJsonWithBase } from "../versions/request.ts";
 import { validate } from "./respond.ts";
 import type { Router } from "./router.ts";
 
@@ -56,7 +56,7 @@ function parsePayload(type: RequestType, raw: string | null): unknown {
   return validate(CATALOG[type].input, value, `${type} payload`);
 }
 
-/** The version of the table a list shows: the digest the link computes (table-version.ts). */
+/** The version of the table a list shows: the digest the link computes (versions/digest.ts). */
 function versionOfList(type: RequestType, data: unknown): string | null {
   if (type !== "service.list" && type !== "service.list.compact") return null;
   const list = type === "service.list" ? (data as Parameters<DirectorState["applyList"]>[0]) : expandServiceRows((data as { services: Parameters<typeof expandServiceRows>[0] }).services);

@@ -13,7 +13,7 @@ import { runOnMembers, undoByText } from "../groups/run-members.ts";
 import { directorDetailView } from "../live/views.ts";
 import { membersRulesText, rulesText } from "./audit-state.ts";
 import { audited } from "./audited.ts";
-import { atVersion, readJsonWithBase } from "./base-version.ts";
+import { atVersion, readJsonWithBase } from "../versions/request.ts";
 import { MAX_RULES_BODY_BYTES, readJson, sendText } from "./respond.ts";
 import type { Router } from "./router.ts";
 

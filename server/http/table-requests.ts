@@ -8,7 +8,7 @@ import { ProtocolError } from "@/protocol/errors.ts";
 import { Destination, type DestinationKey, Service, type ServiceKey } from "@/protocol/ipvs.ts";
 import { DestinationConfigPatch, ServiceConfigPatch } from "@/protocol/agent/ipvs.ts";
 import type { TableOp } from "../agents/table-ops.ts";
-import { type Bases, readBasesOnly, readJsonWithBase } from "./base-version.ts";
+import { type Bases, readBasesOnly, readJsonWithBase } from "../versions/request.ts";
 
 export function serviceKeyParam(s: string): ServiceKey {
   const k = parseServiceKeyString(s);

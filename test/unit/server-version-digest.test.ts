@@ -3,7 +3,7 @@
 // change of a key, a configuration field or a weight gives another version.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { canonicalJson, tableVersion, type VersionedEntry } from "@/server/agents/table-version.ts";
+import { canonicalJson, tableVersion, type VersionedEntry } from "@/server/versions/digest.ts";
 
 const config = fc.record({
   scheduler: fc.constantFrom("rr", "wrr", "wlc", "sh"),

@@ -8,9 +8,9 @@ import { BaseVersions, type DirectorDetailView, TableVersion } from "@/protocol/
 import { ProtocolError } from "@/protocol/errors.ts";
 import type { Dashboard } from "../dashboard.ts";
 import type { DirectorLink } from "../agents/link.ts";
-import { withBaseVersions } from "../agents/versioned.ts";
+import { withBaseVersions } from "./at-version.ts";
 import { directorDetailView } from "../live/views.ts";
-import { MAX_BODY_BYTES, readBody, validate } from "./respond.ts";
+import { MAX_BODY_BYTES, readBody, validate } from "../http/respond.ts";
 
 export interface Bases {
   /** for the one director the route names */

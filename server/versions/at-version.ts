@@ -3,7 +3,7 @@
 // with ipvsadm counts too) while no other mutation through this server runs on that director.
 import type { DirectorDetailView, VersionConflictDetails } from "@/protocol/dashboard/index.ts";
 import { ProtocolError } from "@/protocol/errors.ts";
-import type { DirectorLink } from "./link.ts";
+import type { DirectorLink } from "../agents/link.ts";
 
 /** The current table of a director, for the conflict's details. */
 export type StateOf = (link: DirectorLink) => DirectorDetailView;
