@@ -82,13 +82,17 @@ export function ipvsHandlers(ipvs: IpvsClient): HandlerMap {
       // a checked real server: the patch goes over the operator's intent, not over what health
       // wrote while it is down (weight 0, or nothing: a removed server is still the operator's)
       const owned = ipvs.operatorConfig?.(service, key) ?? null;
-      const cur = owned ?? (await ipvs.listDestinations(service)).find((d) => d.key.address === key.address && d.key.port === key.port)?.config;
+      // listed also when owned: the answer carries the connection counts before the change
+      const listed = owned ? await ipvs.listDestinations(service).catch(() => []) : await ipvs.listDestinations(service);
+      const inKernel = listed.find((d) => d.key.address === key.address && d.key.port === key.port);
+      const cur = owned ?? inKernel?.config;
       if (!cur) {
         throw new ProtocolError("not_found", `no destination ${key.address}:${key.port} in ${describe(service)}`);
       }
       const next = { key, config: mergeDestinationConfig(cur, config) };
       await ipvs.updateDestination(service, next);
-      return next;
+      const previous = { config: cur, activeConns: inKernel?.activeConns ?? 0, inactiveConns: inKernel?.inactiveConns ?? 0 };
+      return { ...next, previous, inKernel: owned === null };
     },
     "dest.delete": async ({ service, key }) => {
       await ipvs.deleteDestination(service, key);

@@ -3,6 +3,7 @@
 // replacement, so clients never fall into SET_SERVICE/SET_DEST's "omitted means reset" trap.
 import {
   Destination,
+  DestinationConfig,
   DestinationKey,
   Forwarding,
   IpvsInfo,
@@ -68,7 +69,19 @@ export const DestUpdate = z.object({
   key: DestinationKey,
   config: DestinationConfigPatch,
 });
-export const DestUpdated = Destination;
+/**
+ * dest.update answers the destination it wrote, and (agents since issue 15) what it was
+ * before, with the kernel's connection counts then: a drain needs nothing else, so it is one
+ * round trip. `inKernel` says the answered config is what the kernel now holds (false while
+ * health checks hold the real server out: the operator's intent is answered, the kernel's entry
+ * is health's), so the server may apply it to its table instead of re-listing. Both fields are
+ * optional: an older agent answers the destination alone.
+ */
+export const DestUpdated = Destination.extend({
+  previous: z.object({ config: DestinationConfig, activeConns: z.number().int().min(0), inactiveConns: z.number().int().min(0) }).optional(),
+  inKernel: z.boolean().optional(),
+});
+export type DestUpdated = z.infer<typeof DestUpdated>;
 export const DestDelete = z.object({ service: ServiceKey, key: DestinationKey });
 
 export const TimeoutsSet = Timeouts.partial();

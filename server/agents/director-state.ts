@@ -80,6 +80,17 @@ export class DirectorState {
     this.version = tableVersion(next);
   }
 
+  /** One real server's config as a dest.update answered it (the kernel's now): the table is
+   * current without a re-list. Returns false when the table does not have that real server
+   * (the caller re-lists). */
+  applyDestination(service: string, key: DestinationKey, config: DestinationConfig): boolean {
+    const entry = this.services.get(service)?.destinations.get(destinationKeyString(key));
+    if (!entry) return false;
+    entry.config = config;
+    this.version = tableVersion(this.services);
+    return true;
+  }
+
   /** Updates counters and weights from a stats event. Returns false when the event's
    * service/real-server key set differs from the known table (someone used ipvsadm). */
   applyStats(snap: StatsSnapshot): boolean {

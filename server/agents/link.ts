@@ -9,7 +9,7 @@
 // an agent answering `unsupported` has no HA, which is not an error. Health checks the same
 // way (health.subscribe), their state kept by the listener (server/health/).
 import { AgentClient, type ReconnectOptions, backoffDelay, probeAgentCertificate } from "@/protocol/node/agent-client.ts";
-import type { DirectorRegistration, LinkState } from "@/protocol/dashboard/index.ts";
+import { type DirectorRegistration, type LinkState, serviceKeyString } from "@/protocol/dashboard/index.ts";
 import { ProtocolError } from "@/protocol/errors.ts";
 import type { IpvsInfo } from "@/protocol/ipvs.ts";
 import type { RequestInput, RequestType, ResultData } from "@/protocol/agent/catalog.ts";
@@ -276,20 +276,34 @@ export class DirectorLink {
   }
 
   /** A request to the agent; fails fast with `unavailable` while the link is not online.
-   * Mutations are followed by a re-list, awaited, so the caller sees the new table. */
+   * Mutations are followed by a re-list, awaited, so the caller sees the new table; with
+   * `applyReply`, a dest.update answer that says it is the kernel's (agents since issue 15)
+   * is applied to the table instead (one round trip: the drains use it). */
   async request<T extends RequestType>(
     type: T,
     payload: RequestInput<T>,
-    opts: { deadlineMs?: number; onEvent?: (data: unknown, topic: string) => void } = {},
+    opts: { deadlineMs?: number; onEvent?: (data: unknown, topic: string) => void; applyReply?: boolean } = {},
   ): Promise<ResultData<T>> {
     const client = this.#client;
     if (!client || this.link !== "online") {
       throw new ProtocolError("unavailable", `director ${this.id} is ${this.link}${this.linkError ? `: ${this.linkError}` : ""}`);
     }
+    const { applyReply, ...clientOpts } = opts;
+    let applied = false;
     try {
-      return await client.request(type, payload, opts);
+      const result = await client.request(type, payload, clientOpts);
+      if (applyReply && type === "dest.update") applied = this.#applyDestUpdate(payload as RequestInput<"dest.update">, result as ResultData<"dest.update">);
+      return result;
     } finally {
-      if (MUTATIONS.has(type)) await this.relist();
+      if (applied) this.listener.changed(this.id);
+      else if (MUTATIONS.has(type)) await this.relist();
     }
+  }
+
+  /** An older agent's answer (no `inKernel`), or one for a real server the table does not
+   * have, is not applied: the caller's re-list runs as before. */
+  #applyDestUpdate(payload: RequestInput<"dest.update">, result: ResultData<"dest.update">): boolean {
+    if (result.inKernel !== true) return false;
+    return this.state.applyDestination(serviceKeyString(payload.service), result.key, result.config);
   }
 }

@@ -157,28 +157,37 @@ export class DrainManager {
     const touched: (typeof targets)[number][] = [];
     try {
       for (const link of targets) {
-        const svc = await link.request("service.get", { key: svcKey });
-        const dest = svc?.destinations.find((d) => d.key.address === destKey.address && d.key.port === destKey.port);
-        if (!svc || !dest) throw new ProtocolError("not_found", `director ${link.id} has no real server ${destination} in ${service}`);
-        if (svc.config.persistence !== null) job.persistent = true;
-        job.targets[link.id] = {
-          previousWeight: dest.config.weight,
-          activeConns: dest.activeConns,
-          inactiveConns: dest.inactiveConns,
+        // one round trip: dest.update answers the weight and counts it replaced. Until it
+        // answers, the target is on record with the weight the server's table knows (what a
+        // rollback after a timeout puts back, and what an older agent's answer leaves)
+        const known = link.state.services.get(service);
+        const knownDest = known?.destinations.get(destination);
+        if (known && known.config.persistence !== null) job.persistent = true;
+        const target: DrainJob["targets"][string] = {
+          previousWeight: knownDest?.config.weight ?? 1,
+          activeConns: knownDest?.traffic.activeConns ?? 0,
+          inactiveConns: knownDest?.traffic.inactiveConns ?? 0,
           status: "draining",
           error: null,
         };
+        job.targets[link.id] = target;
         // tracked before the request: a timeout or a link lost after sending leaves the
         // weight unknown, and that target is put back (or kept on record) like the others
         touched.push(link);
         this.#save(job);
         try {
-          await link.request("dest.update", { service: svcKey, key: destKey, config: { weight: 0 } });
+          const updated = await link.request("dest.update", { service: svcKey, key: destKey, config: { weight: 0 } }, { applyReply: true });
+          if (updated.previous) {
+            target.previousWeight = updated.previous.config.weight;
+            target.activeConns = updated.previous.activeConns;
+            target.inactiveConns = updated.previous.inactiveConns;
+          }
         } catch (err) {
           // a definite refusal (the kernel said no) changed nothing there: nothing to put back
           if (err instanceof ProtocolError && REFUSALS.has(err.code)) {
             touched.pop();
             delete job.targets[link.id];
+            if (err.code === "not_found") throw new ProtocolError("not_found", `director ${link.id} has no real server ${destination} in ${service}`);
           }
           throw err;
         }
@@ -288,7 +297,7 @@ export class DrainManager {
       throw new ProtocolError("conflict", `drain job ${id} is ${job.status}`);
     }
     return this.#forEachTarget(job, "undrained", (link, svcKey, destKey, t) =>
-      link.request("dest.update", { service: svcKey, key: destKey, config: { weight: t.previousWeight } }),
+      link.request("dest.update", { service: svcKey, key: destKey, config: { weight: t.previousWeight } }, { applyReply: true }),
     );
   }
 

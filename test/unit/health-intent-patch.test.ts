@@ -58,7 +58,8 @@ describe("dest.update on a checked real server that is down", () => {
     const patch = await setup(false);
     await goDown();
     expect(inTable()).toBeNull();
-    expect(await patch({ weight: 7 })).toEqual({ key: RS, config: conf(7) });
+    // the operator's intent is answered, with what it replaced; not the kernel's entry (health's)
+    expect(await patch({ weight: 7 })).toEqual({ key: RS, config: conf(7), previous: { config: conf(5), activeConns: 0, inactiveConns: 0 }, inKernel: false });
     expect(inTable()).toBeNull();
     await comeBack();
     expect(inTable()).toEqual(conf(7));
