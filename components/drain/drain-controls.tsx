@@ -6,7 +6,7 @@
 // interrupted (the kernel's weight was back above 0) says so and offers Drain again.
 import type { DrainJob } from "@/protocol/dashboard/index.ts";
 import { useAction } from "../hooks/use-action.ts";
-import { useDrains } from "../hooks/use-drains.ts";
+import { untilLiveShows, useDrains } from "../hooks/use-drains.ts";
 import { sendJson } from "../lib/api.ts";
 import { api } from "../lib/paths.ts";
 import { Button } from "../ui/button.tsx";
@@ -24,18 +24,18 @@ export interface DrainControlsProps {
 }
 
 export function DrainControls({ director, group, service, destination, drainJobHint, persistent }: DrainControlsProps) {
-  const { jobs, mutate } = useDrains();
+  const { jobs } = useDrains();
   const job = jobFor(jobs, director, service, destination, drainJobHint);
   const d = drainDisplay(job, director);
   const start = useAction(async (scope: "director" | "group") => {
     const body = scope === "group" ? { group, service, destination } : { director, service, destination };
     const j = await sendJson<DrainJob>("POST", api.drains(), body);
-    await mutate();
+    await untilLiveShows(j);
     return j;
   });
   const jobAction = (path: (id: string) => string) => async (id: string) => {
     const j = await sendJson<DrainJob>("POST", path(id));
-    await mutate();
+    await untilLiveShows(j);
     return j;
   };
   const undrain = useAction(jobAction(api.undrain));

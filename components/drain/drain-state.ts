@@ -43,31 +43,3 @@ export function jobFor(jobs: Record<string, DrainJob>, director: string, service
   }
   return best;
 }
-
-const RANK: Record<string, number> = { draining: 0, drained: 1, failed: 2, undrained: 2, removed: 2, interrupted: 2 };
-const remaining = (j: DrainJob) => Object.values(j.targets ?? {}).reduce((s, t) => s + (t.activeConns ?? 0) + (t.inactiveConns ?? 0), 0);
-
-/**
- * Jobs from the live topic and from REST (refetched after each drain action and while a job
- * runs), job by job: the one further along (draining < drained < undrained/removed/failed)
- * wins, and between two at the same stage the one with fewer connections left, since a drain
- * counts down. So a lagging source never moves a countdown backwards or revives a finished job.
- * An ended job only REST still has is dropped once the live topic has a view: the server let
- * it go (its TTL, docs/server.md), and a REST answer fetched before must not keep it.
- */
-export function mergeDrainJobs(live: Record<string, DrainJob> | undefined, rest: Record<string, DrainJob> | undefined): Record<string, DrainJob> {
-  const out: Record<string, DrainJob> = {};
-  for (const [id, r] of Object.entries(rest ?? {})) {
-    if (live === undefined || id in live || (r.finishedAt ?? null) === null) out[id] = r;
-  }
-  for (const [id, l] of Object.entries(live ?? {})) {
-    const r = out[id];
-    if (!r) out[id] = l;
-    else {
-      const rl = RANK[l.status] ?? 0;
-      const rr = RANK[r.status] ?? 0;
-      out[id] = rl > rr || (rl === rr && remaining(l) <= remaining(r)) ? l : r;
-    }
-  }
-  return out;
-}

@@ -1,27 +1,43 @@
 "use client";
-// Drain jobs: topic "drains" live (countdowns, ETA, status), merged with GET /api/drains,
-// which is fetched at first, after each drain action, and every 2 s while a job is draining.
+// Drain jobs: GET /api/drains once, for the rows shown before the live socket's first
+// snapshot; from that snapshot on, topic "drains" alone (the server pokes it on every job
+// change: countdowns, ETA, status). One source at a time, so nothing is reconciled.
 import useSWR from "swr";
-import type { DrainJob } from "@/protocol/dashboard/index.ts";
-import { mergeDrainJobs } from "../drain/drain-state.ts";
-import { getJson, listOf } from "../lib/api.ts";
+import type { DrainJob, DrainsView } from "@/protocol/dashboard/index.ts";
+import { getJson } from "../lib/api.ts";
 import { api } from "../lib/paths.ts";
+import { sharedLiveClient } from "../live/live-socket.ts";
 import { useLiveTopic } from "../live/use-live-topic.ts";
 
-export function drainsFromRest(body: unknown): Record<string, DrainJob> {
-  if (body && typeof body === "object" && !Array.isArray(body) && "jobs" in body) {
-    const j = (body as { jobs: unknown }).jobs;
-    if (j && typeof j === "object" && !Array.isArray(j)) return j as Record<string, DrainJob>;
-  }
-  return Object.fromEntries(listOf<DrainJob>(body, "jobs").map((j) => [j.id, j]));
+export function useDrains() {
+  const live = useLiveTopic<DrainsView>("drains");
+  const rest = useSWR(live.data === undefined ? api.drains() : null, getJson<DrainsView>);
+  const view = live.data ?? rest.data;
+  return { jobs: view?.jobs ?? {}, loaded: view !== undefined, error: live.data === undefined ? (rest.error ?? live.error) : live.error };
 }
 
-const anyDraining = (body: unknown) => Object.values(drainsFromRest(body)).some((j) => j.status === "draining");
+// how far along a job is: an answer is shown once the topic has the job this far
+const STAGE: Record<DrainJob["status"], number> = { draining: 0, drained: 1, failed: 2, undrained: 2, removed: 2, interrupted: 2 };
 
-export function useDrains() {
-  const rest = useSWR(api.drains(), getJson<unknown>, { refreshInterval: (body) => (anyDraining(body) ? 2000 : 0) });
-  const live = useLiveTopic<{ jobs: Record<string, DrainJob> }>("drains");
-  const restJobs = rest.data === undefined ? undefined : drainsFromRest(rest.data);
-  const loaded = live.data !== undefined || restJobs !== undefined;
-  return { jobs: mergeDrainJobs(live.data?.jobs, restJobs), loaded, error: rest.error ?? live.error, mutate: rest.mutate };
+/** Resolves once topic "drains" shows `job` at least as far along as the REST answer did (or
+ * after `timeoutMs`), so a drain button stays busy until its row can show the result. */
+export function untilLiveShows(job: DrainJob, timeoutMs = 3000): Promise<void> {
+  const client = sharedLiveClient();
+  const shown = () => {
+    const live = (client.getState("drains").data as DrainsView | undefined)?.jobs?.[job.id];
+    return live !== undefined && STAGE[live.status] >= STAGE[job.status];
+  };
+  return new Promise((resolve) => {
+    let release = () => {};
+    const finish = () => {
+      clearTimeout(timer);
+      release();
+      resolve();
+    };
+    const timer = setTimeout(finish, timeoutMs);
+    release = client.subscribe("drains", () => {
+      if (shown()) finish();
+    });
+    if (shown()) finish();
+  });
 }

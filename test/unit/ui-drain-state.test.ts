@@ -1,6 +1,6 @@
 // The drain countdown's text and phase from a drain job, and which job belongs to a row.
 import { describe, expect, it } from "vitest";
-import { drainDisplay, jobFor, mergeDrainJobs } from "@/components/drain/drain-state.ts";
+import { drainDisplay, jobFor } from "@/components/drain/drain-state.ts";
 import type { DrainJob } from "@/protocol/dashboard/index.ts";
 
 function job(over: Partial<DrainJob> = {}, target: Partial<DrainJob["targets"][string]> = {}): DrainJob {
@@ -55,20 +55,5 @@ describe("jobFor", () => {
     expect(jobFor(jobs, "dir1", old.service, old.destination)?.id).toBe("new");
     expect(jobFor(jobs, "dir1", old.service, old.destination, "old")?.id).toBe("old");
     expect(jobFor(jobs, "dir2", old.service, old.destination)).toBeUndefined();
-  });
-});
-
-describe("mergeDrainJobs", () => {
-  it("the job further along wins, then the one with fewer connections left", () => {
-    const draining = job({ id: "a" }, { activeConns: 10, inactiveConns: 2 });
-    const undrained = job({ id: "a", status: "undrained" }, { status: "undrained" });
-    const fewer = job({ id: "a" }, { activeConns: 4, inactiveConns: 1 });
-    const other = job({ id: "b" });
-    expect(mergeDrainJobs({ a: draining }, { a: undrained, b: other })).toEqual({ a: undrained, b: other });
-    expect(mergeDrainJobs({ a: undrained }, { a: draining })).toEqual({ a: undrained });
-    expect(mergeDrainJobs({ a: draining }, { a: fewer })).toEqual({ a: fewer });
-    expect(mergeDrainJobs({ a: fewer }, { a: draining })).toEqual({ a: fewer });
-    expect(mergeDrainJobs(undefined, undefined)).toEqual({});
-    expect(mergeDrainJobs({ b: other }, undefined)).toEqual({ b: other });
   });
 });

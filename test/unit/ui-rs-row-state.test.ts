@@ -2,7 +2,7 @@
 // labels for a server out of rotation, and an interrupted drain on the row.
 import { describe, expect, it } from "vitest";
 import { rsRowState } from "@/components/service/rs-row-state.ts";
-import { drainDisplay, mergeDrainJobs } from "@/components/drain/drain-state.ts";
+import { drainDisplay } from "@/components/drain/drain-state.ts";
 import { formatShare, topologyEdges, trafficShares } from "@/components/service/topology-layout.ts";
 import type { DestinationView, DrainJob } from "@/protocol/dashboard/index.ts";
 
@@ -76,12 +76,5 @@ describe("an interrupted drain on the row", () => {
   it("says so with the kernel's weight, and is not counted as drained", () => {
     const j = job({ status: "interrupted", finishedAt: 2000 }, { status: "interrupted", error: "weight is 1 in the kernel of dir1, not 0: set outside this drain job" });
     expect(drainDisplay(j, "dir1")).toMatchObject({ phase: "interrupted", text: "drain interrupted: weight is 1 in the kernel of dir1, not 0: set outside this drain job" });
-  });
-  it("an ended job only a stale REST answer has is dropped once the live topic has a view", () => {
-    const ended = job({ id: "old", status: "interrupted", finishedAt: 2000 }, { status: "interrupted" });
-    const running = job({ id: "new" });
-    expect(Object.keys(mergeDrainJobs({}, { old: ended, new: running }))).toEqual(["new"]);
-    expect(Object.keys(mergeDrainJobs(undefined, { old: ended }))).toEqual(["old"]);
-    expect(Object.keys(mergeDrainJobs({ old: ended }, { old: ended }))).toEqual(["old"]);
   });
 });
