@@ -6,7 +6,7 @@
 // snapshots. Framework-free (the socket is injected) so the logic is unit-tested.
 import { type ReconnectOptions, backoffDelay } from "@/protocol/backoff.ts";
 import type { LiveClientMessage } from "@/protocol/dashboard/index.ts";
-import { LIVE_CLOSE } from "@/protocol/live-close.ts";
+import { LIVE_CLOSE, LIVE_VERSION, liveVersionOf } from "@/protocol/live-close.ts";
 import { parseLiveServerMessage } from "./live-message.ts";
 import type { ErrorBody } from "@/protocol/errors.ts";
 import { apply } from "@/protocol/merge-patch.ts";
@@ -14,6 +14,8 @@ import { apply } from "@/protocol/merge-patch.ts";
 /** The subset of the browser's WebSocket the client uses (a fake in tests). */
 export interface LiveSocket {
   readonly readyState: number;
+  /** the subprotocol the server chose ("lvs-live.v1"); empty or absent when none */
+  readonly protocol?: string;
   send(data: string): void;
   close(): void;
   onopen: (() => void) | null;
@@ -153,9 +155,11 @@ export class LiveClient {
       if (this.socket !== s) return;
       this.socket = null;
       if (this.closed) return;
-      // too many sockets: retrying at the backoff's pace would only be refused again
-      const refused = ev?.code === LIVE_CLOSE.tooManySockets;
-      this.refusalReason = refused ? ev?.reason || "too many live connections open" : null;
+      // too many sockets, or another version: retrying at the backoff's pace would only be
+      // refused again (the version's reason says to reload the page)
+      const refused = ev?.code === LIVE_CLOSE.tooManySockets || ev?.code === LIVE_CLOSE.versionMismatch;
+      const fallback = ev?.code === LIVE_CLOSE.versionMismatch ? "version_mismatch: reload the page" : "too many live connections open";
+      this.refusalReason = refused ? ev?.reason || fallback : null;
       this.setStatus(refused ? "refused" : "reconnecting");
       const backoff = backoffDelay(this.attempt++, this.opts.backoff, this.opts.random);
       const delay = refused ? Math.max(backoff, REFUSED_RETRY_MS) : backoff;
@@ -171,10 +175,13 @@ export class LiveClient {
     try {
       json = JSON.parse(typeof raw === "string" ? raw : String(raw));
     } catch {
-      return; // not ours to crash on: the server only sends JSON
+      json = undefined;
     }
     const msg = parseLiveServerMessage(json);
-    if (!msg) return;
+    if (!msg) {
+      this.unreadable(json);
+      return;
+    }
     if (msg.type === "error") {
       const entry = msg.topic === null ? undefined : this.topics.get(msg.topic);
       if (entry) this.update(entry, { ...entry.state, error: msg.error });
@@ -189,6 +196,21 @@ export class LiveClient {
     // A delta before its snapshot, or one already covered by a newer snapshot, is stale.
     if (!entry.state.ready || msg.seq <= entry.state.seq) return;
     this.update(entry, { ...entry.state, data: apply(entry.state.data, msg.patch), seq: msg.seq });
+  }
+
+  /** A frame this page cannot read is another version's (or broken): the topic it names, or
+   * every held topic when it names none, shows version_mismatch with both versions, so a view
+   * says why it stopped changing instead of waiting. */
+  private unreadable(json: unknown): void {
+    const named = typeof json === "object" && json !== null ? (json as { topic?: unknown }).topic : undefined;
+    const theirs = liveVersionOf(this.socket?.protocol) ?? LIVE_VERSION;
+    const error: ErrorBody = {
+      code: "version_mismatch",
+      message: `the server sent a live message this page (live v${LIVE_VERSION}) cannot read (server live v${theirs}): reload the page`,
+      details: { expected: LIVE_VERSION, got: theirs },
+    };
+    const entries = typeof named === "string" ? [this.topics.get(named)] : [...this.topics.values()];
+    for (const entry of entries) if (entry) this.update(entry, { ...entry.state, error });
   }
 
   private update(entry: TopicEntry, state: TopicState): void {

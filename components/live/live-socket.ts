@@ -1,6 +1,6 @@
 // The page's one LiveClient, created on first use in the browser (never during server
 // rendering: there is no socket there), connected to /api/live on the page's own origin.
-import { LIVE_CLOSE } from "@/protocol/live-close.ts";
+import { LIVE_CLOSE, LIVE_VERSION, liveSubprotocol } from "@/protocol/live-close.ts";
 import { goToLogin } from "../lib/api.ts";
 import { LiveClient, type LiveSocket } from "./live-client.ts";
 
@@ -14,7 +14,7 @@ export function sharedLiveClient(): LiveClient {
   if (!shared) {
     shared = new LiveClient({
       connect: () => {
-        const ws = new WebSocket(liveUrl(window.location));
+        const ws = new WebSocket(liveUrl(window.location), [liveSubprotocol(LIVE_VERSION)]);
         // the server closed the socket because the session ended
         ws.addEventListener("close", (e) => {
           if (e.code === LIVE_CLOSE.sessionEnded) goToLogin();

@@ -12,6 +12,7 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
 import { LIVE_CLOSE, LiveClientMessage, type LiveServerMessage } from "@/protocol/dashboard/index.ts";
+import { LIVE_VERSION, liveSubprotocol, liveVersionOf } from "@/protocol/live-close.ts";
 import { ProtocolError } from "@/protocol/errors.ts";
 import { diff } from "@/protocol/merge-patch.ts";
 import { LIMITS, type LimitCounters } from "../limits.ts";
@@ -53,7 +54,17 @@ interface Peer {
 }
 
 export class LiveHub {
-  readonly #wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  // The page offers "lvs-live.v<n>": ours is chosen, else the first it offers, so that its
+  // socket opens and is closed with 4409 and both versions (a browser cannot read a refused
+  // upgrade's answer). A client offering no version (tools, tests) speaks the current one.
+  readonly #wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: 64 * 1024,
+    handleProtocols: (offered) => {
+      const versions = [...offered].filter((p) => liveVersionOf(p) !== null);
+      return versions.includes(liveSubprotocol(LIVE_VERSION)) ? liveSubprotocol(LIVE_VERSION) : (versions[0] ?? false);
+    },
+  });
   readonly #peers = new Set<Peer>();
   readonly #resolve: TopicResolver;
   readonly #opts: Required<LiveHubOptions>;
@@ -129,6 +140,14 @@ export class LiveHub {
   }
 
   #accept(ws: WebSocket, session: string | null, user: string | null): void {
+    const theirs = liveVersionOf(ws.protocol);
+    if (theirs !== null && theirs !== LIVE_VERSION) {
+      const message = `version_mismatch: this server speaks live v${LIVE_VERSION}, the page v${theirs}: reload the page`;
+      ws.on("error", () => ws.terminate());
+      ws.send(JSON.stringify({ type: "error", topic: null, error: new ProtocolError("version_mismatch", message, { expected: LIVE_VERSION, got: theirs }).toBody() } satisfies LiveServerMessage));
+      ws.close(LIVE_CLOSE.versionMismatch, message);
+      return;
+    }
     const refusal = this.#overLimit(session, user);
     if (refusal) {
       // the new socket is the one refused: an older one is a page someone has open

@@ -174,10 +174,11 @@ export class LivePeer {
     });
   }
 
-  /** Opens /api/live signed in as the server's admin (or with the given cookie). */
-  static open(url: string, cookie = cookiesByUrl.get(url) ?? ""): Promise<LivePeer> {
+  /** Opens /api/live signed in as the server's admin (or with the given cookie), offering
+   * `protocols` as subprotocols (the page offers its live version, "lvs-live.v1"). */
+  static open(url: string, cookie = cookiesByUrl.get(url) ?? "", protocols: string[] = []): Promise<LivePeer> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(`${url.replace(/^http/, "ws")}/api/live`, { headers: cookie ? { cookie } : {} });
+      const ws = new WebSocket(`${url.replace(/^http/, "ws")}/api/live`, protocols, { headers: cookie ? { cookie } : {} });
       ws.once("open", () => resolve(new LivePeer(ws)));
       ws.once("error", reject);
     });

@@ -3,6 +3,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type LiveSocket, LiveClient, REFUSED_RETRY_MS } from "@/components/live/live-client.ts";
+import { LIVE_CLOSE, LIVE_VERSION } from "@/protocol/live-close.ts";
 import { diff } from "@/protocol/merge-patch.ts";
 
 class FakeSocket implements LiveSocket {
@@ -223,5 +224,40 @@ describe("LiveClient refused (4429: too many live sockets)", () => {
     expect(client.status).toBe("reconnecting");
     expect(client.refusal).toBeNull();
     expect(timers.map((t) => t.ms)).toEqual([100]);
+  });
+});
+
+describe("LiveClient and the live protocol's version", () => {
+  it("a frame it cannot read marks the topic it names version_mismatch with both versions; a snapshot clears it", () => {
+    const { client, last } = setup();
+    client.subscribe("fleet", () => {});
+    client.subscribe("drains", () => {});
+    last().open();
+    (last() as { protocol?: string }).protocol = "lvs-live.v2";
+    last().receive({ type: "snapshot", topic: "fleet", seq: "one", data: {} });
+    expect(client.getState("fleet").error).toMatchObject({ code: "version_mismatch", details: { expected: LIVE_VERSION, got: 2 } });
+    expect(client.getState("fleet").error?.message).toContain(`this page (live v${LIVE_VERSION})`);
+    expect(client.getState("drains").error).toBeNull();
+    last().receive({ type: "snapshot", topic: "fleet", seq: 1, data: { directors: {} } });
+    expect(client.getState("fleet")).toMatchObject({ ready: true, error: null, data: { directors: {} } });
+  });
+
+  it("a frame naming no topic marks every held topic", () => {
+    const { client, last } = setup();
+    client.subscribe("fleet", () => {});
+    client.subscribe("drains", () => {});
+    last().open();
+    last().onmessage?.({ data: "not json" });
+    for (const t of ["fleet", "drains"]) expect(client.getState(t).error).toMatchObject({ code: "version_mismatch", details: { expected: LIVE_VERSION, got: LIVE_VERSION } });
+  });
+
+  it("close code 4409 is a refusal with the server's reason, retried only after REFUSED_RETRY_MS", () => {
+    const { client, last, timers } = setup();
+    client.subscribe("fleet", () => {});
+    last().open();
+    last().drop(LIVE_CLOSE.versionMismatch, "version_mismatch: this server speaks live v2, the page v1: reload the page");
+    expect(client.status).toBe("refused");
+    expect(client.refusal).toBe("version_mismatch: this server speaks live v2, the page v1: reload the page");
+    expect(timers.map((t) => t.ms)).toEqual([REFUSED_RETRY_MS]);
   });
 });
