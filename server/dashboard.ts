@@ -2,6 +2,7 @@
 // HA groups and the live hub's topics, wired together. server/http/server.ts puts it behind one port.
 import { join } from "node:path";
 import type { DirectorRegistration } from "@/protocol/dashboard/index.ts";
+import { parseTopic } from "@/protocol/dashboard/topics.ts";
 import { ProtocolError } from "@/protocol/errors.ts";
 import type { DirectorState } from "./agents/director-state.ts";
 import { Fleet } from "./agents/fleet.ts";
@@ -134,20 +135,28 @@ export class Dashboard {
 
   /** The current view of a live topic; ProtocolError not_found for unknown ones. */
   topicView(topic: string): unknown {
-    if (topic === "fleet") return fleetView(this.fleet.links());
-    if (topic === "drains") return this.drains.view();
-    if (topic === "groups") return this.groups.view();
-    const d = /^director:([a-z0-9-]+)$/.exec(topic);
-    if (d) return directorDetailView(this.fleet.get(d[1]!), this.drainOf);
-    const h = /^health:([a-z0-9-]+)(?::(.+))?$/.exec(topic);
-    if (h) return h[2] === undefined ? this.health.view(h[1]!) : this.health.latencyView(h[1]!, h[2]);
-    const s = /^service:([a-z0-9-]+):(.+)$/.exec(topic);
-    if (s) {
-      const v = serviceLiveView(this.fleet.get(s[1]!), s[2]!);
-      if (!v) throw new ProtocolError("not_found", `director ${s[1]} has no service ${s[2]}`);
-      return v;
+    const t = parseTopic(topic);
+    switch (t?.kind) {
+      case "fleet":
+        return fleetView(this.fleet.links());
+      case "drains":
+        return this.drains.view();
+      case "groups":
+        return this.groups.view();
+      case "director":
+        return directorDetailView(this.fleet.get(t.director), this.drainOf);
+      case "health":
+        return this.health.view(t.director);
+      case "healthLatency":
+        return this.health.latencyView(t.director, t.service);
+      case "service": {
+        const v = serviceLiveView(this.fleet.get(t.director), t.service);
+        if (!v) throw new ProtocolError("not_found", `director ${t.director} has no service ${t.service}`);
+        return v;
+      }
+      default:
+        throw new ProtocolError("not_found", `unknown topic "${topic}"`);
     }
-    throw new ProtocolError("not_found", `unknown topic "${topic}"`);
   }
 
   /** Closes links and the hub, writes the history buffers, closes the database. */

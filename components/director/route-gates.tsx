@@ -11,6 +11,7 @@ import { parseServiceKeyString } from "@/protocol/dashboard/index.ts";
 import { getJson } from "../lib/api.ts";
 import { api } from "../lib/paths.ts";
 import { useLiveTopic } from "../live/use-live-topic.ts";
+import { topics } from "@/protocol/dashboard/topics.ts";
 import { useIsRealServerAgent } from "./director-gate.tsx";
 
 /** Pages only a director (not a realserver agent) has. */
@@ -22,7 +23,7 @@ export function DirectorOnlyGate({ id, children }: { id: string; children: React
 export function ServiceGate({ director, service, children }: { director: string; service: string; children: ReactNode }) {
   const rs = useIsRealServerAgent(director);
   const rest = useSWR<DirectorDetailView>(rs ? null : api.services(director), getJson);
-  const live = useLiveTopic<DirectorDetailView>(`director:${director}`);
+  const live = useLiveTopic(topics.director(director));
   if (rs || !parseServiceKeyString(service)) notFound();
   const restLacks = rest.data !== undefined && !rest.isValidating && !rest.data.services?.[service];
   const liveLacks = live.data === undefined || !live.data.services?.[service];

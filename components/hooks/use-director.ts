@@ -6,10 +6,11 @@ import type { DirectorDetailView } from "@/protocol/dashboard/index.ts";
 import { getJson } from "../lib/api.ts";
 import { api } from "../lib/paths.ts";
 import { useLiveTopic } from "../live/use-live-topic.ts";
+import { topics } from "@/protocol/dashboard/topics.ts";
 
 export function useDirector(id: string) {
   const rest = useSWR<DirectorDetailView>(api.services(id), getJson);
-  const live = useLiveTopic<DirectorDetailView>(`director:${id}`);
+  const live = useLiveTopic(topics.director(id));
   const view = live.data ?? rest.data;
   return {
     view,

@@ -8,9 +8,10 @@ import { getJson } from "../lib/api.ts";
 import { api } from "../lib/paths.ts";
 import { sharedLiveClient } from "../live/live-socket.ts";
 import { useLiveTopic } from "../live/use-live-topic.ts";
+import { topics } from "@/protocol/dashboard/topics.ts";
 
 export function useDrains() {
-  const live = useLiveTopic<DrainsView>("drains");
+  const live = useLiveTopic(topics.drains());
   const rest = useSWR(live.data === undefined ? api.drains() : null, getJson<DrainsView>);
   const view = live.data ?? rest.data;
   return { jobs: view?.jobs ?? {}, loaded: view !== undefined, error: live.data === undefined ? (rest.error ?? live.error) : live.error };

@@ -2,10 +2,11 @@
 // The fleet: every registered director. SWR fetches the list once (so the page renders before
 // the socket is up), then the live topic "fleet" replaces it every second.
 import useSWR from "swr";
-import type { DirectorView, FleetView } from "@/protocol/dashboard/index.ts";
+import type { DirectorView, } from "@/protocol/dashboard/index.ts";
 import { getJson, listOf } from "../lib/api.ts";
 import { api } from "../lib/paths.ts";
 import { useLiveTopic } from "../live/use-live-topic.ts";
+import { topics } from "@/protocol/dashboard/topics.ts";
 
 export function fleetFromRest(body: unknown): Record<string, DirectorView> {
   if (body && typeof body === "object" && !Array.isArray(body) && "directors" in body) {
@@ -17,7 +18,7 @@ export function fleetFromRest(body: unknown): Record<string, DirectorView> {
 
 export function useFleet() {
   const rest = useSWR(api.directors(), getJson<unknown>);
-  const live = useLiveTopic<FleetView>("fleet");
+  const live = useLiveTopic(topics.fleet());
   const directors = live.data?.directors ?? (rest.data === undefined ? undefined : fleetFromRest(rest.data));
   return {
     directors,

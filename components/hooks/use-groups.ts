@@ -6,10 +6,11 @@ import type { GroupsView, GroupView } from "@/protocol/dashboard/index.ts";
 import { getJson } from "../lib/api.ts";
 import { api } from "../lib/paths.ts";
 import { useLiveTopic } from "../live/use-live-topic.ts";
+import { topics } from "@/protocol/dashboard/topics.ts";
 
 export function useGroups() {
   const rest = useSWR<GroupsView>(api.groups(), getJson);
-  const live = useLiveTopic<GroupsView>("groups");
+  const live = useLiveTopic(topics.groups());
   const groups: Record<string, GroupView> | undefined = live.data?.groups ?? rest.data?.groups;
   return {
     groups,

@@ -4,15 +4,16 @@
 // configuration (GET .../health/config) for the editors; and a service's check latencies, which
 // only the topic "health:<id>:<serviceKey>" carries (the server keeps the last 5 minutes).
 import useSWR from "swr";
-import type { DirectorHealthView, HealthLatencyView } from "@/protocol/dashboard/health.ts";
+import type { DirectorHealthView, } from "@/protocol/dashboard/health.ts";
 import type { HealthConfig } from "@/protocol/health.ts";
 import { getJson } from "../lib/api.ts";
 import { api } from "../lib/paths.ts";
 import { useLiveTopic } from "../live/use-live-topic.ts";
+import { topics } from "@/protocol/dashboard/topics.ts";
 
 export function useHealth(director: string) {
   const rest = useSWR<DirectorHealthView>(api.health(director), getJson);
-  const live = useLiveTopic<DirectorHealthView>(`health:${director}`);
+  const live = useLiveTopic(topics.health(director));
   const view = live.data ?? rest.data;
   return {
     view,
@@ -29,5 +30,5 @@ export function useHealthConfig(director: string, enabled = true) {
 }
 
 export function useHealthLatency(director: string, service: string) {
-  return useLiveTopic<HealthLatencyView>(`health:${director}:${service}`);
+  return useLiveTopic(topics.healthLatency(director, service));
 }

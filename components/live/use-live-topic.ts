@@ -3,6 +3,7 @@
 // the page's shared socket; subscribing on mount and releasing on unmount keeps the reference
 // count right even under React's strict-mode double effects.
 import { useCallback, useSyncExternalStore } from "react";
+import type { TopicKind, TopicName, TopicViews } from "@/protocol/dashboard/topics.ts";
 import type { ConnectionStatus, TopicState } from "./live-client.ts";
 import { sharedLiveClient } from "./live-socket.ts";
 
@@ -15,7 +16,10 @@ export interface LiveTopic<T> {
   error: TopicState["error"];
 }
 
-/** `topic` null = subscribe to nothing (e.g. while a parameter is not known yet). */
+/** `topic` null = subscribe to nothing (e.g. while a parameter is not known yet). A name
+ * from `topics.*` (protocol/dashboard/topics.ts) types the view it carries. */
+export function useLiveTopic<K extends TopicKind>(topic: TopicName<K> | null): LiveTopic<TopicViews[K]>;
+export function useLiveTopic<T>(topic: string | null): LiveTopic<T>;
 export function useLiveTopic<T>(topic: string | null): LiveTopic<T> {
   const subscribe = useCallback(
     (onChange: () => void) => (topic ? sharedLiveClient().subscribe(topic, onChange) : () => {}),

@@ -5,11 +5,12 @@
 // why Prometheus failed when it did); live points from topic "service:<id>:<key>" are
 // appended as they arrive.
 import { useEffect, useMemo, useState } from "react";
-import { type HistoryRange, parseServiceKeyString, type ServiceLiveView } from "@/protocol/dashboard/index.ts";
+import { type HistoryRange, parseServiceKeyString, } from "@/protocol/dashboard/index.ts";
 import { vsLabel } from "@/protocol/metrics-labels.ts";
 import { useHistory } from "../hooks/use-history.ts";
 import { useClock } from "../hooks/use-clock.ts";
 import { useLiveTopic } from "../live/use-live-topic.ts";
+import { topics } from "@/protocol/dashboard/topics.ts";
 import { ErrorMessage } from "../ui/error-message.tsx";
 import {
   alignedFor,
@@ -33,7 +34,7 @@ export function ServiceCharts({ director, service }: { director: string; service
   const [range, setRange] = useState<HistoryRange>("15m");
   const history = useHistory(director, service, range);
   const clock = useClock();
-  const live = useLiveTopic<ServiceLiveView>(`service:${director}:${service}`);
+  const live = useLiveTopic(topics.service(director, service));
   const [buf, setBuf] = useState<SeriesBuffer | null>(null);
 
   useEffect(() => {

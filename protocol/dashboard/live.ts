@@ -2,11 +2,11 @@
 // Snapshots and merge-patch deltas carry the views of protocol/dashboard/views.ts, protocol/dashboard/drains.ts
 // and protocol/dashboard/history.ts.
 import { ErrorBody } from "../errors.ts";
+import { TOPIC_PATTERN } from "./topics.ts";
 import { z } from "zod";
 
-/** "fleet" | "drains" | "groups" (HA groups, protocol/dashboard/ha.ts) | "director:<id>" | "service:<id>:<serviceKey>"
- * | "health:<id>" | "health:<id>:<serviceKey>" (health checks, protocol/dashboard/health.ts) */
-export const Topic = z.string().regex(/^(fleet|drains|groups|director:[a-z0-9-]+|service:[a-z0-9-]+:.+|health:[a-z0-9-]+(:.+)?)$/).max(300);
+/** A topic's name (the catalog, with each topic's view: protocol/dashboard/topics.ts) */
+export const Topic = z.string().regex(TOPIC_PATTERN).max(300);
 
 export { LIVE_CLOSE } from "../live-close.ts";
 
