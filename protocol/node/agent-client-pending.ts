@@ -1,9 +1,9 @@
-// The agent client's requests in flight: their ids, the deadline timer of each, and rejecting
-// them all when the link drops. Apart from AgentClient so the socket and reconnect logic there
+// The agent client's requests in flight: their ids, the deadline timer of each, rejecting one
+// whose reply cannot be read, and rejecting them all when the link drops. Apart from AgentClient so the socket and reconnect logic there
 // does not also carry the bookkeeping of every request.
 import type WebSocket from "ws";
 import { ProtocolError } from "../errors.ts";
-import type { RequestType } from "../agent/catalog.ts";
+import { PROTOCOL_VERSION, type RequestType } from "../agent/catalog.ts";
 
 export interface Pending {
   type: RequestType;
@@ -46,6 +46,22 @@ export class PendingRequests {
     this.#map.delete(id);
     clearTimeout(p.timer);
     return p;
+  }
+
+  /**
+   * A reply the client cannot read (another protocol version, or malformed) settles the request
+   * it names at once as version_mismatch with both versions, instead of leaving it to its timeout.
+   */
+  rejectUnreadable(raw: unknown, issues: unknown): void {
+    const frame = typeof raw === "object" && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+    const p = typeof frame["id"] === "string" ? this.take(frame["id"]) : undefined;
+    if (!p) return;
+    const theirs = frame["v"] ?? null;
+    const message =
+      theirs === PROTOCOL_VERSION
+        ? `agent sent a ${p.type} reply this client cannot read (protocol v${PROTOCOL_VERSION})`
+        : `agent speaks protocol version ${JSON.stringify(theirs)}, this client speaks ${PROTOCOL_VERSION}`;
+    p.reject(new ProtocolError("version_mismatch", message, { expected: PROTOCOL_VERSION, got: theirs, issues }));
   }
 
   rejectAll(err: ProtocolError): void {

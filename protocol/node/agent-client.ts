@@ -193,7 +193,7 @@ export class AgentClient {
     }
     const parsed = ServerMessage.safeParse(raw);
     if (!parsed.success) {
-      this.#rejectUnreadable(raw, parsed.error);
+      this.#pending.rejectUnreadable(raw, issuesOf(parsed.error));
       return;
     }
     const msg = parsed.data;
@@ -217,25 +217,6 @@ export class AgentClient {
     if (msg.type === "pong") p.resolve({ time: msg.time });
     else if (!msg.ok) p.reject(ProtocolError.fromBody(msg.error));
     else this.#settle(p, msg.data);
-  }
-
-  /**
-   * A reply the client cannot read (another protocol version, or malformed) settles its request
-   * at once as version_mismatch with both versions, instead of leaving it to its timeout.
-   */
-  #rejectUnreadable(raw: unknown, err: z.ZodError): void {
-    const frame = typeof raw === "object" && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
-    const id = typeof frame.id === "string" ? frame.id : null;
-    const p = id === null ? undefined : this.#pending.take(id);
-    if (!p) return;
-    const theirs = frame.v ?? null;
-    const message =
-      theirs === PROTOCOL_VERSION
-        ? `agent sent a ${p.type} reply this client cannot read (protocol v${PROTOCOL_VERSION})`
-        : `agent speaks protocol version ${JSON.stringify(theirs)}, this client speaks ${PROTOCOL_VERSION}`;
-    p.reject(
-      new ProtocolError("version_mismatch", message, { expected: PROTOCOL_VERSION, got: theirs, issues: issuesOf(err) }),
-    );
   }
 
   #settle(p: Pending, raw: unknown): void {

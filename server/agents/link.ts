@@ -276,34 +276,42 @@ export class DirectorLink {
   }
 
   /** A request to the agent; fails fast with `unavailable` while the link is not online.
-   * Mutations are followed by a re-list, awaited, so the caller sees the new table; with
-   * `applyReply`, a dest.update answer that says it is the kernel's (agents since issue 15)
-   * is applied to the table instead (one round trip: the drains use it). */
-  async request<T extends RequestType>(
+   * Mutations are followed by a re-list, awaited, so the caller sees the new table. */
+  request<T extends RequestType>(
     type: T,
     payload: RequestInput<T>,
-    opts: { deadlineMs?: number; onEvent?: (data: unknown, topic: string) => void; applyReply?: boolean } = {},
+    opts: { deadlineMs?: number; onEvent?: (data: unknown, topic: string) => void } = {},
+  ): Promise<ResultData<T>> {
+    return this.#request(type, payload, opts, () => false);
+  }
+
+  /** dest.update in one round trip (the drains): an answer that says it is the kernel's
+   * (agents since issue 15) is applied to the table instead of a re-list; an older agent's
+   * answer, or one for a real server the table does not have, is re-listed as before. */
+  updateDestination(payload: RequestInput<"dest.update">): Promise<ResultData<"dest.update">> {
+    const service = serviceKeyString(payload.service);
+    return this.#request("dest.update", payload, {}, (r) => r.inKernel === true && this.state.applyDestination(service, r.key, r.config));
+  }
+
+  /** `applied` says whether the answer was written into the table (no re-list needed). */
+  async #request<T extends RequestType>(
+    type: T,
+    payload: RequestInput<T>,
+    opts: { deadlineMs?: number; onEvent?: (data: unknown, topic: string) => void },
+    applied: (result: ResultData<T>) => boolean,
   ): Promise<ResultData<T>> {
     const client = this.#client;
     if (!client || this.link !== "online") {
       throw new ProtocolError("unavailable", `director ${this.id} is ${this.link}${this.linkError ? `: ${this.linkError}` : ""}`);
     }
-    const { applyReply, ...clientOpts } = opts;
-    let applied = false;
+    let inTable = false;
     try {
-      const result = await client.request(type, payload, clientOpts);
-      if (applyReply && type === "dest.update") applied = this.#applyDestUpdate(payload as RequestInput<"dest.update">, result as ResultData<"dest.update">);
+      const result = await client.request(type, payload, opts);
+      inTable = applied(result);
       return result;
     } finally {
-      if (applied) this.listener.changed(this.id);
+      if (inTable) this.listener.changed(this.id);
       else if (MUTATIONS.has(type)) await this.relist();
     }
-  }
-
-  /** An older agent's answer (no `inKernel`), or one for a real server the table does not
-   * have, is not applied: the caller's re-list runs as before. */
-  #applyDestUpdate(payload: RequestInput<"dest.update">, result: ResultData<"dest.update">): boolean {
-    if (result.inKernel !== true) return false;
-    return this.state.applyDestination(serviceKeyString(payload.service), result.key, result.config);
   }
 }

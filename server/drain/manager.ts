@@ -27,7 +27,7 @@ import type { AuditLog } from "../store/audit.ts";
 import type { DrainStore } from "../store/drains.ts";
 import { type EtaState, etaStep, tailBoundOf } from "./eta.ts";
 import { type Interruption, reconcileTarget, settleJob } from "./reconcile.ts";
-import { actOnTargets, chooseTargets, restoreWeights } from "./targets.ts";
+import { actOnTargets, chooseTargets, knownTarget, restoreWeights, zeroWeight } from "./targets.ts";
 
 export interface DrainManagerOptions {
   /** finished jobs kept in memory (default LIMITS.finishedDrainJobs); the oldest finished
@@ -157,31 +157,16 @@ export class DrainManager {
     const touched: (typeof targets)[number][] = [];
     try {
       for (const link of targets) {
-        // one round trip: dest.update answers the weight and counts it replaced. Until it
-        // answers, the target is on record with the weight the server's table knows (what a
-        // rollback after a timeout puts back, and what an older agent's answer leaves)
         const known = link.state.services.get(service);
-        const knownDest = known?.destinations.get(destination);
         if (known && known.config.persistence !== null) job.persistent = true;
-        const target: DrainJob["targets"][string] = {
-          previousWeight: knownDest?.config.weight ?? 1,
-          activeConns: knownDest?.traffic.activeConns ?? 0,
-          inactiveConns: knownDest?.traffic.inactiveConns ?? 0,
-          status: "draining",
-          error: null,
-        };
+        const target = knownTarget(link, service, destination);
         job.targets[link.id] = target;
         // tracked before the request: a timeout or a link lost after sending leaves the
         // weight unknown, and that target is put back (or kept on record) like the others
         touched.push(link);
         this.#save(job);
         try {
-          const updated = await link.request("dest.update", { service: svcKey, key: destKey, config: { weight: 0 } }, { applyReply: true });
-          if (updated.previous) {
-            target.previousWeight = updated.previous.config.weight;
-            target.activeConns = updated.previous.activeConns;
-            target.inactiveConns = updated.previous.inactiveConns;
-          }
+          await zeroWeight(link, svcKey, destKey, target);
         } catch (err) {
           // a definite refusal (the kernel said no) changed nothing there: nothing to put back
           if (err instanceof ProtocolError && REFUSALS.has(err.code)) {
@@ -297,7 +282,7 @@ export class DrainManager {
       throw new ProtocolError("conflict", `drain job ${id} is ${job.status}`);
     }
     return this.#forEachTarget(job, "undrained", (link, svcKey, destKey, t) =>
-      link.request("dest.update", { service: svcKey, key: destKey, config: { weight: t.previousWeight } }, { applyReply: true }),
+      link.updateDestination({ service: svcKey, key: destKey, config: { weight: t.previousWeight } }),
     );
   }
 

@@ -1,6 +1,6 @@
 // The per-target parts of a drain job (server/drain/manager.ts): which directors a request
-// drains, putting the previous weights back after a failed start, and undrain/remove on
-// every target still in the job.
+// drains, each target's record and its weight set to 0, putting the previous weights back
+// after a failed start, and undrain/remove on every target still in the job.
 import type { DrainJob, DrainRequest } from "@/protocol/dashboard/index.ts";
 import { ProtocolError } from "@/protocol/errors.ts";
 import type { DestinationKey, ServiceKey } from "@/protocol/ipvs.ts";
@@ -8,6 +8,30 @@ import type { Fleet } from "../agents/fleet.ts";
 
 type Link = ReturnType<Fleet["get"]>;
 type Target = DrainJob["targets"][string];
+
+/** A target on record before its dest.update answers: the weight and counts the server's
+ * table knows (what a rollback after a timeout puts back, and what an older agent's answer
+ * leaves). */
+export function knownTarget(link: Link, service: string, destination: string): Target {
+  const known = link.state.services.get(service)?.destinations.get(destination);
+  return {
+    previousWeight: known?.config.weight ?? 1,
+    activeConns: known?.traffic.activeConns ?? 0,
+    inactiveConns: known?.traffic.inactiveConns ?? 0,
+    status: "draining",
+    error: null,
+  };
+}
+
+/** Weight 0 on one target in one round trip: dest.update answers the weight and counts it
+ * replaced (agents since issue 15), which overwrite what knownTarget() put on record. */
+export async function zeroWeight(link: Link, service: ServiceKey, key: DestinationKey, target: Target): Promise<void> {
+  const updated = await link.updateDestination({ service, key, config: { weight: 0 } });
+  if (!updated.previous) return;
+  target.previousWeight = updated.previous.config.weight;
+  target.activeConns = updated.previous.activeConns;
+  target.inactiveConns = updated.previous.inactiveConns;
+}
 
 /** The one director, or a group drain's members that have the real server; the others are
  * named in `skipped`, never left out silently (an HA member without the service is drift: see

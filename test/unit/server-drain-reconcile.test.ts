@@ -56,6 +56,10 @@ class FakeLink {
     this.relist();
     return { ok: true };
   }
+  /** DirectorLink's one-round-trip dest.update; this fake re-lists as an older agent's answer does */
+  updateDestination(payload: { config?: { weight: number } }): Promise<unknown> {
+    return this.request("dest.update", payload);
+  }
 }
 
 function fakeFleet(links: FakeLink[]): Fleet {
