@@ -7,6 +7,8 @@ export default defineConfig({
   // "@/protocol/ipvs.ts" is the repo's root (tsconfig.json paths), as for tsc, tsx, esbuild and Next
   resolve: { alias: [{ find: /^@\//, replacement: fileURLToPath(new URL("./", import.meta.url)) }] },
   test: {
+    // every server a test starts holds its REST answers to the contract (server/http/reply-check.ts)
+    env: { LVS_CHECK_REPLIES: "1" },
     projects: [
       {
         extends: true,

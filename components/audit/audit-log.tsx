@@ -9,7 +9,8 @@ import { useFleet } from "../hooks/use-fleet.ts";
 import { useClock } from "../hooks/use-clock.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage } from "../ui/error-message.tsx";
-import { type AuditFilter, api } from "../lib/paths.ts";
+import { url } from "../lib/api-client.ts";
+import type { AuditFilter } from "../lib/paths.ts";
 import { auditChangeLines, auditChanges } from "./audit-diff.ts";
 import { AuditFilters, type AuditFilterState, auditQueryOf, NO_AUDIT_FILTERS } from "./audit-filters.tsx";
 import { Table, TBody, Td, Th, THead, Tr } from "../ui/table.tsx";
@@ -19,7 +20,7 @@ export { AUDIT_ACTIONS } from "./audit-filters.tsx";
 
 /** GET /api/audit/export with the page's filters: every matching entry as a download. */
 function exportHref(format: "csv" | "json", filters: AuditFilter): string {
-  return api.audit({ format, ...filters }, "/api/audit/export");
+  return url("GET /api/audit/export", { query: { ...filters, format } });
 }
 
 const LINK_BUTTON =

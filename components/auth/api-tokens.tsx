@@ -2,10 +2,10 @@
 // The signed-in user's personal API tokens for lvsctl --server: create one (shown this once,
 // the server keeps only its hash), see each token's role, expiry and last use, revoke it.
 import { type FormEvent, useState } from "react";
-import useSWR from "swr";
 import type { Role } from "@/protocol/dashboard/index.ts";
 import type { ApiTokenCreated, ApiTokenView } from "@/protocol/dashboard/tokens.ts";
-import { getJson, sendJson } from "../lib/api.ts";
+import { api } from "../lib/api-client.ts";
+import { useApi } from "../hooks/use-api.ts";
 import { useClock } from "../hooks/use-clock.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage, SuccessMessage } from "../ui/error-message.tsx";
@@ -13,13 +13,12 @@ import { SelectField, TextField } from "../ui/field.tsx";
 import { useSession } from "./session.tsx";
 import { Table, TBody, Td, Th, THead, Tr } from "../ui/table.tsx";
 
-const TOKENS = "/api/auth/tokens";
 const ROLES: Role[] = ["viewer", "operator", "admin"];
 
 export function ApiTokens() {
   const me = useSession().session?.user;
   const { dateTime } = useClock();
-  const { data: tokens, error, mutate } = useSWR<ApiTokenView[]>(TOKENS, getJson<ApiTokenView[]>);
+  const { data: tokens, error, mutate } = useApi("GET /api/auth/tokens", {});
   const [form, setForm] = useState({ name: "", role: "", days: "" });
   const [created, setCreated] = useState<ApiTokenCreated | null>(null);
   const [actionError, setActionError] = useState<unknown>(null);
@@ -31,8 +30,8 @@ export function ApiTokens() {
     setActionError(null);
     setDone("");
     try {
-      const body = { name: form.name, ...(form.role ? { role: form.role } : {}), ...(form.days ? { expiresInDays: Number(form.days) } : {}) };
-      setCreated(await sendJson<ApiTokenCreated>("POST", TOKENS, body));
+      const body = { name: form.name, ...(form.role ? { role: form.role as Role } : {}), ...(form.days ? { expiresInDays: Number(form.days) } : {}) };
+      setCreated(await api.tokens.create({ body }));
       setForm({ name: "", role: "", days: "" });
       await mutate();
     } catch (err) {
@@ -43,7 +42,7 @@ export function ApiTokens() {
     if (!window.confirm(`Revoke the token "${t.name}"? lvsctl using it stops working at once.`)) return;
     setActionError(null);
     try {
-      await sendJson("DELETE", `${TOKENS}/${t.id}`);
+      await api.tokens.revoke({ params: { id: String(t.id) } });
       setDone(`revoked ${t.name}`);
       if (created?.view.id === t.id) setCreated(null);
       await mutate();

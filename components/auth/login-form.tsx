@@ -4,8 +4,7 @@
 import { useRouter, useSearchParams } from "next/navigation";
 import { type FormEvent, useEffect, useState } from "react";
 import { useSWRConfig } from "swr";
-import type { SessionView } from "@/protocol/dashboard/index.ts";
-import { sendJson } from "../lib/api.ts";
+import { api } from "../lib/api-client.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage } from "../ui/error-message.tsx";
 import { TextField } from "../ui/field.tsx";
@@ -31,7 +30,7 @@ export function LoginForm() {
     setBusy(true);
     setError(null);
     try {
-      const view = await sendJson<SessionView>("POST", "/api/auth/login", { username, password });
+      const view = await api.auth.login({ body: { username, password } });
       await mutate(SESSION_PATH, view, { revalidate: false });
       router.replace(next);
     } catch (err) {

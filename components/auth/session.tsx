@@ -2,12 +2,12 @@
 // Who is signed in, for the whole page: GET /api/auth/session (public, never 401). The UI
 // hides what the role cannot do; the server checks every request anyway.
 import type { ReactNode } from "react";
-import useSWR from "swr";
-import type { Role, SessionView } from "@/protocol/dashboard/index.ts";
+import type { Role, } from "@/protocol/dashboard/index.ts";
 import { sameOriginPath } from "@/protocol/safe-redirect.ts";
-import { getJson } from "../lib/api.ts";
+import { url } from "../lib/api-client.ts";
+import { useApi } from "../hooks/use-api.ts";
 
-export const SESSION_PATH = "/api/auth/session";
+export const SESSION_PATH = url("GET /api/auth/session");
 
 const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
 
@@ -16,7 +16,7 @@ export function roleAllows(have: Role | undefined, need: Role): boolean {
 }
 
 export function useSession() {
-  const res = useSWR<SessionView>(SESSION_PATH, getJson<SessionView>, { refreshInterval: 60_000 });
+  const res = useApi("GET /api/auth/session", {}, { refreshInterval: 60_000 });
   return { session: res.data, error: res.error, isLoading: res.isLoading, mutate: res.mutate };
 }
 

@@ -5,8 +5,7 @@
 import { useRouter } from "next/navigation";
 import { type FormEvent, useEffect, useState } from "react";
 import { useSWRConfig } from "swr";
-import type { SessionView } from "@/protocol/dashboard/index.ts";
-import { sendJson } from "../lib/api.ts";
+import { api } from "../lib/api-client.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage } from "../ui/error-message.tsx";
 import { TextField } from "../ui/field.tsx";
@@ -32,7 +31,7 @@ export function SetupForm() {
     setBusy(true);
     setError(null);
     try {
-      const view = await sendJson<SessionView>("POST", "/api/auth/setup", { username: form.username, password: form.password, code: form.code.trim() });
+      const view = await api.auth.setup({ body: { username: form.username, password: form.password, code: form.code.trim() } });
       await mutate(SESSION_PATH, view, { revalidate: false });
       router.replace("/");
     } catch (err) {

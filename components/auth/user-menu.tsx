@@ -2,7 +2,7 @@
 // The signed-in user (a link to their account page: API tokens), their role, and "Sign out".
 import Link from "next/link";
 import { useState } from "react";
-import { sendJson } from "../lib/api.ts";
+import { api } from "../lib/api-client.ts";
 import { Button } from "../ui/button.tsx";
 import { useSession } from "./session.tsx";
 
@@ -14,7 +14,7 @@ export function UserMenu() {
   const signOut = async () => {
     setBusy(true);
     try {
-      await sendJson("POST", "/api/auth/logout");
+      await api.auth.logout();
     } finally {
       window.location.assign("/login");
     }

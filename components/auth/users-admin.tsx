@@ -2,9 +2,9 @@
 // Admins manage dashboard users: create with a role, change the role, reset the password,
 // delete. A role change or a reset signs that user out everywhere (the server does it).
 import { type FormEvent, useState } from "react";
-import useSWR from "swr";
 import type { Role, UserView } from "@/protocol/dashboard/index.ts";
-import { getJson, sendJson } from "../lib/api.ts";
+import { api } from "../lib/api-client.ts";
+import { useApi } from "../hooks/use-api.ts";
 import { useClock } from "../hooks/use-clock.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage, SuccessMessage } from "../ui/error-message.tsx";
@@ -13,10 +13,9 @@ import { useSession } from "./session.tsx";
 import { Table, TBody, Td, Th, THead, Tr } from "../ui/table.tsx";
 
 const ROLES: Role[] = ["viewer", "operator", "admin"];
-const USERS = "/api/users";
 
 export function UsersAdmin() {
-  const { data: users, error, mutate } = useSWR<UserView[]>(USERS, getJson<UserView[]>);
+  const { data: users, error, mutate } = useApi("GET /api/users", {});
   const me = useSession().session?.user;
   const [form, setForm] = useState({ username: "", password: "", role: "viewer" as Role });
   const [actionError, setActionError] = useState<unknown>(null);
@@ -36,7 +35,7 @@ export function UsersAdmin() {
   const create = (e: FormEvent) => {
     e.preventDefault();
     void run(`created ${form.username}`, async () => {
-      await sendJson("POST", USERS, form);
+      await api.users.create({ body: form });
       setForm({ username: "", password: "", role: "viewer" });
     });
   };
@@ -85,7 +84,7 @@ export function UsersAdmin() {
 function UserRow({ user, self, run }: { user: UserView; self: boolean; run: (what: string, fn: () => Promise<unknown>) => Promise<void> }) {
   const [password, setPassword] = useState("");
   const { dateTime } = useClock();
-  const path = `${USERS}/${user.id}`;
+  const params = { id: String(user.id) };
   return (
     <Tr bare className="border-b border-zinc-100 align-top dark:border-zinc-800" data-testid={`user-${user.username}`}>
       <Td bare className="py-2 font-medium">
@@ -97,7 +96,7 @@ function UserRow({ user, self, run }: { user: UserView; self: boolean; run: (wha
           aria-label={`Role of ${user.username}`}
           className="rounded-md border border-zinc-300 bg-white px-1 py-0.5 dark:border-zinc-600 dark:bg-zinc-900"
           value={user.role}
-          onChange={(e) => void run(`${user.username} is now ${e.target.value}`, () => sendJson("PATCH", path, { role: e.target.value }))}
+          onChange={(e) => void run(`${user.username} is now ${e.target.value}`, () => api.users.update({ params, body: { role: e.target.value as UserView["role"] } }))}
         >
           {ROLES.map((r) => (
             <option key={r} value={r}>
@@ -120,13 +119,13 @@ function UserRow({ user, self, run }: { user: UserView; self: boolean; run: (wha
           onChange={(e) => setPassword(e.target.value)}
         />
         <Button size="sm" disabled={password.length < 10} onClick={() => void run(`password of ${user.username} reset`, async () => {
-          await sendJson("PATCH", path, { password });
+          await api.users.update({ params, body: { password } });
           setPassword("");
         })}>
           Reset password
         </Button>
         <Button size="sm" variant="danger" disabled={self} onClick={() => {
-          if (window.confirm(`Delete user ${user.username}?`)) void run(`deleted ${user.username}`, () => sendJson("DELETE", path));
+          if (window.confirm(`Delete user ${user.username}?`)) void run(`deleted ${user.username}`, () => api.users.remove({ params }));
         }}>
           Delete
         </Button>

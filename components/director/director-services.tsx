@@ -6,7 +6,7 @@ import { useState } from "react";
 import { parseServiceKeyString, type ServiceView } from "@/protocol/dashboard/index.ts";
 import { compareServiceKeysNumeric } from "@/protocol/rules-diff.ts";
 import { useDirector } from "../hooks/use-director.ts";
-import { directorTable } from "../lib/paths.ts";
+import { directorTable } from "../lib/table-api.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage } from "../ui/error-message.tsx";
 import { DirectorVersionContext } from "./director-version.ts";

@@ -2,14 +2,13 @@
 // Downloads the director's rules as `ipvsadm -S -n` text, or as a keepalived.conf with its
 // health checks (GET /api/directors/:id/rules?format=keepalived).
 import { useAction } from "../hooks/use-action.ts";
-import { getText } from "../lib/api.ts";
-import { api } from "../lib/paths.ts";
+import { api } from "../lib/api-client.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage } from "../ui/error-message.tsx";
 
 export function ExportButton({ director, format = "ipvsadm" }: { director: string; format?: "ipvsadm" | "keepalived" }) {
   const action = useAction(async () => {
-    const text = await getText(api.rules(director, format));
+    const text = await api.rules.text({ params: { id: director }, query: format === "ipvsadm" ? {} : { format } });
     const url = URL.createObjectURL(new Blob([text], { type: "text/plain" }));
     const a = document.createElement("a");
     a.href = url;

@@ -5,11 +5,8 @@
 // the live view agrees with, so a service created a moment ago is not taken for unknown.
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
-import useSWR from "swr";
-import type { DirectorDetailView } from "@/protocol/dashboard/index.ts";
 import { parseServiceKeyString } from "@/protocol/dashboard/index.ts";
-import { getJson } from "../lib/api.ts";
-import { api } from "../lib/paths.ts";
+import { useApi } from "../hooks/use-api.ts";
 import { useLiveTopic } from "../live/use-live-topic.ts";
 import { topics } from "@/protocol/dashboard/topics.ts";
 import { useIsRealServerAgent } from "./director-gate.tsx";
@@ -22,7 +19,7 @@ export function DirectorOnlyGate({ id, children }: { id: string; children: React
 
 export function ServiceGate({ director, service, children }: { director: string; service: string; children: ReactNode }) {
   const rs = useIsRealServerAgent(director);
-  const rest = useSWR<DirectorDetailView>(rs ? null : api.services(director), getJson);
+  const rest = useApi("GET /api/directors/:id/services", rs ? null : { params: { id: director } });
   const live = useLiveTopic(topics.director(director));
   if (rs || !parseServiceKeyString(service)) notFound();
   const restLacks = rest.data !== undefined && !rest.isValidating && !rest.data.services?.[service];

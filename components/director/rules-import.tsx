@@ -7,22 +7,14 @@
 // format is ipvsadm -S -n text or a keepalived.conf (whose checkers become the director's
 // health checks; keywords not carried are warnings naming their line).
 import { type ChangeEvent, useId, useState } from "react";
-import type { RuleChange } from "@/protocol/agent/rules.ts";
 import { useAction } from "../hooks/use-action.ts";
-import { sendJson } from "../lib/api.ts";
-import { api } from "../lib/paths.ts";
+import { api } from "../lib/api-client.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage } from "../ui/error-message.tsx";
 import { useDirectorVersion, withBaseVersion } from "./director-version.ts";
 import { LineNumberedText } from "./line-numbered-text.tsx";
 import { type ChangeKind, changeDetails, changeRows, countByKind } from "./rules-changes.ts";
 
-interface ImportResult {
-  changes: RuleChange[];
-  applied: boolean;
-  errors: { line?: number; message: string }[];
-  warnings?: { line?: number; message: string }[];
-}
 type Format = "ipvsadm" | "keepalived";
 
 const KIND_STYLE: Record<ChangeKind, string> = {
@@ -41,11 +33,11 @@ export function RulesImport({ director }: { director: string }) {
   const [previewed, setPreviewed] = useState<{ text: string; mode: string; format: Format; version: string | undefined } | null>(null);
   const ids = { text: useId(), file: useId(), format: useId() };
   const preview = useAction(async () => {
-    const r = await sendJson<ImportResult>("POST", api.rulesImport(director), { text, mode, format, dryRun: true });
+    const r = await api.rules.import({ params: { id: director }, body: { text, mode, format, dryRun: true } });
     setPreviewed({ text, mode, format, version });
     return r;
   });
-  const apply = useAction(() => sendJson<ImportResult>("POST", api.rulesImport(director), withBaseVersion({ text, mode, format }, previewed?.version)));
+  const apply = useAction(() => api.rules.import({ params: { id: director }, body: withBaseVersion({ text, mode, format }, previewed?.version) }));
   const rows = preview.result ? changeRows(preview.result.changes) : null;
   const details = preview.result ? preview.result.changes.map(changeDetails) : [];
   const previewErrors = preview.result?.errors ?? [];

@@ -7,8 +7,7 @@
 import type { DrainJob } from "@/protocol/dashboard/index.ts";
 import { useAction } from "../hooks/use-action.ts";
 import { untilLiveShows, useDrains } from "../hooks/use-drains.ts";
-import { sendJson } from "../lib/api.ts";
-import { api } from "../lib/paths.ts";
+import { api } from "../lib/api-client.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage } from "../ui/error-message.tsx";
 import { drainDisplay, jobFor } from "./drain-state.ts";
@@ -29,17 +28,17 @@ export function DrainControls({ director, group, service, destination, drainJobH
   const d = drainDisplay(job, director);
   const start = useAction(async (scope: "director" | "group") => {
     const body = scope === "group" ? { group, service, destination } : { director, service, destination };
-    const j = await sendJson<DrainJob>("POST", api.drains(), body);
+    const j = await api.drains.start({ body });
     await untilLiveShows(j);
     return j;
   });
-  const jobAction = (path: (id: string) => string) => async (id: string) => {
-    const j = await sendJson<DrainJob>("POST", path(id));
+  const jobAction = (act: (args: { params: { job: string } }) => Promise<DrainJob>) => async (id: string) => {
+    const j = await act({ params: { job: id } });
     await untilLiveShows(j);
     return j;
   };
-  const undrain = useAction(jobAction(api.undrain));
-  const remove = useAction(jobAction(api.removeDrained));
+  const undrain = useAction(jobAction(api.drains.undrain));
+  const remove = useAction(jobAction(api.drains.remove));
   const error = start.error ?? undrain.error ?? remove.error;
   const showPersistNote = persistent && (d.phase === "draining" || d.job?.persistent === true);
 

@@ -5,8 +5,7 @@
 // and an agent's page share the one SWR key.
 import useSWR from "swr";
 import type { AgentVipReadiness, FleetReadinessView } from "@/protocol/dashboard/fleet-readiness.ts";
-import { getJson } from "../lib/api.ts";
-import { api } from "../lib/paths.ts";
+import { api } from "../lib/api-client.ts";
 
 export type { AgentVipReadiness };
 export type FleetReadiness = FleetReadinessView;
@@ -16,7 +15,7 @@ export type FleetReadiness = FleetReadinessView;
  * online or going away asks again. */
 export function useFleetReadiness(directors: readonly string[] | null) {
   const key = directors ? ["fleet-readiness", ...[...directors].sort()] : null;
-  return useSWR<FleetReadiness>(key, () => getJson<FleetReadiness>(api.fleetReadiness()), { revalidateOnFocus: false, refreshInterval: 60_000 });
+  return useSWR<FleetReadiness>(key, () => api.readiness.fleet(), { revalidateOnFocus: false, refreshInterval: 60_000 });
 }
 
 /** One line for a fleet row: "ready (1 VIP)", "not ready: 172.16.0.200 on dir1", … */

@@ -2,16 +2,15 @@
 // Unregisters a director after a confirmation (its IPVS rules stay untouched on the host).
 import { useSWRConfig } from "swr";
 import { useAction } from "../hooks/use-action.ts";
-import { sendJson } from "../lib/api.ts";
-import { api } from "../lib/paths.ts";
+import { api, url } from "../lib/api-client.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage } from "../ui/error-message.tsx";
 
 export function DeleteDirectorButton({ id, name }: { id: string; name: string }) {
   const { mutate } = useSWRConfig();
   const action = useAction(async () => {
-    await sendJson("DELETE", api.director(id));
-    await mutate(api.directors());
+    await api.directors.remove({ params: { id } });
+    await mutate(url("GET /api/directors"));
   });
   const onClick = () => {
     if (window.confirm(`Unregister director ${name}? Its IPVS rules stay as they are on the host.`)) void action.run();

@@ -4,12 +4,11 @@
 // shown; left empty, the server generates one and it is shown once with its install command.
 import { type FormEvent, useState } from "react";
 import { useSWRConfig } from "swr";
-import type { DirectorCreate, DirectorCreated, IssuedToken } from "@/protocol/dashboard/index.ts";
+import type { DirectorCreate, IssuedToken } from "@/protocol/dashboard/index.ts";
 import { AGENT_ROLES } from "@/protocol/dashboard/values.ts";
 import { useAction } from "../hooks/use-action.ts";
-import { sendJson } from "../lib/api.ts";
+import { api, url } from "../lib/api-client.ts";
 import { type FieldErrors, fieldErrors, splitList } from "../lib/form-errors.ts";
-import { api } from "../lib/paths.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage, SuccessMessage } from "../ui/error-message.tsx";
 import { SelectField, TextField } from "../ui/field.tsx";
@@ -23,9 +22,9 @@ export function RegisterDirectorForm() {
   const [issued, setIssued] = useState<IssuedToken | null>(null);
   const { mutate } = useSWRConfig();
   const action = useAction(async (body: DirectorCreate) => {
-    const r = await sendJson<DirectorCreated>("POST", api.directors(), body);
+    const r = await api.directors.register({ body });
     setIssued(r.issued ?? null);
-    await mutate(api.directors());
+    await mutate(url("GET /api/directors"));
     return r;
   });
 

@@ -5,11 +5,10 @@
 // on the fleet overview's rows.
 import { useState } from "react";
 import { useSWRConfig } from "swr";
-import type { DirectorInfo, IssuedToken, LinkState } from "@/protocol/dashboard/index.ts";
+import type { IssuedToken, LinkState } from "@/protocol/dashboard/index.ts";
 import { useCan } from "../auth/session.tsx";
 import { useAction } from "../hooks/use-action.ts";
-import { getJson, sendJson } from "../lib/api.ts";
-import { api } from "../lib/paths.ts";
+import { api, url } from "../lib/api-client.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage } from "../ui/error-message.tsx";
 import { IssuedTokenNotice } from "./issued-token.tsx";
@@ -19,7 +18,7 @@ import { offersCertificateAcceptance } from "./trust-state.ts";
 export function AcceptCertificateButton({ id, name, link, className = "" }: { id: string; name: string; link: LinkState; className?: string }) {
   const { mutate } = useSWRConfig();
   const action = useAction(async () => {
-    const info = await getJson<DirectorInfo>(api.director(id));
+    const info = await api.directors.get({ params: { id } });
     const presented = info.trust?.presented;
     if (!presented) return;
     const ok = window.confirm(
@@ -27,8 +26,8 @@ export function AcceptCertificateButton({ id, name, link, className = "" }: { id
         `Previously pinned:\n${info.trust?.pinned ?? "(none)"}\n\nCompare it with the "agent tls fingerprint" line the agent logged at start.`,
     );
     if (!ok) return;
-    await sendJson("POST", `${api.director(id)}/trust`, { fingerprint256: presented });
-    await mutate(api.directors());
+    await api.directors.trust({ params: { id }, body: { fingerprint256: presented } });
+    await mutate(url("GET /api/directors"));
   });
   if (!offersCertificateAcceptance(useCan("admin"), link)) return null;
   return (
@@ -45,7 +44,7 @@ export function RotateTokenButton({ id, name }: { id: string; name: string }) {
   const [issued, setIssued] = useState<IssuedToken | null>(null);
   const action = useAction(async () => {
     if (!window.confirm(`Generate a new agent token for ${name}? The open link stays up; install the new token on the agent next.`)) return;
-    setIssued(await sendJson<IssuedToken>("POST", `${api.director(id)}/token`));
+    setIssued(await api.directors.issueToken({ params: { id } }));
   });
   if (!useCan("admin")) return null;
   return (

@@ -6,8 +6,7 @@ import type { GroupView, MemberDrift } from "@/protocol/dashboard/index.ts";
 import { RequireRole } from "../auth/session.tsx";
 import { useGroupDrift } from "../hooks/use-group-drift.ts";
 import { useAction } from "../hooks/use-action.ts";
-import { sendJson } from "../lib/api.ts";
-import { api } from "../lib/paths.ts";
+import { api } from "../lib/api-client.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage } from "../ui/error-message.tsx";
 import { DriftDiff } from "./drift-diff.tsx";
@@ -39,7 +38,7 @@ export function GroupDriftSection({ name, group, onChanged }: { name: string; gr
 
 function MemberDriftItem({ group, m, onChanged }: { group: string; m: MemberDrift; onChanged: () => void }) {
   const adopt = useAction(async () => {
-    const r = await sendJson("POST", api.groupAdopt(group), { director: m.director });
+    const r = await api.groups.adopt({ params: { group }, body: { director: m.director } });
     onChanged();
     return r;
   });

@@ -12,8 +12,7 @@ import { useDirectorVersion, withBaseVersion } from "../director/director-versio
 import { ServiceForm } from "../service/service-form.tsx";
 import { describeForwarding, describeService, describeThresholds } from "../service/service-summary.ts";
 import { useAction } from "../hooks/use-action.ts";
-import { sendJson } from "../lib/api.ts";
-import { groupTable } from "../lib/paths.ts";
+import { groupTable } from "../lib/table-api.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage } from "../ui/error-message.tsx";
 
@@ -23,7 +22,7 @@ export function GroupServiceCard({ group, svc, onChanged }: { group: string; svc
   const [mode, setMode] = useState<"view" | "edit" | "add">("view");
   const table = groupTable(group);
   const version = useDirectorVersion();
-  const del = useAction(() => sendJson("DELETE", table.service(svc.key), withBaseVersion({}, version)));
+  const del = useAction(() => table.removeService(svc.key, withBaseVersion({}, version)));
   const key = parseServiceKeyString(svc.key);
   if (!key) return null;
   const dests = Object.values(svc.destinations ?? {}).sort((a, b) => compareDestinationKeysNumeric(a, b));
@@ -96,7 +95,7 @@ function GroupDestinationRow({ group, service, dest, onChanged }: { group: strin
   const [editing, setEditing] = useState(false);
   const table = groupTable(group);
   const version = useDirectorVersion();
-  const del = useAction(() => sendJson("DELETE", table.destination(service, dest.key), withBaseVersion({}, version)));
+  const del = useAction(() => table.removeDestination(service, dest.key, withBaseVersion({}, version)));
   const serviceKey = parseServiceKeyString(service)!;
   const onDelete = async () => {
     if (!window.confirm(`Delete real server ${dest.key} from ${service} on every member of ${group}?`)) return;

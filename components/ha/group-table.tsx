@@ -10,7 +10,7 @@ import { DirectorVersionContext } from "../director/director-version.ts";
 import { sortServices } from "../director/director-services.tsx";
 import { ServiceForm } from "../service/service-form.tsx";
 import { useClock } from "../hooks/use-clock.ts";
-import { groupTable } from "../lib/paths.ts";
+import { groupTable } from "../lib/table-api.ts";
 import { Button } from "../ui/button.tsx";
 import { GroupServiceCard } from "./group-service-card.tsx";
 

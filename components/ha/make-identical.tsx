@@ -7,8 +7,8 @@ import { useEffect } from "react";
 import type { MakeIdenticalResult } from "@/protocol/dashboard/index.ts";
 import { changeRows } from "../director/rules-changes.ts";
 import { useAction } from "../hooks/use-action.ts";
-import { errorHint, sendJson } from "../lib/api.ts";
-import { api } from "../lib/paths.ts";
+import { errorHint } from "../lib/api.ts";
+import { api } from "../lib/api-client.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage } from "../ui/error-message.tsx";
 
@@ -22,10 +22,10 @@ const STATUS: Record<MemberResult["status"], string> = {
 };
 
 export function MakeIdentical({ group, drifted, onApplied }: { group: string; drifted: boolean; onApplied: () => void }) {
-  const preview = useAction(() => sendJson<MakeIdenticalResult>("POST", api.groupIdentical(group), { dryRun: true }));
+  const preview = useAction(() => api.groups.identical({ params: { group }, body: { dryRun: true } }));
   const apply = useAction(async (p: MakeIdenticalResult) => {
     const members = Object.values(p.members).filter((m) => m.status === "would_change").map((m) => m.director);
-    const r = await sendJson<MakeIdenticalResult>("POST", api.groupIdentical(group), { dryRun: false, members, baseVersion: p.version });
+    const r = await api.groups.identical({ params: { group }, body: { dryRun: false, members, baseVersion: p.version } });
     onApplied();
     return r;
   });

@@ -11,13 +11,15 @@ import { CheckerFields } from "./checker-fields.tsx";
 import { type CheckerForm, newChecker, type RealServerChecksForm, realServerForm, realServerSettings } from "./checks-form-model.ts";
 import { findRealServer } from "./config-lookup.ts";
 import { TimingFields, TRI_OPTIONS } from "./timing-fields.tsx";
-import { api } from "../lib/paths.ts";
+import type { RealServerHealthSettings } from "@/protocol/dashboard/health.ts";
+import { api } from "../lib/api-client.ts";
 import { useChecksEditor } from "./use-checks-editor.ts";
 
 export function RealServerChecksEditor({ director, service, dest }: { director: string; service: string; dest: string }) {
   const { config, view, existing, form, set, errors, save, remove: stop, submit } = useChecksEditor({
     director,
-    url: api.healthDestination(director, service, dest),
+    put: (body: RealServerHealthSettings) => api.health.setDestination({ params: { id: director, service, dest }, body }),
+    delete: () => api.health.removeDestination({ params: { id: director, service, dest } }),
     pick: (c) => findRealServer(c, service, dest),
     toForm: realServerForm,
     validate: (f: RealServerChecksForm, agent) => realServerSettings(f, agent.scriptChecksAllowed),

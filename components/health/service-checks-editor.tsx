@@ -4,7 +4,7 @@
 // sorry_server (with sorry_server_inhibit and its forwarding). Validated with the agent's
 // schema, saved with PUT .../health/services/:service; "Remove health settings" is the DELETE.
 import type { Forwarding } from "@/protocol/ipvs.ts";
-import { api } from "../lib/paths.ts";
+import { api } from "../lib/api-client.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage, SuccessMessage } from "../ui/error-message.tsx";
 import { CheckboxField, SelectField, TextField } from "../ui/field.tsx";
@@ -18,7 +18,8 @@ const FORWARDING: Forwarding[] = ["masq", "route", "tunnel", "local", "bypass"];
 export function ServiceChecksEditor({ director, service, port }: { director: string; service: string; port: number }) {
   const { config, existing, form, set, errors, save, remove, submit } = useChecksEditor({
     director,
-    url: api.healthService(director, service),
+    put: (body) => api.health.setService({ params: { id: director, service }, body }),
+    delete: () => api.health.removeService({ params: { id: director, service } }),
     pick: (c) => findService(c, service),
     toForm: (e) => serviceForm(e, port),
     validate: serviceSettings,

@@ -6,14 +6,15 @@ import { type FormEvent, useEffect, useState } from "react";
 import type { HealthConfig } from "@/protocol/health.ts";
 import { useAction } from "../hooks/use-action.ts";
 import { useHealth, useHealthConfig } from "../hooks/use-health.ts";
-import { ApiRequestError, sendJson } from "../lib/api.ts";
+import { ApiRequestError } from "../lib/api.ts";
 import type { FieldErrors } from "../lib/form-errors.ts";
 import { type Result, serverFieldErrors } from "./checks-form-model.ts";
 
 export interface ChecksEditorOptions<F, E, V> {
   director: string;
-  /** the PUT / DELETE route of what is edited */
-  url: string;
+  /** the PUT and the DELETE of what is edited (the typed client's health routes) */
+  put: (body: V) => Promise<unknown>;
+  delete: () => Promise<unknown>;
   /** what is edited in the agent's configuration (undefined: not configured yet) */
   pick: (config: HealthConfig) => E | undefined;
   toForm: (existing: E | undefined) => F;
@@ -38,7 +39,7 @@ export function useChecksEditor<F, E, V>(o: ChecksEditorOptions<F, E, V>) {
   };
   const save = useAction(async (body: V) => {
     try {
-      const r = await sendJson("PUT", o.url, body);
+      const r = await o.put(body);
       await refresh();
       return r;
     } catch (e) {
@@ -49,7 +50,7 @@ export function useChecksEditor<F, E, V>(o: ChecksEditorOptions<F, E, V>) {
   });
   const remove = useAction(async () => {
     if (o.confirmRemove !== undefined && !window.confirm(o.confirmRemove)) return null;
-    const r = await sendJson("DELETE", o.url);
+    const r = await o.delete();
     await refresh();
     setForm(toForm(undefined));
     return r;

@@ -7,7 +7,7 @@ import type { ConnQueryResult } from "@/protocol/conntable.ts";
 import { ConnsStreamLine } from "@/protocol/dashboard/index.ts";
 import { ndjsonLines } from "../conns/ndjson.ts";
 import { ApiRequestError, errorFromResponse } from "../lib/api.ts";
-import { api } from "../lib/paths.ts";
+import { url } from "../lib/api-client.ts";
 
 export interface ConnsRead {
   loading: boolean;
@@ -33,7 +33,7 @@ export function useConns(director: string): ConnsRead {
       setError(null);
       setProgress({ bytes: 0, entries: 0 });
       try {
-        const res = await fetch(api.conns(director, query), { signal: ac.signal, headers: { accept: "application/x-ndjson" } });
+        const res = await fetch(url("GET /api/directors/:id/conns", { params: { id: director }, query: Object.fromEntries(query) }), { signal: ac.signal, headers: { accept: "application/x-ndjson" } });
         if (!res.ok) throw await errorFromResponse(res);
         if (!res.body) throw new ApiRequestError(res.status, "internal", "the server sent no body");
         let finished = false;

@@ -1,15 +1,12 @@
 "use client";
 // One director's services and real servers: GET /api/directors/:id/services for the first
 // render, then topic "director:<id>" live.
-import useSWR from "swr";
-import type { DirectorDetailView } from "@/protocol/dashboard/index.ts";
-import { getJson } from "../lib/api.ts";
-import { api } from "../lib/paths.ts";
+import { useApi } from "./use-api.ts";
 import { useLiveTopic } from "../live/use-live-topic.ts";
 import { topics } from "@/protocol/dashboard/topics.ts";
 
 export function useDirector(id: string) {
-  const rest = useSWR<DirectorDetailView>(api.services(id), getJson);
+  const rest = useApi("GET /api/directors/:id/services", { params: { id } });
   const live = useLiveTopic(topics.director(id));
   const view = live.data ?? rest.data;
   return {

@@ -2,17 +2,15 @@
 // Drain jobs: GET /api/drains once, for the rows shown before the live socket's first
 // snapshot; from that snapshot on, topic "drains" alone (the server pokes it on every job
 // change: countdowns, ETA, status). One source at a time, so nothing is reconciled.
-import useSWR from "swr";
 import type { DrainJob, DrainsView } from "@/protocol/dashboard/index.ts";
-import { getJson } from "../lib/api.ts";
-import { api } from "../lib/paths.ts";
+import { useApi } from "./use-api.ts";
 import { sharedLiveClient } from "../live/live-socket.ts";
 import { useLiveTopic } from "../live/use-live-topic.ts";
 import { topics } from "@/protocol/dashboard/topics.ts";
 
 export function useDrains() {
   const live = useLiveTopic(topics.drains());
-  const rest = useSWR(live.data === undefined ? api.drains() : null, getJson<DrainsView>);
+  const rest = useApi("GET /api/drains", live.data === undefined ? {} : null);
   const view = live.data ?? rest.data;
   return { jobs: view?.jobs ?? {}, loaded: view !== undefined, error: live.data === undefined ? (rest.error ?? live.error) : live.error };
 }

@@ -4,10 +4,8 @@
 // table version, drift state or change count), so a hand-made ipvsadm change shows up without a
 // reload, and a fixed one goes away.
 import { useEffect, useRef } from "react";
-import useSWR from "swr";
-import type { GroupDrift, GroupView } from "@/protocol/dashboard/index.ts";
-import { getJson } from "../lib/api.ts";
-import { api } from "../lib/paths.ts";
+import type { GroupView } from "@/protocol/dashboard/index.ts";
+import { useApi } from "./use-api.ts";
 
 /** What of the live summary makes the drift detail stale. */
 export function driftSignature(g: Pick<GroupView, "members" | "desired"> | undefined): string {
@@ -19,7 +17,7 @@ export function driftSignature(g: Pick<GroupView, "members" | "desired"> | undef
 }
 
 export function useGroupDrift(name: string, group: Pick<GroupView, "members" | "desired"> | undefined) {
-  const res = useSWR<GroupDrift>(group?.desired ? api.groupDrift(name) : null, getJson);
+  const res = useApi("GET /api/groups/:group/drift", group?.desired ? { params: { group: name } } : null);
   const signature = driftSignature(group);
   const { mutate } = res;
   const seen = useRef(signature);

@@ -3,14 +3,11 @@
 // the group's summary (members, desired version) but not the table itself: when the desired
 // version it shows differs from the one fetched, the detail is fetched again.
 import { useEffect } from "react";
-import useSWR from "swr";
-import type { GroupDetailView } from "@/protocol/dashboard/index.ts";
-import { getJson } from "../lib/api.ts";
-import { api } from "../lib/paths.ts";
+import { useApi } from "./use-api.ts";
 import { useGroups } from "./use-groups.ts";
 
 export function useGroup(name: string) {
-  const rest = useSWR<GroupDetailView>(api.group(name), getJson);
+  const rest = useApi("GET /api/groups/:group", { params: { group: name } });
   const { groups } = useGroups();
   const live = groups?.[name];
   const liveVersion = live?.desired?.version ?? null;

@@ -1,15 +1,13 @@
 "use client";
 // The HA groups: GET /api/groups for the first render, then the live topic "groups" (members'
 // VRRP roles, VIP owners, drift) replaces it.
-import useSWR from "swr";
-import type { GroupsView, GroupView } from "@/protocol/dashboard/index.ts";
-import { getJson } from "../lib/api.ts";
-import { api } from "../lib/paths.ts";
+import type { GroupView } from "@/protocol/dashboard/index.ts";
+import { useApi } from "./use-api.ts";
 import { useLiveTopic } from "../live/use-live-topic.ts";
 import { topics } from "@/protocol/dashboard/topics.ts";
 
 export function useGroups() {
-  const rest = useSWR<GroupsView>(api.groups(), getJson);
+  const rest = useApi("GET /api/groups", {});
   const live = useLiveTopic(topics.groups());
   const groups: Record<string, GroupView> | undefined = live.data?.groups ?? rest.data?.groups;
   return {

@@ -3,16 +3,12 @@
 // "health:<id>" live (each real server's state, last result, transitions); the agent's
 // configuration (GET .../health/config) for the editors; and a service's check latencies, which
 // only the topic "health:<id>:<serviceKey>" carries (the server keeps the last 5 minutes).
-import useSWR from "swr";
-import type { DirectorHealthView, } from "@/protocol/dashboard/health.ts";
-import type { HealthConfig } from "@/protocol/health.ts";
-import { getJson } from "../lib/api.ts";
-import { api } from "../lib/paths.ts";
+import { useApi } from "./use-api.ts";
 import { useLiveTopic } from "../live/use-live-topic.ts";
 import { topics } from "@/protocol/dashboard/topics.ts";
 
 export function useHealth(director: string) {
-  const rest = useSWR<DirectorHealthView>(api.health(director), getJson);
+  const rest = useApi("GET /api/directors/:id/health", { params: { id: director } });
   const live = useLiveTopic(topics.health(director));
   const view = live.data ?? rest.data;
   return {
@@ -26,7 +22,7 @@ export function useHealth(director: string) {
 
 /** `enabled` false = nothing fetched (an editor that is closed). */
 export function useHealthConfig(director: string, enabled = true) {
-  return useSWR<HealthConfig>(enabled ? api.healthConfig(director) : null, getJson, { revalidateOnFocus: false });
+  return useApi("GET /api/directors/:id/health/config", enabled ? { params: { id: director } } : null, { revalidateOnFocus: false });
 }
 
 export function useHealthLatency(director: string, service: string) {

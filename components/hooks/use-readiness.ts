@@ -6,17 +6,17 @@
 // read keeps its error next to the others' answers.
 import useSWR from "swr";
 import type { ReadinessView } from "@/protocol/dashboard/index.ts";
-import { getJson } from "../lib/api.ts";
-import { api } from "../lib/paths.ts";
+import { call } from "../lib/api-client.ts";
+import { useApi } from "./use-api.ts";
 
 export function useReadiness(director: string, service: string | null) {
-  return useSWR<ReadinessView>(service ? api.readiness(director, service) : null, getJson, { revalidateOnFocus: false });
+  return useApi("GET /api/readiness", service ? { query: { director, service } } : null, { revalidateOnFocus: false });
 }
 
 export type ServiceReadinessAnswer = { service: string; view: ReadinessView; error: null } | { service: string; view: null; error: unknown };
 
 async function loadAll(director: string, services: readonly string[]): Promise<ServiceReadinessAnswer[]> {
-  const settled = await Promise.allSettled(services.map((s) => getJson<ReadinessView>(api.readiness(director, s))));
+  const settled = await Promise.allSettled(services.map((s) => call("GET /api/readiness", { query: { director, service: s } })));
   return settled.map((r, i) => (r.status === "fulfilled" ? { service: services[i]!, view: r.value, error: null } : { service: services[i]!, view: null, error: r.reason }));
 }
 

@@ -2,10 +2,7 @@
 // The fleet search (GET /api/search?q=): one request answered from the server's tables. The
 // query is debounced so typing an address sends one request, not one per key.
 import { useEffect, useState } from "react";
-import useSWR from "swr";
-import type { SearchResults } from "@/protocol/dashboard/search.ts";
-import { getJson } from "../lib/api.ts";
-import { api } from "../lib/paths.ts";
+import { useApi } from "./use-api.ts";
 
 export const SEARCH_DEBOUNCE_MS = 250;
 
@@ -15,7 +12,7 @@ export function useSearch(query: string) {
     const t = setTimeout(() => setSettled(query.trim()), SEARCH_DEBOUNCE_MS);
     return () => clearTimeout(t);
   }, [query]);
-  const swr = useSWR<SearchResults>(settled ? api.search(settled) : null, getJson, { revalidateOnFocus: false, keepPreviousData: true });
+  const swr = useApi("GET /api/search", settled ? { query: { q: settled } } : null, { revalidateOnFocus: false, keepPreviousData: true });
   // a previous query's answer is kept while the next loads, but never shown as this one's
   const current = swr.data && swr.data.query === query.trim() ? swr.data : undefined;
   return { data: current, error: settled ? swr.error : undefined, isLoading: query.trim() !== "" && !current && !swr.error };

@@ -1,5 +1,6 @@
-// The browser's REST client: JSON in and out, and one error type that keeps the server's (or
-// the kernel's) message verbatim plus a hint of what the operator can do about it.
+// The browser's REST transport: one request with the CSRF token, and one error type that keeps
+// the server's (or the kernel's) message verbatim plus a hint of what the operator can do
+// about it. The typed client over it is api-client.ts.
 import { isErrorBody } from "@/protocol/error-codes.ts";
 import type { ErrorCode } from "@/protocol/errors.ts";
 
@@ -83,7 +84,8 @@ export function goToLogin(): void {
   window.location.assign(`/login?next=${encodeURIComponent(next)}`);
 }
 
-async function send(path: string, init: RequestInit): Promise<Response> {
+/** One request with the CSRF token; a failed answer becomes an ApiRequestError (401: sign in). */
+export async function send(path: string, init: RequestInit): Promise<Response> {
   let res: Response;
   const method = (init.method ?? "GET").toUpperCase();
   const csrf: Record<string, string> = method === "GET" || method === "HEAD" ? {} : { "x-csrf-token": csrfToken() };
@@ -96,34 +98,4 @@ async function send(path: string, init: RequestInit): Promise<Response> {
   if (res.status === 401 && !path.startsWith("/api/auth/")) goToLogin();
   if (!res.ok) throw await errorFromResponse(res);
   return res;
-}
-
-/** GET (or any method without a body) returning parsed JSON; also SWR's fetcher. */
-export async function getJson<T>(path: string): Promise<T> {
-  const res = await send(path, { method: "GET" });
-  return (await res.json()) as T;
-}
-
-export async function getText(path: string): Promise<string> {
-  const res = await send(path, { method: "GET", headers: { accept: "text/plain" } });
-  return res.text();
-}
-
-/** A mutation with a JSON body; resolves to the parsed reply (null for an empty 204). */
-export async function sendJson<T>(method: "POST" | "PUT" | "PATCH" | "DELETE", path: string, body?: unknown): Promise<T> {
-  const res = await send(path, {
-    method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return (text ? JSON.parse(text) : null) as T;
-}
-
-/** Response bodies the server sends either as an array or wrapped in an object field. */
-export function listOf<T>(body: unknown, field: string): T[] {
-  if (Array.isArray(body)) return body as T[];
-  if (body && typeof body === "object" && Array.isArray((body as Record<string, unknown>)[field]))
-    return (body as Record<string, T[]>)[field]!;
-  return [];
 }

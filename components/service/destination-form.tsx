@@ -5,9 +5,8 @@ import { type FormEvent, useState } from "react";
 import { destinationKeyString, serviceKeyString } from "@/protocol/dashboard/index.ts";
 import type { Destination, ServiceKey } from "@/protocol/ipvs.ts";
 import { useAction } from "../hooks/use-action.ts";
-import { sendJson } from "../lib/api.ts";
 import type { FieldErrors } from "../lib/form-errors.ts";
-import type { TablePaths } from "../lib/paths.ts";
+import type { TableApi } from "../lib/table-api.ts";
 import { useDirectorVersion, withBaseVersion } from "../director/director-version.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage } from "../ui/error-message.tsx";
@@ -22,7 +21,7 @@ const FORWARDING = [
   { value: "bypass", label: "bypass" },
 ];
 
-export function DestinationForm({ table, service, existing, onDone }: { table: TablePaths; service: ServiceKey; existing?: Destination; onDone: (saved?: Destination) => void }) {
+export function DestinationForm({ table, service, existing, onDone }: { table: TableApi; service: ServiceKey; existing?: Destination; onDone: (saved?: Destination) => void }) {
   const [form, setForm] = useState<DestinationFormState>(existing ? formFromDestination(existing) : newDestination(service));
   const [errors, setErrors] = useState<FieldErrors>({});
   const svc = serviceKeyString(service);
@@ -31,8 +30,8 @@ export function DestinationForm({ table, service, existing, onDone }: { table: T
   const [baseVersion] = useState(openedOn);
   const action = useAction(async (d: Destination) =>
     existing
-      ? sendJson("PATCH", table.destination(svc, destinationKeyString(existing.key)), withBaseVersion(d.config, baseVersion))
-      : sendJson("POST", table.destinations(svc), withBaseVersion(d, baseVersion)),
+      ? table.updateDestination(svc, destinationKeyString(existing.key), withBaseVersion(d.config, baseVersion))
+      : table.createDestination(svc, withBaseVersion(d, baseVersion)),
   );
   const text = (k: keyof DestinationFormState) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
 

@@ -15,9 +15,9 @@ import { RsStateBadge } from "./rs-state-badge.tsx";
 import { RS_COLUMN_COUNT } from "./service-columns.tsx";
 import { ShareBar } from "./share-bar.tsx";
 import { useAction } from "../hooks/use-action.ts";
-import { sendJson } from "../lib/api.ts";
 import { formatBitRate, formatCount, formatSi } from "../lib/format.ts";
-import { api, directorTable } from "../lib/paths.ts";
+import { api } from "../lib/api-client.ts";
+import { directorTable } from "../lib/table-api.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage } from "../ui/error-message.tsx";
 import { DestinationForm } from "./destination-form.tsx";
@@ -47,7 +47,7 @@ export function DestinationRow({ director, group, service, serviceKey, persisten
   const [editing, setEditing] = useState(false);
   // the table shown when the operator confirms
   const version = useDirectorVersion();
-  const del = useAction(() => sendJson("DELETE", api.destination(director, service, dest.key), withBaseVersion({}, version)));
+  const del = useAction(() => api.destinations.remove({ params: { id: director, service, dest: dest.key }, body: withBaseVersion({}, version) }));
   const t = dest.traffic;
   const quiesced = dest.config.weight === 0;
   const { jobs } = useDrains();

@@ -7,9 +7,10 @@ import { useState } from "react";
 import { destinationKeyString, parseServiceKeyString, type ServiceView } from "@/protocol/dashboard/index.ts";
 import { compareDestinationKeysNumeric } from "@/protocol/rules-diff.ts";
 import { useAction } from "../hooks/use-action.ts";
-import { sendJson } from "../lib/api.ts";
 import { formatBitRate, formatCount, formatSi } from "../lib/format.ts";
-import { api, directorTable, pages } from "../lib/paths.ts";
+import { api } from "../lib/api-client.ts";
+import { pages } from "../lib/paths.ts";
+import { directorTable } from "../lib/table-api.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage } from "../ui/error-message.tsx";
 import { DestinationForm } from "./destination-form.tsx";
@@ -33,7 +34,7 @@ export function ServiceCard({ director, group, svc }: { director: string; group:
   // a real server just added: its checks' editor follows the form
   const [added, setAdded] = useState<string | null>(null);
   const version = useDirectorVersion();
-  const del = useAction(() => sendJson("DELETE", api.service(director, svc.key), withBaseVersion({}, version)));
+  const del = useAction(() => api.services.remove({ params: { id: director, service: svc.key }, body: withBaseVersion({}, version) }));
   const health = useHealth(director).view?.services?.[svc.key];
   // DR readiness only where a real server uses direct routing (one request per such card)
   const dr = Object.values(svc.destinations ?? {}).some((d) => d.config.forwarding === "route");

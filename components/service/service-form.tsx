@@ -6,9 +6,8 @@ import { type FormEvent, useState } from "react";
 import { serviceKeyString } from "@/protocol/dashboard/index.ts";
 import { SCHEDULERS, type SchedulerFlag, type Service } from "@/protocol/ipvs.ts";
 import { useAction } from "../hooks/use-action.ts";
-import { sendJson } from "../lib/api.ts";
 import type { FieldErrors } from "../lib/form-errors.ts";
-import type { TablePaths } from "../lib/paths.ts";
+import type { TableApi } from "../lib/table-api.ts";
 import { useDirectorVersion, withBaseVersion } from "../director/director-version.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage } from "../ui/error-message.tsx";
@@ -26,7 +25,7 @@ import {
 const FLAGS: SchedulerFlag[] = ["flag-1", "flag-2", "flag-3"];
 
 /** `table`: a director's (directorTable) or an HA group's (groupTable); the validation is the same. */
-export function ServiceForm({ table, existing, onDone }: { table: TablePaths; existing?: Service; onDone: () => void }) {
+export function ServiceForm({ table, existing, onDone }: { table: TableApi; existing?: Service; onDone: () => void }) {
   const [form, setForm] = useState<ServiceFormState>(existing ? formFromService(existing) : NEW_SERVICE);
   const [errors, setErrors] = useState<FieldErrors>({});
   // the table this form was opened on
@@ -34,8 +33,8 @@ export function ServiceForm({ table, existing, onDone }: { table: TablePaths; ex
   const [baseVersion] = useState(openedOn);
   const action = useAction(async (svc: Service) =>
     existing
-      ? sendJson("PATCH", table.service(serviceKeyString(existing.key)), withBaseVersion(svc.config, baseVersion))
-      : sendJson("POST", table.services, withBaseVersion(svc, baseVersion)),
+      ? table.updateService(serviceKeyString(existing.key), withBaseVersion(svc.config, baseVersion))
+      : table.createService(withBaseVersion(svc, baseVersion)),
   );
   const set = <K extends keyof ServiceFormState>(k: K, v: ServiceFormState[K]) => setForm((f) => ({ ...f, [k]: v }));
   const text = (k: keyof ServiceFormState) => (e: { target: { value: string } }) => set(k, e.target.value as never);

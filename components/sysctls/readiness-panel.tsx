@@ -2,12 +2,11 @@
 // DR readiness of each direct-routing service's real servers, as their realserver agents
 // report it (VIP on lo, host route, ARP sysctls), with "Apply fix" through that agent. A
 // summary line counts them; services and real servers that are not ready come first.
-import type { ReadinessEntry, ReadinessFixResult, ReadinessView } from "@/protocol/dashboard/index.ts";
+import type { ReadinessEntry, ReadinessView } from "@/protocol/dashboard/index.ts";
 import { useAction } from "../hooks/use-action.ts";
 import { useDirector } from "../hooks/use-director.ts";
 import { type ServiceReadinessAnswer, useDirectorReadiness } from "../hooks/use-readiness.ts";
-import { sendJson } from "../lib/api.ts";
-import { api } from "../lib/paths.ts";
+import { api } from "../lib/api-client.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage } from "../ui/error-message.tsx";
 import { useCan } from "../auth/session.tsx";
@@ -100,7 +99,9 @@ function ServiceReadiness({ answer, view, busy, onRecheck }: { answer: ServiceRe
 function RealServerReadiness({ entry, vip, onFixed }: { entry: ReadinessEntry; vip: string | null; onFixed: () => void }) {
   const canOperate = useCan("operator");
   const fix = useAction(async () => {
-    const r = await sendJson<ReadinessFixResult>("POST", api.readinessFix(), { agent: entry.agent, vip });
+    // the button shows only with both (below)
+    if (entry.agent === null || vip === null) return null;
+    const r = await api.readiness.fix({ body: { agent: entry.agent, vip } });
     onFixed();
     return r;
   });

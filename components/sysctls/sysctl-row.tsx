@@ -2,10 +2,9 @@
 // One sysctl of a director: its value (editable), meaning and kernel default, with "Apply"
 // (optionally persisted to /etc/sysctl.d/ by the agent).
 import { useEffect, useId, useState } from "react";
-import type { SysctlEntry, SysctlSetResult } from "@/protocol/sysctl.ts";
+import type { SysctlEntry, } from "@/protocol/sysctl.ts";
 import { useAction } from "../hooks/use-action.ts";
-import { sendJson } from "../lib/api.ts";
-import { api } from "../lib/paths.ts";
+import { api } from "../lib/api-client.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage } from "../ui/error-message.tsx";
 import { checkSysctlValue, describeRule } from "./sysctl-check.ts";
@@ -21,7 +20,7 @@ export function SysctlRow({ director, entry, differs = false, onChanged }: { dir
   useEffect(() => setValue(entry.value), [entry.value]);
   const ids = { value: useId(), persist: useId() };
   const action = useAction(async () => {
-    const r = await sendJson<SysctlSetResult>("PUT", api.sysctls(director), { name: entry.name, value: value.trim(), persist });
+    const r = await api.sysctls.set({ params: { id: director }, body: { name: entry.name, value: value.trim(), persist } });
     onChanged();
     return r;
   });

@@ -1,17 +1,23 @@
-// A small method + path router for /api: patterns like "/api/directors/:id"; parameters are
+// A small method + path router for /api, registered by the keys of the REST contract
+// (protocol/dashboard/routes.ts: "POST /api/drains"): a key outside it cannot be registered,
+// a handler's answer is typed by the contract's reply, and with `checkReplies` (the tests)
+// every JSON answer is held to its reply schema (route-schemas.ts). Parameters are
 // URL-decoded (service keys arrive encodeURIComponent'ed). Unknown paths are not_found, known
-// paths with another method answer 405 with Allow. Every route has an access level from
-// server/auth/policy.ts (registration fails without one) and the guard runs before the handler.
+// paths with another method answer 405 with Allow. The guard runs before the handler.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { PathParams, RouteKey } from "@/protocol/dashboard/routes.ts";
+import { splitRouteKey } from "@/protocol/dashboard/routes.ts";
+import type { RouteReply } from "@/protocol/dashboard/route-types.ts";
 import { ProtocolError } from "@/protocol/errors.ts";
 import type { Principal } from "../auth/auth.ts";
 import { type Access, accessOf } from "../auth/policy.ts";
+import { replyMismatch } from "./reply-check.ts";
 import { sendError, sendJson } from "./respond.ts";
 
-export interface RouteContext {
+export interface RouteContext<K extends RouteKey = RouteKey> {
   req: IncomingMessage;
   res: ServerResponse;
-  params: Record<string, string>;
+  params: PathParams<K> & Record<string, string>;
   query: URLSearchParams;
   /** the signed-in user; null only on public routes without a session */
   principal: Principal | null;
@@ -26,32 +32,44 @@ export interface RouteInfo {
 /** Authenticates and authorizes a request for a route (throws unauthorized/forbidden). */
 export type Guard = (req: IncomingMessage, res: ServerResponse, route: RouteInfo) => Principal | null;
 
-/** Returns a JSON body (200), `{status, body}`, or undefined when it answered itself. */
-export type RouteHandler = (ctx: RouteContext) => Promise<unknown> | unknown;
+/** What a handler answers: the reply (200), `reply(status, body)`, or undefined when it
+ * answered itself (streams, text, sign-in's cookies). */
+export type Answer<K extends RouteKey> = RouteReply<K> | Reply<RouteReply<K>> | undefined;
+export type RouteHandler<K extends RouteKey = RouteKey> = (ctx: RouteContext<K>) => Promise<Answer<K>> | Answer<K>;
 
-export interface Reply {
+export interface Reply<T = unknown> {
   status: number;
-  body: unknown;
+  body: T;
+  [REPLY]: true;
 }
-export const reply = (status: number, body: unknown): Reply & { [REPLY]: true } => ({ status, body, [REPLY]: true });
+export const reply = <T>(status: number, body: T): Reply<T> => ({ status, body, [REPLY]: true });
 const REPLY = Symbol("reply");
 
 interface Route extends RouteInfo {
+  key: RouteKey;
   parts: string[];
-  handler: RouteHandler;
+  handler: RouteHandler<RouteKey>;
+}
+
+export interface RouterOptions {
+  /** hold every JSON answer to its reply schema; a mismatch answers 500 (tests, development) */
+  checkReplies?: boolean;
 }
 
 export class Router {
   readonly #routes: Route[] = [];
   readonly #guard: Guard;
+  readonly #checkReplies: boolean;
 
-  constructor(guard: Guard) {
+  constructor(guard: Guard, opts: RouterOptions = {}) {
     this.#guard = guard;
+    this.#checkReplies = opts.checkReplies ?? false;
   }
 
-  on(method: string, pattern: string, handler: RouteHandler): this {
+  on<K extends RouteKey>(key: K, handler: RouteHandler<K>): this {
+    const { method, pattern } = splitRouteKey(key);
     const access = accessOf(method, pattern);
-    this.#routes.push({ method, pattern, access, parts: pattern.split("/").filter(Boolean), handler });
+    this.#routes.push({ key, method, pattern, access, parts: pattern.split("/").filter(Boolean), handler: handler as unknown as RouteHandler<RouteKey> });
     return this;
   }
 
@@ -96,12 +114,12 @@ export class Router {
           continue;
         }
         const principal = this.#guard(req, res, r);
-        const out = await r.handler({ req, res, params, query: url.searchParams, principal });
+        const out = await r.handler({ req, res, params: params as RouteContext["params"], query: url.searchParams, principal });
         if (out === undefined) return;
-        if (typeof out === "object" && out !== null && REPLY in out) {
-          const rep = out as unknown as Reply;
-          sendJson(res, rep.status, rep.body);
-        } else sendJson(res, 200, out);
+        const rep: Reply = typeof out === "object" && out !== null && REPLY in out ? (out as Reply) : reply(200, out);
+        const mismatch = this.#checkReplies ? await replyMismatch(r.key, rep.body) : null;
+        if (mismatch) throw new ProtocolError("internal", mismatch);
+        sendJson(res, rep.status, rep.body);
         return;
       }
       if (allowed.length > 0) {

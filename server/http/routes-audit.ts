@@ -135,11 +135,11 @@ async function streamExport(res: ServerResponse, pages: Iterable<AuditEntry[]>, 
 
 export function auditRoutes(router: Router, app: Dashboard): void {
   router
-    .on("GET", "/api/audit", ({ query }) => {
+    .on("GET /api/audit", ({ query }) => {
       const limit = intParam(query, "limit", 1, 1000);
       return app.audit.query({ ...filtersOf(query), ...(limit === undefined ? {} : { limit }) });
     })
-    .on("GET", "/api/audit/export", async ({ res, query }) => {
+    .on("GET /api/audit/export", async ({ res, query }) => {
       const format = validate(AuditExportFormat, query.get("format") ?? "json", "format");
       // answered by the stream; the router has nothing more to send
       await streamExport(res, app.audit.pages(filtersOf(query), EXPORT_PAGE_ROWS), format);

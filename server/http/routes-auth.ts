@@ -49,8 +49,8 @@ export function authRoutes(router: Router, app: Dashboard): void {
   };
 
   router
-    .on("GET", "/api/auth/session", ({ principal }) => sessionView(app, principal))
-    .on("POST", "/api/auth/login", async ({ req, res }) => {
+    .on("GET /api/auth/session", ({ principal }) => sessionView(app, principal))
+    .on("POST /api/auth/login", async ({ req, res }) => {
       const { username, password } = await readJson(req, LoginRequest, "login");
       // counted before the verify: simultaneous guesses cannot all slip past the limit
       const admission = auth.limiter.begin(auth.clientAddress(req), username);
@@ -77,7 +77,7 @@ export function authRoutes(router: Router, app: Dashboard): void {
       record(user.username, "auth.login", req, true, { role: user.role });
       return signIn(app, req, res, user);
     })
-    .on("POST", "/api/auth/logout", ({ req, res, principal }) => {
+    .on("POST /api/auth/logout", ({ req, res, principal }) => {
       if (principal) {
         auth.checkCsrf(req, principal);
         auth.sessions.delete(principal.session.key);
@@ -87,7 +87,7 @@ export function authRoutes(router: Router, app: Dashboard): void {
       for (const c of auth.cookies(req, null)) res.appendHeader("set-cookie", c);
       return { ok: true };
     })
-    .on("POST", "/api/auth/setup", async ({ req, res }) => {
+    .on("POST /api/auth/setup", async ({ req, res }) => {
       const body = await readJson(req, SetupRequest, "setup request");
       let user: StoredUser;
       try {
@@ -99,7 +99,7 @@ export function authRoutes(router: Router, app: Dashboard): void {
       record(user.username, "auth.setup", req, true, { role: user.role });
       return signIn(app, req, res, user);
     })
-    .on("POST", "/api/auth/password", async ({ req, principal }) => {
+    .on("POST /api/auth/password", async ({ req, principal }) => {
       const p = principal!;
       const body = await readJson(req, PasswordChange, "password change");
       if (!(await auth.checkPassword(p.user.username, body.current))) {

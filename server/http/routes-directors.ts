@@ -21,7 +21,9 @@ import { serviceState, settingsState } from "./audit-state.ts";
 import { audited } from "./audited.ts";
 import { atVersion } from "../versions/request.ts";
 import { readJson } from "./respond.ts";
-import { type RouteHandler, type Router, reply } from "./router.ts";
+import type { RouteKey } from "@/protocol/dashboard/routes.ts";
+import type { FleetView } from "@/protocol/dashboard/views.ts";
+import { type Answer, type RouteHandler, type Router, reply } from "./router.ts";
 import {
   type TableRequest,
   type TableRequestReader,
@@ -63,8 +65,8 @@ function serviceView(app: Dashboard, l: DirectorLink, key: string) {
 export function directorRoutes(router: Router, app: Dashboard): void {
   const fleet = app.fleet;
   router
-    .on("GET", "/api/directors", () => app.topicView("fleet"))
-    .on("POST", "/api/directors", async ({ req, principal }) => {
+    .on("GET /api/directors", () => app.topicView("fleet") as FleetView)
+    .on("POST /api/directors", async ({ req, principal }) => {
       const body = await readJson(req, DirectorCreate, "director registration");
       // no token given: a strong one is generated and returned once, outside the audited result
       const issued = body.token === undefined ? issueToken() : undefined;
@@ -79,7 +81,7 @@ export function directorRoutes(router: Router, app: Dashboard): void {
       );
       return reply(201, { ...created, ...(issued ? { issued } : {}) } satisfies DirectorCreated);
     })
-    .on("POST", "/api/directors/:id/trust", async ({ req, params, principal }) => {
+    .on("POST /api/directors/:id/trust", async ({ req, params, principal }) => {
       const l = fleet.get(params.id!);
       const { fingerprint256 } = await readJson(req, TrustAccept, "certificate acceptance");
       const fp = normalizeFingerprint(fingerprint256);
@@ -95,7 +97,7 @@ export function directorRoutes(router: Router, app: Dashboard): void {
         info(fleet.update(l.id, { fingerprint256: fp })),
       );
     })
-    .on("POST", "/api/directors/:id/token", async ({ params, principal }) => {
+    .on("POST /api/directors/:id/token", async ({ params, principal }) => {
       const l = fleet.get(params.id!);
       const issued = issueToken();
       await audited(app, principal, { action: "director.token", director: l.id, target: l.id, request: null, state: () => null }, async () => {
@@ -104,8 +106,8 @@ export function directorRoutes(router: Router, app: Dashboard): void {
       });
       return issued;
     })
-    .on("GET", "/api/directors/:id", ({ params }) => info(fleet.get(params.id!)))
-    .on("PATCH", "/api/directors/:id", async ({ req, params, principal }) => {
+    .on("GET /api/directors/:id", ({ params }) => info(fleet.get(params.id!)))
+    .on("PATCH /api/directors/:id", async ({ req, params, principal }) => {
       const id = params.id!;
       fleet.get(id);
       const patch = await readJson(req, DirectorPatch, "director patch");
@@ -115,34 +117,30 @@ export function directorRoutes(router: Router, app: Dashboard): void {
         info(fleet.update(id, { ...rest, ...(fingerprint256 === undefined ? {} : { fingerprint256: fingerprint256 ?? undefined }) })),
       );
     })
-    .on("DELETE", "/api/directors/:id", async ({ params, principal }) => {
+    .on("DELETE /api/directors/:id", async ({ params, principal }) => {
       const id = params.id!;
       fleet.get(id);
       const state = () => settingsState(fleet.links().find((l) => l.id === id));
       await audited(app, principal, { action: "director.delete", director: id, target: id, request: null, state }, async () => fleet.remove(id));
       return { ok: true };
     })
-    .on("GET", "/api/directors/:id/services", ({ params }) => directorDetailView(fleet.get(params.id!), app.drainOf))
-    .on("POST", "/api/directors/:id/services", tableRoute(app, readServiceCreate, (l, t) => reply(201, serviceView(app, l, opService(t.op)))))
-    .on("PATCH", "/api/directors/:id/services/:service", tableRoute(app, readServiceUpdate, (l, t) => serviceView(app, l, opService(t.op))))
-    .on("DELETE", "/api/directors/:id/services/:service", tableRoute(app, readServiceDelete, () => ({ ok: true })))
-    .on(
-      "POST",
-      "/api/directors/:id/services/:service/destinations",
+    .on("GET /api/directors/:id/services", ({ params }) => directorDetailView(fleet.get(params.id!), app.drainOf))
+    .on("POST /api/directors/:id/services", tableRoute(app, readServiceCreate, (l, t) => reply(201, serviceView(app, l, opService(t.op)))))
+    .on("PATCH /api/directors/:id/services/:service", tableRoute(app, readServiceUpdate, (l, t) => serviceView(app, l, opService(t.op))))
+    .on("DELETE /api/directors/:id/services/:service", tableRoute(app, readServiceDelete, () => ({ ok: true })))
+    .on("POST /api/directors/:id/services/:service/destinations",
       tableRoute(app, readDestCreate, (l, t) => reply(201, destView(app, l, opService(t.op), opDestination(t.op)!))),
     )
-    .on(
-      "PATCH",
-      "/api/directors/:id/services/:service/destinations/:dest",
+    .on("PATCH /api/directors/:id/services/:service/destinations/:dest",
       tableRoute(app, readDestUpdate, (l, t) => destView(app, l, opService(t.op), opDestination(t.op)!)),
     )
-    .on("DELETE", "/api/directors/:id/services/:service/destinations/:dest", tableRoute(app, readDestDelete, () => ({ ok: true })));
+    .on("DELETE /api/directors/:id/services/:service/destinations/:dest", tableRoute(app, readDestDelete, () => ({ ok: true })));
 }
 
 /** A table mutation of one director: read, audited (the service's state before and after),
  * run at its base version, answered with `answer` (the new state). The group routes run the
  * same readers and ops on every member (routes-groups.ts). */
-function tableRoute(app: Dashboard, read: TableRequestReader, answer: (l: DirectorLink, t: TableRequest) => unknown): RouteHandler {
+function tableRoute<K extends RouteKey>(app: Dashboard, read: TableRequestReader, answer: (l: DirectorLink, t: TableRequest) => Answer<K>): RouteHandler<K> {
   return async ({ req, params, principal }) => {
     const l = app.fleet.get(params.id!);
     const t = await read(req, params);

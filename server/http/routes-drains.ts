@@ -9,8 +9,8 @@ import { type Router, reply } from "./router.ts";
 export function drainRoutes(router: Router, app: Dashboard): void {
   const drains = app.drains;
   router
-    .on("GET", "/api/drains", () => drains.view())
-    .on("POST", "/api/drains", async ({ req, principal }) => {
+    .on("GET /api/drains", () => drains.view())
+    .on("POST /api/drains", async ({ req, principal }) => {
       const { body: r, ...bases } = await readJsonWithBase(req, DrainRequest, "drain request", { many: true });
       const target = `${r.service} ${r.destination}`;
       const links = r.director !== undefined ? [app.fleet.get(r.director)] : app.fleet.links().filter((l) => l.registration.group === r.group);
@@ -20,8 +20,8 @@ export function drainRoutes(router: Router, app: Dashboard): void {
       );
       return reply(201, job);
     })
-    .on("GET", "/api/drains/:job", ({ params }) => drains.get(params.job!))
-    .on("POST", "/api/drains/:job/undrain", async ({ req, params, principal }) => {
+    .on("GET /api/drains/:job", ({ params }) => drains.get(params.job!))
+    .on("POST /api/drains/:job/undrain", async ({ req, params, principal }) => {
       const job = drains.get(params.job!);
       const bases = await readBasesOnly(req, "undrain request", true);
       const director = Object.keys(job.targets).length === 1 ? Object.keys(job.targets)[0]! : null;
@@ -31,7 +31,7 @@ export function drainRoutes(router: Router, app: Dashboard): void {
         atVersions(app, linksOf(app, job.targets), bases, () => drains.undrain(job.id)),
       );
     })
-    .on("POST", "/api/drains/:job/remove", async ({ req, params, principal }) => {
+    .on("POST /api/drains/:job/remove", async ({ req, params, principal }) => {
       const job = drains.get(params.job!);
       const bases = await readBasesOnly(req, "remove request", true);
       const director = Object.keys(job.targets).length === 1 ? Object.keys(job.targets)[0]! : null;

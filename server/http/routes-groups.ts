@@ -26,8 +26,6 @@ import {
   readServiceUpdate,
 } from "./table-requests.ts";
 
-const G = "/api/groups/:group";
-
 export function groupRoutes(router: Router, app: Dashboard): void {
   const groups = app.groups;
   const stateOf: StateOf = (l) => directorDetailView(l, app.drainOf);
@@ -53,10 +51,10 @@ export function groupRoutes(router: Router, app: Dashboard): void {
     };
 
   router
-    .on("GET", "/api/groups", () => groups.view())
-    .on("GET", G, ({ params }) => groups.detail(params.group!))
-    .on("GET", `${G}/drift`, ({ params }) => groupDrift(groups, params.group!))
-    .on("POST", `${G}/identical`, async ({ req, params, principal }) => {
+    .on("GET /api/groups", () => groups.view())
+    .on("GET /api/groups/:group", ({ params }) => groups.detail(params.group!))
+    .on("GET /api/groups/:group/drift", ({ params }) => groupDrift(groups, params.group!))
+    .on("POST /api/groups/:group/identical", async ({ req, params, principal }) => {
       const name = params.group!;
       const members = groups.require(name);
       const { body, baseVersion } = await readJsonWithBase(req, MakeIdenticalRequest, "make-identical request");
@@ -71,7 +69,7 @@ export function groupRoutes(router: Router, app: Dashboard): void {
       const request = { group: name, members: body.members ?? null, desiredVersion: groups.desired(name)?.version ?? null };
       return audited(app, principal, { action: "group.identical", director: null, target: name, request, state: () => membersRulesText(touched), succeeded }, run);
     })
-    .on("POST", `${G}/adopt`, async ({ req, params, principal }) => {
+    .on("POST /api/groups/:group/adopt", async ({ req, params, principal }) => {
       const name = params.group!;
       const members = groups.require(name);
       const { body } = await readJsonWithBase(req, AdoptRequest, "adopt request");
@@ -88,10 +86,10 @@ export function groupRoutes(router: Router, app: Dashboard): void {
       );
       return groups.detail(name);
     })
-    .on("POST", `${G}/services`, change(readServiceCreate, 201))
-    .on("PATCH", `${G}/services/:service`, change(readServiceUpdate, 200))
-    .on("DELETE", `${G}/services/:service`, change(readServiceDelete, 200))
-    .on("POST", `${G}/services/:service/destinations`, change(readDestCreate, 201))
-    .on("PATCH", `${G}/services/:service/destinations/:dest`, change(readDestUpdate, 200))
-    .on("DELETE", `${G}/services/:service/destinations/:dest`, change(readDestDelete, 200));
+    .on("POST /api/groups/:group/services", change(readServiceCreate, 201))
+    .on("PATCH /api/groups/:group/services/:service", change(readServiceUpdate, 200))
+    .on("DELETE /api/groups/:group/services/:service", change(readServiceDelete, 200))
+    .on("POST /api/groups/:group/services/:service/destinations", change(readDestCreate, 201))
+    .on("PATCH /api/groups/:group/services/:service/destinations/:dest", change(readDestUpdate, 200))
+    .on("DELETE /api/groups/:group/services/:service/destinations/:dest", change(readDestDelete, 200));
 }

@@ -13,8 +13,6 @@ import { audited } from "./audited.ts";
 import { readJson } from "./respond.ts";
 import type { Router } from "./router.ts";
 
-const H = "/api/directors/:id/health";
-
 function serviceParam(s: string): ServiceKey {
   const k = parseServiceKeyString(s);
   if (!k) throw new ProtocolError("bad_request", `"${s}" is not a service key (e.g. tcp:10.0.0.1:80, fwmark:ipv4:1)`);
@@ -33,9 +31,9 @@ export function healthRoutes(router: Router, app: Dashboard): void {
   const stateOf = (id: string, service: string) => async () => serviceOf(await health.config(id), service) ?? null;
 
   router
-    .on("GET", H, ({ params }) => health.view(params.id!))
-    .on("GET", `${H}/config`, ({ params }) => health.config(params.id!))
-    .on("PUT", `${H}/services/:service`, async ({ req, params, principal }) => {
+    .on("GET /api/directors/:id/health", ({ params }) => health.view(params.id!))
+    .on("GET /api/directors/:id/health/config", ({ params }) => health.config(params.id!))
+    .on("PUT /api/directors/:id/health/services/:service", async ({ req, params, principal }) => {
       const id = params.id!;
       const l = app.fleet.get(id);
       const sk = params.service!;
@@ -48,7 +46,7 @@ export function healthRoutes(router: Router, app: Dashboard): void {
         }),
       );
     })
-    .on("DELETE", `${H}/services/:service`, async ({ params, principal }) => {
+    .on("DELETE /api/directors/:id/health/services/:service", async ({ params, principal }) => {
       const id = params.id!;
       app.fleet.get(id);
       const sk = params.service!;
@@ -57,7 +55,7 @@ export function healthRoutes(router: Router, app: Dashboard): void {
         health.edit(id, (config) => removeService(config, key)),
       );
     })
-    .on("PUT", `${H}/services/:service/destinations/:dest`, async ({ req, params, principal }) => {
+    .on("PUT /api/directors/:id/health/services/:service/destinations/:dest", async ({ req, params, principal }) => {
       const id = params.id!;
       const l = app.fleet.get(id);
       const sk = params.service!;
@@ -76,7 +74,7 @@ export function healthRoutes(router: Router, app: Dashboard): void {
         }),
       );
     })
-    .on("DELETE", `${H}/services/:service/destinations/:dest`, async ({ params, principal }) => {
+    .on("DELETE /api/directors/:id/health/services/:service/destinations/:dest", async ({ params, principal }) => {
       const id = params.id!;
       app.fleet.get(id);
       const sk = params.service!;

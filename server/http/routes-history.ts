@@ -18,8 +18,8 @@ function keyOfRs(rs: string): string {
 
 export function historyRoutes(router: Router, app: Dashboard, source: HistorySource): void {
   router
-    .on("GET", "/api/history/source", (): HistorySourceView => ({ prometheusUrl: source.prometheusUrl }))
-    .on("GET", "/api/directors/:id/history", ({ params, query }) => {
+    .on("GET /api/history/source", (): HistorySourceView => ({ prometheusUrl: source.prometheusUrl }))
+    .on("GET /api/directors/:id/history", ({ params, query }) => {
       const l = app.fleet.get(params.id!);
       const range = validate(HistoryRange, query.get("range") ?? "15m", "range");
       const raw = query.get("service") ?? "";

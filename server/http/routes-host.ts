@@ -86,7 +86,7 @@ async function fleetReadiness(app: Dashboard): Promise<FleetReadinessView> {
 
 export function hostRoutes(router: Router, app: Dashboard): void {
   router
-    .on("GET", "/api/directors/:id/conns", async ({ res, params, query }) => {
+    .on("GET /api/directors/:id/conns", async ({ res, params, query }) => {
       const l = app.fleet.get(params.id!);
       const q = connQueryOf(query);
       if (!l.online) await l.request("ping", {}); // throws unavailable before the stream starts
@@ -107,19 +107,19 @@ export function hostRoutes(router: Router, app: Dashboard): void {
       res.end();
       return undefined;
     })
-    .on("GET", "/api/directors/:id/sysctls", async ({ params, query }) => {
+    .on("GET /api/directors/:id/sysctls", async ({ params, query }) => {
       const l = app.fleet.get(params.id!);
       const names = query.get("names");
       const payload = validate(SysctlGet, names ? { names: names.split(",").filter(Boolean) } : {}, "sysctl names");
       return l.request("sysctl.get", payload);
     })
-    .on("PUT", "/api/directors/:id/sysctls", async ({ req, params, principal }) => {
+    .on("PUT /api/directors/:id/sysctls", async ({ req, params, principal }) => {
       const l = app.fleet.get(params.id!);
       const body = await readJson(req, SysctlSet, "sysctl setting");
       const state = () => l.request("sysctl.get", { names: [body.name] });
       return audited(app, principal, { action: "sysctl.set", director: l.id, target: body.name, request: body, state }, () => l.request("sysctl.set", body));
     })
-    .on("GET", "/api/readiness", async ({ query }): Promise<ReadinessView> => {
+    .on("GET /api/readiness", async ({ query }): Promise<ReadinessView> => {
       const l = app.fleet.get(query.get("director") ?? "");
       const raw = query.get("service") ?? "";
       const key = serviceKeyParam(raw);
@@ -136,8 +136,8 @@ export function hostRoutes(router: Router, app: Dashboard): void {
       );
       return { director: l.id, service: raw, vip, realServers };
     })
-    .on("GET", "/api/readiness/fleet", (): Promise<FleetReadinessView> => fleetReadiness(app))
-    .on("POST", "/api/readiness/fix", async ({ req, principal }) => {
+    .on("GET /api/readiness/fleet", (): Promise<FleetReadinessView> => fleetReadiness(app))
+    .on("POST /api/readiness/fix", async ({ req, principal }) => {
       const { agent, vip } = await readJson(req, ReadinessFixRequest, "readiness fix");
       const l = app.fleet.get(agent);
       if (l.registration.role !== "realserver") throw new ProtocolError("bad_request", `${agent} is not a realserver agent`);

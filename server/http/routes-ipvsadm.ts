@@ -103,14 +103,14 @@ async function undoOf(l: DirectorLink, type: Write, payload: Record<string, unkn
 export function ipvsadmRoutes(router: Router, app: Dashboard): void {
   const stateOf = (l: DirectorLink): DirectorDetailView => directorDetailView(l, app.drainOf);
   router
-    .on("GET", "/api/directors/:id/ipvsadm/:request", async ({ params, query }) => {
+    .on("GET /api/directors/:id/ipvsadm/:request", async ({ params, query }) => {
       const l = app.fleet.get(params.id!);
       const type = readType(params.request!);
       const payload = parsePayload(type, query.get("payload"));
       const data = await l.request(type, payload as RequestInput<typeof type>, { deadlineMs: LONG_MS });
       return { director: l.id, version: versionOfList(type, data) ?? l.state.version, data };
     })
-    .on("POST", "/api/directors/:id/ipvsadm/:request", async ({ req, params, principal }) => {
+    .on("POST /api/directors/:id/ipvsadm/:request", async ({ req, params, principal }) => {
       const l = app.fleet.get(params.id!);
       const type = writeType(params.request!);
       const { body, baseVersion } = await readJsonWithBase(req, CATALOG[type].input, `${type} payload`);
@@ -121,7 +121,7 @@ export function ipvsadmRoutes(router: Router, app: Dashboard): void {
       );
       return { ok: true, director: l.id, version: l.state.version };
     })
-    .on("POST", "/api/groups/:group/ipvsadm/:request", async ({ req, params, principal }) => {
+    .on("POST /api/groups/:group/ipvsadm/:request", async ({ req, params, principal }) => {
       const name = params.group!;
       const members = app.groups.require(name);
       const type = writeType(params.request!);

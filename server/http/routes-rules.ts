@@ -23,14 +23,14 @@ const MERGE_EXISTING = "update";
 
 export function rulesRoutes(router: Router, app: Dashboard): void {
   router
-    .on("GET", "/api/directors/:id/rules", async ({ res, params, query }) => {
+    .on("GET /api/directors/:id/rules", async ({ res, params, query }) => {
       const l = app.fleet.get(params.id!);
       const format = query.get("format") ?? "ipvsadm";
       if (format !== "ipvsadm" && format !== "keepalived") throw new ProtocolError("bad_request", `format "${format}" is not ipvsadm or keepalived`);
       sendText(res, 200, await rulesText(l, format));
       return undefined;
     })
-    .on("POST", "/api/directors/:id/rules/diff", async ({ req, params }) => {
+    .on("POST /api/directors/:id/rules/diff", async ({ req, params }) => {
       const l = app.fleet.get(params.id!);
       const body = await readJson(req, RulesTextRequest, "rules diff request", MAX_RULES_BODY_BYTES);
       if (body.format === "keepalived") {
@@ -42,7 +42,7 @@ export function rulesRoutes(router: Router, app: Dashboard): void {
       // a merge never deletes: show what a merge import would do
       return { changes: body.mode === "merge" ? changes.filter((c) => c.action !== "delete") : changes };
     })
-    .on("POST", "/api/directors/:id/rules/import", async ({ req, params, principal }) => {
+    .on("POST /api/directors/:id/rules/import", async ({ req, params, principal }) => {
       const l = app.fleet.get(params.id!);
       const { body, baseVersion } = await readJsonWithBase(req, RulesTextRequest, "rules import request", { limit: MAX_RULES_BODY_BYTES });
       const run = () =>
@@ -56,7 +56,7 @@ export function rulesRoutes(router: Router, app: Dashboard): void {
         atVersion(app, l, baseVersion, run),
       );
     })
-    .on("POST", "/api/groups/:group/rules/import", async ({ req, params, principal }) => {
+    .on("POST /api/groups/:group/rules/import", async ({ req, params, principal }) => {
       const name = params.group!;
       const members = app.groups.require(name);
       const { body, baseVersion } = await readJsonWithBase(req, RulesTextRequest, "rules import request", { limit: MAX_RULES_BODY_BYTES });

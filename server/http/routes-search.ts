@@ -90,7 +90,7 @@ export function searchFleet(query: string, directors: readonly SearchableDirecto
 }
 
 export function searchRoutes(router: Router, app: Dashboard): void {
-  router.on("GET", "/api/search", ({ query }): SearchResults => {
+  router.on("GET /api/search", ({ query }): SearchResults => {
     const q = validate(SearchQuery, query.get("q") ?? "", "search query");
     const directors = app.fleet.links().map((l) => ({
       id: l.id,

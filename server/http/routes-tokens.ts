@@ -18,8 +18,8 @@ function tokenIdParam(s: string): number {
 export function tokenRoutes(router: Router, app: Dashboard): void {
   const tokens = app.auth.tokens;
   router
-    .on("GET", "/api/auth/tokens", ({ principal }) => tokens.list(principal!.user.id))
-    .on("POST", "/api/auth/tokens", async ({ req, principal }) => {
+    .on("GET /api/auth/tokens", ({ principal }) => tokens.list(principal!.user.id))
+    .on("POST /api/auth/tokens", async ({ req, principal }) => {
       const p = principal!;
       const body = await readJson(req, ApiTokenCreate, "API token");
       let secret = "";
@@ -30,7 +30,7 @@ export function tokenRoutes(router: Router, app: Dashboard): void {
       });
       return reply(201, { token: secret, view } satisfies ApiTokenCreated);
     })
-    .on("DELETE", "/api/auth/tokens/:id", async ({ params, principal }) => {
+    .on("DELETE /api/auth/tokens/:id", async ({ params, principal }) => {
       const p = principal!;
       const id = tokenIdParam(params.id!);
       return audited(app, p, { action: "token.revoke", director: null, target: String(id), request: { id } }, async () => tokens.revoke(p.user.id, id));

@@ -28,8 +28,8 @@ export function userRoutes(router: Router, app: Dashboard): void {
   };
 
   router
-    .on("GET", "/api/users", () => users.list())
-    .on("POST", "/api/users", async ({ req, principal }) => {
+    .on("GET /api/users", () => users.list())
+    .on("POST /api/users", async ({ req, principal }) => {
       const body = await readJson(req, UserCreate, "user");
       const hash = await hashPassword(body.password);
       const created = await audited(app, principal, { action: "user.create", director: null, target: body.username, request: { username: body.username, role: body.role } }, async () =>
@@ -37,7 +37,7 @@ export function userRoutes(router: Router, app: Dashboard): void {
       );
       return reply(201, created);
     })
-    .on("PATCH", "/api/users/:id", async ({ req, params, principal }) => {
+    .on("PATCH /api/users/:id", async ({ req, params, principal }) => {
       const id = userIdParam(params.id!);
       const before = existing(id);
       const patch = await readJson(req, UserPatch, "user patch");
@@ -50,7 +50,7 @@ export function userRoutes(router: Router, app: Dashboard): void {
         return existing(id);
       });
     })
-    .on("DELETE", "/api/users/:id", async ({ params, principal }) => {
+    .on("DELETE /api/users/:id", async ({ params, principal }) => {
       const id = userIdParam(params.id!);
       const before = existing(id);
       await audited(app, principal, { action: "user.delete", director: null, target: before.username, request: null, state: () => users.get(id) && existing(id) }, async () => {

@@ -43,6 +43,9 @@ export interface ServerOptions extends DashboardOptions {
   prometheus?: PrometheusOptions;
   /** config-file directors, upserted at start */
   directors?: readonly DirectorRegistration[];
+  /** hold every JSON answer to the REST contract's reply schema (a mismatch answers 500);
+   * default: LVS_CHECK_REPLIES=1 in the environment, as the test runner sets it */
+  checkReplies?: boolean;
 }
 
 export interface RunningServer {
@@ -58,7 +61,8 @@ export interface RunningServer {
 export async function createServer(opts: ServerOptions): Promise<RunningServer> {
   const app = new Dashboard(opts);
   await app.auth.init();
-  const router = new Router(createGuard(app.auth, app.audit, app.storeHealth));
+  const checkReplies = opts.checkReplies ?? process.env.LVS_CHECK_REPLIES === "1";
+  const router = new Router(createGuard(app.auth, app.audit, app.storeHealth), { checkReplies });
   authRoutes(router, app);
   userRoutes(router, app);
   auditRoutes(router, app);

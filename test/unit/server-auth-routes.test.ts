@@ -3,6 +3,7 @@
 // entry without a route (nor a route without an entry: the router refuses to register it).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROUTE_ACCESS } from "@/server/auth/policy.ts";
+import type { RouteKey } from "@/protocol/dashboard/routes.ts";
 import { Router } from "@/server/http/router.ts";
 import { type Client, type TestServer, removeDir, startServer } from "./server-helpers.ts";
 
@@ -32,7 +33,7 @@ describe("route access", () => {
   it("every route in the table is registered and every registered route is in the table", () => {
     const registered = s.router.routes().map((r) => `${r.method} ${r.pattern}`);
     expect(new Set(registered)).toEqual(new Set(Object.keys(ROUTE_ACCESS)));
-    expect(() => new Router(() => null).on("GET", "/api/not-in-the-table", () => 1)).toThrow(/no entry in ROUTE_ACCESS/);
+    expect(() => new Router(() => null).on("GET /api/not-in-the-table" as RouteKey, () => undefined)).toThrow(/no entry in ROUTE_ACCESS/);
   });
 
   it("anonymous requests get 401 on every non-public route, too-low roles 403, the minimum role passes", async () => {

@@ -7,6 +7,7 @@
 // agent's (fake) kernel table and the director's version are unchanged and the server still
 // serves. Requests go through the server's request listener in-process (everything but Node's
 // HTTP parser); test/lab/server-fuzz.test.ts sends the same cases over real HTTP to a real agent.
+import { ROUTES, type RouteKey } from "@/protocol/dashboard/routes.ts";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -69,7 +70,8 @@ export function fuzzFixture(opts: { group?: string; health?: boolean } = {}): Fu
 }
 
 /** Runs the cases; returns how often each status was answered. */
-export async function fuzz(f: FuzzFixture, cases: fc.Arbitrary<FuzzRequest>, route: Pick<RouteFuzz, "expect" | "errorReport">, runs = RUNS): Promise<Map<number, number>> {
+/** With `key`, every error code answered must be one the REST contract lists for the route. */
+export async function fuzz(f: FuzzFixture, cases: fc.Arbitrary<FuzzRequest>, route: Pick<RouteFuzz, "expect" | "errorReport">, runs = RUNS, key?: RouteKey): Promise<Map<number, number>> {
   const statuses = new Map<number, number>();
   await fc.assert(
     fc.asyncProperty(cases, async (r) => {
@@ -81,7 +83,10 @@ export async function fuzz(f: FuzzFixture, cases: fc.Arbitrary<FuzzRequest>, rou
       expect(a.status, what).toBeLessThan(500);
       const report = a.status < 300 && route.errorReport?.(JSON.parse(a.text)) === true;
       if (route.expect === "error" && !report) expect(a.status, `accepted: ${what}`).toBeGreaterThanOrEqual(400);
-      if (a.status >= 400) ApiError.parse(JSON.parse(a.text));
+      if (a.status >= 400) {
+        const { error } = ApiError.parse(JSON.parse(a.text));
+        if (key) expect(ROUTES[key].errors, `${what}: ${error.code} is not in the contract's errors of ${key}`).toContain(error.code);
+      }
     }),
     { numRuns: runs },
   );
@@ -99,7 +104,7 @@ export function describeRouteFuzz(title: string, f: FuzzFixture, routes: Record<
     });
     for (const [route, r] of Object.entries(routes)) {
       it(`${route}: ${RUNS} bad requests, each an error status, the table unchanged`, async () => {
-        await fuzz(f, r.cases, r);
+        await fuzz(f, r.cases, r, RUNS, route as RouteKey);
         expect([...f.h.ipvs.services.values()]).toEqual(tableBefore);
         expect(f.s.app.fleet.get("d1").state.version).toBe(versionBefore);
         expect(f.s.app.fleet.get("d1").online).toBe(true);

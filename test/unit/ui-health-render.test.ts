@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import type { CheckerForm } from "@/components/health/checks-form-model.ts";
 import { newChecker, realServerForm, realServerSettings } from "@/components/health/checks-form-model.ts";
 import { healthStatusNote } from "@/components/health/health-state.ts";
-import { api } from "@/components/lib/paths.ts";
+import { url } from "@/components/lib/api-client.ts";
 import type { DirectorHealthView, RsHealthView, ServiceHealthView } from "@/protocol/dashboard/health.ts";
 import type { DestinationView, ServiceView } from "@/protocol/dashboard/index.ts";
 
@@ -96,7 +96,7 @@ function row(html: string, key: string): string {
 
 describe("the service card with health", () => {
   it("puts a badge on each checked row, a dash on an unchecked one, and lists the server health removed", () => {
-    const html = render(createElement(ServiceCard, { director: "dir1", group: "", svc: service }), { [api.health("dir1")]: health });
+    const html = render(createElement(ServiceCard, { director: "dir1", group: "", svc: service }), { [url("GET /api/directors/:id/health", { params: { id: "dir1" } })]: health });
     expect(row(html, "10.0.0.11:80")).toMatch(/data-testid="health-state" data-state="up"/);
     expect(row(html, "10.0.0.11:80")).toContain("last check ok, 3.0 ms");
     expect(row(html, "10.0.0.13:80")).toMatch(/data-testid="health-state" data-state="none"/);
