@@ -12,8 +12,13 @@ import type { DesiredService, DestinationView, DirectorView, GroupView, Readines
 
 // loaded by path: the root tsconfig (which type-checks test/) has no JSX (ui-health-render.test.ts)
 type P = Record<string, unknown> & { children?: ReactNode };
-const load = async (path: string) => (await import(/* @vite-ignore */ `../../components/${path}`)) as Record<string, FunctionComponent<P>>;
-const { SESSION_PATH } = (await import(/* @vite-ignore */ "../../components/auth/session.tsx")) as unknown as { SESSION_PATH: string };
+async function load(path: string, name: string): Promise<FunctionComponent<P>> {
+  const c = ((await import(/* @vite-ignore */ `../../components/${path}`)) as Record<string, FunctionComponent<P> | undefined>)[name];
+  if (!c) throw new Error(`${path} exports no ${name}`);
+  return c;
+}
+const SESSION = "../../components/auth/session.tsx";
+const { SESSION_PATH } = (await import(/* @vite-ignore */ SESSION)) as { SESSION_PATH: string };
 
 const PART = /<(\/?)(table|caption|colgroup|col|thead|tbody|tr|th|td)(?=[\s>/])([^>]*)>/g;
 const ATTR = /([\w:-]+)(?:="([^"]*)")?/g;
@@ -144,15 +149,16 @@ const desired: DesiredService = {
 
 /** Every converted table, rendered with data that reaches each of its kinds of row and cell. */
 export async function renderTables(): Promise<Record<string, string>> {
-  const { GroupMembers } = await load("ha/group-members.tsx");
-  const { GroupServiceCard } = await load("ha/group-service-card.tsx");
-  const { ReadinessPanel } = await load("sysctls/readiness-panel.tsx");
-  const { AgentReadinessPanel, AgentArpSettings } = await load("director/agent-readiness-panel.tsx");
-  const { ConnAggregates } = await load("conns/conn-aggregates.tsx");
-  const { ServiceCard } = await load("service/service-card.tsx");
-  const { ApiTokens } = await load("auth/api-tokens.tsx");
-  const { UsersAdmin } = await load("auth/users-admin.tsx");
-  const { FleetTotalsPanel } = await load("fleet/fleet-totals-panel.tsx");
+  const GroupMembers = await load("ha/group-members.tsx", "GroupMembers");
+  const GroupServiceCard = await load("ha/group-service-card.tsx", "GroupServiceCard");
+  const ReadinessPanel = await load("sysctls/readiness-panel.tsx", "ReadinessPanel");
+  const AgentReadinessPanel = await load("director/agent-readiness-panel.tsx", "AgentReadinessPanel");
+  const AgentArpSettings = await load("director/agent-readiness-panel.tsx", "AgentArpSettings");
+  const ConnAggregates = await load("conns/conn-aggregates.tsx", "ConnAggregates");
+  const ServiceCard = await load("service/service-card.tsx", "ServiceCard");
+  const ApiTokens = await load("auth/api-tokens.tsx", "ApiTokens");
+  const UsersAdmin = await load("auth/users-admin.tsx", "UsersAdmin");
+  const FleetTotalsPanel = await load("fleet/fleet-totals-panel.tsx", "FleetTotalsPanel");
   const fleet = { directors: { dir1: director("dir1", "ha"), dir2: director("dir2", "ha", { link: "offline" }), solo: director("solo") } };
   const drDetail = { director: director("dir1"), version: "v1", services: { [SVC]: service("route") } };
   const answers = [{ service: SVC, view: { director: "dir1", service: SVC, vip: "172.16.0.100", realServers: [entry("10.0.0.11:80", "not_ready"), entry("10.0.0.13:80", "ready"), entry("10.0.0.14:80", "no_agent")] }, error: null }];
