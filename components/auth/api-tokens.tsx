@@ -85,37 +85,37 @@ export function ApiTokens() {
       {actionError ? <ErrorMessage error={actionError} /> : null}
       {done ? <SuccessMessage>{done}</SuccessMessage> : null}
       {error ? <ErrorMessage error={error} /> : null}
-      {/* ruled rows (border-b) without the band, as the users' table */}
-      <Table className="w-full text-left text-sm">
+      {/* the ruled density (border-b rows) without the band, as the users' table */}
+      <Table density="ruled" className="w-full text-left text-sm">
         <THead look="bare">
-          <Tr bare className="border-b border-zinc-200 dark:border-zinc-700">
-            <Th bare className="py-1">
+          <Tr>
+            <Th className="py-1">
               Name
             </Th>
-            <Th bare>Role</Th>
-            <Th bare>Created</Th>
-            <Th bare>Expires</Th>
-            <Th bare>Last used</Th>
-            <Th bare />
+            <Th>Role</Th>
+            <Th>Created</Th>
+            <Th>Expires</Th>
+            <Th>Last used</Th>
+            <Th />
           </Tr>
         </THead>
         <TBody>
           {(tokens ?? []).map((t) => (
-            <Tr bare key={t.id} data-testid={`token-${t.name}`} className="border-b border-zinc-100 dark:border-zinc-800">
-              <Td bare className="py-2 font-medium">
+            <Tr key={t.id} data-testid={`token-${t.name}`}>
+              <Td className="py-2 font-medium">
                 {t.name}
               </Td>
-              <Td bare>{t.role}</Td>
-              <Td bare className="text-zinc-500">
+              <Td>{t.role}</Td>
+              <Td className="text-zinc-500">
                 {dateTime(t.createdAt)}
               </Td>
-              <Td bare className="text-zinc-500">
+              <Td className="text-zinc-500">
                 {t.expiresAt === null ? "never" : dateTime(t.expiresAt)}
               </Td>
-              <Td bare className="text-zinc-500">
+              <Td className="text-zinc-500">
                 {t.lastUsedAt === null ? "never" : `${dateTime(t.lastUsedAt)} from ${t.lastUsedAddress ?? "?"}`}
               </Td>
-              <Td bare>
+              <Td>
                 <Button size="sm" variant="danger" onClick={() => void revoke(t)}>
                   Revoke
                 </Button>
@@ -124,7 +124,7 @@ export function ApiTokens() {
           ))}
           {tokens && tokens.length === 0 ? (
             <Tr bare>
-              <Td bare colSpan={6} className="py-2 text-zinc-500">
+              <Td colSpan={6} className="py-2 text-zinc-500">
                 No tokens.
               </Td>
             </Tr>

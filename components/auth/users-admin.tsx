@@ -60,15 +60,15 @@ export function UsersAdmin() {
       {done ? <SuccessMessage>{done}</SuccessMessage> : null}
       {error ? <ErrorMessage error={error} /> : null}
       {/* ruled rows (border-b) without the band: a short list on a settings page */}
-      <Table className="w-full text-left text-sm">
+      <Table density="ruled" className="w-full text-left text-sm">
         <THead look="bare">
-          <Tr bare className="border-b border-zinc-200 dark:border-zinc-700">
-            <Th bare className="py-1">
+          <Tr>
+            <Th className="py-1">
               User
             </Th>
-            <Th bare>Role</Th>
-            <Th bare>Created</Th>
-            <Th bare>Actions</Th>
+            <Th>Role</Th>
+            <Th>Created</Th>
+            <Th>Actions</Th>
           </Tr>
         </THead>
         <TBody>
@@ -86,12 +86,12 @@ function UserRow({ user, self, run }: { user: UserView; self: boolean; run: (wha
   const { dateTime } = useClock();
   const params = { id: String(user.id) };
   return (
-    <Tr bare className="border-b border-zinc-100 align-top dark:border-zinc-800" data-testid={`user-${user.username}`}>
-      <Td bare className="py-2 font-medium">
+    <Tr className="align-top" data-testid={`user-${user.username}`}>
+      <Td className="py-2 font-medium">
         {user.username}
         {self ? <span className="ml-1 text-xs text-zinc-500">(you)</span> : null}
       </Td>
-      <Td bare className="py-2">
+      <Td className="py-2">
         <select
           aria-label={`Role of ${user.username}`}
           className="rounded-md border border-zinc-300 bg-white px-1 py-0.5 dark:border-zinc-600 dark:bg-zinc-900"
@@ -105,10 +105,10 @@ function UserRow({ user, self, run }: { user: UserView; self: boolean; run: (wha
           ))}
         </select>
       </Td>
-      <Td bare className="py-2 text-zinc-500">
+      <Td className="py-2 text-zinc-500">
         {dateTime(user.createdAt)}
       </Td>
-      <Td bare className="flex flex-wrap items-center gap-2 py-2">
+      <Td className="flex flex-wrap items-center gap-2 py-2">
         <input
           aria-label={`New password for ${user.username}`}
           type="password"

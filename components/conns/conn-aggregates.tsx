@@ -2,6 +2,7 @@
 // active/inactive split, templates apart).
 import type { ConnAggregates as Aggregates } from "@/protocol/conntable.ts";
 import { formatCount } from "../lib/format.ts";
+import { Table, TBody, Td, Th, THead, Tr } from "../ui/table.tsx";
 
 const hp = (a: string, p: number) => (a.includes(":") ? `[${a}]:${p}` : `${a}:${p}`);
 
@@ -10,46 +11,58 @@ export function ConnAggregates({ aggregates }: { aggregates: Aggregates }) {
   const byRs = [...(aggregates.byRealServer ?? [])].sort((a, b) => b.active + b.inactive - (a.active + a.inactive));
   return (
     <div className="grid gap-4 md:grid-cols-2">
-      <table className="text-sm" aria-label="Connections by state">
+      <Table density="inline" className="text-sm" aria-label="Connections by state">
         <caption className="text-left text-xs font-semibold text-zinc-500 uppercase">By state</caption>
-        <thead className="text-left text-xs text-zinc-500">
-          <tr>
-            <th className="pr-4">Protocol</th>
-            <th className="pr-4">State</th>
-            <th className="text-right">Count</th>
-          </tr>
-        </thead>
-        <tbody>
+        <THead look="plain">
+          <Tr>
+            <Th>Protocol</Th>
+            <Th>State</Th>
+            <Th bare numeric>
+              Count
+            </Th>
+          </Tr>
+        </THead>
+        <TBody>
           {byState.map((s) => (
-            <tr key={`${s.protocol}-${s.state}`}>
-              <td className="pr-4">{s.protocol}</td>
-              <td className="pr-4">{s.state}</td>
-              <td className="text-right tabular-nums">{formatCount(s.count)}</td>
-            </tr>
+            <Tr key={`${s.protocol}-${s.state}`}>
+              <Td>{s.protocol}</Td>
+              <Td>{s.state}</Td>
+              <Td bare numeric className="tabular-nums">
+                {formatCount(s.count)}
+              </Td>
+            </Tr>
           ))}
-        </tbody>
-      </table>
-      <table className="text-sm" aria-label="Connections by real server">
+        </TBody>
+      </Table>
+      <Table density="inline" className="text-sm" aria-label="Connections by real server">
         <caption className="text-left text-xs font-semibold text-zinc-500 uppercase">By real server</caption>
-        <thead className="text-left text-xs text-zinc-500">
-          <tr>
-            <th className="pr-4">Real server</th>
-            <th className="pr-4 text-right">Active</th>
-            <th className="pr-4 text-right">Inactive</th>
-            <th className="text-right">Templates</th>
-          </tr>
-        </thead>
-        <tbody>
+        <THead look="plain">
+          <Tr>
+            <Th>Real server</Th>
+            <Th numeric>Active</Th>
+            <Th numeric>Inactive</Th>
+            <Th bare numeric>
+              Templates
+            </Th>
+          </Tr>
+        </THead>
+        <TBody>
           {byRs.map((r) => (
-            <tr key={hp(r.address, r.port)}>
-              <td className="pr-4 font-mono text-xs">{hp(r.address, r.port)}</td>
-              <td className="pr-4 text-right tabular-nums">{formatCount(r.active)}</td>
-              <td className="pr-4 text-right tabular-nums">{formatCount(r.inactive)}</td>
-              <td className="text-right tabular-nums">{formatCount(r.templates)}</td>
-            </tr>
+            <Tr key={hp(r.address, r.port)}>
+              <Td className="font-mono text-xs">{hp(r.address, r.port)}</Td>
+              <Td numeric className="tabular-nums">
+                {formatCount(r.active)}
+              </Td>
+              <Td numeric className="tabular-nums">
+                {formatCount(r.inactive)}
+              </Td>
+              <Td bare numeric className="tabular-nums">
+                {formatCount(r.templates)}
+              </Td>
+            </Tr>
           ))}
-        </tbody>
-      </table>
+        </TBody>
+      </Table>
     </div>
   );
 }

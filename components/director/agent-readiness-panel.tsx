@@ -7,6 +7,7 @@ import { useFleetReadiness } from "../fleet/agent-readiness.ts";
 import { useFleet } from "../hooks/use-fleet.ts";
 import { useSysctls } from "../hooks/use-sysctls.ts";
 import { ErrorMessage } from "../ui/error-message.tsx";
+import { Table, TBody, Td, Tr } from "../ui/table.tsx";
 
 const byFailureFirst = (a: ReadinessCheck, b: ReadinessCheck) => Number(a.ok) - Number(b.ok) || a.id.localeCompare(b.id);
 
@@ -40,20 +41,20 @@ export function AgentReadinessPanel({ id }: { id: string }) {
               </span>
             </p>
             {r.entry.error && <p className="font-mono text-xs text-red-700 dark:text-red-400">{r.entry.error}</p>}
-            <table className="mt-1 text-xs">
-              <tbody>
+            <Table density="inline-tight" className="mt-1 text-xs">
+              <TBody>
                 {checks.map((c) => (
-                  <tr key={c.id} data-testid={`check-${c.id}`}>
-                    <td className="pr-3">{c.ok ? "✓" : "✗"}</td>
-                    <td className="pr-3">{c.title}</td>
-                    <td className="font-mono">
+                  <Tr key={c.id} data-testid={`check-${c.id}`}>
+                    <Td>{c.ok ? "✓" : "✗"}</Td>
+                    <Td>{c.title}</Td>
+                    <Td bare className="font-mono">
                       {c.current}
                       {c.ok ? "" : ` (expected ${c.expected})`}
-                    </td>
-                  </tr>
+                    </Td>
+                  </Tr>
                 ))}
-              </tbody>
-            </table>
+              </TBody>
+            </Table>
           </div>
         );
       })}
@@ -76,16 +77,19 @@ export function AgentArpSettings({ id }: { id: string }) {
       {isLoading && <p className="text-sm text-zinc-500">Reading sysctls…</p>}
       {data && entries.length === 0 && <p className="text-sm text-zinc-500">The agent reported no arp_ignore / arp_announce sysctls.</p>}
       {entries.length > 0 && (
-        <table className="w-fit text-sm">
-          <tbody>
+        // inline gaps under a lighter rule than the house one
+        <Table density="inline" className="w-fit text-sm">
+          <TBody>
             {entries.map((e) => (
-              <tr key={e.name} className="border-t border-zinc-100 dark:border-zinc-800" data-testid={`arp-${e.name}`}>
-                <td className="py-0.5 pr-4 font-mono">{e.name}</td>
-                <td className="py-0.5 font-mono">{String(e.value)}</td>
-              </tr>
+              <Tr key={e.name} className="border-t border-zinc-100 dark:border-zinc-800" data-testid={`arp-${e.name}`}>
+                <Td className="py-0.5 font-mono">{e.name}</Td>
+                <Td bare className="py-0.5 font-mono">
+                  {String(e.value)}
+                </Td>
+              </Tr>
             ))}
-          </tbody>
-        </table>
+          </TBody>
+        </Table>
       )}
     </section>
   );

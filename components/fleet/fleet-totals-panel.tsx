@@ -33,7 +33,7 @@ export function FleetTotalsPanel() {
         Fleet totals
       </h2>
       <div className="overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
-        <Table density="roomy" className="w-full min-w-[36rem] text-sm">
+        <Table density="snug" className="w-full min-w-[36rem] text-sm">
           <THead>
             <Tr bare>
               <Th>Director or group</Th>
@@ -85,21 +85,20 @@ function TotalsRow({ testId, name, totals, strong = false, indent = false, note 
       data-active={totals.activeConns}
       data-inactive={totals.inactiveConns}
     >
-      {/* totals rows are tighter than the roomy py-2 */}
-      <Td bare className={`px-3 py-1.5 ${indent ? "pl-7" : ""}`}>
+      <Td className={indent ? "pl-7" : undefined}>
         {name}
         {note && <span className="ml-2 text-xs font-normal text-zinc-500">({note})</span>}
       </Td>
-      <Td bare numeric className="px-3 py-1.5 tabular-nums">
+      <Td numeric className="tabular-nums">
         {formatSi(totals.cps)}
       </Td>
-      <Td bare numeric className="px-3 py-1.5 tabular-nums">
+      <Td numeric className="tabular-nums">
         {formatBitRate(totals.bps)}
       </Td>
-      <Td bare numeric className="px-3 py-1.5 tabular-nums">
+      <Td numeric className="tabular-nums">
         {formatCount(totals.activeConns)}
       </Td>
-      <Td bare numeric className="px-3 py-1.5 tabular-nums">
+      <Td numeric className="tabular-nums">
         {formatCount(totals.inactiveConns)}
       </Td>
     </Tr>

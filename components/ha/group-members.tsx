@@ -6,6 +6,7 @@ import Link from "next/link";
 import type { DirectorView, DriftStatus, GroupView } from "@/protocol/dashboard/index.ts";
 import { pages } from "../lib/paths.ts";
 import { LinkBadge } from "../ui/link-badge.tsx";
+import { Table, TBody, Td, Th, THead, Tr } from "../ui/table.tsx";
 import { useTimeZone } from "../hooks/use-clock.ts";
 import { formatStateSince } from "./ha-time.ts";
 import { KeepalivedProblem } from "./keepalived-problem.tsx";
@@ -26,31 +27,31 @@ export function GroupMembers({ group, directors }: { group: GroupView; directors
   const members = Object.values(group.members ?? {}).sort((a, b) => a.director.localeCompare(b.director));
   return (
     <div className="overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
-      <table className="w-full text-sm">
-        <thead className="bg-zinc-50 text-left text-xs text-zinc-600 dark:bg-zinc-900 dark:text-zinc-400">
-          <tr>
-            <th className="px-3 py-2">Member</th>
-            <th className="px-3 py-2">Link</th>
-            <th className="px-3 py-2">VRRP</th>
-            <th className="px-3 py-2">VIPs held</th>
-            <th className="px-3 py-2">Table</th>
-          </tr>
-        </thead>
-        <tbody>
+      <Table density="roomy">
+        <THead tone="strong">
+          <Tr bare>
+            <Th>Member</Th>
+            <Th>Link</Th>
+            <Th>VRRP</Th>
+            <Th>VIPs held</Th>
+            <Th>Table</Th>
+          </Tr>
+        </THead>
+        <TBody>
           {members.map((m) => {
             const d = directors?.[m.director];
             const ha = d?.ha ?? null;
             const role = ha?.role ?? m.vrrp ?? null;
             const note = ha ? haStatusNote(ha.status, ha.error ?? null) : null;
             return (
-              <tr key={m.director} data-testid={`group-member-${m.director}`} className="border-t border-zinc-200 align-top dark:border-zinc-800">
-                <td className="px-3 py-2">
+              <Tr key={m.director} data-testid={`group-member-${m.director}`} className="align-top">
+                <Td>
                   <Link href={pages.director(m.director)} className="font-medium text-sky-700 hover:underline dark:text-sky-400">
                     {d?.name ?? m.director}
                   </Link>
-                </td>
-                <td className="px-3 py-2">{d ? <LinkBadge state={d.link} reason={d.linkError ?? null} /> : m.online ? "online" : "offline"}</td>
-                <td className="px-3 py-2">
+                </Td>
+                <Td>{d ? <LinkBadge state={d.link} reason={d.linkError ?? null} /> : m.online ? "online" : "offline"}</Td>
+                <Td>
                   <div className="flex flex-col gap-1">
                     <div className="flex flex-wrap items-center gap-2">
                       <VrrpBadge state={role} />
@@ -61,22 +62,22 @@ export function GroupMembers({ group, directors }: { group: GroupView; directors
                     {note && <span className="text-xs text-zinc-600 dark:text-zinc-400">{note}</span>}
                     <KeepalivedProblem member={d?.name ?? m.director} keepalived={ha?.keepalived ?? null} />
                   </div>
-                </td>
-                <td className="px-3 py-2 font-mono text-xs" data-testid="vips-held">
+                </Td>
+                <Td className="font-mono text-xs" data-testid="vips-held">
                   {(m.vipsHeld ?? []).join(", ") || "none"}
-                </td>
-                <td className="px-3 py-2 text-xs" data-testid="member-drift">
+                </Td>
+                <Td className="text-xs" data-testid="member-drift">
                   <span className={m.drift === "drifted" ? "font-semibold text-amber-800 dark:text-amber-300" : ""}>
                     {m.drift === "drifted" && <span aria-hidden="true">≠ </span>}
                     {DRIFT[m.drift] ?? m.drift}
                     {m.drift === "drifted" ? ` (${m.changes} ${m.changes === 1 ? "change" : "changes"})` : ""}
                   </span>
-                </td>
-              </tr>
+                </Td>
+              </Tr>
             );
           })}
-        </tbody>
-      </table>
+        </TBody>
+      </Table>
     </div>
   );
 }

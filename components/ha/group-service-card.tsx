@@ -15,6 +15,7 @@ import { useAction } from "../hooks/use-action.ts";
 import { groupTable } from "../lib/table-api.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage } from "../ui/error-message.tsx";
+import { Table, TBody, Td, Th, THead, Tr } from "../ui/table.tsx";
 
 type DesiredDestination = DesiredService["destinations"][string];
 
@@ -67,24 +68,24 @@ export function GroupServiceCard({ group, svc, onChanged }: { group: string; svc
       {dests.length === 0 ? (
         <p className="px-3 py-2 text-sm text-zinc-600 dark:text-zinc-400">No real servers.</p>
       ) : (
-        <table className="w-full text-sm">
-          <thead className="text-left text-xs text-zinc-600 dark:text-zinc-400">
-            <tr>
-              <th className="px-2 py-1">Real server</th>
-              <th className="px-2 py-1">Forwarding</th>
-              <th className="px-2 py-1 text-right">Weight</th>
-              <th className="px-2 py-1 text-right">Thresholds</th>
-              <th className="px-2 py-1">
+        <Table>
+          <THead look="plain" tone="strong">
+            <Tr bare>
+              <Th>Real server</Th>
+              <Th>Forwarding</Th>
+              <Th numeric>Weight</Th>
+              <Th numeric>Thresholds</Th>
+              <Th>
                 <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
+              </Th>
+            </Tr>
+          </THead>
+          <TBody>
             {dests.map((d) => (
               <GroupDestinationRow key={d.key} group={group} service={svc.key} dest={d} onChanged={onChanged} />
             ))}
-          </tbody>
-        </table>
+          </TBody>
+        </Table>
       )}
     </section>
   );
@@ -103,14 +104,14 @@ function GroupDestinationRow({ group, service, dest, onChanged }: { group: strin
   };
   return (
     <>
-      <tr data-testid={`group-dest-row-${dest.key}`} className="border-t border-zinc-200 align-top dark:border-zinc-800">
-        <td className="px-2 py-1.5 font-mono text-xs">{dest.key}</td>
-        <td className="px-2 py-1.5 text-xs">{describeForwarding(dest.config)}</td>
-        <td className="px-2 py-1.5 text-right tabular-nums" data-testid="weight">
+      <Tr data-testid={`group-dest-row-${dest.key}`} className="align-top">
+        <Td className="font-mono text-xs">{dest.key}</Td>
+        <Td className="text-xs">{describeForwarding(dest.config)}</Td>
+        <Td numeric className="tabular-nums" data-testid="weight">
           {dest.config.weight}
-        </td>
-        <td className="px-2 py-1.5 text-right text-xs tabular-nums">{describeThresholds(dest.config)}</td>
-        <td className="px-2 py-1.5">
+        </Td>
+        <Td numeric className="text-xs tabular-nums">{describeThresholds(dest.config)}</Td>
+        <Td>
           <div className="flex justify-end gap-1" hidden={!canOperate}>
             <Button size="sm" onClick={() => setEditing((e) => !e)} aria-expanded={editing} aria-label={`Edit real server ${dest.key}`}>
               Edit
@@ -120,11 +121,11 @@ function GroupDestinationRow({ group, service, dest, onChanged }: { group: strin
             </Button>
           </div>
           <ErrorMessage error={del.error} className="mt-1" />
-        </td>
-      </tr>
+        </Td>
+      </Tr>
       {editing && (
-        <tr>
-          <td colSpan={5} className="px-2 py-2">
+        <Tr bare>
+          <Td bare colSpan={5} className="px-2 py-2">
             <DestinationForm
               table={table}
               service={serviceKey}
@@ -134,8 +135,8 @@ function GroupDestinationRow({ group, service, dest, onChanged }: { group: strin
                 onChanged();
               }}
             />
-          </td>
-        </tr>
+          </Td>
+        </Tr>
       )}
     </>
   );

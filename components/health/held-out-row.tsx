@@ -7,6 +7,7 @@ import { useState } from "react";
 import type { RsHealthView } from "@/protocol/dashboard/health.ts";
 import { useCan } from "../auth/session.tsx";
 import { Button } from "../ui/button.tsx";
+import { Td, Tr } from "../ui/table.tsx";
 import { HealthBadge } from "./health-badge.tsx";
 import { RealServerChecksEditor } from "./rs-checks-editor.tsx";
 
@@ -15,29 +16,29 @@ export function HeldOutRow({ director, service, rs, columns }: { director: strin
   const [editing, setEditing] = useState(false);
   return (
     <>
-      <tr data-testid={`dest-row-${rs.key}`} data-held-out="true" className="border-t border-zinc-200 align-top text-zinc-500 dark:border-zinc-800">
-        <td className="px-2 py-1.5 font-mono text-xs">{rs.key}</td>
-        <td className="px-2 py-1.5">
+      <Tr data-testid={`dest-row-${rs.key}`} data-held-out="true" className="align-top text-zinc-500">
+        <Td className="font-mono text-xs">{rs.key}</Td>
+        <Td>
           <HealthBadge rs={rs} />
-        </td>
+        </Td>
         {/* every column from forwarding to drain: the kernel has none of those for it */}
-        <td className="px-2 py-1.5 text-xs" colSpan={columns - 3}>
+        <Td className="text-xs" colSpan={columns - 3}>
           not in the kernel's table: removed by health{rs.lastResult ? ` (${rs.lastResult.reason})` : ""}; weight {rs.configuredWeight} when it recovers
-        </td>
-        <td className="px-2 py-1.5">
+        </Td>
+        <Td>
           <div className="flex justify-end gap-1" hidden={!canOperate}>
             <Button size="sm" onClick={() => setEditing((e) => !e)} aria-expanded={editing} aria-label={`Edit checks of ${rs.key}`}>
               Edit checks
             </Button>
           </div>
-        </td>
-      </tr>
+        </Td>
+      </Tr>
       {editing && (
-        <tr>
-          <td colSpan={columns} className="px-2 py-2">
+        <Tr bare>
+          <Td bare colSpan={columns} className="px-2 py-2">
             <RealServerChecksEditor director={director} service={service} dest={rs.key} />
-          </td>
-        </tr>
+          </Td>
+        </Tr>
       )}
     </>
   );

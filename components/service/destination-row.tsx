@@ -20,6 +20,7 @@ import { api } from "../lib/api-client.ts";
 import { directorTable } from "../lib/table-api.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage } from "../ui/error-message.tsx";
+import { Td, Tr } from "../ui/table.tsx";
 import { DestinationForm } from "./destination-form.tsx";
 import { useDirectorVersion, withBaseVersion } from "../director/director-version.ts";
 import { describeForwarding, describeThresholds } from "./service-summary.ts";
@@ -58,27 +59,27 @@ export function DestinationRow({ director, group, service, serviceKey, persisten
   };
   return (
     <>
-      <tr data-testid={`dest-row-${dest.key}`} className={`border-t border-zinc-200 align-top dark:border-zinc-800 ${quiesced ? "text-zinc-500" : ""}`}>
-        <td className="px-2 py-1.5 font-mono text-xs">{dest.key}</td>
-        <td className="px-2 py-1.5">
+      <Tr data-testid={`dest-row-${dest.key}`} className={quiesced ? "align-top text-zinc-500" : "align-top"}>
+        <Td className="font-mono text-xs">{dest.key}</Td>
+        <Td>
           <RsStateBadge look={look} health={health} />
-        </td>
-        <td className="px-2 py-1.5">
+        </Td>
+        <Td>
           <ShareBar share={share} />
-        </td>
-        <td className="px-2 py-1.5 text-xs">{describeForwarding(dest.config)}</td>
-        <td className="px-2 py-1.5 text-right tabular-nums" data-testid="weight">{dest.config.weight}</td>
-        <td className="px-2 py-1.5 text-right text-xs whitespace-nowrap tabular-nums">{describeThresholds(dest.config)}</td>
-        <td className="px-2 py-1.5 text-right tabular-nums" data-testid="active-conns">{formatCount(t.activeConns)}</td>
-        <td className="px-2 py-1.5 text-right tabular-nums" data-testid="inactive-conns">{formatCount(t.inactiveConns)}</td>
-        <td className="px-2 py-1.5 text-right tabular-nums">{formatSi(t.cps)}</td>
-        <td className="px-2 py-1.5 text-right text-xs whitespace-nowrap tabular-nums">
+        </Td>
+        <Td className="text-xs">{describeForwarding(dest.config)}</Td>
+        <Td numeric className="tabular-nums" data-testid="weight">{dest.config.weight}</Td>
+        <Td numeric className="text-xs whitespace-nowrap tabular-nums">{describeThresholds(dest.config)}</Td>
+        <Td numeric className="tabular-nums" data-testid="active-conns">{formatCount(t.activeConns)}</Td>
+        <Td numeric className="tabular-nums" data-testid="inactive-conns">{formatCount(t.inactiveConns)}</Td>
+        <Td numeric className="tabular-nums">{formatSi(t.cps)}</Td>
+        <Td numeric className="text-xs whitespace-nowrap tabular-nums">
           {formatBitRate(t.inBps)} / {formatBitRate(t.outBps)}
-        </td>
-        <td className="px-2 py-1.5">
+        </Td>
+        <Td>
           {canOperate && <DrainControls director={director} group={group} service={service} destination={dest.key} drainJobHint={dest.drainJob ?? null} persistent={persistent} />}
-        </td>
-        <td className="px-2 py-1.5">
+        </Td>
+        <Td>
           <div className="flex justify-end gap-1" hidden={!canOperate}>
             <Button size="sm" onClick={() => setEditing((e) => !e)} aria-expanded={editing} aria-label={`Edit real server ${dest.key}`}>
               Edit
@@ -88,11 +89,11 @@ export function DestinationRow({ director, group, service, serviceKey, persisten
             </Button>
           </div>
           <ErrorMessage error={del.error} className="mt-1" />
-        </td>
-      </tr>
+        </Td>
+      </Tr>
       {editing && (
-        <tr>
-          <td colSpan={RS_COLUMN_COUNT} className="px-2 py-2">
+        <Tr bare>
+          <Td bare colSpan={RS_COLUMN_COUNT} className="px-2 py-2">
             <DestinationForm
               table={directorTable(director)}
               service={serviceKey}
@@ -102,8 +103,8 @@ export function DestinationRow({ director, group, service, serviceKey, persisten
             <div className="mt-3">
               <RealServerChecksEditor director={director} service={service} dest={dest.key} />
             </div>
-          </td>
-        </tr>
+          </Td>
+        </Tr>
       )}
     </>
   );

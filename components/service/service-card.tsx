@@ -13,6 +13,7 @@ import { pages } from "../lib/paths.ts";
 import { directorTable } from "../lib/table-api.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage } from "../ui/error-message.tsx";
+import { Table, TBody } from "../ui/table.tsx";
 import { DestinationForm } from "./destination-form.tsx";
 import { DestinationRow } from "./destination-row.tsx";
 import { useDirectorVersion, withBaseVersion } from "../director/director-version.ts";
@@ -104,9 +105,9 @@ export function ServiceCard({ director, group, svc }: { director: string; group:
         <p className="px-3 py-2 text-sm text-zinc-500">No real servers.</p>
       ) : (
         <div className="overflow-x-auto">
-          <table className="w-full min-w-[72rem] table-fixed text-sm">
+          <Table className="w-full min-w-[72rem] table-fixed text-sm">
             <RsColumnsHead />
-            <tbody>
+            <TBody>
               {dests.map((d) => (
                 <DestinationRow
                   key={d.key}
@@ -124,8 +125,8 @@ export function ServiceCard({ director, group, svc }: { director: string; group:
               {held.map((rs) => (
                 <HeldOutRow key={rs.key} director={director} service={svc.key} rs={rs} columns={RS_COLUMN_COUNT} />
               ))}
-            </tbody>
-          </table>
+            </TBody>
+          </Table>
         </div>
       )}
     </section>

@@ -1,6 +1,9 @@
 // The real-server table's columns, one grid for every service card: a fixed layout with these
 // widths (of a table at least 72rem wide), so Weight, Active, Drain, ... line up from one card
-// to the next whatever each card's contents. Held-out and edit rows span them.
+// to the next whatever each card's contents. Held-out and edit rows span them. The head is
+// ui/table's, inside the card's compact <Table>.
+import { Th, THead, Tr } from "../ui/table.tsx";
+
 export const RS_COLUMNS = [
   { label: "Real server", width: "11%" },
   { label: "State", width: "10%" },
@@ -26,15 +29,15 @@ export function RsColumnsHead() {
           <col key={c.label} style={{ width: c.width }} />
         ))}
       </colgroup>
-      <thead className="text-left text-xs text-zinc-500">
-        <tr>
+      <THead look="plain">
+        <Tr bare>
           {RS_COLUMNS.map((c) => (
-            <th key={c.label} className={`px-2 py-1 ${"right" in c ? "text-right" : ""}`}>
+            <Th key={c.label} numeric={"right" in c}>
               {"srOnly" in c ? <span className="sr-only">{c.label}</span> : c.label}
-            </th>
+            </Th>
           ))}
-        </tr>
-      </thead>
+        </Tr>
+      </THead>
     </>
   );
 }

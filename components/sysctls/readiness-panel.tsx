@@ -9,6 +9,7 @@ import { type ServiceReadinessAnswer, useDirectorReadiness } from "../hooks/use-
 import { api } from "../lib/api-client.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorMessage } from "../ui/error-message.tsx";
+import { Table, TBody, Td, Tr } from "../ui/table.tsx";
 import { useCan } from "../auth/session.tsx";
 import { sortReadiness, summarizeReadiness } from "./sysctl-filter.ts";
 
@@ -121,21 +122,23 @@ function RealServerReadiness({ entry, vip, onFixed }: { entry: ReadinessEntry; v
       </div>
       {entry.error && <p className="font-mono text-xs text-red-700 dark:text-red-400">{entry.error}</p>}
       {report && (
-        <table className="mt-1 text-xs">
-          <tbody>
+        <Table density="inline-tight" className="mt-1 text-xs">
+          <TBody>
             {report.checks.map((c) => (
-              <tr key={c.id}>
-                <td className="pr-3">{c.ok ? "✓" : "✗"}</td>
-                <td className="pr-3">{c.title}</td>
-                <td className="pr-3 font-mono">
+              <Tr key={c.id}>
+                <Td>{c.ok ? "✓" : "✗"}</Td>
+                <Td>{c.title}</Td>
+                <Td className="font-mono">
                   {c.current}
                   {c.ok ? "" : ` (expected ${c.expected})`}
-                </td>
-                <td className="font-mono text-zinc-500">{!c.ok && c.fix ? c.fix.commands.map((cmd) => cmd.join(" ")).join("; ") : ""}</td>
-              </tr>
+                </Td>
+                <Td bare className="font-mono text-zinc-500">
+                  {!c.ok && c.fix ? c.fix.commands.map((cmd) => cmd.join(" ")).join("; ") : ""}
+                </Td>
+              </Tr>
             ))}
-          </tbody>
-        </table>
+          </TBody>
+        </Table>
       )}
       {report && report.notes.length > 0 && <ul className="mt-1 list-disc pl-5 text-xs text-zinc-500">{report.notes.map((n) => <li key={n}>{n}</li>)}</ul>}
       {fix.result && !fix.error && (
