@@ -6,7 +6,7 @@
 import { createElement, type FunctionComponent, type ReactNode } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { SWRConfig, unstable_serialize } from "swr";
-import { api } from "@/components/lib/paths.ts";
+import { url } from "@/components/lib/api-client.ts";
 import type { DirectorHealthView, RsHealthView } from "@/protocol/dashboard/health.ts";
 import type { DesiredService, DestinationView, DirectorView, GroupView, ReadinessEntry, ServiceView } from "@/protocol/dashboard/index.ts";
 
@@ -169,9 +169,9 @@ export async function renderTables(): Promise<Record<string, string>> {
   return {
     groupMembers: render(createElement(GroupMembers, { group, directors: { dir1: director("dir1", "ha"), dir2: director("dir2", "ha", { link: "offline", linkError: "closed" }) } })),
     groupServiceCard: render(createElement(GroupServiceCard, { group: "ha", svc: desired, onChanged: () => {} })),
-    readinessPanel: render(createElement(ReadinessPanel, { director: "dir1" }), { [api.services("dir1")]: drDetail, [unstable_serialize(["director-readiness", "dir1", SVC])]: answers }),
-    agentReadiness: render(createElement(AgentReadinessPanel, { id: "rs-10.0.0.11" }), { [api.directors()]: fleet, [unstable_serialize(["fleet-readiness", "dir1", "solo"])]: { byAgent, errors: [] } }),
-    agentArp: render(createElement(AgentArpSettings, { id: "rs-10.0.0.11" }), { [api.sysctls("rs-10.0.0.11")]: sysctls }),
+    readinessPanel: render(createElement(ReadinessPanel, { director: "dir1" }), { [url("GET /api/directors/:id/services", { params: { id: "dir1" } })]: drDetail, [unstable_serialize(["director-readiness", "dir1", SVC])]: answers }),
+    agentReadiness: render(createElement(AgentReadinessPanel, { id: "rs-10.0.0.11" }), { [url("GET /api/directors")]: fleet, [unstable_serialize(["fleet-readiness", "dir1", "solo"])]: { byAgent, errors: [] } }),
+    agentArp: render(createElement(AgentArpSettings, { id: "rs-10.0.0.11" }), { [url("GET /api/directors/:id/sysctls", { params: { id: "rs-10.0.0.11" } })]: sysctls }),
     connAggregates: render(
       createElement(ConnAggregates, {
         aggregates: {
@@ -180,10 +180,10 @@ export async function renderTables(): Promise<Record<string, string>> {
         },
       }),
     ),
-    serviceCard: render(createElement(ServiceCard, { director: "dir1", group: "", svc: service("masq") }), { [api.health("dir1")]: health }),
+    serviceCard: render(createElement(ServiceCard, { director: "dir1", group: "", svc: service("masq") }), { [url("GET /api/directors/:id/health", { params: { id: "dir1" } })]: health }),
     apiTokens: render(createElement(ApiTokens, {}), { "/api/auth/tokens": tokens }),
     apiTokensEmpty: render(createElement(ApiTokens, {}), { "/api/auth/tokens": [] }),
     usersAdmin: render(createElement(UsersAdmin, {}), { "/api/users": users }),
-    fleetTotals: render(createElement(FleetTotalsPanel, {}), { [api.directors()]: fleet }),
+    fleetTotals: render(createElement(FleetTotalsPanel, {}), { [url("GET /api/directors")]: fleet }),
   };
 }
