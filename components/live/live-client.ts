@@ -3,13 +3,18 @@
 // last one leaving sends "unsubscribe". The server answers a subscription with a snapshot and
 // then JSON merge-patch deltas (protocol/merge-patch.ts apply()); after a lost connection the
 // client reconnects with exponential backoff and subscribes again, which brings fresh
-// snapshots. Framework-free (the socket is injected) so the logic is unit-tested.
+// snapshots. Each snapshot and patched view is read with its topic's schema (`views`, loaded
+// lazily: zod stays out of the page's first JavaScript; frames wait for it, in order): a view
+// that fails it shows version_mismatch and the last good data stays. Framework-free (the
+// socket and the reader are injected) so the logic is unit-tested.
 import { type ReconnectOptions, backoffDelay } from "@/protocol/backoff.ts";
 import type { LiveClientMessage } from "@/protocol/dashboard/index.ts";
 import { LIVE_CLOSE, LIVE_VERSION, liveVersionOf } from "@/protocol/live-close.ts";
+import type { TopicViewReader } from "@/protocol/dashboard/topic-schemas.ts";
 import { parseLiveServerMessage } from "./live-message.ts";
 import type { ErrorBody } from "@/protocol/errors.ts";
 import { apply } from "@/protocol/merge-patch.ts";
+import { keepUnchanged, unloadedReader, viewMismatch } from "./live-views.ts";
 
 /** The subset of the browser's WebSocket the client uses (a fake in tests). */
 export interface LiveSocket {
@@ -49,12 +54,28 @@ export interface LiveClientOptions {
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (handle: unknown) => void;
   random?: () => number;
+  /** Reads each view (protocol/dashboard/topic-schemas.ts readTopicView), or a promise of it
+   * while its chunk loads: frames received meanwhile wait, in order. Absent: views are taken
+   * as they come (tests of the protocol alone). */
+  views?: TopicViewReader | Promise<TopicViewReader>;
 }
 
 interface TopicEntry {
   refs: number;
   state: TopicState;
   listeners: Set<() => void>;
+  /** the view as the socket sent it (deltas patch this one, refused or not) */
+  received: unknown;
+  /** a snapshot arrived (deltas before it are premature) */
+  snapshot: boolean;
+  /** state.error is the reader's refusal of the current view (a readable one clears it) */
+  refused: boolean;
+}
+
+/** A frame and the subprotocol of the socket it came on (its server's version). */
+interface Frame {
+  data: unknown;
+  protocol: string | undefined;
 }
 
 export class LiveClient {
@@ -68,10 +89,33 @@ export class LiveClient {
   private refusalReason: string | null = null;
   private readonly setTimer: (fn: () => void, ms: number) => unknown;
   private readonly clearTimer: (handle: unknown) => void;
+  private reader: TopicViewReader | null = null;
+  /** frames waiting for the reader's chunk; null once it is there (or when there is none) */
+  private waiting: Frame[] | null = null;
 
   constructor(private readonly opts: LiveClientOptions) {
     this.setTimer = opts.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
     this.clearTimer = opts.clearTimer ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>));
+    const views = opts.views;
+    if (views instanceof Promise) {
+      this.waiting = [];
+      views.then(
+        (reader) => this.readerReady(reader),
+        (err: unknown) => this.readerReady(unloadedReader(err)),
+      );
+    } else this.reader = views ?? null;
+  }
+
+  /** Whether frames are waiting for the view reader's chunk (for tests). */
+  get loadingViews(): boolean {
+    return this.waiting !== null;
+  }
+
+  private readerReady(reader: TopicViewReader): void {
+    this.reader = reader;
+    const frames = this.waiting ?? [];
+    this.waiting = null;
+    for (const f of frames) this.handle(f);
   }
 
   get status(): ConnectionStatus {
@@ -92,7 +136,7 @@ export class LiveClient {
   subscribe(topic: string, listener: () => void): () => void {
     let entry = this.topics.get(topic);
     if (!entry) {
-      entry = { refs: 0, state: EMPTY, listeners: new Set() };
+      entry = { refs: 0, state: EMPTY, listeners: new Set(), received: undefined, snapshot: false, refused: false };
       this.topics.set(topic, entry);
     }
     entry.refs++;
@@ -147,7 +191,10 @@ export class LiveClient {
       for (const topic of this.topics.keys()) this.send(s, { type: "subscribe", topic });
     };
     s.onmessage = (ev) => {
-      if (this.socket === s) this.handle(ev.data);
+      if (this.socket !== s) return;
+      const frame = { data: ev.data, protocol: s.protocol };
+      if (this.waiting) this.waiting.push(frame);
+      else this.handle(frame);
     };
     // onerror is always followed by onclose in browsers; reconnecting happens there.
     s.onerror = () => {};
@@ -170,7 +217,7 @@ export class LiveClient {
     };
   }
 
-  private handle(raw: unknown): void {
+  private handle({ data: raw, protocol }: Frame): void {
     let json: unknown;
     try {
       json = JSON.parse(typeof raw === "string" ? raw : String(raw));
@@ -178,8 +225,9 @@ export class LiveClient {
       json = undefined;
     }
     const msg = parseLiveServerMessage(json);
+    const theirs = liveVersionOf(protocol) ?? LIVE_VERSION;
     if (!msg) {
-      this.unreadable(json);
+      this.unreadable(json, theirs);
       return;
     }
     if (msg.type === "error") {
@@ -190,20 +238,36 @@ export class LiveClient {
     const entry = this.topics.get(msg.topic);
     if (!entry) return; // an answer for a topic nobody holds any more
     if (msg.type === "snapshot") {
-      this.update(entry, { data: msg.data, ready: true, seq: msg.seq, error: null });
+      entry.snapshot = true;
+      this.received(msg.topic, entry, msg.data, msg.seq, null, theirs);
       return;
     }
     // A delta before its snapshot, or one already covered by a newer snapshot, is stale.
-    if (!entry.state.ready || msg.seq <= entry.state.seq) return;
-    this.update(entry, { ...entry.state, data: apply(entry.state.data, msg.patch), seq: msg.seq });
+    if (!entry.snapshot || msg.seq <= entry.state.seq) return;
+    this.received(msg.topic, entry, apply(entry.received, msg.patch), msg.seq, entry.state.error, theirs);
+  }
+
+  /** A new view of the topic (a snapshot, or the last one patched): shown when it reads, else
+   * version_mismatch with the reader's issues over the last good data. */
+  private received(topic: string, entry: TopicEntry, view: unknown, seq: number, error: ErrorBody | null, theirs: number): void {
+    entry.received = view;
+    const reading = this.reader ? this.reader(topic, view) : { ok: true as const, view };
+    if (!reading.ok) {
+      entry.refused = true;
+      this.update(entry, { ...entry.state, seq, error: viewMismatch(topic, theirs, reading.issues) });
+      return;
+    }
+    const data = this.reader ? keepUnchanged(entry.state.data, reading.view) : reading.view;
+    const kept = entry.refused ? null : error;
+    entry.refused = false;
+    this.update(entry, { data, ready: true, seq, error: kept });
   }
 
   /** A frame this page cannot read is another version's (or broken): the topic it names, or
    * every held topic when it names none, shows version_mismatch with both versions, so a view
    * says why it stopped changing instead of waiting. */
-  private unreadable(json: unknown): void {
+  private unreadable(json: unknown, theirs: number): void {
     const named = typeof json === "object" && json !== null ? (json as { topic?: unknown }).topic : undefined;
-    const theirs = liveVersionOf(this.socket?.protocol) ?? LIVE_VERSION;
     const error: ErrorBody = {
       code: "version_mismatch",
       message: `the server sent a live message this page (live v${LIVE_VERSION}) cannot read (server live v${theirs}): reload the page`,

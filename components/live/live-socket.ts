@@ -22,6 +22,8 @@ export function sharedLiveClient(): LiveClient {
         return ws as unknown as LiveSocket;
       },
       backoff: { initialDelayMs: 500, maxDelayMs: 10_000, jitter: 0.3 },
+      // the views' zod schemas load as their own chunk, from now on (frames wait for them)
+      views: import("@/protocol/dashboard/topic-schemas.ts").then((m) => m.readTopicView),
     });
   }
   return shared;

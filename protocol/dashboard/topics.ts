@@ -1,5 +1,6 @@
 // The live topics' catalog: each topic's name pattern, what its name holds, and the view it
-// carries (the schemas of views.ts, drains.ts, ha.ts, health.ts, history.ts). Zod-free (its
+// carries (the schemas of views.ts, drains.ts, ha.ts, health.ts, history.ts; topic-schemas.ts
+// holds them per kind with the delta rules). Zod-free (its
 // imports are types only) so the page's live client and hooks load it in their first
 // JavaScript; the server's hub dispatches on parseTopic(), the page names topics with
 // `topics.*`, and useLiveTopic() infers the view from the name.
@@ -10,7 +11,9 @@ import type { ServiceLiveView } from "./history.ts";
 import type { DirectorDetailView, FleetView } from "./views.ts";
 
 /** The view each kind of topic carries. Deltas are JSON merge patches (RFC 7386) against
- * the view the socket last received (protocol/merge-patch.ts), so a view has no nulls. */
+ * the view the socket last received (protocol/merge-patch.ts), which drop null fields; the
+ * page reads each view with its schema (topic-schemas.ts, the catalog's zod half, a lazy
+ * chunk), which gives them back, so a view is exactly this type. */
 export interface TopicViews {
   fleet: FleetView;
   drains: DrainsView;

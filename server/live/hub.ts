@@ -1,6 +1,7 @@
 // The browser WebSocket (/api/live): each socket subscribes to topics; the first message of a
 // subscription is a snapshot, then every tick (or soon after poke()) a JSON merge patch
-// against what THAT socket last received for the topic. Views are computed once per tick and
+// against what THAT socket last received for the topic (or a snapshot when the patch would lose
+// a null the page cannot read back, see topic-schemas.ts). Views are computed once per tick and
 // topic, whatever the number of sockets. Client messages are validated; bad ones get an
 // error message, never a crash. Sockets whose send buffer grows past a bound are dropped.
 // Each socket belongs to a login session (checked at the upgrade by server/http/server.ts):
@@ -15,6 +16,8 @@ import { LIVE_CLOSE, LiveClientMessage, type LiveServerMessage } from "@/protoco
 import { LIVE_VERSION, liveSubprotocol, liveVersionOf } from "@/protocol/live-close.ts";
 import { ProtocolError } from "@/protocol/errors.ts";
 import { diff } from "@/protocol/merge-patch.ts";
+import { deltaLosesNull } from "@/protocol/dashboard/topic-schemas.ts";
+import { parseTopic } from "@/protocol/dashboard/topics.ts";
 import { LIMITS, type LimitCounters } from "../limits.ts";
 
 /** Returns the topic's current view; throws ProtocolError (not_found) for an unknown one. */
@@ -51,6 +54,17 @@ interface Peer {
   alive: boolean;
   session: string | null;
   user: string | null;
+}
+
+/** What a socket that last received `last` gets for `view`: nothing when equal, else a merge
+ * patch, or a snapshot when the patch would lose a null the page cannot read back (a record's
+ * null entry, see protocol/dashboard/topic-schemas.ts). */
+export function changeFrame(topic: string, last: unknown, view: unknown, seq: number): LiveServerMessage | undefined {
+  const patch = diff(last, view);
+  if (patch === undefined) return undefined;
+  const kind = parseTopic(topic)?.kind;
+  if (kind !== undefined && deltaLosesNull(kind, patch, view)) return { type: "snapshot", topic, seq, data: view };
+  return { type: "delta", topic, seq, patch };
 }
 
 export class LiveHub {
@@ -246,11 +260,11 @@ export class LiveHub {
           this.#error(peer, topic, v.error);
           continue;
         }
-        const patch = diff(sub.last, v.view);
-        if (patch === undefined) continue;
+        const frame = changeFrame(topic, sub.last, v.view, sub.seq + 1);
+        if (frame === undefined) continue;
         sub.seq++;
         sub.last = v.view;
-        this.#send(peer, { type: "delta", topic, seq: sub.seq, patch });
+        this.#send(peer, frame);
       }
     }
   }

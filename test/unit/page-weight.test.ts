@@ -3,7 +3,7 @@
 // first (scripts/test.sh runs it before the tests and sets LVS_BUILD_REQUIRED); without a build
 // it is skipped and says so, except under CI=1 or from scripts/test.sh, where a missing build
 // fails.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -33,6 +33,11 @@ describe("page weight", () => {
     // the framework's chunks are part of it: a manifest read wrongly would measure too little
     expect(w.files.length).toBeGreaterThan(3);
     expect(w.gzip).toBeGreaterThan(100 * 1024); // React and Next alone are ~130 KiB
+  });
+
+  it.skipIf(!built && !required)("loads no zod up front on the fleet page (the live views' schemas are a lazy chunk)", () => {
+    const withZod = routeFiles(dir, FLEET).filter((f) => /\b_zod\b|\$ZodType/.test(readFileSync(join(dir, f), "utf8")));
+    expect(withZod, `zod in the fleet page's first JavaScript: ${withZod.join(", ")}`).toEqual([]);
   });
 
   it.skipIf(!built && !required)("measures every app page of the build, the fleet page among them", () => {
