@@ -41,6 +41,9 @@ export const SessionView = z.object({
 export type SessionView = z.infer<typeof SessionView>;
 
 /** POST /api/users (admin) */
+/** POST /api/auth/password: one's own password, the current one first. */
+export const PasswordChange = z.object({ current: z.string().min(1).max(1024), password: Password }).strict();
+
 export const UserCreate = z.object({ username: Username, password: Password, role: Role }).strict();
 /** PATCH /api/users/:id (admin): role and/or a new password (ends the user's sessions) */
 export const UserPatch = z.object({ role: Role, password: Password }).partial().strict();

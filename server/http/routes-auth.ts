@@ -1,10 +1,10 @@
 // /api/auth: sign in and out, who am I, the first-run setup, and changing one's own password.
 // Logins are throttled (server/auth/rate-limit.ts) and audited, successes and
 // failures; passwords never reach the log or the audit.
+import { bodySchemaOf } from "@/protocol/dashboard/route-bodies.ts";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { LoginRequest, Password, type SessionView, SetupRequest } from "@/protocol/dashboard/index.ts";
+import type { SessionView, } from "@/protocol/dashboard/index.ts";
 import { httpStatusOf, ProtocolError } from "@/protocol/errors.ts";
-import { z } from "zod";
 import type { Dashboard } from "../dashboard.ts";
 import type { Principal } from "../auth/auth.ts";
 import { hashPassword } from "../auth/passwords.ts";
@@ -12,8 +12,6 @@ import type { StoredUser } from "../auth/users.ts";
 import { userView } from "../auth/users.ts";
 import { readJson, sendJson } from "./respond.ts";
 import type { Router } from "./router.ts";
-
-const PasswordChange = z.object({ current: z.string().min(1).max(1024), password: Password }).strict();
 
 export function sessionView(app: Dashboard, p: Principal | null): SessionView {
   return {
@@ -51,7 +49,7 @@ export function authRoutes(router: Router, app: Dashboard): void {
   router
     .on("GET /api/auth/session", ({ principal }) => sessionView(app, principal))
     .on("POST /api/auth/login", async ({ req, res }) => {
-      const { username, password } = await readJson(req, LoginRequest, "login");
+      const { username, password } = await readJson(req, bodySchemaOf("POST /api/auth/login"), "login");
       // counted before the verify: simultaneous guesses cannot all slip past the limit
       const admission = auth.limiter.begin(auth.clientAddress(req), username);
       if ("retryAfterMs" in admission) {
@@ -88,7 +86,7 @@ export function authRoutes(router: Router, app: Dashboard): void {
       return { ok: true };
     })
     .on("POST /api/auth/setup", async ({ req, res }) => {
-      const body = await readJson(req, SetupRequest, "setup request");
+      const body = await readJson(req, bodySchemaOf("POST /api/auth/setup"), "setup request");
       let user: StoredUser;
       try {
         user = await auth.setup(body.username, body.password, body.code);
@@ -101,7 +99,7 @@ export function authRoutes(router: Router, app: Dashboard): void {
     })
     .on("POST /api/auth/password", async ({ req, principal }) => {
       const p = principal!;
-      const body = await readJson(req, PasswordChange, "password change");
+      const body = await readJson(req, bodySchemaOf("POST /api/auth/password"), "password change");
       if (!(await auth.checkPassword(p.user.username, body.current))) {
         record(p.user.username, "auth.password", req, false, { error: { code: "unauthorized" } });
         throw new ProtocolError("forbidden", "the current password is wrong");

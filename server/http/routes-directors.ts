@@ -1,15 +1,13 @@
 // /api/directors: registration (the token never leaves the server) and the IPVS table of
 // one director: services and their real servers.
+import { bodySchemaOf } from "@/protocol/dashboard/route-bodies.ts";
 import { randomBytes } from "node:crypto";
 import {
-  DirectorCreate,
   type DirectorCreated,
   type DirectorInfo,
-  DirectorPatch,
   DirectorRegistration,
   directorIdOf,
   type IssuedToken,
-  TrustAccept,
 } from "@/protocol/dashboard/index.ts";
 import { normalizeFingerprint } from "@/protocol/node/agent-tls.ts";
 import { ProtocolError } from "@/protocol/errors.ts";
@@ -67,7 +65,7 @@ export function directorRoutes(router: Router, app: Dashboard): void {
   router
     .on("GET /api/directors", () => app.topicView("fleet") as FleetView)
     .on("POST /api/directors", async ({ req, principal }) => {
-      const body = await readJson(req, DirectorCreate, "director registration");
+      const body = await readJson(req, bodySchemaOf("POST /api/directors"), "director registration");
       // no token given: a strong one is generated and returned once, outside the audited result
       const issued = body.token === undefined ? issueToken() : undefined;
       const reg = DirectorRegistration.parse({ ...body, token: body.token ?? issued!.token });
@@ -83,7 +81,7 @@ export function directorRoutes(router: Router, app: Dashboard): void {
     })
     .on("POST /api/directors/:id/trust", async ({ req, params, principal }) => {
       const l = fleet.get(params.id!);
-      const { fingerprint256 } = await readJson(req, TrustAccept, "certificate acceptance");
+      const { fingerprint256 } = await readJson(req, bodySchemaOf("POST /api/directors/:id/trust"), "certificate acceptance");
       const fp = normalizeFingerprint(fingerprint256);
       if (!fp) throw new ProtocolError("bad_request", "fingerprint256 must be a SHA-256 fingerprint (AB:CD:... 32 bytes)");
       const presented = l.presentedFingerprint256;
@@ -110,7 +108,7 @@ export function directorRoutes(router: Router, app: Dashboard): void {
     .on("PATCH /api/directors/:id", async ({ req, params, principal }) => {
       const id = params.id!;
       fleet.get(id);
-      const patch = await readJson(req, DirectorPatch, "director patch");
+      const patch = await readJson(req, bodySchemaOf("PATCH /api/directors/:id"), "director patch");
       const { fingerprint256, ...rest } = patch;
       const state = () => settingsState(fleet.get(id));
       return audited(app, principal, { action: "director.update", director: id, target: id, request: withoutToken(patch), state }, async () =>

@@ -1,5 +1,5 @@
 // /api/drains: start a drain (one director or a group), list jobs, undrain, remove.
-import { DrainRequest } from "@/protocol/dashboard/index.ts";
+import { bodySchemaOf } from "@/protocol/dashboard/route-bodies.ts";
 import type { DirectorLink } from "../agents/link.ts";
 import type { Dashboard } from "../dashboard.ts";
 import { audited } from "./audited.ts";
@@ -11,7 +11,7 @@ export function drainRoutes(router: Router, app: Dashboard): void {
   router
     .on("GET /api/drains", () => drains.view())
     .on("POST /api/drains", async ({ req, principal }) => {
-      const { body: r, ...bases } = await readJsonWithBase(req, DrainRequest, "drain request", { many: true });
+      const { body: r, ...bases } = await readJsonWithBase(req, bodySchemaOf("POST /api/drains"), "drain request", { many: true });
       const target = `${r.service} ${r.destination}`;
       const links = r.director !== undefined ? [app.fleet.get(r.director)] : app.fleet.links().filter((l) => l.registration.group === r.group);
       const state = () => destinationConfigs(links, r.service, r.destination);

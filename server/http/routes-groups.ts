@@ -3,7 +3,8 @@
 // on the whole group (the same readers and ops, table-requests.ts), audited as one entry
 // naming the group and its members; "Make identical" (with its dry run, the preview) and
 // "adopt this member's table" for admins.
-import { AdoptRequest, type GroupDetailView, MakeIdenticalRequest } from "@/protocol/dashboard/index.ts";
+import { bodySchemaOf } from "@/protocol/dashboard/route-bodies.ts";
+import type { GroupDetailView, } from "@/protocol/dashboard/index.ts";
 import { ProtocolError } from "@/protocol/errors.ts";
 import type { Dashboard } from "../dashboard.ts";
 import { opService, opTarget } from "../agents/table-ops.ts";
@@ -57,7 +58,7 @@ export function groupRoutes(router: Router, app: Dashboard): void {
     .on("POST /api/groups/:group/identical", async ({ req, params, principal }) => {
       const name = params.group!;
       const members = groups.require(name);
-      const { body, baseVersion } = await readJsonWithBase(req, MakeIdenticalRequest, "make-identical request");
+      const { body, baseVersion } = await readJsonWithBase(req, bodySchemaOf("POST /api/groups/:group/identical"), "make-identical request");
       // refused requests are not worth an audit entry: check what can be checked first
       checkMembers(groups, name, body.members);
       checkGroupVersion(groups, name, baseVersion);
@@ -72,7 +73,7 @@ export function groupRoutes(router: Router, app: Dashboard): void {
     .on("POST /api/groups/:group/adopt", async ({ req, params, principal }) => {
       const name = params.group!;
       const members = groups.require(name);
-      const { body } = await readJsonWithBase(req, AdoptRequest, "adopt request");
+      const { body } = await readJsonWithBase(req, bodySchemaOf("POST /api/groups/:group/adopt"), "adopt request");
       const from = members.find((l) => l.id === body.director);
       if (!from) throw new ProtocolError("bad_request", `director ${body.director} is not a member of group ${name}`);
       const state = () => groups.detail(name).desired?.text ?? null;

@@ -3,7 +3,7 @@
 // the service's health configuration before and after): a service's defaults and pool
 // settings, a real server's checks, and removing either. Bodies are parsed with the agent's
 // schemas (protocol/health.ts through protocol/dashboard/health.ts), the whole new configuration again.
-import { RealServerHealthSettings, ServiceHealthSettings } from "@/protocol/dashboard/health.ts";
+import { bodySchemaOf } from "@/protocol/dashboard/route-bodies.ts";
 import { parseDestinationKeyString, parseServiceKeyString } from "@/protocol/dashboard/keys.ts";
 import { ProtocolError } from "@/protocol/errors.ts";
 import type { DestinationKey, ServiceKey } from "@/protocol/ipvs.ts";
@@ -38,7 +38,7 @@ export function healthRoutes(router: Router, app: Dashboard): void {
       const l = app.fleet.get(id);
       const sk = params.service!;
       const key = serviceParam(sk);
-      const settings = await readJson(req, ServiceHealthSettings, "service health settings");
+      const settings = await readJson(req, bodySchemaOf("PUT /api/directors/:id/health/services/:service"), "service health settings");
       return audited(app, principal, { action: "health.configure", director: id, target: sk, request: { service: sk, settings }, state: stateOf(id, sk) }, () =>
         health.edit(id, (config) => {
           if (!l.state.services.has(sk) && !serviceOf(config, sk)) throw new ProtocolError("not_found", `director ${id} has no service ${sk}`);
@@ -62,7 +62,7 @@ export function healthRoutes(router: Router, app: Dashboard): void {
       const dk = params.dest!;
       const key = serviceParam(sk);
       const dest = destParam(dk);
-      const settings = await readJson(req, RealServerHealthSettings, "real server health settings");
+      const settings = await readJson(req, bodySchemaOf("PUT /api/directors/:id/health/services/:service/destinations/:dest"), "real server health settings");
       const request = { service: sk, realServer: dk, settings };
       return audited(app, principal, { action: "health.configure", director: id, target: `${sk} ${dk}`, request, state: stateOf(id, sk) }, () =>
         health.edit(id, (config) => {

@@ -1,12 +1,12 @@
 // Host-side routes: the connection table (streamed NDJSON with the agent's progress), the
 // director's sysctls, and DR readiness of real servers through their realserver agents (per
 // service, and for the whole fleet grouped by agent).
+import { bodySchemaOf } from "@/protocol/dashboard/route-bodies.ts";
 import type { ConnsStreamLine, ReadinessEntry, ReadinessFixResult, ReadinessView } from "@/protocol/dashboard/index.ts";
-import { ReadinessFixRequest } from "@/protocol/dashboard/index.ts";
 import type { AgentVipReadiness, FleetReadinessView } from "@/protocol/dashboard/fleet-readiness.ts";
 import { ProtocolError } from "@/protocol/errors.ts";
 import { ConnReadProgress } from "@/protocol/conntable.ts";
-import { SysctlGet, SysctlSet } from "@/protocol/agent/host.ts";
+import { SysctlGet, } from "@/protocol/agent/host.ts";
 import type { Dashboard } from "../dashboard.ts";
 import type { DirectorLink } from "../agents/link.ts";
 import { audited } from "./audited.ts";
@@ -115,7 +115,7 @@ export function hostRoutes(router: Router, app: Dashboard): void {
     })
     .on("PUT /api/directors/:id/sysctls", async ({ req, params, principal }) => {
       const l = app.fleet.get(params.id!);
-      const body = await readJson(req, SysctlSet, "sysctl setting");
+      const body = await readJson(req, bodySchemaOf("PUT /api/directors/:id/sysctls"), "sysctl setting");
       const state = () => l.request("sysctl.get", { names: [body.name] });
       return audited(app, principal, { action: "sysctl.set", director: l.id, target: body.name, request: body, state }, () => l.request("sysctl.set", body));
     })
@@ -138,7 +138,7 @@ export function hostRoutes(router: Router, app: Dashboard): void {
     })
     .on("GET /api/readiness/fleet", (): Promise<FleetReadinessView> => fleetReadiness(app))
     .on("POST /api/readiness/fix", async ({ req, principal }) => {
-      const { agent, vip } = await readJson(req, ReadinessFixRequest, "readiness fix");
+      const { agent, vip } = await readJson(req, bodySchemaOf("POST /api/readiness/fix"), "readiness fix");
       const l = app.fleet.get(agent);
       if (l.registration.role !== "realserver") throw new ProtocolError("bad_request", `${agent} is not a realserver agent`);
       return audited(app, principal, { action: "readiness.fix", director: agent, target: vip, request: { agent, vip } }, async (): Promise<ReadinessFixResult> => {

@@ -3,7 +3,7 @@
 // of the import: the same changes as rules.diff, plus the warnings for keywords not carried.
 // /api/groups/:group/rules/import (lvsctl -g -R): the ipvsadm text imported on every member,
 // the MASTER first; a member's refusal puts the members already changed back as they were.
-import { RulesTextRequest } from "@/protocol/dashboard/index.ts";
+import { bodySchemaOf } from "@/protocol/dashboard/route-bodies.ts";
 import { ProtocolError } from "@/protocol/errors.ts";
 import type { Dashboard } from "../dashboard.ts";
 import type { DirectorLink } from "../agents/link.ts";
@@ -32,7 +32,7 @@ export function rulesRoutes(router: Router, app: Dashboard): void {
     })
     .on("POST /api/directors/:id/rules/diff", async ({ req, params }) => {
       const l = app.fleet.get(params.id!);
-      const body = await readJson(req, RulesTextRequest, "rules diff request", MAX_RULES_BODY_BYTES);
+      const body = await readJson(req, bodySchemaOf("POST /api/directors/:id/rules/diff"), "rules diff request", MAX_RULES_BODY_BYTES);
       if (body.format === "keepalived") {
         const r = await l.request("rules.import", { source: { format: "keepalived", text: body.text }, mode: body.mode, dryRun: true }, { deadlineMs: 120_000 });
         if (r.errors.length > 0) throw new ProtocolError("bad_request", r.errors.map((e) => (e.line === undefined ? e.message : `line ${e.line}: ${e.message}`)).join("\n"), { errors: r.errors });
@@ -44,7 +44,7 @@ export function rulesRoutes(router: Router, app: Dashboard): void {
     })
     .on("POST /api/directors/:id/rules/import", async ({ req, params, principal }) => {
       const l = app.fleet.get(params.id!);
-      const { body, baseVersion } = await readJsonWithBase(req, RulesTextRequest, "rules import request", { limit: MAX_RULES_BODY_BYTES });
+      const { body, baseVersion } = await readJsonWithBase(req, bodySchemaOf("POST /api/directors/:id/rules/import"), "rules import request", { limit: MAX_RULES_BODY_BYTES });
       const run = () =>
         l.request("rules.import", { source: { format: body.format, text: body.text }, mode: body.mode, dryRun: body.dryRun, existing: MERGE_EXISTING }, { deadlineMs: 120_000 });
       if (body.dryRun) return run();
@@ -59,7 +59,7 @@ export function rulesRoutes(router: Router, app: Dashboard): void {
     .on("POST /api/groups/:group/rules/import", async ({ req, params, principal }) => {
       const name = params.group!;
       const members = app.groups.require(name);
-      const { body, baseVersion } = await readJsonWithBase(req, RulesTextRequest, "rules import request", { limit: MAX_RULES_BODY_BYTES });
+      const { body, baseVersion } = await readJsonWithBase(req, bodySchemaOf("POST /api/groups/:group/rules/import"), "rules import request", { limit: MAX_RULES_BODY_BYTES });
       if (body.format !== "ipvsadm") {
         throw new ProtocolError("bad_request", `a group's import takes ipvsadm text: a keepalived.conf carries each director's checks and VRRP, import it on each member (-d)`);
       }

@@ -2,7 +2,8 @@
 // their last use, created (the token is in this one answer only) and revoked; a browser
 // session is required (auth/api-tokens.ts SESSION_ONLY_ROUTES). Creation and revocation are
 // audited by token name and id, never with the token.
-import { ApiTokenCreate, type ApiTokenCreated } from "@/protocol/dashboard/tokens.ts";
+import { bodySchemaOf } from "@/protocol/dashboard/route-bodies.ts";
+import type { ApiTokenCreated } from "@/protocol/dashboard/tokens.ts";
 import { ProtocolError } from "@/protocol/errors.ts";
 import type { Dashboard } from "../dashboard.ts";
 import { audited } from "./audited.ts";
@@ -21,7 +22,7 @@ export function tokenRoutes(router: Router, app: Dashboard): void {
     .on("GET /api/auth/tokens", ({ principal }) => tokens.list(principal!.user.id))
     .on("POST /api/auth/tokens", async ({ req, principal }) => {
       const p = principal!;
-      const body = await readJson(req, ApiTokenCreate, "API token");
+      const body = await readJson(req, bodySchemaOf("POST /api/auth/tokens"), "API token");
       let secret = "";
       const view = await audited(app, p, { action: "token.create", director: null, target: body.name, request: body }, async () => {
         const created = tokens.create(p.user, body);

@@ -1,6 +1,7 @@
 // /api/users (admin): list, create with a role, change the role, reset the password, delete.
 // A role change, a password reset or a deletion ends the user's sessions (and live sockets).
-import { UserCreate, UserPatch, type UserView } from "@/protocol/dashboard/index.ts";
+import { bodySchemaOf } from "@/protocol/dashboard/route-bodies.ts";
+import type { UserView } from "@/protocol/dashboard/index.ts";
 import { ProtocolError } from "@/protocol/errors.ts";
 import type { Dashboard } from "../dashboard.ts";
 import { hashPassword } from "../auth/passwords.ts";
@@ -30,7 +31,7 @@ export function userRoutes(router: Router, app: Dashboard): void {
   router
     .on("GET /api/users", () => users.list())
     .on("POST /api/users", async ({ req, principal }) => {
-      const body = await readJson(req, UserCreate, "user");
+      const body = await readJson(req, bodySchemaOf("POST /api/users"), "user");
       const hash = await hashPassword(body.password);
       const created = await audited(app, principal, { action: "user.create", director: null, target: body.username, request: { username: body.username, role: body.role } }, async () =>
         userView(users.create(body.username, hash, body.role)),
@@ -40,7 +41,7 @@ export function userRoutes(router: Router, app: Dashboard): void {
     .on("PATCH /api/users/:id", async ({ req, params, principal }) => {
       const id = userIdParam(params.id!);
       const before = existing(id);
-      const patch = await readJson(req, UserPatch, "user patch");
+      const patch = await readJson(req, bodySchemaOf("PATCH /api/users/:id"), "user patch");
       const hash = patch.password === undefined ? undefined : await hashPassword(patch.password);
       const request = { ...(patch.role ? { role: patch.role } : {}), ...(hash ? { password: "(reset)" } : {}) };
       return audited(app, principal, { action: "user.update", director: null, target: before.username, request, state: () => existing(id) }, async () => {

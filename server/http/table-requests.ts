@@ -2,11 +2,11 @@
 // read from a request into a TableOp plus its base versions: one reader per mutation, shared
 // by the per-director routes (routes-directors.ts, one director) and the group routes
 // (routes-groups.ts, `many`: baseVersions per member is allowed too).
+import { bodySchemaOf } from "@/protocol/dashboard/route-bodies.ts";
 import type { IncomingMessage } from "node:http";
 import { parseDestinationKeyString, parseServiceKeyString } from "@/protocol/dashboard/index.ts";
 import { ProtocolError } from "@/protocol/errors.ts";
-import { Destination, type DestinationKey, Service, type ServiceKey } from "@/protocol/ipvs.ts";
-import { DestinationConfigPatch, ServiceConfigPatch } from "@/protocol/agent/ipvs.ts";
+import type { DestinationKey, ServiceKey } from "@/protocol/ipvs.ts";
 import type { TableOp } from "../agents/table-ops.ts";
 import { type Bases, readBasesOnly, readJsonWithBase } from "../versions/request.ts";
 
@@ -38,13 +38,13 @@ const baseFields = (b: Bases): Bases => ({
 });
 
 export const readServiceCreate: TableRequestReader = async (req, _params, many = false) => {
-  const { body, ...bases } = await readJsonWithBase(req, Service, "service", { many });
+  const { body, ...bases } = await readJsonWithBase(req, bodySchemaOf("POST /api/directors/:id/services"), "service", { many });
   return { op: { type: "service.create", payload: body }, bases: baseFields(bases), request: body };
 };
 
 export const readServiceUpdate: TableRequestReader = async (req, params, many = false) => {
   const key = serviceKeyParam(params.service!);
-  const { body: config, ...bases } = await readJsonWithBase(req, ServiceConfigPatch.strict(), "service patch", { many });
+  const { body: config, ...bases } = await readJsonWithBase(req, bodySchemaOf("PATCH /api/directors/:id/services/:service"), "service patch", { many });
   return { op: { type: "service.update", payload: { key, config } }, bases: baseFields(bases), request: config };
 };
 
@@ -56,14 +56,14 @@ export const readServiceDelete: TableRequestReader = async (req, params, many = 
 
 export const readDestCreate: TableRequestReader = async (req, params, many = false) => {
   const service = serviceKeyParam(params.service!);
-  const { body: destination, ...bases } = await readJsonWithBase(req, Destination, "real server", { many });
+  const { body: destination, ...bases } = await readJsonWithBase(req, bodySchemaOf("POST /api/directors/:id/services/:service/destinations"), "real server", { many });
   return { op: { type: "dest.create", payload: { service, destination } }, bases: baseFields(bases), request: destination };
 };
 
 export const readDestUpdate: TableRequestReader = async (req, params, many = false) => {
   const service = serviceKeyParam(params.service!);
   const key = destKeyParam(params.dest!);
-  const { body: config, ...bases } = await readJsonWithBase(req, DestinationConfigPatch.strict(), "real server patch", { many });
+  const { body: config, ...bases } = await readJsonWithBase(req, bodySchemaOf("PATCH /api/directors/:id/services/:service/destinations/:dest"), "real server patch", { many });
   return { op: { type: "dest.update", payload: { service, key, config } }, bases: baseFields(bases), request: config };
 };
 

@@ -5,6 +5,7 @@
 import { createServer as createHttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { BODY_ROUTES, bodySchemaOf } from "@/protocol/dashboard/route-bodies.ts";
 import { replySchemaOf } from "@/protocol/dashboard/route-schemas.ts";
 import { ROUTES, type RouteKey, routePath } from "@/protocol/dashboard/routes.ts";
 import { ROUTE_ACCESS } from "@/server/auth/policy.ts";
@@ -29,6 +30,24 @@ describe("the REST contract", () => {
       const kind = (ROUTES[k] as { reply?: string }).reply;
       expect(replySchemaOf(k) === null, k).toBe(kind !== undefined);
     }
+  });
+
+  it("names a body schema only for routes that take a body; a group's table change parses as a director's", () => {
+    for (const k of BODY_ROUTES) {
+      expect(KEYS, k).toContain(k);
+      expect(k.startsWith("GET "), k).toBe(false);
+    }
+    for (const [group, director] of [
+      ["POST /api/groups/:group/services", "POST /api/directors/:id/services"],
+      ["PATCH /api/groups/:group/services/:service", "PATCH /api/directors/:id/services/:service"],
+      ["POST /api/groups/:group/services/:service/destinations", "POST /api/directors/:id/services/:service/destinations"],
+      ["PATCH /api/groups/:group/services/:service/destinations/:dest", "PATCH /api/directors/:id/services/:service/destinations/:dest"],
+      ["POST /api/groups/:group/rules/import", "POST /api/directors/:id/rules/import"],
+    ] as const) {
+      // server/http/table-requests.ts reads both with the director route's schema
+      expect(bodySchemaOf(group), group).toBe(bodySchemaOf(director));
+    }
+    expect(bodySchemaOf("PATCH /api/directors/:id/services/:service").safeParse({ weight: 1, nope: 1 }).success).toBe(false);
   });
 
   it("fills path parameters encoded and refuses a missing one", () => {
