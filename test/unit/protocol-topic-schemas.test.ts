@@ -4,11 +4,12 @@
 // exactly each view, nulls included; the strict schemas alone would refuse patched views.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type LiveSocket, LiveClient } from "@/components/live/live-client.ts";
+import { LiveClient } from "@/components/live/live-client.ts";
 import { TOPIC_SCHEMAS, deltaLosesNull, readTopicView } from "@/protocol/dashboard/topic-schemas.ts";
 import { type TopicKind, topics } from "@/protocol/dashboard/topics.ts";
 import { apply, diff } from "@/protocol/merge-patch.ts";
 import { changeFrame } from "@/server/live/hub.ts";
+import { openLiveSocket } from "./live-fakes.ts";
 import { arbitraryOf } from "./zod-arbitrary.ts";
 
 const TOPIC: Record<TopicKind, string> = {
@@ -21,23 +22,6 @@ const TOPIC: Record<TopicKind, string> = {
   healthLatency: topics.healthLatency("d1", "tcp:10.0.0.1:80"),
 };
 
-function fakeSocket(): LiveSocket & { receive(m: unknown): void } {
-  const s = {
-    readyState: 1,
-    protocol: "lvs-live.v1",
-    send() {},
-    close() {},
-    onopen: null as (() => void) | null,
-    onclose: null,
-    onerror: null,
-    onmessage: null as ((ev: { data: unknown }) => void) | null,
-    receive(m: unknown) {
-      s.onmessage?.({ data: JSON.stringify(m) });
-    },
-  };
-  return s;
-}
-
 const wire = (v: unknown): unknown => JSON.parse(JSON.stringify(v));
 
 describe("topic schemas and merge-patch deltas", () => {
@@ -48,7 +32,7 @@ describe("topic schemas and merge-patch deltas", () => {
         fc.property(fc.array(arbitraryOf(schema), { minLength: 1, maxLength: 6 }), (generated) => {
           const views = generated.map(wire);
           for (const v of views) expect(schema.safeParse(v).success).toBe(true); // the arbitrary is valid
-          const socket = fakeSocket();
+          const socket = openLiveSocket();
           const client = new LiveClient({ connect: () => socket, views: readTopicView });
           const topic = TOPIC[kind];
           client.subscribe(topic, () => {});

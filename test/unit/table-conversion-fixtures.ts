@@ -3,11 +3,11 @@
 // and the table's skeleton: its table parts in document order with every attribute, classes
 // sorted (their order in the attribute has no effect), so a converted table can be compared
 // with the hand-written markup it replaced.
+import { directorHealth, rsHealth } from "./ui-health-fixtures.ts";
 import { createElement, type FunctionComponent, type ReactNode } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { SWRConfig, unstable_serialize } from "swr";
 import { url } from "@/components/lib/api-client.ts";
-import type { DirectorHealthView, RsHealthView } from "@/protocol/dashboard/health.ts";
 import type { DesiredService, DestinationView, DirectorView, GroupView, ReadinessEntry, ServiceView } from "@/protocol/dashboard/index.ts";
 
 // loaded by path: the root tsconfig (which type-checks test/) has no JSX (ui-health-render.test.ts)
@@ -86,38 +86,10 @@ const entry = (destination: string, status: ReadinessEntry["status"]): Readiness
   report: status === "no_agent" ? null : { vip: "172.16.0.100", ready: status === "ready", checks: [check("vip-on-lo", true), check("arp_ignore:eth0", status === "ready")], notes: [] },
   error: null,
 });
-const rsHealth = (key: string, over: Partial<RsHealthView>): RsHealthView => ({
-  key,
-  address: key.split(":")[0]!,
-  port: 80,
-  state: "up",
-  configuredWeight: 1,
-  inPool: true,
-  lastResult: { ok: true, reason: "ok", latencyMs: 3, at: 1_000 },
-  consecutiveFailures: 0,
-  transitions: [],
-  checkers: ["HTTP_GET"],
-  ...over,
+const health = directorHealth(SVC, {
+  "10.0.0.11:80": rsHealth("10.0.0.11:80", {}),
+  "10.0.0.12:80": rsHealth("10.0.0.12:80", { state: "down", inPool: false, lastResult: { ok: false, reason: "connect refused", latencyMs: 0.5, at: 1_500 } }),
 });
-const health: DirectorHealthView = {
-  director: "dir1",
-  status: "active",
-  error: null,
-  scriptChecksAllowed: false,
-  time: 2_000,
-  services: {
-    [SVC]: {
-      key: SVC,
-      quorumUp: true,
-      liveWeight: 1,
-      sorryServerActive: false,
-      realServers: {
-        "10.0.0.11:80": rsHealth("10.0.0.11:80", {}),
-        "10.0.0.12:80": rsHealth("10.0.0.12:80", { state: "down", inPool: false, lastResult: { ok: false, reason: "connect refused", latencyMs: 0.5, at: 1_500 } }),
-      },
-    },
-  },
-};
 const member = (id: string, drift: GroupView["members"][string]["drift"], vipsHeld: string[]): GroupView["members"][string] => ({
   director: id,
   online: drift !== "unknown",

@@ -2,6 +2,7 @@
 // REST replies would): the badge on each real-server row of a service card, a real server
 // health removed from the kernel still listed as down, the transition history, and the checks
 // editor's fields marked where the schema refused them.
+import { directorHealth, rsHealth } from "./ui-health-fixtures.ts";
 import { createElement, type FunctionComponent, type ReactNode } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { SWRConfig } from "swr";
@@ -10,7 +11,7 @@ import type { CheckerForm } from "@/components/health/checks-form-model.ts";
 import { newChecker, realServerForm, realServerSettings } from "@/components/health/checks-form-model.ts";
 import { healthStatusNote } from "@/components/health/health-state.ts";
 import { url } from "@/components/lib/api-client.ts";
-import type { DirectorHealthView, RsHealthView, ServiceHealthView } from "@/protocol/dashboard/health.ts";
+import type { ServiceHealthView } from "@/protocol/dashboard/health.ts";
 import type { DestinationView, ServiceView } from "@/protocol/dashboard/index.ts";
 
 // The .tsx components are loaded by path: this project's root tsconfig (which type-checks
@@ -43,44 +44,16 @@ const service: ServiceView = {
   traffic,
   destinations: { "10.0.0.11:80": dest("10.0.0.11:80"), "10.0.0.13:80": dest("10.0.0.13:80") },
 };
-const rs = (key: string, over: Partial<RsHealthView>): RsHealthView => ({
-  key,
-  address: key.split(":")[0]!,
-  port: 80,
-  state: "up",
-  configuredWeight: 1,
-  inPool: true,
-  lastResult: { ok: true, reason: "ok", latencyMs: 3, at: 1_000 },
-  consecutiveFailures: 0,
-  transitions: [],
-  checkers: ["HTTP_GET"],
-  ...over,
+const health = directorHealth(SVC, {
+  "10.0.0.11:80": rsHealth("10.0.0.11:80", {}),
+  "10.0.0.12:80": rsHealth("10.0.0.12:80", {
+    state: "down",
+    inPool: false,
+    consecutiveFailures: 2,
+    lastResult: { ok: false, reason: "connect refused", latencyMs: 0.5, at: 1_500 },
+    transitions: [{ from: "up", to: "down", reason: "connect refused", at: 1_500 }],
+  }),
 });
-const health: DirectorHealthView = {
-  director: "dir1",
-  status: "active",
-  error: null,
-  scriptChecksAllowed: false,
-  time: 2_000,
-  services: {
-    [SVC]: {
-      key: SVC,
-      quorumUp: true,
-      liveWeight: 1,
-      sorryServerActive: false,
-      realServers: {
-        "10.0.0.11:80": rs("10.0.0.11:80", {}),
-        "10.0.0.12:80": rs("10.0.0.12:80", {
-          state: "down",
-          inPool: false,
-          consecutiveFailures: 2,
-          lastResult: { ok: false, reason: "connect refused", latencyMs: 0.5, at: 1_500 },
-          transitions: [{ from: "up", to: "down", reason: "connect refused", at: 1_500 }],
-        }),
-      },
-    },
-  },
-};
 
 function render(node: ReactNode, fallback: Record<string, unknown> = {}): string {
   const session = { user: { id: 1, username: "op", role: "operator", createdAt: 0 }, csrfToken: "t", setupNeeded: false, expiresAt: null };

@@ -4,30 +4,14 @@
 // back as null; unchanged parts stay the same objects; frames received while the schemas'
 // chunk loads wait for it in order; a chunk that fails to load refuses views, visibly.
 import { describe, expect, it } from "vitest";
-import { type LiveSocket, LiveClient } from "@/components/live/live-client.ts";
+import { LiveClient } from "@/components/live/live-client.ts";
 import { readTopicView, type TopicViewReader } from "@/protocol/dashboard/topic-schemas.ts";
 import { LIVE_VERSION } from "@/protocol/live-close.ts";
 import { diff } from "@/protocol/merge-patch.ts";
-
-function fakeSocket(protocol = "lvs-live.v1") {
-  const s = {
-    readyState: 1,
-    protocol,
-    send() {},
-    close() {},
-    onopen: null as (() => void) | null,
-    onclose: null,
-    onerror: null,
-    onmessage: null as ((ev: { data: unknown }) => void) | null,
-    receive(m: unknown) {
-      s.onmessage?.({ data: JSON.stringify(m) });
-    },
-  };
-  return s satisfies LiveSocket;
-}
+import { openLiveSocket } from "./live-fakes.ts";
 
 function setup(views: TopicViewReader | Promise<TopicViewReader> = readTopicView, protocol?: string) {
-  const socket = fakeSocket(protocol);
+  const socket = openLiveSocket(protocol);
   const client = new LiveClient({ connect: () => socket, views });
   return { client, socket };
 }
