@@ -11,6 +11,7 @@
 import { destinationKeyString, serviceKeyString } from "@/protocol/dashboard/index.ts";
 import type { DestinationKey, ServiceKey } from "@/protocol/ipvs.ts";
 import type { RequestInput, RequestType, ResultData } from "@/protocol/agent/catalog.ts";
+import { type RouteKey, routePath, splitRouteKey } from "@/protocol/dashboard/routes.ts";
 import type { AgentLike } from "./run-command.ts";
 import { CommandFailed } from "./run-command.ts";
 import type { ServerClient } from "./server-client.ts";
@@ -18,29 +19,50 @@ import type { ServerClient } from "./server-client.ts";
 const READS = new Set<RequestType>(["ipvs.info", "service.list", "service.list.compact", "service.get", "timeouts.get", "daemon.list", "conns.read"]);
 const TABLE_WIDE = new Set<RequestType>(["flush", "zero", "timeouts.set", "daemon.start", "daemon.stop"]);
 
-const enc = encodeURIComponent;
-const svcPath = (k: ServiceKey) => `services/${enc(serviceKeyString(k))}`;
-const destPath = (s: ServiceKey, d: DestinationKey) => `${svcPath(s)}/destinations/${enc(destinationKeyString(d))}`;
-
 type Payload = Record<string, unknown>;
 
-/** Where a change goes under a director's or a group's base path, and its body. */
-function changeRoute(type: RequestType, p: Payload): { method: string; path: string; body: Payload } | null {
+/** Where lvsctl's table changes go: a director's routes, or an HA group's (the REST contract,
+ * protocol/dashboard/routes.ts). */
+const CHANGES = {
+  "service.create": { director: "POST /api/directors/:id/services", group: "POST /api/groups/:group/services" },
+  "service.update": { director: "PATCH /api/directors/:id/services/:service", group: "PATCH /api/groups/:group/services/:service" },
+  "service.delete": { director: "DELETE /api/directors/:id/services/:service", group: "DELETE /api/groups/:group/services/:service" },
+  "dest.create": { director: "POST /api/directors/:id/services/:service/destinations", group: "POST /api/groups/:group/services/:service/destinations" },
+  "dest.update": {
+    director: "PATCH /api/directors/:id/services/:service/destinations/:dest",
+    group: "PATCH /api/groups/:group/services/:service/destinations/:dest",
+  },
+  "dest.delete": {
+    director: "DELETE /api/directors/:id/services/:service/destinations/:dest",
+    group: "DELETE /api/groups/:group/services/:service/destinations/:dest",
+  },
+} as const satisfies Partial<Record<RequestType, { director: RouteKey; group: RouteKey }>>;
+const TABLE_WIDE_ROUTES = { director: "POST /api/directors/:id/ipvsadm/:request", group: "POST /api/groups/:group/ipvsadm/:request" } as const;
+
+type Scope = { director: string } | { group: string };
+
+/** The method and path of a change for one director or a group, and its body. */
+function changeRoute(type: RequestType, p: Payload, scope: Scope): { method: string; path: string; body: Payload } | null {
+  const on = "director" in scope ? "director" : "group";
+  const base: Record<string, string> = "director" in scope ? { id: scope.director } : { group: scope.group };
+  const at = (key: RouteKey, params: Record<string, string>, body: Payload) => ({ method: splitRouteKey(key).method, path: routePath(key, { ...base, ...params }), body });
+  const svc = (k: unknown) => serviceKeyString(k as ServiceKey);
+  const dest = (k: unknown) => destinationKeyString(k as DestinationKey);
   switch (type) {
     case "service.create":
-      return { method: "POST", path: "services", body: p };
+      return at(CHANGES[type][on], {}, p);
     case "service.update":
-      return { method: "PATCH", path: svcPath(p.key as ServiceKey), body: p.config as Payload };
+      return at(CHANGES[type][on], { service: svc(p.key) }, p.config as Payload);
     case "service.delete":
-      return { method: "DELETE", path: svcPath(p.key as ServiceKey), body: {} };
+      return at(CHANGES[type][on], { service: svc(p.key) }, {});
     case "dest.create":
-      return { method: "POST", path: `${svcPath(p.service as ServiceKey)}/destinations`, body: p.destination as Payload };
+      return at(CHANGES[type][on], { service: svc(p.service) }, p.destination as Payload);
     case "dest.update":
-      return { method: "PATCH", path: destPath(p.service as ServiceKey, p.key as DestinationKey), body: p.config as Payload };
+      return at(CHANGES[type][on], { service: svc(p.service), dest: dest(p.key) }, p.config as Payload);
     case "dest.delete":
-      return { method: "DELETE", path: destPath(p.service as ServiceKey, p.key as DestinationKey), body: {} };
+      return at(CHANGES[type][on], { service: svc(p.service), dest: dest(p.key) }, {});
     default:
-      return TABLE_WIDE.has(type) ? { method: "POST", path: `ipvsadm/${type}`, body: p } : null;
+      return TABLE_WIDE.has(type) ? at(TABLE_WIDE_ROUTES[on], { request: type }, p) : null;
   }
 }
 
@@ -56,15 +78,11 @@ export class DirectorViaServer implements AgentLike {
     readonly ifVersion: string | null = null,
   ) {}
 
-  get #base(): string {
-    return `/api/directors/${enc(this.director)}`;
-  }
-
   async request<T extends RequestType>(type: T, payload: RequestInput<T>): Promise<ResultData<T>> {
     const p = payload as Payload;
     if (READS.has(type)) {
-      const q = Object.keys(p).length === 0 ? "" : `?payload=${enc(JSON.stringify(p))}`;
-      const r = await this.server.get<{ version: string; data: ResultData<T> }>(`${this.#base}/ipvsadm/${type}${q}`);
+      const q = Object.keys(p).length === 0 ? "" : `?payload=${encodeURIComponent(JSON.stringify(p))}`;
+      const r = await this.server.get<{ version: string; data: ResultData<T> }>(`${routePath("GET /api/directors/:id/ipvsadm/:request", { id: this.director, request: type })}${q}`);
       this.version ??= r.version;
       return r.data;
     }
@@ -72,11 +90,11 @@ export class DirectorViaServer implements AgentLike {
     if (type === "rules.import") {
       const src = p.source as { text: string };
       const body = withBase({ text: src.text, mode: p.mode ?? "merge", dryRun: p.dryRun ?? false }, base);
-      return this.server.call("POST", `${this.#base}/rules/import`, body);
+      return this.server.call("POST", routePath("POST /api/directors/:id/rules/import", { id: this.director }), body);
     }
-    const route = changeRoute(type, p);
+    const route = changeRoute(type, p, { director: this.director });
     if (!route) throw new CommandFailed(`lvsctl --server does not send ${type}`, 2);
-    await this.server.call(route.method, `${this.#base}/${route.path}`, withBase(route.body, base));
+    await this.server.call(route.method, route.path, withBase(route.body, base));
     return { ok: true } as ResultData<T>;
   }
 }
@@ -105,7 +123,7 @@ export class GroupViaServer implements AgentLike {
   }
 
   async #load(): Promise<GroupDetail> {
-    this.#detail ??= await this.server.get<GroupDetail>(`/api/groups/${enc(this.group)}`);
+    this.#detail ??= await this.server.get<GroupDetail>(routePath("GET /api/groups/:group", { group: this.group }));
     return this.#detail;
   }
 
@@ -123,11 +141,11 @@ export class GroupViaServer implements AgentLike {
       // every member or none: a member's refusal puts the others back (server/groups/run-members.ts)
       const src = p.source as { text: string };
       const body = withBase({ text: src.text, mode: p.mode ?? "merge", dryRun: p.dryRun ?? false }, base);
-      return this.server.call("POST", `/api/groups/${enc(this.group)}/rules/import`, body);
+      return this.server.call("POST", routePath("POST /api/groups/:group/rules/import", { group: this.group }), body);
     }
-    const route = changeRoute(type, p);
+    const route = changeRoute(type, p, { group: this.group });
     if (!route) throw new CommandFailed(`lvsctl --server does not send ${type}`, 2);
-    await this.server.call(route.method, `/api/groups/${enc(this.group)}/${route.path}`, withBase(route.body, base));
+    await this.server.call(route.method, route.path, withBase(route.body, base));
     return { ok: true } as ResultData<T>;
   }
 }

@@ -3,6 +3,7 @@
 // or none, as the dashboard's group changes do) or the whole fleet (--all, reads only).
 // Several directors print ipvsadm's output under a "# <director>" line each; --json prints
 // {directors: [{director, version, data} | {director, error}]} instead.
+import { routePath } from "@/protocol/dashboard/routes.ts";
 import { CONN_QUERY_MAX_LIMIT } from "@/protocol/conntable.ts";
 import { ProtocolError } from "@/protocol/errors.ts";
 import type { IpvsadmCommand } from "@/protocol/ipvsadm/command.ts";
@@ -62,7 +63,7 @@ function buffered(io: CliIo): CliIo & { text: () => string; errors: () => string
 
 /** The directors --all covers: every registered director (not realserver agents). */
 async function fleetIds(server: ServerClient): Promise<string[]> {
-  const fleet = await server.get<{ directors: Record<string, { role?: string }> }>("/api/directors");
+  const fleet = await server.get<{ directors: Record<string, { role?: string }> }>(routePath("GET /api/directors"));
   return Object.entries(fleet.directors)
     .filter(([, d]) => d.role !== "realserver")
     .map(([id]) => id)
